@@ -1,0 +1,151 @@
+//! Authentication mechanisms and their typed properties.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// An authentication mechanism, by its wire name.
+///
+/// ```
+/// use mongo_auth_core::Mechanism;
+/// let mechanism: Mechanism = "SCRAM-SHA-256".parse().unwrap();
+/// assert_eq!(mechanism, Mechanism::ScramSha256);
+/// assert_eq!(mechanism.as_str(), "SCRAM-SHA-256");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Mechanism {
+    /// `SCRAM-SHA-1` (RFC 5802 with MongoDB's password digest).
+    ScramSha1,
+    /// `SCRAM-SHA-256` (RFC 7677, SASLprep'd password).
+    ScramSha256,
+    /// `MONGODB-CR`, the challenge-response mechanism of servers before 4.0.
+    MongodbCr,
+    /// `MONGODB-X509`: the TLS client certificate is the credential.
+    MongodbX509,
+    /// `GSSAPI`: Kerberos.
+    Gssapi,
+    /// `PLAIN` (RFC 4616), usually LDAP proxy authentication.
+    Plain,
+    /// `MONGODB-AWS`: recognised by the rulebook; not implemented by the runtime.
+    MongodbAws,
+    /// `MONGODB-OIDC`: recognised by the rulebook; not implemented by the runtime.
+    MongodbOidc,
+}
+
+impl Mechanism {
+    /// Every mechanism, in a stable order.
+    pub const ALL: [Mechanism; 8] = [
+        Mechanism::ScramSha1,
+        Mechanism::ScramSha256,
+        Mechanism::MongodbCr,
+        Mechanism::MongodbX509,
+        Mechanism::Gssapi,
+        Mechanism::Plain,
+        Mechanism::MongodbAws,
+        Mechanism::MongodbOidc,
+    ];
+
+    /// The wire name, as written in `authMechanism` and sent in `saslStart`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Mechanism::ScramSha1 => "SCRAM-SHA-1",
+            Mechanism::ScramSha256 => "SCRAM-SHA-256",
+            Mechanism::MongodbCr => "MONGODB-CR",
+            Mechanism::MongodbX509 => "MONGODB-X509",
+            Mechanism::Gssapi => "GSSAPI",
+            Mechanism::Plain => "PLAIN",
+            Mechanism::MongodbAws => "MONGODB-AWS",
+            Mechanism::MongodbOidc => "MONGODB-OIDC",
+        }
+    }
+}
+
+impl fmt::Display for Mechanism {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The text given as a mechanism is not one MongoDB knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownMechanism(pub String);
+
+impl fmt::Display for UnknownMechanism {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown authMechanism `{}` (expected one of SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-CR, \
+             MONGODB-X509, GSSAPI, PLAIN, MONGODB-AWS, MONGODB-OIDC, or DEFAULT to negotiate)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownMechanism {}
+
+/// Parses a wire name exactly (mechanism names are case-sensitive). `DEFAULT` is not a mechanism: it
+/// means "negotiate" and is handled by the connection-string and config parsers.
+impl FromStr for Mechanism {
+    type Err = UnknownMechanism;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Mechanism::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| UnknownMechanism(s.to_owned()))
+    }
+}
+
+/// GSSAPI's `CANONICALIZE_HOST_NAME`: how the host in the service principal is derived.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Canonicalize {
+    /// `none` (and the legacy `false`): the host as given.
+    #[default]
+    None,
+    /// `forward`: follow CNAME records to the final name.
+    Forward,
+    /// `forwardAndReverse` (and the legacy `true`): forward, then a reverse lookup of the first address.
+    ForwardAndReverse,
+}
+
+impl Canonicalize {
+    /// The spec name of the value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Canonicalize::None => "none",
+            Canonicalize::Forward => "forward",
+            Canonicalize::ForwardAndReverse => "forwardAndReverse",
+        }
+    }
+}
+
+/// GSSAPI mechanism properties, with the spec's defaults filled in.
+///
+/// ```
+/// use mongo_auth_core::{Canonicalize, GssapiProperties};
+/// let properties = GssapiProperties::default();
+/// assert_eq!(properties.service_name, "mongodb");
+/// assert_eq!(properties.canonicalize_host_name, Canonicalize::None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GssapiProperties {
+    /// `SERVICE_NAME`, default `mongodb`.
+    pub service_name: String,
+    /// `CANONICALIZE_HOST_NAME`, default `none`.
+    pub canonicalize_host_name: Canonicalize,
+    /// `SERVICE_REALM`: the realm of the service principal, for cross-realm authentication.
+    pub service_realm: Option<String>,
+    /// `SERVICE_HOST`: the host put in the service principal instead of the connection's host.
+    pub service_host: Option<String>,
+}
+
+impl Default for GssapiProperties {
+    fn default() -> Self {
+        Self {
+            service_name: "mongodb".to_owned(),
+            canonicalize_host_name: Canonicalize::None,
+            service_realm: None,
+            service_host: None,
+        }
+    }
+}

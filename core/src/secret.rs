@@ -1,0 +1,53 @@
+//! Secrets: passwords and key passwords that never print and are wiped when dropped.
+
+use std::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// A password (or a key password): zeroized on drop, `<redacted>` in `Debug`, no `Display`.
+///
+/// The only way to read it is [`Password::expose_secret`], whose name is easy to find in review.
+///
+/// ```
+/// use mongo_auth_core::Password;
+/// let password = Password::new("pencil");
+/// assert_eq!(format!("{password:?}"), "Password(<redacted>)");
+/// assert_eq!(password.expose_secret(), "pencil");
+/// ```
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct Password(String);
+
+impl Password {
+    /// Wraps a password. `Password::new("")` is an empty password, which is not the same as none.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The password in clear. Call it only where the password is used, never to print it.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the password is the empty string.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+impl From<String> for Password {
+    fn from(secret: String) -> Self {
+        Self(secret)
+    }
+}
+
+impl From<&str> for Password {
+    fn from(secret: &str) -> Self {
+        Self(secret.to_owned())
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Creates the virtualenvs the interop tests use, under target/py/: `current` (latest PyMongo with the
+# gssapi extra when it installs) and `legacy` (PyMongo 3.x, the last with MONGODB-CR).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mk() {
+  local dir=$1; shift
+  if [ ! -x "$dir/bin/python" ]; then python3 -m venv "$dir"; fi
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check "$@"
+}
+mk target/py/current "pymongo>=4,<5"
+mk target/py/legacy "pymongo>=3.12,<4"

@@ -1,0 +1,9 @@
+//! mongo-auth: MongoDB authentication configuration that cannot be wrong, and the authenticator that
+//! runs it.
+#![cfg_attr(not(feature = "gssapi"), forbid(unsafe_code))]
+
+pub mod config;
+
+pub use config::{ClientConfig, TlsSettings};
+pub use mongo_auth_core as core;
+pub use mongo_auth_core::{Mechanism, Password};
