@@ -3,6 +3,7 @@
 #![cfg_attr(not(feature = "gssapi"), forbid(unsafe_code))]
 
 pub mod config;
+pub mod wire;
 
 pub use config::{ClientConfig, TlsSettings};
 pub use mongo_auth_core as core;

@@ -1,0 +1,94 @@
+//! Moving frames over tokio streams.
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use super::{Frame, HEADER_LEN, Header, WireError};
+
+/// Reads one whole message from `reader` and decodes it.
+///
+/// The header is read and checked against `max_message_size` before the body is allocated. A
+/// stream that ends before the first byte gives [`WireError::ClosedBetweenMessages`]; one that ends
+/// mid-message gives [`WireError::ConnectionClosed`]. This function does not time out: wrap it in
+/// `tokio::time::timeout` to bound the wait for a server that stalls.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use bson::doc;
+/// use mongo_auth::wire::{read_frame, write_frame, Frame, Message, OpMsg, DEFAULT_MAX_MESSAGE_SIZE};
+///
+/// let (mut client, mut server) = tokio::io::duplex(1024);
+/// let ping = Frame::new(Message::Msg(OpMsg::new(doc! { "ping": 1, "$db": "admin" })));
+/// write_frame(&mut client, &ping).await?;
+/// assert_eq!(read_frame(&mut server, DEFAULT_MAX_MESSAGE_SIZE).await?, ping);
+/// # Ok::<(), mongo_auth::wire::WireError>(())
+/// # }).unwrap();
+/// ```
+pub async fn read_frame<R>(reader: &mut R, max_message_size: usize) -> Result<Frame, WireError>
+where
+    R: AsyncRead + Unpin + ?Sized,
+{
+    let mut header = [0u8; HEADER_LEN];
+    let got = fill(reader, &mut header).await?;
+    if got == 0 {
+        return Err(WireError::ClosedBetweenMessages);
+    }
+    if got < HEADER_LEN {
+        return Err(WireError::ConnectionClosed {
+            received: got,
+            expected: HEADER_LEN,
+        });
+    }
+    let parsed = Header::parse(&header, max_message_size)?;
+    let length = parsed.length as usize; // checked non-negative and bounded by Header::parse
+    let mut message = vec![0u8; length];
+    message[..HEADER_LEN].copy_from_slice(&header);
+    let got = fill(reader, &mut message[HEADER_LEN..]).await?;
+    if got < length - HEADER_LEN {
+        return Err(WireError::ConnectionClosed {
+            received: got,
+            expected: length - HEADER_LEN,
+        });
+    }
+    Frame::decode(&message, max_message_size)
+}
+
+/// Encodes `frame` and writes it whole to `writer`, then flushes.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use bson::doc;
+/// use mongo_auth::wire::{write_frame, Frame, Message, OpQuery};
+///
+/// let mut sink = Vec::new();
+/// let frame = Frame::new(Message::Query(OpQuery::command("admin", doc! { "isMaster": 1 })));
+/// write_frame(&mut sink, &frame).await?;
+/// assert_eq!(&sink[12..16], &2004i32.to_le_bytes());
+/// # Ok::<(), mongo_auth::wire::WireError>(())
+/// # }).unwrap();
+/// ```
+pub async fn write_frame<W>(writer: &mut W, frame: &Frame) -> Result<(), WireError>
+where
+    W: AsyncWrite + Unpin + ?Sized,
+{
+    let bytes = frame.encode()?;
+    writer.write_all(&bytes).await?;
+    writer.flush().await?;
+    Ok(())
+}
+
+/// Reads until `buf` is full or the stream ends; returns how many bytes arrived.
+async fn fill<R>(reader: &mut R, buf: &mut [u8]) -> Result<usize, WireError>
+where
+    R: AsyncRead + Unpin + ?Sized,
+{
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]).await {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(WireError::Io(e)),
+        }
+    }
+    Ok(filled)
+}
