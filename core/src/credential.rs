@@ -55,3 +55,45 @@ pub enum MechanismProperties {
     /// MONGODB-OIDC properties as given (the runtime does not implement OIDC).
     Oidc(Vec<(String, String)>),
 }
+
+impl MechanismProperties {
+    /// The properties as `(KEY, value)` pairs with the spec's upper-case key names, defaults included
+    /// (GSSAPI always lists `SERVICE_NAME` and `CANONICALIZE_HOST_NAME`).
+    ///
+    /// ```
+    /// use mongo_auth_core::{GssapiProperties, MechanismProperties};
+    /// let properties = MechanismProperties::Gssapi(GssapiProperties::default());
+    /// assert_eq!(
+    ///     properties.pairs(),
+    ///     [("SERVICE_NAME".to_owned(), "mongodb".to_owned()),
+    ///      ("CANONICALIZE_HOST_NAME".to_owned(), "none".to_owned())]
+    /// );
+    /// ```
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        match self {
+            MechanismProperties::None => Vec::new(),
+            MechanismProperties::Gssapi(g) => {
+                let mut pairs = vec![
+                    ("SERVICE_NAME".to_owned(), g.service_name.clone()),
+                    (
+                        "CANONICALIZE_HOST_NAME".to_owned(),
+                        g.canonicalize_host_name.as_str().to_owned(),
+                    ),
+                ];
+                if let Some(realm) = &g.service_realm {
+                    pairs.push(("SERVICE_REALM".to_owned(), realm.clone()));
+                }
+                if let Some(host) = &g.service_host {
+                    pairs.push(("SERVICE_HOST".to_owned(), host.clone()));
+                }
+                pairs
+            }
+            MechanismProperties::Aws(pairs) | MechanismProperties::Oidc(pairs) => pairs.clone(),
+        }
+    }
+
+    /// Whether there are no properties.
+    pub fn is_none(&self) -> bool {
+        matches!(self, MechanismProperties::None)
+    }
+}

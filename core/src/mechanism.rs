@@ -119,6 +119,43 @@ impl Canonicalize {
     }
 }
 
+/// Parses a `CANONICALIZE_HOST_NAME` value: `none`, `forward`, `forwardAndReverse`, or the legacy
+/// `false` (= `none`) and `true` (= `forwardAndReverse`). Values are case-sensitive.
+///
+/// ```
+/// use mongo_auth_core::Canonicalize;
+/// assert_eq!("true".parse::<Canonicalize>(), Ok(Canonicalize::ForwardAndReverse));
+/// assert!("sometimes".parse::<Canonicalize>().is_err());
+/// ```
+impl FromStr for Canonicalize {
+    type Err = InvalidCanonicalize;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "none" | "false" => Ok(Canonicalize::None),
+            "forward" => Ok(Canonicalize::Forward),
+            "forwardAndReverse" | "true" => Ok(Canonicalize::ForwardAndReverse),
+            _ => Err(InvalidCanonicalize(s.to_owned())),
+        }
+    }
+}
+
+/// The text given as `CANONICALIZE_HOST_NAME` is not one of its values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidCanonicalize(pub String);
+
+impl fmt::Display for InvalidCanonicalize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid CANONICALIZE_HOST_NAME `{}`: use none, forward or forwardAndReverse",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for InvalidCanonicalize {}
+
 /// GSSAPI mechanism properties, with the spec's defaults filled in.
 ///
 /// ```

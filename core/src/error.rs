@@ -1,0 +1,350 @@
+//! Errors and warnings of the rulebook.
+//!
+//! Every [`Error`] and [`Warning`] carries the byte range of the offending part of the original input
+//! ([`Error::span`]), so that the `mongo_uri!` macro can point at it and a run-time caller can underline
+//! it. Input that did not come from a connection string (a config table, a builder) has empty spans
+//! (`0..0`).
+//!
+//! Messages are lower-case, have no trailing period, name the option and say how to fix it. They never
+//! contain a password: neither the userinfo password, nor `tlsCertificateKeyFilePassword`, nor
+//! `proxyPassword`.
+
+use std::fmt;
+use std::ops::Range;
+
+/// What kind of rule an [`Error`] broke.
+///
+/// The variants are grouped by the part of the input they are about. New rules may add variants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    // ---- grammar ----
+    /// The string does not start with `mongodb://` or `mongodb+srv://`.
+    InvalidScheme,
+    /// The userinfo (`user:password@`) is malformed: an unescaped `@`, more than one `:`, a `%` not
+    /// followed by two hex digits, or bytes that are not UTF-8 once decoded.
+    InvalidUserinfo,
+    /// The host list is empty, has an empty entry, or an entry is not a valid host.
+    InvalidHost,
+    /// A port is not a decimal number in `1..=65535`.
+    InvalidPort,
+    /// The database path has a forbidden character (`/ \ space " $`) or bad percent-encoding.
+    InvalidDatabase,
+    /// An option is malformed: no `=`, bad percent-encoding in its key or value.
+    InvalidOption,
+    /// An option's value is not acceptable where the spec says so is an error (for example
+    /// `authSource=` with an empty value, or an unknown `authMechanism`).
+    InvalidOptionValue,
+    /// Two options contradict each other (`tls=true&ssl=false`, `tlsInsecure` with
+    /// `tlsAllowInvalidCertificates`, a legacy alias that disagrees with its modern key, …).
+    ConflictingOptions,
+    /// An option that must appear at most once was repeated (`proxyHost`, `proxyPort`, …).
+    RepeatedOption,
+    /// A `mongodb+srv` rule was broken (more than one host, a port, `srvServiceName` without
+    /// `mongodb+srv`, `srvMaxHosts` with `replicaSet`, …).
+    SrvRule,
+    /// A topology option does not fit the host list (`directConnection=true` with several hosts,
+    /// `loadBalanced=true` with `replicaSet`, …).
+    TopologyRule,
+    /// A proxy option needs another one (`proxyPort` without `proxyHost`, a proxy user without a
+    /// proxy password, …).
+    ProxyRule,
+
+    // ---- credential (spec layer) ----
+    /// The `authMechanism` is not one MongoDB knows.
+    UnknownMechanism,
+    /// The mechanism needs a user name and none (or an empty one) was given.
+    MissingUsername,
+    /// The mechanism forbids a user name that was given (MONGODB-AWS, MONGODB-OIDC with some
+    /// environments).
+    ForbiddenUsername,
+    /// The mechanism forbids a password that was given (MONGODB-X509, MONGODB-OIDC, MONGODB-AWS).
+    ForbiddenPassword,
+    /// The source (`authSource`) is empty, or not `$external` for a mechanism that only allows it.
+    InvalidSource,
+    /// A mechanism property is unknown for the mechanism, has a bad value, is missing, or is not
+    /// allowed for the mechanism at all.
+    InvalidMechanismProperty,
+
+    // ---- library layer (stricter than the spec) ----
+    /// The password is missing for a mechanism that needs one to connect (SCRAM, MONGODB-CR, PLAIN).
+    ///
+    /// Kept apart from every other kind: a `mongo_uri!` literal or a builder may leave the password
+    /// to be supplied in code, and callers need to tell that case apart from a real mistake.
+    MissingPassword,
+    /// MONGODB-X509 is configured without TLS or without a client certificate.
+    X509NeedsTls,
+    /// PLAIN would send the password in clear: TLS is off and clear text was not allowed.
+    PlainNeedsTls,
+    /// GSSAPI (or another `$external` mechanism) is configured with a source other than `$external`.
+    ExternalSourceOnly,
+
+    /// A part of the rulebook that is not implemented yet.
+    NotImplemented,
+}
+
+/// One broken rule: what kind, where in the input, and a message naming the option and the fix.
+///
+/// ```
+/// use mongo_auth_core::{ConnectionString, ErrorKind};
+/// let input = "mongodb://localhost:0";
+/// let errors = ConnectionString::parse(input).unwrap_err();
+/// let error = errors.first();
+/// assert_eq!(error.kind(), ErrorKind::InvalidPort);
+/// assert_eq!(&input[error.span()], "0");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    span: Range<usize>,
+    message: String,
+}
+
+impl Error {
+    /// An error of `kind` about the bytes `span` of the input. The message must be lower-case, without
+    /// a trailing period, and must not contain a secret.
+    pub fn new(kind: ErrorKind, span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            span,
+            message: message.into(),
+        }
+    }
+
+    /// The rule that was broken.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The byte range of the offending part of the original input (`0..0` when the input was not a
+    /// string, or the whole input when no part is to blame).
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    /// The message: names the option and the fix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Whether this error is only "the password is missing", which code can still supply.
+    pub fn is_missing_password(&self) -> bool {
+        self.kind == ErrorKind::MissingPassword
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// All the problems found in one input, in the order of the input. Never empty.
+///
+/// ```
+/// use mongo_auth_core::ConnectionString;
+/// // two problems: a bad port and a conflicting pair of TLS options
+/// let errors = ConnectionString::parse("mongodb://h:0/?tls=true&ssl=false").unwrap_err();
+/// assert_eq!(errors.len(), 2);
+/// for error in &errors {
+///     println!("{:?} at {:?}: {error}", error.kind(), error.span());
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Errors {
+    errors: Vec<Error>,
+}
+
+impl Errors {
+    /// Collects errors; `None` when there are none.
+    pub fn from_vec(mut errors: Vec<Error>) -> Option<Self> {
+        if errors.is_empty() {
+            None
+        } else {
+            errors.sort_by_key(|e| (e.span.start, e.span.end));
+            Some(Self { errors })
+        }
+    }
+
+    /// The first error (errors are sorted by position in the input).
+    pub fn first(&self) -> &Error {
+        &self.errors[0]
+    }
+
+    /// How many errors there are (at least one).
+    pub fn len(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// Always `false`: an `Errors` holds at least one error. Present for API symmetry with `len`.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The errors, in input order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
+        self.errors.iter()
+    }
+
+    /// The errors as a vector.
+    pub fn into_vec(self) -> Vec<Error> {
+        self.errors
+    }
+
+    /// Whether every error is [`ErrorKind::MissingPassword`]: the configuration is right except that
+    /// the password has to come from code.
+    pub fn only_missing_password(&self) -> bool {
+        self.errors.iter().all(Error::is_missing_password)
+    }
+}
+
+impl From<Error> for Errors {
+    fn from(error: Error) -> Self {
+        Self {
+            errors: vec![error],
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Errors {
+    type Item = &'a Error;
+    type IntoIter = std::slice::Iter<'a, Error>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.errors.iter()
+    }
+}
+
+impl IntoIterator for Errors {
+    type Item = Error;
+    type IntoIter = std::vec::IntoIter<Error>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.errors.into_iter()
+    }
+}
+
+/// One error: its message. Several: each message on its own line after a count.
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let [only] = self.errors.as_slice() {
+            return fmt::Display::fmt(only, f);
+        }
+        write!(
+            f,
+            "{} problems in the connection string:",
+            self.errors.len()
+        )?;
+        for error in &self.errors {
+            write!(f, "\n- {error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}
+
+/// What a [`Warning`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// An option key the spec does not know; it is ignored. The message suggests the closest known key.
+    UnknownOption,
+    /// An option value of the wrong type or out of range; the option is ignored.
+    InvalidValue,
+    /// A non-list option was given more than once; the last value is used.
+    RepeatedOption,
+    /// A deprecated option name (`wtimeout`, `gssapiServiceName`, the PyMongo 3 `ssl_*` names, …).
+    DeprecatedOption,
+    /// An option that has no effect here (mechanism properties without a credential, an empty pair, …).
+    IgnoredOption,
+}
+
+/// Something accepted but probably wrong. Warnings are data: the caller decides to print, log or (as
+/// `mongo_uri!` does) refuse them.
+///
+/// ```
+/// use mongo_auth_core::{ConnectionString, WarningKind};
+/// let input = "mongodb://example.com/?replicaSett=rs0";
+/// let uri = ConnectionString::parse(input).unwrap();
+/// let warning = &uri.warnings()[0];
+/// assert_eq!(warning.kind(), WarningKind::UnknownOption);
+/// assert!(warning.message().contains("replicaSet"));
+/// assert_eq!(&input[warning.span()], "replicaSett");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    kind: WarningKind,
+    span: Range<usize>,
+    message: String,
+}
+
+impl Warning {
+    /// A warning of `kind` about the bytes `span` of the input.
+    pub fn new(kind: WarningKind, span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            span,
+            message: message.into(),
+        }
+    }
+
+    /// What the warning is about.
+    pub fn kind(&self) -> WarningKind {
+        self.kind
+    }
+
+    /// The byte range of the part of the input it is about.
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    /// The message: names the option and what to do.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Collects errors and warnings while a rule set runs, so every problem is reported, not only the first.
+#[derive(Debug, Default)]
+pub(crate) struct Report {
+    pub(crate) errors: Vec<Error>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+impl Report {
+    pub(crate) fn error(
+        &mut self,
+        kind: ErrorKind,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) {
+        self.errors.push(Error::new(kind, span, message));
+    }
+
+    pub(crate) fn warn(
+        &mut self,
+        kind: WarningKind,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) {
+        self.warnings.push(Warning::new(kind, span, message));
+    }
+
+    pub(crate) fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// The errors, if any.
+    pub(crate) fn into_errors(self) -> Option<Errors> {
+        Errors::from_vec(self.errors)
+    }
+}

@@ -1,0 +1,438 @@
+//! Parsed URI options: a typed value per canonical key, with typed accessors for the ones the rest of
+//! mongo-auth uses and a generic lookup for everything else.
+//!
+//! # Keys
+//!
+//! Keys are matched case-insensitively (ASCII). Every parsed option is stored under its canonical
+//! spelling from the URI-options spec (`tlsCAFile`, `wTimeoutMS`, …). Aliases are stored under the key
+//! they stand for:
+//!
+//! | alias | stored as | notes |
+//! |---|---|---|
+//! | `ssl` | `tls` | every `tls`/`ssl` occurrence must agree |
+//! | `wtimeout` | `wTimeoutMS` | deprecated; `wTimeoutMS` wins when both are given |
+//! | `gssapiServiceName` | `authMechanismProperties` `SERVICE_NAME` | deprecated |
+//! | `ssl_certfile` (PyMongo 3) | `tlsCertificateKeyFile` | deprecated |
+//! | `ssl_keyfile` (PyMongo 3) | `ssl_keyfile` | the private key in its own file; no modern key exists |
+//! | `ssl_pem_passphrase` (PyMongo 3) | `tlsCertificateKeyFilePassword` | deprecated |
+//! | `ssl_ca_certs` (PyMongo 3) | `tlsCAFile` | deprecated |
+//! | `ssl_cert_reqs` (PyMongo 3) | `tlsAllowInvalidCertificates` | `CERT_NONE` → `true`; `CERT_REQUIRED`, `CERT_OPTIONAL` → `false` |
+//! | `ssl_match_hostname` (PyMongo 3) | `tlsAllowInvalidHostnames` | inverted: `false` → `true` |
+//! | `ssl_crlfile` (PyMongo 3) | `tlsCRLFile` | deprecated |
+//! | `sslCAFile`, `sslPEMKeyFile`, `sslPEMKeyPassword`, `sslAllowInvalidCertificates`, `sslAllowInvalidHostnames`, `sslCRLFile` (legacy drivers) | their `tls*` twin | deprecated |
+//!
+//! A deprecated alias gives a [`WarningKind::DeprecatedOption`](crate::WarningKind::DeprecatedOption)
+//! warning. An alias given together with its modern key is fine when both mean the same value and an
+//! [`ErrorKind::ConflictingOptions`](crate::ErrorKind::ConflictingOptions) error when they do not (the
+//! exception is `wtimeout`, which the spec resolves in favour of `wTimeoutMS` with a warning).
+//!
+//! # Values
+//!
+//! Values are percent-decoded exactly once (`+` stays `+`). Booleans are `true` or `false`; integers are
+//! decimal and checked against the option's range. A value of the wrong type, out of range or empty is
+//! ignored with a [`WarningKind::InvalidValue`](crate::WarningKind::InvalidValue) warning, as the spec
+//! requires; only the cases the spec makes errors are errors (see [`ErrorKind`](crate::ErrorKind)).
+//!
+//! # TLS
+//!
+//! TLS is on when `tls=true` (or `ssl=true`), or for `mongodb+srv` unless `tls=false`. This library does
+//! not turn TLS on because other `tls*` options are present, with one exception kept for old URIs: the
+//! PyMongo 3 `ssl_*` options turn it on (as PyMongo 3 did) when neither `tls` nor `ssl` is given. See
+//! [`ConnectionString::tls_enabled`](crate::ConnectionString::tls_enabled).
+//!
+//! `tlsInsecure=true` relaxes certificate validation, hostname validation and revocation checking
+//! (OCSP and CRL). These pairs are errors whatever their values: `tlsInsecure` with
+//! `tlsAllowInvalidCertificates`, `tlsAllowInvalidHostnames`, `tlsDisableOCSPEndpointCheck` or
+//! `tlsDisableCertificateRevocationCheck`; `tlsAllowInvalidCertificates` with
+//! `tlsDisableOCSPEndpointCheck` or `tlsDisableCertificateRevocationCheck`; and
+//! `tlsDisableOCSPEndpointCheck` with `tlsDisableCertificateRevocationCheck`.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::Password;
+
+/// A typed option value, comparable to what the spec's JSON tests expect.
+///
+/// Secrets (`tlsCertificateKeyFilePassword`, `proxyPassword`) are [`OptionValue::Secret`] so they never
+/// print.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OptionValue {
+    /// A boolean option (`tls`, `directConnection`, …).
+    Bool(bool),
+    /// An integer option, within its range (`connectTimeoutMS`, `srvMaxHosts`, `w` as a number, …).
+    Int(i64),
+    /// A string option (`replicaSet`, `tlsCAFile`, `w` as a tag name, …).
+    String(String),
+    /// A secret string option (`tlsCertificateKeyFilePassword`, `proxyPassword`).
+    Secret(Password),
+    /// A list of strings (`compressors`).
+    List(Vec<String>),
+    /// A list of key/value maps, one per repetition of the key (`readPreferenceTags`); an empty map
+    /// stands for the empty tag set.
+    MapList(Vec<Vec<(String, String)>>),
+    /// Key/value pairs in the order given (`authMechanismProperties`).
+    Map(Vec<(String, String)>),
+}
+
+impl OptionValue {
+    /// The boolean, if this is a boolean value.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            OptionValue::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is an integer value.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            OptionValue::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is a (non-secret) string value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            OptionValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The secret, if this is a secret value.
+    pub fn as_secret(&self) -> Option<&Password> {
+        match self {
+            OptionValue::Secret(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// The value as it would be written in a URI (not percent-encoded); secrets print as `<redacted>`.
+impl fmt::Display for OptionValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn pairs(f: &mut fmt::Formatter<'_>, pairs: &[(String, String)]) -> fmt::Result {
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(",")?;
+                }
+                write!(f, "{k}:{v}")?;
+            }
+            Ok(())
+        }
+        match self {
+            OptionValue::Bool(b) => write!(f, "{b}"),
+            OptionValue::Int(i) => write!(f, "{i}"),
+            OptionValue::String(s) => f.write_str(s),
+            OptionValue::Secret(_) => f.write_str("<redacted>"),
+            OptionValue::List(items) => f.write_str(&items.join(",")),
+            OptionValue::MapList(maps) => {
+                for (i, map) in maps.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("&")?;
+                    }
+                    pairs(f, map)?;
+                }
+                Ok(())
+            }
+            OptionValue::Map(map) => pairs(f, map),
+        }
+    }
+}
+
+/// One parsed option: canonical key, typed value, and where it was in the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptionEntry {
+    key: &'static str,
+    value: OptionValue,
+    span: Range<usize>,
+}
+
+impl OptionEntry {
+    pub(crate) fn new(key: &'static str, value: OptionValue, span: Range<usize>) -> Self {
+        Self { key, value, span }
+    }
+
+    /// The canonical key (`tlsCAFile`, not `tlscafile` or `ssl_ca_certs`).
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+
+    /// The typed value.
+    pub fn value(&self) -> &OptionValue {
+        &self.value
+    }
+
+    /// The byte range of the `key=value` pair in the input that set this value (for a repeated list
+    /// option, the last one; `0..0` for input that was not a string).
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    pub(crate) fn value_mut(&mut self) -> &mut OptionValue {
+        &mut self.value
+    }
+
+    pub(crate) fn set_span(&mut self, span: Range<usize>) {
+        self.span = span;
+    }
+}
+
+/// The options of a connection string, after validation: only valid values, one entry per canonical key,
+/// in the order the keys first appeared.
+///
+/// ```
+/// use mongo_auth_core::{ConnectionString, OptionValue};
+/// let uri = ConnectionString::parse(
+///     "mongodb://db.example.com/?TLS=true&tlsCAFile=ca.pem&connectTimeoutMS=2000&compressors=zstd,zlib",
+/// )
+/// .unwrap();
+/// let options = uri.options();
+/// assert_eq!(options.tls(), Some(true));
+/// assert_eq!(options.tls_ca_file(), Some("ca.pem"));
+/// assert_eq!(options.connect_timeout_ms(), Some(2000));
+/// assert_eq!(options.get("COMPRESSORS"), Some(&OptionValue::List(vec!["zstd".into(), "zlib".into()])));
+/// for (key, value) in options.iter() {
+///     println!("{key}={value}");
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    entries: Vec<OptionEntry>,
+}
+
+impl Options {
+    pub(crate) fn entries_mut(&mut self) -> &mut Vec<OptionEntry> {
+        &mut self.entries
+    }
+
+    pub(crate) fn entry_mut(&mut self, key: &str) -> Option<&mut OptionEntry> {
+        self.entries.iter_mut().find(|e| e.key == key)
+    }
+
+    pub(crate) fn remove(&mut self, key: &str) -> Option<OptionEntry> {
+        let index = self.entries.iter().position(|e| e.key == key)?;
+        Some(self.entries.remove(index))
+    }
+
+    /// The value of an option by key, case-insensitively; aliases are resolved (`ssl` finds `tls`,
+    /// `ssl_ca_certs` finds `tlsCAFile`). `None` when the option was not given or its value was invalid.
+    pub fn get(&self, key: &str) -> Option<&OptionValue> {
+        self.entry(key).map(OptionEntry::value)
+    }
+
+    /// Like [`Options::get`], with the key and span.
+    pub fn entry(&self, key: &str) -> Option<&OptionEntry> {
+        let canonical = crate::uri_options::canonical_key(key)?;
+        self.entries.iter().find(|e| e.key == canonical)
+    }
+
+    /// Every option as `(canonical key, value)`, in the order the keys first appeared.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &OptionValue)> + '_ {
+        self.entries.iter().map(|e| (e.key, &e.value))
+    }
+
+    /// Every option with its span.
+    pub fn entries(&self) -> &[OptionEntry] {
+        &self.entries
+    }
+
+    /// How many options were given (valid ones, one per canonical key).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no valid option was given.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn bool(&self, key: &'static str) -> Option<bool> {
+        self.by_canonical(key).and_then(OptionValue::as_bool)
+    }
+
+    fn str(&self, key: &'static str) -> Option<&str> {
+        self.by_canonical(key).and_then(OptionValue::as_str)
+    }
+
+    fn uint(&self, key: &'static str) -> Option<u64> {
+        self.by_canonical(key)
+            .and_then(OptionValue::as_int)
+            .and_then(|i| u64::try_from(i).ok())
+    }
+
+    fn by_canonical(&self, key: &'static str) -> Option<&OptionValue> {
+        self.entries.iter().find(|e| e.key == key).map(|e| &e.value)
+    }
+
+    /// `tls` (or its alias `ssl`) as given. `None` when neither was given; see
+    /// [`ConnectionString::tls_enabled`](crate::ConnectionString::tls_enabled) for the effective value.
+    pub fn tls(&self) -> Option<bool> {
+        self.bool("tls")
+    }
+
+    /// `tlsCAFile`: the CA bundle to verify the server with.
+    pub fn tls_ca_file(&self) -> Option<&str> {
+        self.str("tlsCAFile")
+    }
+
+    /// `tlsCertificateKeyFile`: the client certificate (and, unless [`Options::tls_private_key_file`] is
+    /// given, its private key) in PEM.
+    pub fn tls_certificate_key_file(&self) -> Option<&str> {
+        self.str("tlsCertificateKeyFile")
+    }
+
+    /// `ssl_keyfile` (PyMongo 3): the client private key in a file of its own.
+    pub fn tls_private_key_file(&self) -> Option<&str> {
+        self.str("ssl_keyfile")
+    }
+
+    /// `tlsCertificateKeyFilePassword`: the password that decrypts the client private key.
+    pub fn tls_certificate_key_file_password(&self) -> Option<&Password> {
+        self.by_canonical("tlsCertificateKeyFilePassword")
+            .and_then(OptionValue::as_secret)
+    }
+
+    /// `tlsCRLFile`: a certificate revocation list in PEM.
+    pub fn tls_crl_file(&self) -> Option<&str> {
+        self.str("tlsCRLFile")
+    }
+
+    /// `tlsAllowInvalidCertificates`: skip the certificate chain validation.
+    pub fn tls_allow_invalid_certificates(&self) -> Option<bool> {
+        self.bool("tlsAllowInvalidCertificates")
+    }
+
+    /// `tlsAllowInvalidHostnames`: skip the check that the certificate names the host.
+    pub fn tls_allow_invalid_hostnames(&self) -> Option<bool> {
+        self.bool("tlsAllowInvalidHostnames")
+    }
+
+    /// `tlsInsecure`: relax certificate, hostname and revocation checks.
+    pub fn tls_insecure(&self) -> Option<bool> {
+        self.bool("tlsInsecure")
+    }
+
+    /// `tlsDisableOCSPEndpointCheck`.
+    pub fn tls_disable_ocsp_endpoint_check(&self) -> Option<bool> {
+        self.bool("tlsDisableOCSPEndpointCheck")
+    }
+
+    /// `tlsDisableCertificateRevocationCheck`.
+    pub fn tls_disable_certificate_revocation_check(&self) -> Option<bool> {
+        self.bool("tlsDisableCertificateRevocationCheck")
+    }
+
+    /// `appName`: sent to the server in the handshake.
+    pub fn app_name(&self) -> Option<&str> {
+        self.str("appName")
+    }
+
+    /// `authSource` as given (the credential's resolved source is in
+    /// [`Credential::source`](crate::Credential::source)).
+    pub fn auth_source(&self) -> Option<&str> {
+        self.str("authSource")
+    }
+
+    /// `authMechanism` as given (`DEFAULT` included; the resolved mechanism is in
+    /// [`Credential::mechanism`](crate::Credential::mechanism)).
+    pub fn auth_mechanism(&self) -> Option<&str> {
+        self.str("authMechanism")
+    }
+
+    /// `connectTimeoutMS`.
+    pub fn connect_timeout_ms(&self) -> Option<u64> {
+        self.uint("connectTimeoutMS")
+    }
+
+    /// `serverSelectionTimeoutMS`.
+    pub fn server_selection_timeout_ms(&self) -> Option<u64> {
+        self.uint("serverSelectionTimeoutMS")
+    }
+
+    /// `socketTimeoutMS`.
+    pub fn socket_timeout_ms(&self) -> Option<u64> {
+        self.uint("socketTimeoutMS")
+    }
+
+    /// `timeoutMS` (client-side operation timeout; `0` means none).
+    pub fn timeout_ms(&self) -> Option<u64> {
+        self.uint("timeoutMS")
+    }
+
+    /// `heartbeatFrequencyMS`.
+    pub fn heartbeat_frequency_ms(&self) -> Option<u64> {
+        self.uint("heartbeatFrequencyMS")
+    }
+
+    /// `replicaSet`.
+    pub fn replica_set(&self) -> Option<&str> {
+        self.str("replicaSet")
+    }
+
+    /// `directConnection`.
+    pub fn direct_connection(&self) -> Option<bool> {
+        self.bool("directConnection")
+    }
+
+    /// `loadBalanced`.
+    pub fn load_balanced(&self) -> Option<bool> {
+        self.bool("loadBalanced")
+    }
+
+    /// `srvServiceName` (only with `mongodb+srv`; the default is `mongodb`).
+    pub fn srv_service_name(&self) -> Option<&str> {
+        self.str("srvServiceName")
+    }
+
+    /// `srvMaxHosts` (only with `mongodb+srv`; `0` means no limit).
+    pub fn srv_max_hosts(&self) -> Option<u64> {
+        self.uint("srvMaxHosts")
+    }
+
+    /// `maxPoolSize` (`0` means no limit).
+    pub fn max_pool_size(&self) -> Option<u64> {
+        self.uint("maxPoolSize")
+    }
+
+    /// `minPoolSize`.
+    pub fn min_pool_size(&self) -> Option<u64> {
+        self.uint("minPoolSize")
+    }
+
+    /// `compressors`, in order of preference.
+    pub fn compressors(&self) -> Option<&[String]> {
+        match self.by_canonical("compressors") {
+            Some(OptionValue::List(list)) => Some(list),
+            _ => None,
+        }
+    }
+
+    /// `readPreference`.
+    pub fn read_preference(&self) -> Option<&str> {
+        self.str("readPreference")
+    }
+
+    /// `proxyHost` (SOCKS5).
+    pub fn proxy_host(&self) -> Option<&str> {
+        self.str("proxyHost")
+    }
+
+    /// `proxyPort` (SOCKS5; default 1080).
+    pub fn proxy_port(&self) -> Option<u16> {
+        self.uint("proxyPort").and_then(|p| u16::try_from(p).ok())
+    }
+
+    /// `proxyUsername` (SOCKS5).
+    pub fn proxy_username(&self) -> Option<&str> {
+        self.str("proxyUsername")
+    }
+
+    /// `proxyPassword` (SOCKS5).
+    pub fn proxy_password(&self) -> Option<&Password> {
+        self.by_canonical("proxyPassword")
+            .and_then(OptionValue::as_secret)
+    }
+}

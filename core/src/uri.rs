@@ -1,0 +1,182 @@
+//! The connection string: `mongodb[+srv]://[userinfo@]hosts[/[database]][?options]`.
+//!
+//! # Grammar
+//!
+//! Parsing follows the connection-string spec's algorithm, in this order:
+//!
+//! 1. The scheme must be `mongodb://` or `mongodb+srv://`.
+//! 2. The rest is split at the first `/` **or** `?`: the left part holds the userinfo and the hosts, the
+//!    right part the database and the options. (So `?replicaSet=my@set` is never taken for userinfo,
+//!    and the `/` before `?` is optional.)
+//! 3. The left part is split at its **last** `@`: userinfo on the left, hosts on the right. An `@` means
+//!    credentials were given, even `mongodb://@host` or `mongodb://:@host`.
+//! 4. The userinfo is split at its first `:` into user name and password (`user:` is an empty password,
+//!    `user` none at all). An unescaped `@`, a second `:` and a `%` not followed by two hex digits are
+//!    errors; write them as `%40`, `%3A` and `%25`. `+` stays `+`.
+//! 5. Hosts are separated by `,`. Each is a `[IPv6]` literal with an optional `:port`, an IPv4 dotted quad
+//!    or a host name (UTF-8 allowed) with an optional `:port`, or a percent-encoded Unix socket path
+//!    (`%2Ftmp%2Fmongodb-27017.sock`) that must end in `.sock`. Ports are `1..=65535`.
+//! 6. The database is percent-decoded and must not contain `/ \ space " $` (so `$external` can only be
+//!    chosen with `authSource`). A database alone never turns authentication on.
+//! 7. Options are `key=value` pairs separated by `&`; see [`crate::options`] for keys, values, aliases and
+//!    the TLS rules.
+//! 8. Cross-option rules run last: `mongodb+srv` takes one host and no port, `srvServiceName` and
+//!    `srvMaxHosts` need `mongodb+srv`, `srvMaxHosts` conflicts with `replicaSet` and
+//!    `loadBalanced=true`, `directConnection=true` needs exactly one host (and no `mongodb+srv`),
+//!    `loadBalanced=true` needs one host and no `replicaSet` nor `directConnection=true`, and the proxy
+//!    options need `proxyHost` (and a proxy user needs a proxy password and the other way round).
+//! 9. Finally the credential is built by the spec's rules ([`crate::rules::validate_credential`]).
+//!
+//! Every problem found is reported, each with the byte range of the offending input.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Errors, Warning};
+use crate::options::Options;
+use crate::{Credential, Host, Password};
+
+/// A parsed and spec-validated MongoDB connection string.
+///
+/// Parsing applies the spec layer of rules (what the MongoDB specs say); the stricter library layer is a
+/// separate call, [`ConnectionString::check_library_rules`].
+///
+/// ```
+/// use mongo_auth_core::{ConnectionString, Mechanism};
+/// let uri: ConnectionString =
+///     "mongodb://user:password@example.com/default_db?authSource=admin".parse().unwrap();
+/// assert_eq!(uri.hosts()[0].host, "example.com");
+/// assert_eq!(uri.database(), Some("default_db"));
+/// let credential = uri.credential().unwrap();
+/// assert_eq!(credential.username.as_deref(), Some("user"));
+/// assert_eq!(credential.source, "admin");
+/// assert_eq!(credential.mechanism, None); // negotiated with the server
+/// // the password never prints
+/// assert_eq!(
+///     uri.to_string(),
+///     "mongodb://user:<redacted>@example.com/default_db?authSource=admin"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnectionString {
+    pub(crate) srv: bool,
+    pub(crate) username: Option<String>,
+    pub(crate) password: Option<Password>,
+    pub(crate) userinfo_given: bool,
+    pub(crate) hosts: Vec<Host>,
+    pub(crate) database: Option<String>,
+    pub(crate) options: Options,
+    pub(crate) credential: Option<Credential>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+impl ConnectionString {
+    /// Parses and validates a connection string by the spec's rules. All problems are reported together.
+    ///
+    /// ```
+    /// use mongo_auth_core::ConnectionString;
+    /// let uri = ConnectionString::parse("mongodb://localhost/?tls=true").unwrap();
+    /// assert!(uri.tls_enabled());
+    /// assert!(ConnectionString::parse("mongo://localhost").is_err());
+    /// ```
+    pub fn parse(input: &str) -> Result<Self, Errors> {
+        crate::parse::parse(input)
+    }
+
+    /// Whether the scheme is `mongodb+srv` (hosts are looked up in DNS at run time).
+    pub fn is_srv(&self) -> bool {
+        self.srv
+    }
+
+    /// The hosts, in the order given. For `mongodb+srv` this is the one name to look up.
+    pub fn hosts(&self) -> &[Host] {
+        &self.hosts
+    }
+
+    /// The decoded user name from the userinfo, as given (no defaults).
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    /// The decoded password from the userinfo. `Some` of an empty password for `user:@host`.
+    pub fn password(&self) -> Option<&Password> {
+        self.password.as_ref()
+    }
+
+    /// Whether the string had a userinfo `@` (credentials were given, possibly empty).
+    pub fn has_userinfo(&self) -> bool {
+        self.userinfo_given
+    }
+
+    /// The decoded database path (the "default database"), if any. Not the credential's source, though
+    /// it is the source default for SCRAM, MONGODB-CR and PLAIN.
+    pub fn database(&self) -> Option<&str> {
+        self.database.as_deref()
+    }
+
+    /// The valid options, typed.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The credential, when the string configures authentication (a userinfo `@` or an
+    /// `authMechanism`), with its source resolved and its properties typed.
+    pub fn credential(&self) -> Option<&Credential> {
+        self.credential.as_ref()
+    }
+
+    /// The spec-level warnings (unknown keys, invalid values, repeated keys, deprecated names, …).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Whether TLS is on: `tls`/`ssl` when given; otherwise on for `mongodb+srv` and when a PyMongo 3
+    /// `ssl_*` option is present (as PyMongo 3 did), off for everything else.
+    pub fn tls_enabled(&self) -> bool {
+        if let Some(tls) = self.options.tls() {
+            return tls;
+        }
+        self.srv || crate::uri_options::implies_tls(&self.options)
+    }
+
+    /// Applies the library layer of rules with the default policy ([`LibraryRules::default`]): see
+    /// [`crate::library`].
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionString, ErrorKind};
+    /// // valid by the spec, refused by the library: X509 without TLS
+    /// let uri = ConnectionString::parse("mongodb://localhost/?authMechanism=MONGODB-X509").unwrap();
+    /// let errors = uri.check_library_rules().unwrap_err();
+    /// assert_eq!(errors.first().kind(), ErrorKind::X509NeedsTls);
+    /// ```
+    ///
+    /// [`LibraryRules::default`]: crate::library::LibraryRules
+    pub fn check_library_rules(&self) -> Result<(), Errors> {
+        self.check_library_rules_with(crate::library::LibraryRules::default())
+    }
+
+    /// Applies the library layer of rules with a chosen policy.
+    pub fn check_library_rules_with(
+        &self,
+        rules: crate::library::LibraryRules,
+    ) -> Result<(), Errors> {
+        crate::library::check_connection_string(self, rules)
+    }
+}
+
+impl FromStr for ConnectionString {
+    type Err = Errors;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// A connection string that parses back to the same hosts, database, options and credential. Passwords
+/// (userinfo, `tlsCertificateKeyFilePassword`, `proxyPassword`) print as `<redacted>`; unknown and invalid
+/// options, which were ignored, are left out; options use their canonical keys.
+impl fmt::Display for ConnectionString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::parse::display(self, f)
+    }
+}
