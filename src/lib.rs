@@ -3,8 +3,11 @@
 #![cfg_attr(not(feature = "gssapi"), forbid(unsafe_code))]
 
 pub mod config;
+pub mod error;
+pub mod mechanism;
 pub mod wire;
 
 pub use config::{ClientConfig, TlsSettings};
+pub use error::Error;
 pub use mongo_auth_core as core;
 pub use mongo_auth_core::{Mechanism, Password};

@@ -1,0 +1,475 @@
+//! The runtime error type: everything that can go wrong while connecting, shaking hands,
+//! authenticating and running a command.
+
+use std::fmt;
+use std::time::Duration;
+
+use mongo_auth_core::Mechanism;
+
+/// Why connecting, authenticating or running a command failed.
+///
+/// Wrong passwords and unknown users are the same kind ([`Error::Authentication`]): a server never
+/// says which of the two it was, and neither does this type. A server that breaks the protocol (a
+/// nonce that does not extend ours, too few iterations, a forged signature) is a
+/// [`Error::Protocol`]; it is never reported as a wrong password.
+///
+/// No variant ever holds a password, a derived key or a proof.
+///
+/// ```
+/// use mongo_auth::Error;
+///
+/// fn explain(err: &Error) -> &'static str {
+///     match err {
+///         Error::Authentication(_) => "check the user name, password and source",
+///         Error::Protocol(_) => "the server broke the authentication protocol",
+///         Error::Timeout(_) => "the server did not answer in time",
+///         _ => "see the message",
+///     }
+/// }
+/// # let _ = explain;
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server refused the credential: wrong password, unknown user, or a mechanism the user
+    /// has no credentials for.
+    Authentication(AuthenticationError),
+    /// The server broke the authentication protocol; the conversation was abandoned.
+    Protocol(ProtocolError),
+    /// A command (after authentication) answered `ok: 0`.
+    Command(CommandError),
+    /// The credential cannot be used as given (for example a SCRAM-SHA-256 password that SASLprep
+    /// rejects).
+    Credential(CredentialError),
+    /// Reading from or writing to the connection failed.
+    Io(std::io::Error),
+    /// A deadline passed.
+    Timeout(Timeout),
+    /// A wire message could not be framed or parsed.
+    Wire(crate::wire::WireError),
+    // TLS_VARIANT
+    /// `mongodb+srv` resolution failed.
+    Dns(DnsError),
+    /// The configuration asks for something this build or this server cannot do.
+    NotSupported(NotSupported),
+    /// No host of the configuration could be reached and authenticated against.
+    NoReachableHost(NoReachableHost),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Authentication(e) => e.fmt(f),
+            Error::Protocol(e) => e.fmt(f),
+            Error::Command(e) => e.fmt(f),
+            Error::Credential(e) => e.fmt(f),
+            Error::Io(e) => write!(f, "i/o error: {e}"),
+            Error::Timeout(e) => e.fmt(f),
+            Error::Wire(e) => write!(f, "wire protocol error: {e}"),
+            Error::Dns(e) => e.fmt(f),
+            Error::NotSupported(e) => e.fmt(f),
+            Error::NoReachableHost(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io(e) => Some(e),
+            Error::Wire(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+impl From<crate::wire::WireError> for Error {
+    fn from(e: crate::wire::WireError) -> Self {
+        Error::Wire(e)
+    }
+}
+
+impl Error {
+    /// Whether this is the server refusing the credential (wrong password or unknown user).
+    ///
+    /// ```
+    /// # fn check(err: mongo_auth::Error) {
+    /// if err.is_authentication_failure() {
+    ///     eprintln!("wrong user name or password: {err}");
+    /// }
+    /// # }
+    /// ```
+    pub fn is_authentication_failure(&self) -> bool {
+        matches!(self, Error::Authentication(_))
+    }
+
+    pub(crate) fn protocol(mechanism: Option<Mechanism>, violation: ProtocolViolation) -> Self {
+        Error::Protocol(ProtocolError {
+            mechanism,
+            violation,
+        })
+    }
+
+    pub(crate) fn not_supported(what: impl Into<String>) -> Self {
+        Error::NotSupported(NotSupported { what: what.into() })
+    }
+}
+
+/// The server refused the credential.
+///
+/// ```
+/// # fn check(err: mongo_auth::Error) {
+/// if let mongo_auth::Error::Authentication(failure) = &err {
+///     eprintln!("{} failed: {} (code {:?})", failure.mechanism, failure.message, failure.code);
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AuthenticationError {
+    /// The mechanism of the conversation that failed.
+    pub mechanism: Mechanism,
+    /// The server's error code (18 is `AuthenticationFailed`), when the server sent one.
+    pub code: Option<i32>,
+    /// The server's `codeName`, when it sent one.
+    pub code_name: Option<String>,
+    /// The server's text (`errmsg`, or the SCRAM `e=` attribute).
+    pub message: String,
+}
+
+impl fmt::Display for AuthenticationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} authentication failed: {}",
+            self.mechanism, self.message
+        )?;
+        match (&self.code_name, self.code) {
+            (Some(name), Some(code)) => write!(f, " ({name}, code {code})"),
+            (None, Some(code)) => write!(f, " (code {code})"),
+            (Some(name), None) => write!(f, " ({name})"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// The server broke the authentication protocol.
+///
+/// ```
+/// # fn check(err: mongo_auth::Error) {
+/// use mongo_auth::error::ProtocolViolation;
+/// if let mongo_auth::Error::Protocol(e) = &err {
+///     if matches!(e.violation, ProtocolViolation::ServerSignatureMismatch) {
+///         eprintln!("the server could not prove it knows the password");
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProtocolError {
+    /// The mechanism of the conversation, if one had started.
+    pub mechanism: Option<Mechanism>,
+    /// What the server did wrong.
+    pub violation: ProtocolViolation,
+}
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.mechanism {
+            Some(m) => write!(
+                f,
+                "{m} protocol violation by the server: {}",
+                self.violation
+            ),
+            None => write!(f, "protocol violation by the server: {}", self.violation),
+        }
+    }
+}
+
+/// What a server did that the authentication protocol forbids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProtocolViolation {
+    /// The SCRAM server nonce does not start with the client's nonce, or adds nothing to it.
+    NonceNotExtended,
+    /// The SCRAM iteration count is below the spec's minimum of 4096.
+    IterationCountTooLow {
+        /// The count the server sent.
+        iterations: u32,
+    },
+    /// The SCRAM iteration count is above the configured ceiling.
+    IterationCountTooHigh {
+        /// The count the server sent.
+        iterations: u32,
+        /// The configured ceiling (`max_scram_iterations`).
+        maximum: u32,
+    },
+    /// The server's SCRAM signature (`v=`) does not match the one the password gives.
+    ServerSignatureMismatch,
+    /// The server asked for a mandatory SCRAM extension (`m=`), which no client supports.
+    MandatoryExtension,
+    /// A SCRAM message could not be parsed.
+    MalformedScramMessage {
+        /// Which message (`server-first-message` or `server-final-message`).
+        message: &'static str,
+        /// What was wrong with it.
+        problem: String,
+    },
+    /// A reply lacks a field the protocol requires, or has it with the wrong type.
+    MalformedReply {
+        /// The command that was answered.
+        command: &'static str,
+        /// What was wrong with the reply.
+        problem: String,
+    },
+    /// The SASL conversation did not finish when it had to (`done: true` never came).
+    ConversationNotDone,
+    /// The server said the conversation was done before the client could verify it.
+    ConversationEndedEarly,
+    /// The speculative authentication reply does not belong to the mechanism that was speculated.
+    SpeculativeReplyMismatch,
+}
+
+impl fmt::Display for ProtocolViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProtocolViolation::NonceNotExtended => f.write_str(
+                "the server nonce does not extend the client nonce (possible replay or man in the middle)",
+            ),
+            ProtocolViolation::IterationCountTooLow { iterations } => write!(
+                f,
+                "the server asked for {iterations} SCRAM iterations, fewer than the minimum of 4096 \
+                 (possible downgrade attack)"
+            ),
+            ProtocolViolation::IterationCountTooHigh {
+                iterations,
+                maximum,
+            } => write!(
+                f,
+                "the server asked for {iterations} SCRAM iterations, more than max_scram_iterations \
+                 ({maximum}); raise max_scram_iterations if the server is trusted"
+            ),
+            ProtocolViolation::ServerSignatureMismatch => f.write_str(
+                "the server signature does not match (the server does not know the password)",
+            ),
+            ProtocolViolation::MandatoryExtension => {
+                f.write_str("the server requires an unsupported mandatory SCRAM extension (m=)")
+            }
+            ProtocolViolation::MalformedScramMessage { message, problem } => {
+                write!(f, "malformed SCRAM {message}: {problem}")
+            }
+            ProtocolViolation::MalformedReply { command, problem } => {
+                write!(f, "malformed reply to {command}: {problem}")
+            }
+            ProtocolViolation::ConversationNotDone => {
+                f.write_str("the SASL conversation did not finish (done: true never came)")
+            }
+            ProtocolViolation::ConversationEndedEarly => f.write_str(
+                "the server ended the SASL conversation before the client could verify it",
+            ),
+            ProtocolViolation::SpeculativeReplyMismatch => f.write_str(
+                "the speculative authentication reply does not match the speculated mechanism",
+            ),
+        }
+    }
+}
+
+/// A command answered `ok: 0`.
+///
+/// ```
+/// # fn check(err: mongo_auth::Error) {
+/// if let mongo_auth::Error::Command(e) = &err {
+///     eprintln!("{} failed with {} ({:?})", e.command, e.code, e.code_name);
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CommandError {
+    /// The command's name (the first key of the command document).
+    pub command: String,
+    /// The server's error code (0 when it sent none).
+    pub code: i32,
+    /// The server's `codeName`, when it sent one.
+    pub code_name: Option<String>,
+    /// The server's `errmsg`.
+    pub message: String,
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "command {} failed: {} (code {}",
+            self.command, self.message, self.code
+        )?;
+        if let Some(name) = &self.code_name {
+            write!(f, ", {name}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// The credential cannot be used as given.
+///
+/// ```
+/// # fn check(err: mongo_auth::Error) {
+/// if let mongo_auth::Error::Credential(e) = &err {
+///     eprintln!("fix the credential: {e}");
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CredentialError {
+    /// What is wrong and how to fix it (never the secret itself).
+    pub problem: String,
+}
+
+impl fmt::Display for CredentialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problem)
+    }
+}
+
+/// Which deadline passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutPhase {
+    /// The TCP (and TLS) connect of one host (`connect_timeout`).
+    Connect,
+    /// The whole handshake: hello plus authentication (`handshake_timeout`).
+    Handshake,
+    /// `mongodb+srv` resolution.
+    Dns,
+}
+
+/// A deadline passed.
+///
+/// ```
+/// # fn check(err: mongo_auth::Error) {
+/// if let mongo_auth::Error::Timeout(t) = &err {
+///     eprintln!("gave up after {:?}", t.after);
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeout {
+    /// Which deadline.
+    pub phase: TimeoutPhase,
+    /// How long it was.
+    pub after: Duration,
+    /// The host being contacted.
+    pub host: String,
+}
+
+impl fmt::Display for Timeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.phase {
+            TimeoutPhase::Connect => write!(
+                f,
+                "connecting to {} timed out after {:?} (connectTimeoutMS)",
+                self.host, self.after
+            ),
+            TimeoutPhase::Handshake => write!(
+                f,
+                "the handshake with {} did not finish within {:?} (handshake timeout); the server \
+                 stalled or is not a MongoDB server",
+                self.host, self.after
+            ),
+            TimeoutPhase::Dns => write!(
+                f,
+                "resolving {} timed out after {:?}",
+                self.host, self.after
+            ),
+        }
+    }
+}
+
+/// `mongodb+srv` resolution failed.
+///
+/// ```
+/// # fn check(err: mongo_auth::Error) {
+/// if let mongo_auth::Error::Dns(e) = &err {
+///     eprintln!("check the SRV record: {e}");
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DnsError {
+    /// The name that was looked up.
+    pub name: String,
+    /// What went wrong.
+    pub problem: String,
+}
+
+impl fmt::Display for DnsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "dns lookup of {} failed: {}", self.name, self.problem)
+    }
+}
+
+/// Something this build or this server cannot do.
+///
+/// ```
+/// # fn check(err: mongo_auth::Error) {
+/// if let mongo_auth::Error::NotSupported(e) = &err {
+///     eprintln!("{e}");
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NotSupported {
+    /// What is not supported, and what to do instead.
+    pub what: String,
+}
+
+impl fmt::Display for NotSupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.what)
+    }
+}
+
+/// No host could be reached and authenticated against; holds each host's error.
+///
+/// ```
+/// # fn check(err: mongo_auth::Error) {
+/// if let mongo_auth::Error::NoReachableHost(e) = &err {
+///     for (host, error) in &e.attempts {
+///         eprintln!("{host}: {error}");
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct NoReachableHost {
+    /// Each host tried, with why it failed.
+    pub attempts: Vec<(String, Error)>,
+}
+
+impl fmt::Display for NoReachableHost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.attempts.is_empty() {
+            return f.write_str("no host to connect to (the configuration lists none)");
+        }
+        f.write_str("no host could be reached: ")?;
+        for (i, (host, error)) in self.attempts.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{host}: {error}")?;
+        }
+        Ok(())
+    }
+}

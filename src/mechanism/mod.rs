@@ -1,0 +1,186 @@
+//! The authentication mechanisms as sans-IO conversations: each step is a type whose `handle_*`
+//! method consumes it and returns the next step or an error. They produce the command documents to
+//! send and check the replies; moving bytes is the caller's job (see [`crate::authenticate`]).
+//!
+//! ```
+//! use mongo_auth::Password;
+//! use mongo_auth::mechanism::plain::PlainClient;
+//! let plain = PlainClient::new("user", &Password::new("pencil"));
+//! assert_eq!(plain.payload(), b"\0user\0pencil");
+//! ```
+
+pub mod cr;
+pub mod plain;
+pub mod scram;
+pub mod x509;
+
+use bson::{Bson, Document, doc, spec::BinarySubtype};
+use mongo_auth_core::Mechanism;
+
+use crate::error::{AuthenticationError, Error, ProtocolViolation};
+
+/// One reply of a SASL conversation (`saslStart`, `saslContinue`, or a speculative SCRAM reply).
+///
+/// ```
+/// use bson::{doc, Binary, spec::BinarySubtype};
+/// use mongo_auth::Mechanism;
+/// use mongo_auth::mechanism::SaslReply;
+/// let reply = doc! {
+///     "conversationId": 1, "done": false,
+///     "payload": Binary { subtype: BinarySubtype::Generic, bytes: b"r=...".to_vec() }, "ok": 1,
+/// };
+/// let reply = SaslReply::parse(&reply, "saslStart", Mechanism::ScramSha256).unwrap();
+/// assert!(!reply.done);
+/// assert_eq!(reply.payload, b"r=...");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct SaslReply {
+    /// The conversation id to echo in the next `saslContinue`.
+    pub conversation_id: Bson,
+    /// Whether the server considers the conversation finished.
+    pub done: bool,
+    /// The mechanism's message.
+    pub payload: Vec<u8>,
+}
+
+impl SaslReply {
+    /// Parses a SASL reply; `ok: 0` is an authentication failure with the server's code and text.
+    /// A speculative reply has no `ok` field and is accepted without one.
+    pub fn parse(
+        reply: &Document,
+        command: &'static str,
+        mechanism: Mechanism,
+    ) -> Result<Self, Error> {
+        check_auth_reply(reply, mechanism)?;
+        let malformed = |problem: &str| {
+            Error::protocol(
+                Some(mechanism),
+                ProtocolViolation::MalformedReply {
+                    command,
+                    problem: problem.to_owned(),
+                },
+            )
+        };
+        let conversation_id = reply
+            .get("conversationId")
+            .cloned()
+            .ok_or_else(|| malformed("conversationId is missing"))?;
+        let done = match reply.get("done") {
+            Some(Bson::Boolean(done)) => *done,
+            Some(_) => return Err(malformed("done is not a boolean")),
+            None => return Err(malformed("done is missing")),
+        };
+        let payload = match reply.get("payload") {
+            Some(Bson::Binary(binary)) if binary.subtype == BinarySubtype::Generic => {
+                binary.bytes.clone()
+            }
+            Some(Bson::Binary(_)) => return Err(malformed("payload is not binary subtype 0")),
+            Some(Bson::String(text)) => text.clone().into_bytes(),
+            Some(_) => return Err(malformed("payload is not binary")),
+            None => return Err(malformed("payload is missing")),
+        };
+        Ok(SaslReply {
+            conversation_id,
+            done,
+            payload,
+        })
+    }
+}
+
+/// A `saslContinue` command.
+///
+/// ```
+/// use bson::Bson;
+/// use mongo_auth::mechanism::sasl_continue;
+/// let command = sasl_continue(&Bson::Int32(1), b"");
+/// assert_eq!(command.get_i32("saslContinue").unwrap(), 1);
+/// ```
+pub fn sasl_continue(conversation_id: &Bson, payload: &[u8]) -> Document {
+    doc! {
+        "saslContinue": 1,
+        "conversationId": conversation_id.clone(),
+        "payload": bson::Binary { subtype: BinarySubtype::Generic, bytes: payload.to_vec() },
+    }
+}
+
+/// Whether a reply's `ok` field says success. A missing `ok` counts as success (speculative
+/// replies have none).
+pub(crate) fn reply_ok(reply: &Document) -> bool {
+    match reply.get("ok") {
+        None => true,
+        Some(Bson::Double(v)) => *v == 1.0,
+        Some(Bson::Int32(v)) => *v == 1,
+        Some(Bson::Int64(v)) => *v == 1,
+        Some(Bson::Boolean(v)) => *v,
+        Some(_) => false,
+    }
+}
+
+pub(crate) fn reply_code(reply: &Document) -> Option<i32> {
+    match reply.get("code") {
+        Some(Bson::Int32(v)) => Some(*v),
+        Some(Bson::Int64(v)) => i32::try_from(*v).ok(),
+        Some(Bson::Double(v)) if v.fract() == 0.0 && v.abs() < f64::from(i32::MAX) => {
+            Some(*v as i32)
+        }
+        _ => None,
+    }
+}
+
+/// `ok: 0` in an authentication reply → [`Error::Authentication`] with the server's code and text.
+/// Every server-side refusal during authentication is this one kind, whatever the code, so an
+/// unknown user and a wrong password cannot be told apart.
+pub(crate) fn check_auth_reply(reply: &Document, mechanism: Mechanism) -> Result<(), Error> {
+    if reply_ok(reply) {
+        return Ok(());
+    }
+    Err(Error::Authentication(AuthenticationError {
+        mechanism,
+        code: reply_code(reply),
+        code_name: reply.get_str("codeName").ok().map(str::to_owned),
+        message: reply
+            .get_str("errmsg")
+            .unwrap_or("the server refused the credential without a message")
+            .to_owned(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sasl_reply_rejects_malformed_envelopes() {
+        let m = Mechanism::ScramSha256;
+        for reply in [
+            doc! {"done": false, "payload": bson::Binary { subtype: BinarySubtype::Generic, bytes: vec![] }},
+            doc! {"conversationId": 1, "payload": bson::Binary { subtype: BinarySubtype::Generic, bytes: vec![] }},
+            doc! {"conversationId": 1, "done": 1, "payload": bson::Binary { subtype: BinarySubtype::Generic, bytes: vec![] }},
+            doc! {"conversationId": 1, "done": true},
+            doc! {"conversationId": 1, "done": true, "payload": 5},
+            doc! {"conversationId": 1, "done": true, "payload": bson::Binary { subtype: BinarySubtype::Uuid, bytes: vec![0; 16] }},
+        ] {
+            assert!(
+                matches!(
+                    SaslReply::parse(&reply, "saslStart", m),
+                    Err(Error::Protocol(_))
+                ),
+                "{reply}"
+            );
+        }
+    }
+
+    #[test]
+    fn ok_zero_is_an_authentication_failure_whatever_the_code() {
+        for reply in [
+            doc! {"ok": 0.0, "errmsg": "Authentication failed.", "code": 18, "codeName": "AuthenticationFailed"},
+            doc! {"ok": 0, "errmsg": "no such user", "code": 11i64},
+            doc! {"ok": false},
+        ] {
+            match SaslReply::parse(&reply, "saslStart", Mechanism::ScramSha1) {
+                Err(Error::Authentication(e)) => assert_eq!(e.mechanism, Mechanism::ScramSha1),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! MONGODB-X509: one `authenticate` command to `$external`; the TLS client certificate is the
+//! credential. `user` (the spec's key, not `username`) is sent only if the application gave one.
+
+use bson::{Document, doc};
+use mongo_auth_core::Mechanism;
+
+use crate::error::{Error, ProtocolViolation};
+use crate::mechanism::check_auth_reply;
+
+/// The only step of MONGODB-X509: the `authenticate` command, also sent speculatively in hello.
+///
+/// ```
+/// use bson::doc;
+/// use mongo_auth::mechanism::x509::X509Client;
+/// let x509 = X509Client::new(None);
+/// assert_eq!(x509.authenticate(), doc! { "authenticate": 1, "mechanism": "MONGODB-X509" });
+/// let user = x509.handle_reply(&doc! { "dbname": "$external", "user": "CN=client", "ok": 1 }).unwrap();
+/// assert_eq!(user, "CN=client");
+/// ```
+#[derive(Clone, Debug)]
+pub struct X509Client {
+    username: Option<String>,
+}
+
+impl X509Client {
+    /// `username` is the certificate's RFC 2253 subject, if the application gave it; `None` lets
+    /// the server take it from the certificate.
+    pub fn new(username: Option<&str>) -> Self {
+        Self {
+            username: username.map(str::to_owned),
+        }
+    }
+
+    /// The `authenticate` command.
+    pub fn authenticate(&self) -> Document {
+        let mut command = doc! { "authenticate": 1, "mechanism": Mechanism::MongodbX509.as_str() };
+        if let Some(user) = &self.username {
+            command.insert("user", user.clone());
+        }
+        command
+    }
+
+    /// Checks the reply (or the speculative reply) and returns the authenticated user.
+    pub fn handle_reply(self, reply: &Document) -> Result<String, Error> {
+        check_auth_reply(reply, Mechanism::MongodbX509)?;
+        match reply.get_str("user") {
+            Ok(user) => Ok(user.to_owned()),
+            // Old servers answer `authenticate` with only `ok: 1`.
+            Err(_) if reply.get("ok").is_some() => Ok(self.username.unwrap_or_default()),
+            Err(_) => Err(Error::protocol(
+                Some(Mechanism::MongodbX509),
+                ProtocolViolation::MalformedReply {
+                    command: "authenticate",
+                    problem: "the speculative reply has no user".to_owned(),
+                },
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_is_sent_only_when_given_and_under_the_spec_key() {
+        assert!(!X509Client::new(None).authenticate().contains_key("user"));
+        let with = X509Client::new(Some("CN=client,O=Org")).authenticate();
+        assert_eq!(with.get_str("user").unwrap(), "CN=client,O=Org");
+        assert!(!with.contains_key("username"));
+    }
+
+    #[test]
+    fn refusal_is_an_authentication_error() {
+        let err = X509Client::new(None)
+            .handle_reply(&doc! {"ok": 0, "errmsg": "No verified subject name available from client", "code": 18})
+            .unwrap_err();
+        assert!(err.is_authentication_failure());
+        assert!(matches!(
+            X509Client::new(None).handle_reply(&doc! {"dbname": "$external"}),
+            Err(Error::Protocol(_))
+        ));
+    }
+}
