@@ -1,0 +1,186 @@
+//! Why a literal was refused, and how that becomes compile errors pointing into the literal.
+
+use std::fmt;
+use std::ops::Range;
+
+use mongo_auth_core::{Error, ErrorKind, Warning, WarningKind};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+
+use crate::literal::{UriLiteral, quote_range};
+
+/// The rule a [`Diagnostic`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A rule of the rulebook (spec layer or library layer) that the connection string breaks.
+    Error(ErrorKind),
+    /// Something the rulebook only warns about at run time (an unknown, deprecated or repeated option,
+    /// an invalid value). A literal is code, so `mongo_uri!` refuses it.
+    Warning(WarningKind),
+    /// The macro input is not one plain string literal.
+    Input,
+    /// The macro itself failed: a bug to report.
+    Internal,
+}
+
+/// One reason a `mongo_uri!` literal is refused: the rule, the byte range of the connection string it is
+/// about, and a message that names the option and the fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    rule: Rule,
+    range: Range<usize>,
+    message: String,
+}
+
+impl Diagnostic {
+    pub(crate) fn new(rule: Rule, range: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            range,
+            message: message.into(),
+        }
+    }
+
+    /// The rule that was broken.
+    pub fn rule(&self) -> Rule {
+        self.rule
+    }
+
+    /// The byte range of the connection string the diagnostic is about.
+    pub fn range(&self) -> Range<usize> {
+        self.range.clone()
+    }
+
+    /// The message, as the compiler shows it when it can point at [`Diagnostic::range`].
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The message when the compiler can only point at the whole literal: the offending text is quoted
+    /// in front of it, unless it covers the whole literal or the message already quotes it.
+    pub fn message_without_subspan(&self, uri: &str) -> String {
+        let whole = self.range.start == 0 && self.range.end >= uri.len();
+        let text = uri.get(self.range.clone()).unwrap_or_default();
+        if whole || (!text.is_empty() && self.message.contains(&format!("`{text}`"))) {
+            return self.message.clone();
+        }
+        format!(
+            "in `{}`: {}",
+            quote_range(uri, self.range.clone()),
+            self.message
+        )
+    }
+}
+
+impl From<&Error> for Diagnostic {
+    fn from(error: &Error) -> Self {
+        Diagnostic::new(Rule::Error(error.kind()), error.span(), error.message())
+    }
+}
+
+impl From<&Warning> for Diagnostic {
+    fn from(warning: &Warning) -> Self {
+        Diagnostic::new(
+            Rule::Warning(warning.kind()),
+            warning.span(),
+            warning.message(),
+        )
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// One `::core::compile_error!("…")` per diagnostic, each spanned on its part of the literal, in a block
+/// whose value is the last `compile_error!`: an expression of the compiler's error type, so code that
+/// uses the macro's value reports nothing more.
+pub(crate) fn compile_errors(literal: &UriLiteral, diagnostics: &[Diagnostic]) -> TokenStream {
+    let errors = diagnostics.iter().map(|d| {
+        let (span, message) = match literal.subspan(d.range()) {
+            Some(span) => (span, d.message().to_owned()),
+            None => (literal.span(), d.message_without_subspan(literal.value())),
+        };
+        (span, message)
+    });
+    error_block(errors)
+}
+
+/// The same block from spans and messages.
+pub(crate) fn error_block(errors: impl IntoIterator<Item = (Span, String)>) -> TokenStream {
+    let mut body = TokenStream::new();
+    let mut first = true;
+    for (span, message) in errors {
+        if !first {
+            body.extend([TokenTree::Punct(spanned(
+                Punct::new(';', Spacing::Alone),
+                span,
+            ))]);
+        }
+        first = false;
+        body.extend(compile_error(span, &message));
+    }
+    TokenStream::from(TokenTree::Group(Group::new(Delimiter::Brace, body)))
+}
+
+/// `::core::compile_error!("message")`, every token on `span` so the error shows there.
+fn compile_error(span: Span, message: &str) -> TokenStream {
+    let mut message = Literal::string(message);
+    message.set_span(span);
+    let mut args = Group::new(Delimiter::Parenthesis, TokenTree::Literal(message).into());
+    args.set_span(span);
+    let colons = || {
+        [
+            TokenTree::Punct(spanned(Punct::new(':', Spacing::Joint), span)),
+            TokenTree::Punct(spanned(Punct::new(':', Spacing::Alone), span)),
+        ]
+    };
+    let mut tokens = TokenStream::new();
+    tokens.extend(colons());
+    tokens.extend([TokenTree::Ident(Ident::new("core", span))]);
+    tokens.extend(colons());
+    tokens.extend([
+        TokenTree::Ident(Ident::new("compile_error", span)),
+        TokenTree::Punct(spanned(Punct::new('!', Spacing::Alone), span)),
+        TokenTree::Group(args),
+    ]);
+    tokens
+}
+
+fn spanned(mut punct: Punct, span: Span) -> Punct {
+    punct.set_span(span);
+    punct
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_the_offending_text_only_when_the_message_does_not() {
+        let uri = "mongodb://alice%zz@h";
+        let d = Diagnostic::new(Rule::Input, 15..18, "bad escape in the user name");
+        assert_eq!(
+            d.message_without_subspan(uri),
+            "in `…%zz…`: bad escape in the user name"
+        );
+        let d = Diagnostic::new(Rule::Input, 15..18, "bad escape `%zz` in the user name");
+        assert_eq!(d.message_without_subspan(uri), d.message());
+        let d = Diagnostic::new(Rule::Input, 0..uri.len(), "whole");
+        assert_eq!(d.message_without_subspan(uri), "whole");
+    }
+
+    #[test]
+    fn the_block_ends_in_the_last_compile_error() {
+        let block = error_block([
+            (Span::call_site(), "first".to_owned()),
+            (Span::call_site(), "second".to_owned()),
+        ]);
+        assert_eq!(
+            block.to_string(),
+            r#"{ :: core :: compile_error ! ("first") ; :: core :: compile_error ! ("second") }"#
+        );
+    }
+}

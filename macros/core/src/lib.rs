@@ -1,0 +1,226 @@
+//! `mongo-auth-macros-core`: what `mongo_uri!` does, as ordinary functions.
+//!
+//! The proc-macro crate (`mongo-auth-macros`) is a shim over [`mongo_uri`]. Everything else lives here so
+//! that it can be called from tests: [`check`] runs a connection string through the mongo-auth rulebook
+//! (the very parser and rules `ConnectionString::parse` uses at run time — there is no second parser),
+//! and [`expand`] turns an accepted string into the expression the macro emits.
+//!
+//! A literal is code, so `mongo_uri!` is stricter than a run-time parse:
+//!
+//! - every spec-layer error is a compile error, pointing at the offending part of the literal;
+//! - what the spec only warns about (an unknown, deprecated or repeated option, an invalid value) is an
+//!   error too, with the rulebook's suggestion;
+//! - the library layer applies (MONGODB-X509 needs TLS, PLAIN needs TLS), except for what the literal
+//!   may leave to code: a password, and MONGODB-X509's client certificate. Those the expansion's type
+//!   demands ([`Deferred`]).
+//!
+//! ```
+//! use mongo_auth_macros_core::{check, Rule};
+//! use mongo_auth_core::WarningKind;
+//!
+//! let accepted = check("mongodb://app@db.example.com/shop?authMechanism=SCRAM-SHA-256").unwrap();
+//! assert!(accepted.deferred().password);
+//!
+//! let refused = check("mongodb://db.example.com/?replicaSett=rs0").unwrap_err();
+//! assert_eq!(refused[0].rule(), Rule::Warning(WarningKind::UnknownOption));
+//! assert!(refused[0].message().contains("replicaSet"));
+//! ```
+#![forbid(unsafe_code)]
+
+mod diagnostic;
+mod literal;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use mongo_auth_core::library::{LibraryRules, TlsFacts, check_credential};
+use mongo_auth_core::{ConnectionString, ErrorKind, Errors};
+use proc_macro2::{Span, TokenStream};
+use syn::LitStr;
+
+pub use diagnostic::{Diagnostic, Rule};
+
+use literal::UriLiteral;
+
+/// Which layers of rules [`check_with`] applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Layers {
+    /// The spec layer, with warnings refused: what a run-time parse accepts without a warning.
+    Spec,
+    /// The spec layer and the library layer: what `mongo_uri!` accepts.
+    SpecAndLibrary,
+}
+
+/// What an accepted literal leaves to code; the expansion's type demands it before the configuration can
+/// be used.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Deferred {
+    /// The mechanism needs a password (SCRAM, MONGODB-CR, PLAIN, negotiation) and the literal has none.
+    pub password: bool,
+    /// MONGODB-X509 without a client certificate in the literal: code supplies the certificate (and
+    /// turns TLS on).
+    pub client_certificate: bool,
+}
+
+/// A connection string `mongo_uri!` accepts: parsed by the rulebook, and what is left to code.
+#[derive(Clone, Debug)]
+pub struct Accepted {
+    uri: ConnectionString,
+    deferred: Deferred,
+}
+
+impl Accepted {
+    /// The parsed connection string (hosts, options, the resolved credential).
+    pub fn connection_string(&self) -> &ConnectionString {
+        &self.uri
+    }
+
+    /// What code must still supply.
+    pub fn deferred(&self) -> Deferred {
+        self.deferred
+    }
+}
+
+/// Checks a connection string as `mongo_uri!` does: both layers of rules, warnings refused. All problems
+/// are reported, in the order of the string.
+pub fn check(uri: &str) -> Result<Accepted, Vec<Diagnostic>> {
+    check_with(uri, Layers::SpecAndLibrary)
+}
+
+/// Checks a connection string with a chosen set of [layers](Layers).
+pub fn check_with(uri: &str, layers: Layers) -> Result<Accepted, Vec<Diagnostic>> {
+    let parsed = ConnectionString::parse(uri).map_err(|errors| diagnostics(&errors))?;
+    let mut refused: Vec<Diagnostic> = parsed.warnings().iter().map(Diagnostic::from).collect();
+    let deferred = deferred(&parsed);
+    if layers == Layers::SpecAndLibrary {
+        let rules = LibraryRules::default().password_from_code(true);
+        let checked = if deferred.client_certificate {
+            // Code will supply TLS with a client certificate: the type of the expansion demands both.
+            let tls = TlsFacts {
+                enabled: true,
+                client_certificate: true,
+            };
+            check_credential(parsed.credential(), tls, rules)
+        } else {
+            parsed.check_library_rules_with(rules)
+        };
+        if let Err(errors) = checked {
+            refused.extend(diagnostics(&errors));
+        }
+    }
+    if refused.is_empty() {
+        Ok(Accepted {
+            uri: parsed,
+            deferred,
+        })
+    } else {
+        refused.sort_by_key(|d| (d.range().start, d.range().end));
+        Err(refused)
+    }
+}
+
+fn diagnostics(errors: &Errors) -> Vec<Diagnostic> {
+    errors.iter().map(Diagnostic::from).collect()
+}
+
+/// What the literal leaves to code, decided by the library layer's own verdict on the literal as written.
+fn deferred(uri: &ConnectionString) -> Deferred {
+    let Err(errors) = uri.check_library_rules() else {
+        return Deferred::default();
+    };
+    let options = uri.options();
+    let x509_without_certificate = errors.iter().any(|e| e.kind() == ErrorKind::X509NeedsTls)
+        && options.tls_certificate_key_file().is_none()
+        // `tls=false` in the literal is a decision code cannot overturn.
+        && options.tls() != Some(false);
+    Deferred {
+        password: errors
+            .iter()
+            .any(|e| e.kind() == ErrorKind::MissingPassword),
+        client_certificate: x509_without_certificate,
+    }
+}
+
+/// `mongo_uri!` as a function from tokens to tokens: the input must be one string literal. Errors come
+/// back as `compile_error!` invocations on the literal; a panic is caught and reported as a bug.
+pub fn mongo_uri(input: TokenStream) -> TokenStream {
+    report_panics(|| {
+        let lit: LitStr = match syn::parse2(input) {
+            Ok(lit) => lit,
+            Err(error) => return input_error(error.span()),
+        };
+        if !lit.suffix().is_empty() {
+            return input_error(lit.span());
+        }
+        let literal = UriLiteral::new(&lit);
+        match expand(literal.value()) {
+            Ok(tokens) => tokens,
+            Err(refused) => diagnostic::compile_errors(&literal, &refused),
+        }
+    })
+}
+
+/// The expression a valid literal expands to.
+pub fn expand(uri: &str) -> Result<TokenStream, Vec<Diagnostic>> {
+    let accepted = check(uri)?;
+    Ok(emit::config(&accepted))
+}
+
+mod emit;
+
+fn input_error(span: Span) -> TokenStream {
+    diagnostic::error_block([(
+        span,
+        "mongo_uri! takes one string literal, e.g. mongo_uri!(\"mongodb://localhost\")".to_owned(),
+    )])
+}
+
+/// Runs the macro body; a panic becomes a compile error that asks for a bug report.
+#[doc(hidden)]
+pub fn report_panics(body: impl FnOnce() -> TokenStream) -> TokenStream {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        diagnostic::error_block([(
+            Span::call_site(),
+            format!("internal error in mongo_uri!, please report it: {detail}"),
+        )])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_reported_as_a_bug() {
+        let tokens = report_panics(|| panic!("index out of bounds"));
+        let text = tokens.to_string();
+        assert!(text.contains("compile_error"), "{text}");
+        assert!(
+            text.contains("internal error in mongo_uri!, please report it: index out of bounds"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn input_must_be_one_string_literal() {
+        for input in [
+            "",
+            "42",
+            "\"a\" \"b\"",
+            "concat!(\"mongodb://\", \"h\")",
+            "\"mongodb://h\"x",
+        ] {
+            let text = mongo_uri(input.parse().unwrap()).to_string();
+            assert!(
+                text.contains("mongo_uri! takes one string literal"),
+                "{input}: {text}"
+            );
+        }
+    }
+}
