@@ -5,6 +5,7 @@
 pub mod config;
 pub mod error;
 pub mod mechanism;
+pub mod tls;
 pub mod wire;
 
 pub use config::{ClientConfig, TlsSettings};
