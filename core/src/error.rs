@@ -339,10 +339,6 @@ impl Report {
         self.warnings.push(Warning::new(kind, span, message));
     }
 
-    pub(crate) fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-
     /// The errors, if any.
     pub(crate) fn into_errors(self) -> Option<Errors> {
         Errors::from_vec(self.errors)

@@ -212,11 +212,6 @@ impl Options {
         self.entries.iter_mut().find(|e| e.key == key)
     }
 
-    pub(crate) fn remove(&mut self, key: &str) -> Option<OptionEntry> {
-        let index = self.entries.iter().position(|e| e.key == key)?;
-        Some(self.entries.remove(index))
-    }
-
     /// The value of an option by key, case-insensitively; aliases are resolved (`ssl` finds `tls`,
     /// `ssl_ca_certs` finds `tlsCAFile`). `None` when the option was not given or its value was invalid.
     pub fn get(&self, key: &str) -> Option<&OptionValue> {

@@ -76,9 +76,8 @@ pub(crate) struct PartSpans {
     pub(crate) username: Range<usize>,
     pub(crate) password: Range<usize>,
     pub(crate) source: Range<usize>,
-    /// One span per property pair (missing entries mean `properties_all`).
-    pub(crate) properties: Vec<Range<usize>>,
-    pub(crate) properties_all: Range<usize>,
+    pub(crate) properties: Range<usize>,
+    pub(crate) userinfo: Range<usize>,
 }
 
 /// Validates the parts by the auth spec's rules and builds the credential with its source resolved and
@@ -204,19 +203,209 @@ pub fn needs_password(mechanism: Option<Mechanism>) -> bool {
     )
 }
 
+/// Checks an explicit source: never empty, and `$external` for the mechanisms that only allow it.
+/// `mechanism` is `None` when no credential is configured (only emptiness is checked then).
+pub(crate) fn check_source_text(
+    source: &str,
+    mechanism: Option<Option<Mechanism>>,
+    span: Range<usize>,
+    report: &mut Report,
+) -> bool {
+    if source.is_empty() {
+        report.error(
+            ErrorKind::InvalidSource,
+            span,
+            "authSource is empty: name the database that holds the user, or remove authSource",
+        );
+        return false;
+    }
+    if let Some(mechanism) = mechanism
+        && external_only(mechanism)
+        && source != EXTERNAL
+    {
+        let name = mechanism.map_or("", Mechanism::as_str);
+        report.error(
+            ErrorKind::InvalidSource,
+            span,
+            format!("{name} authenticates against $external only: remove authSource or set authSource=$external"),
+        );
+        return false;
+    }
+    true
+}
+
+fn mechanism_name(mechanism: Option<Mechanism>) -> &'static str {
+    mechanism.map_or("the default mechanism (SCRAM)", Mechanism::as_str)
+}
+
 /// Builds the credential, reporting every broken rule. Returns `None` only when errors were reported.
 pub(crate) fn build_credential(
     parts: CredentialParts,
     spans: &PartSpans,
     report: &mut Report,
 ) -> Option<Credential> {
-    let _ = (parts, spans, gssapi_from_pairs as fn(_, _, _) -> _);
-    report.error(
-        ErrorKind::NotImplemented,
-        0..0,
-        "credential rules are not implemented yet",
-    );
-    None
+    let errors_before = report.errors.len();
+    let mechanism = parts.mechanism;
+    let name = mechanism_name(mechanism);
+    let user_span = if spans.userinfo.is_empty() && spans.username.is_empty() {
+        spans.mechanism.clone()
+    } else if spans.username.is_empty() {
+        spans.userinfo.clone()
+    } else {
+        spans.username.clone()
+    };
+
+    // user name
+    let username = parts.username;
+    match mechanism {
+        None
+        | Some(
+            Mechanism::ScramSha1
+            | Mechanism::ScramSha256
+            | Mechanism::MongodbCr
+            | Mechanism::Plain
+            | Mechanism::Gssapi,
+        ) => {
+            if username.as_deref().is_none_or(str::is_empty) {
+                report.error(
+                    ErrorKind::MissingUsername,
+                    user_span.clone(),
+                    format!(
+                        "{name} needs a user name: write it before the host, as in \
+                         mongodb://user@host"
+                    ),
+                );
+            }
+        }
+        Some(Mechanism::MongodbX509) => {
+            if username.as_deref() == Some("") {
+                report.error(
+                    ErrorKind::MissingUsername,
+                    user_span.clone(),
+                    "MONGODB-X509 with an empty user name: remove the `@`, or give the \
+                     certificate subject as the user name",
+                );
+            }
+        }
+        Some(Mechanism::MongodbAws) => {
+            if username.is_some() || parts.password.is_some() {
+                report.error(
+                    ErrorKind::ForbiddenUsername,
+                    if spans.userinfo.is_empty() {
+                        spans.mechanism.clone()
+                    } else {
+                        spans.userinfo.clone()
+                    },
+                    "MONGODB-AWS takes no user name or password: credentials come from the AWS \
+                     environment, so remove the userinfo",
+                );
+            }
+        }
+        // checked with the properties (it depends on ENVIRONMENT)
+        Some(Mechanism::MongodbOidc) => {}
+    }
+
+    // password
+    if let Some(Mechanism::MongodbX509 | Mechanism::MongodbOidc) = mechanism
+        && parts.password.is_some()
+    {
+        let why = if mechanism == Some(Mechanism::MongodbX509) {
+            "the client certificate is the credential"
+        } else {
+            "the identity provider's token is the credential"
+        };
+        report.error(
+            ErrorKind::ForbiddenPassword,
+            if spans.password.is_empty() {
+                spans.userinfo.clone()
+            } else {
+                spans.password.clone()
+            },
+            format!("{name} takes no password ({why}): remove the password"),
+        );
+    }
+
+    // source
+    let source = match parts.source {
+        Some(source) => {
+            check_source_text(&source, Some(mechanism), spans.source.clone(), report);
+            source
+        }
+        None => default_source(mechanism, parts.database.as_deref()).to_owned(),
+    };
+
+    // properties
+    let properties = match mechanism {
+        Some(Mechanism::Gssapi) => {
+            MechanismProperties::Gssapi(gssapi_from_pairs(&parts.properties, spans, report))
+        }
+        Some(Mechanism::MongodbOidc) => MechanismProperties::Oidc(oidc_properties(
+            &parts.properties,
+            username.as_deref(),
+            spans,
+            report,
+        )),
+        Some(Mechanism::MongodbAws) => {
+            for (key, _) in &parts.properties {
+                let message = if key.eq_ignore_ascii_case("AWS_SESSION_TOKEN") {
+                    "AWS_SESSION_TOKEN is no longer accepted: MONGODB-AWS takes the session token \
+                     from the AWS environment, so remove it"
+                        .to_owned()
+                } else if key.eq_ignore_ascii_case("AWS_CREDENTIAL_PROVIDER") {
+                    "AWS_CREDENTIAL_PROVIDER is a callback and can only be set in code: remove it"
+                        .to_owned()
+                } else {
+                    format!("MONGODB-AWS has no mechanism property `{key}`: remove it")
+                };
+                report.error(
+                    ErrorKind::InvalidMechanismProperty,
+                    spans.properties.clone(),
+                    message,
+                );
+            }
+            MechanismProperties::None
+        }
+        _ => {
+            if let Some((key, _)) = parts.properties.first() {
+                report.error(
+                    ErrorKind::InvalidMechanismProperty,
+                    spans.properties.clone(),
+                    format!(
+                        "{name} takes no mechanism properties (`{key}` given): remove \
+                         authMechanismProperties"
+                    ),
+                );
+            }
+            MechanismProperties::None
+        }
+    };
+
+    if report.errors.len() > errors_before {
+        return None;
+    }
+    Some(Credential::from_parts(
+        username,
+        parts.password,
+        source,
+        mechanism,
+        properties,
+    ))
+}
+
+/// Reports property keys given twice (keys are case-insensitive).
+fn check_duplicates(pairs: &[(String, String)], spans: &PartSpans, report: &mut Report) {
+    for (i, (key, _)) in pairs.iter().enumerate() {
+        if pairs[..i].iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            report.error(
+                ErrorKind::InvalidMechanismProperty,
+                spans.properties.clone(),
+                format!(
+                    "mechanism property {} is given more than once: give it once",
+                    key.to_ascii_uppercase()
+                ),
+            );
+        }
+    }
 }
 
 fn gssapi_from_pairs(
@@ -224,11 +413,139 @@ fn gssapi_from_pairs(
     spans: &PartSpans,
     report: &mut Report,
 ) -> GssapiProperties {
-    let _ = (pairs, spans, Canonicalize::None, MechanismProperties::None);
-    report.error(
-        ErrorKind::NotImplemented,
-        0..0,
-        "GSSAPI properties are not implemented yet",
-    );
-    GssapiProperties::default()
+    check_duplicates(pairs, spans, report);
+    let mut properties = GssapiProperties::default();
+    for (key, value) in pairs {
+        let span = spans.properties.clone();
+        match key.to_ascii_uppercase().as_str() {
+            "SERVICE_NAME" => {
+                if value.is_empty() {
+                    report.error(
+                        ErrorKind::InvalidMechanismProperty,
+                        span,
+                        "SERVICE_NAME is empty: name the Kerberos service (default mongodb)",
+                    );
+                }
+                properties.service_name = value.clone();
+            }
+            "CANONICALIZE_HOST_NAME" => match value.parse::<Canonicalize>() {
+                Ok(canonicalize) => properties.canonicalize_host_name = canonicalize,
+                Err(_) => report.error(
+                    ErrorKind::InvalidMechanismProperty,
+                    span,
+                    format!(
+                        "invalid CANONICALIZE_HOST_NAME `{value}`: use none, forward or \
+                         forwardAndReverse (or the legacy false or true)"
+                    ),
+                ),
+            },
+            "SERVICE_REALM" => properties.service_realm = Some(value.clone()),
+            "SERVICE_HOST" => properties.service_host = Some(value.clone()),
+            _ => report.error(
+                ErrorKind::InvalidMechanismProperty,
+                span,
+                format!(
+                    "GSSAPI has no mechanism property `{key}`: use SERVICE_NAME, \
+                     CANONICALIZE_HOST_NAME, SERVICE_REALM or SERVICE_HOST"
+                ),
+            ),
+        }
+    }
+    properties
+}
+
+fn oidc_properties(
+    pairs: &[(String, String)],
+    username: Option<&str>,
+    spans: &PartSpans,
+    report: &mut Report,
+) -> Vec<(String, String)> {
+    check_duplicates(pairs, spans, report);
+    let span = || spans.properties.clone();
+    let mut environment: Option<&str> = None;
+    let mut token_resource = false;
+    let mut typed = Vec::new();
+    for (key, value) in pairs {
+        let upper = key.to_ascii_uppercase();
+        match upper.as_str() {
+            "ENVIRONMENT" => {
+                if matches!(value.as_str(), "test" | "azure" | "gcp" | "k8s") {
+                    environment = Some(value);
+                } else {
+                    report.error(
+                        ErrorKind::InvalidMechanismProperty,
+                        span(),
+                        format!("unknown MONGODB-OIDC ENVIRONMENT `{value}`: use test, azure, gcp or k8s"),
+                    );
+                }
+            }
+            "TOKEN_RESOURCE" => token_resource = true,
+            "ALLOWED_HOSTS" => report.error(
+                ErrorKind::InvalidMechanismProperty,
+                span(),
+                "ALLOWED_HOSTS cannot be set in a connection string: set it in code",
+            ),
+            "OIDC_CALLBACK" | "OIDC_HUMAN_CALLBACK" | "AWS_CREDENTIAL_PROVIDER" => report.error(
+                ErrorKind::InvalidMechanismProperty,
+                span(),
+                format!("{upper} is a callback and can only be set in code: remove it"),
+            ),
+            _ => report.error(
+                ErrorKind::InvalidMechanismProperty,
+                span(),
+                format!("MONGODB-OIDC has no mechanism property `{key}`: use ENVIRONMENT and TOKEN_RESOURCE"),
+            ),
+        }
+        typed.push((upper, value.clone()));
+    }
+    let has_environment_key = pairs
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("ENVIRONMENT"));
+    match environment {
+        None if !has_environment_key => report.error(
+            ErrorKind::InvalidMechanismProperty,
+            if spans.properties.is_empty() {
+                spans.mechanism.clone()
+            } else {
+                span()
+            },
+            "MONGODB-OIDC needs ENVIRONMENT in authMechanismProperties (test, azure, gcp or k8s), \
+             as in authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:<resource>",
+        ),
+        None => {}
+        Some(environment) => {
+            let needs_resource = matches!(environment, "azure" | "gcp");
+            if needs_resource && !token_resource {
+                report.error(
+                    ErrorKind::InvalidMechanismProperty,
+                    span(),
+                    format!("ENVIRONMENT:{environment} needs TOKEN_RESOURCE: add TOKEN_RESOURCE:<resource>"),
+                );
+            }
+            if !needs_resource && token_resource {
+                report.error(
+                    ErrorKind::InvalidMechanismProperty,
+                    span(),
+                    format!(
+                        "TOKEN_RESOURCE does not apply to ENVIRONMENT:{environment}: remove it"
+                    ),
+                );
+            }
+            if username.is_some() && environment != "azure" {
+                report.error(
+                    ErrorKind::ForbiddenUsername,
+                    if spans.username.is_empty() {
+                        span()
+                    } else {
+                        spans.username.clone()
+                    },
+                    format!(
+                        "MONGODB-OIDC with ENVIRONMENT:{environment} takes no user name: remove it \
+                         (only ENVIRONMENT:azure uses one, as the managed identity's client id)"
+                    ),
+                );
+            }
+        }
+    }
+    typed
 }

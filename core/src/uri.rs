@@ -68,6 +68,8 @@ pub struct ConnectionString {
     pub(crate) options: Options,
     pub(crate) credential: Option<Credential>,
     pub(crate) warnings: Vec<Warning>,
+    /// The userinfo's span (`0..0` without one), for library-layer errors about the credential.
+    pub(crate) userinfo_span: std::ops::Range<usize>,
 }
 
 impl ConnectionString {
@@ -130,13 +132,10 @@ impl ConnectionString {
         &self.warnings
     }
 
-    /// Whether TLS is on: `tls`/`ssl` when given; otherwise on for `mongodb+srv` and when a PyMongo 3
-    /// `ssl_*` option is present (as PyMongo 3 did), off for everything else.
+    /// Whether TLS is on: `tls`/`ssl` when given, otherwise on for `mongodb+srv` only. (A PyMongo 3
+    /// `ssl_*` option without `tls` stores `tls=true`, as PyMongo 3 turned TLS on for them.)
     pub fn tls_enabled(&self) -> bool {
-        if let Some(tls) = self.options.tls() {
-            return tls;
-        }
-        self.srv || crate::uri_options::implies_tls(&self.options)
+        self.options.tls().unwrap_or(self.srv)
     }
 
     /// Applies the library layer of rules with the default policy ([`LibraryRules::default`]): see
