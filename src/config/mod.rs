@@ -1,10 +1,85 @@
 //! The validated client configuration that builders, `mongo_uri!`, config files and runtime strings
 //! all produce, and that the authenticator consumes.
+//!
+//! Three ways in, one rulebook:
+//!
+//! ```
+//! use mongo_auth::{ClientConfig, Credential, Tls};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // a builder chain: an invalid combination has no method to call, or no `build()`
+//! let built = ClientConfig::builder()
+//!     .hosts(["db.example.com"])
+//!     .credential(Credential::scram_sha_256().username("app").password("pencil").source("admin"))
+//!     .tls(Tls::enabled())
+//!     .build()?;
+//!
+//! // a connection string at run time: the same rules, with errors that say what to add
+//! let parsed: ClientConfig =
+//!     "mongodb://app:pencil@db.example.com/?authSource=admin&authMechanism=SCRAM-SHA-256&tls=true".parse()?;
+//! assert_eq!(built.credential(), parsed.credential());
+//!
+//! // a config file (TOML, JSON, YAML, …) through serde
+//! #[derive(serde::Deserialize)]
+//! struct App {
+//!     mongodb: ClientConfig,
+//! }
+//! let app: App = toml::from_str(
+//!     r#"
+//!     [mongodb]
+//!     hosts = ["db.example.com"]
+//!     tls = true
+//!     auth = { mechanism = "SCRAM-SHA-256", username = "app", password = "pencil", source = "admin" }
+//!     "#,
+//! )?;
+//! assert_eq!(app.mongodb.credential(), built.credential());
+//! # Ok(()) }
+//! ```
+//!
+//! The typestates ([`ClientConfigBuilder`], [`PasswordCredential`], [`Tls`]) make these fail to compile,
+//! each with a message in MongoDB's words: a password, a source or properties on MONGODB-X509; a source
+//! on GSSAPI; GSSAPI properties on another mechanism; SCRAM, MONGODB-CR or PLAIN without a username or a
+//! password; MONGODB-X509 without TLS and a client certificate; PLAIN without TLS (unless
+//! [`DangerousClientConfigBuilder::allow_plain_password_without_tls`]).
 
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use mongo_auth_core::{Credential, Host, Password};
+use mongo_auth_core::{Credential as CoreCredential, Host, Password, Warning};
+
+mod builder;
+mod credential;
+mod error;
+mod hosts;
+mod parse;
+mod secret;
+mod serde;
+mod tls;
+
+pub use self::builder::{ClientConfigBuilder, DangerousClientConfigBuilder};
+pub use self::credential::{
+    AuthenticatesOver, CarriesClientCertificate, Credential, CredentialState, GssapiCredential,
+    GssapiPropertyOnPasswordMechanism, GssapiSourceIsExternal, HasPassword, HasUsername, MongodbCr,
+    NegotiatedScram, NoCredential, NoPassword, NoUsername, PasswordCredential, PasswordGiven,
+    PasswordMechanism, Plain, ProtectsPlainPassword, ScramSha1, ScramSha256, UsernameGiven,
+    X509Credential, X509TakesNoPassword, X509TakesNoProperties, X509TakesNoSource,
+};
+pub use self::error::{ConfigError, FieldError};
+pub use self::secret::SecretRef;
+pub use self::serde::from_deserializer;
+pub use self::tls::{
+    DangerousTls, Tls, TlsState, WithClientCert, WithoutClientCert, WithoutTls,
+    WithoutTlsClearTextAllowed,
+};
+
+pub(crate) use self::builder::{Assembly, CredentialInput, HostEntry, assemble};
+pub(crate) use self::secret::SecretRefs;
+
+#[allow(unreachable_pub)]
+mod sealed {
+    /// Keeps the state traits closed: only this crate's states implement them.
+    pub trait Sealed {}
+}
 
 /// A validated MongoDB client configuration: hosts, at most one credential, TLS, and the options that
 /// matter for connecting and authenticating.
@@ -18,11 +93,16 @@ pub struct ClientConfig {
     /// Whether the hosts come from a `mongodb+srv` lookup.
     pub(crate) srv: bool,
     /// The resolved credential, if authentication is configured.
-    pub(crate) credential: Option<Credential>,
+    pub(crate) credential: Option<CoreCredential>,
     /// TLS settings; `None` means plain TCP.
     pub(crate) tls: Option<TlsSettings>,
     /// Options that matter for connecting and authenticating.
     pub(crate) options: ConnectOptions,
+    /// Where the secrets came from in a config file (`{ env = … }`, `{ file = … }`), so that
+    /// `Serialize` can write the reference back instead of the secret.
+    pub(crate) secret_refs: SecretRefs,
+    /// The rulebook's warnings about the connection string this came from (unknown options, …).
+    pub(crate) warnings: Vec<Warning>,
 }
 
 /// Options that matter for connecting and authenticating.
@@ -101,4 +181,400 @@ pub(crate) struct ClientCertificate {
     pub(crate) key_file: Option<PathBuf>,
     /// The password of an encrypted PKCS#8 key.
     pub(crate) key_password: Option<Password>,
+}
+
+impl ClientConfig {
+    /// The seed hosts; for `mongodb+srv`, the one name to look up.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://a.example.com,b.example.com:27018".parse()?;
+    /// assert_eq!(config.hosts()[1].to_string(), "b.example.com:27018");
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn hosts(&self) -> &[Host] {
+        &self.hosts
+    }
+
+    /// Whether the hosts come from a `mongodb+srv` DNS lookup.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb+srv://cluster0.example.com".parse()?;
+    /// assert!(config.is_srv());
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn is_srv(&self) -> bool {
+        self.srv
+    }
+
+    /// The resolved credential (source filled in, properties typed), if authentication is configured.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://user:pw@db/shop".parse()?;
+    /// let credential = config.credential().unwrap();
+    /// assert_eq!(credential.source, "shop");
+    /// assert_eq!(credential.mechanism, None); // negotiated
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn credential(&self) -> Option<&CoreCredential> {
+        self.credential.as_ref()
+    }
+
+    /// The TLS settings, or `None` for plain TCP.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://db/?tls=true&tlsCAFile=ca.pem".parse()?;
+    /// assert_eq!(config.tls().unwrap().ca_file(), Some(std::path::Path::new("ca.pem")));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn tls(&self) -> Option<&TlsSettings> {
+        self.tls.as_ref()
+    }
+
+    /// `appName`, sent in the handshake's client metadata.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://db/?appName=inventory".parse()?;
+    /// assert_eq!(config.app_name(), Some("inventory"));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn app_name(&self) -> Option<&str> {
+        self.options.app_name.as_deref()
+    }
+
+    /// `connectTimeoutMS`: the limit on one TCP (and TLS) connect.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://db/?connectTimeoutMS=2500".parse()?;
+    /// assert_eq!(config.connect_timeout(), std::time::Duration::from_millis(2500));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn connect_timeout(&self) -> Duration {
+        self.options.connect_timeout
+    }
+
+    /// The limit on the whole handshake (hello plus authentication) of one connection.
+    ///
+    /// ```
+    /// let config = mongo_auth::ClientConfig::builder().hosts(["db"]).build()?;
+    /// assert_eq!(config.handshake_timeout(), std::time::Duration::from_secs(30));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn handshake_timeout(&self) -> Duration {
+        self.options.handshake_timeout
+    }
+
+    /// The Stable API version, if one is set.
+    ///
+    /// ```
+    /// let config = mongo_auth::ClientConfig::builder().hosts(["db"]).server_api("1").build()?;
+    /// assert_eq!(config.server_api(), Some("1"));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn server_api(&self) -> Option<&str> {
+        self.options.server_api.as_deref()
+    }
+
+    /// The largest SCRAM iteration count the client accepts.
+    ///
+    /// ```
+    /// let config = mongo_auth::ClientConfig::builder().hosts(["db"]).build()?;
+    /// assert_eq!(config.max_scram_iterations(), 1_000_000);
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn max_scram_iterations(&self) -> u32 {
+        self.options.max_scram_iterations
+    }
+
+    /// Whether PLAIN may send its password without TLS (the explicit, dangerous opt-in).
+    ///
+    /// ```
+    /// let config = mongo_auth::ClientConfig::builder().hosts(["db"]).build()?;
+    /// assert!(!config.allows_plain_password_without_tls());
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn allows_plain_password_without_tls(&self) -> bool {
+        self.options.allow_plain_without_tls
+    }
+
+    /// `replicaSet`.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://db/?replicaSet=rs0".parse()?;
+    /// assert_eq!(config.replica_set(), Some("rs0"));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn replica_set(&self) -> Option<&str> {
+        self.options.replica_set.as_deref()
+    }
+
+    /// `directConnection`, when given.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://db/?directConnection=true".parse()?;
+    /// assert_eq!(config.direct_connection(), Some(true));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn direct_connection(&self) -> Option<bool> {
+        self.options.direct_connection
+    }
+
+    /// `loadBalanced`.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://lb/?loadBalanced=true".parse()?;
+    /// assert!(config.load_balanced());
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn load_balanced(&self) -> bool {
+        self.options.load_balanced
+    }
+
+    /// `srvServiceName` (the default, `mongodb`, when none was given).
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb+srv://cluster0.example.com".parse()?;
+    /// assert_eq!(config.srv_service_name(), "mongodb");
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn srv_service_name(&self) -> &str {
+        self.options
+            .srv_service_name
+            .as_deref()
+            .unwrap_or("mongodb")
+    }
+
+    /// The rulebook's warnings about the connection string this configuration came from (unknown or
+    /// deprecated options, ignored values). Empty for builders and structured config files.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://db/?replicaSett=rs0".parse()?;
+    /// assert!(config.warnings()[0].message().contains("replicaSet"));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+}
+
+/// A connection string for logs: every secret is `<redacted>`, files are named, nothing is read.
+///
+/// ```
+/// use mongo_auth::{ClientConfig, Credential, Tls};
+/// let config = ClientConfig::builder()
+///     .hosts(["db.example.com"])
+///     .credential(Credential::scram_sha_256().username("app").password("pencil"))
+///     .tls(Tls::with_ca_file("ca.pem"))
+///     .build()?;
+/// assert_eq!(
+///     config.to_string(),
+///     "mongodb://app:<redacted>@db.example.com/?authSource=admin&authMechanism=SCRAM-SHA-256&tls=true&tlsCAFile=ca.pem"
+/// );
+/// # Ok::<(), mongo_auth::ConfigError>(())
+/// ```
+impl fmt::Display for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.srv {
+            "mongodb+srv://"
+        } else {
+            "mongodb://"
+        })?;
+        if let Some(credential) = &self.credential
+            && let Some(username) = &credential.username
+        {
+            write_encoded(f, username)?;
+            if credential.password.is_some() {
+                f.write_str(":<redacted>")?;
+            }
+            f.write_str("@")?;
+        }
+        for (i, host) in self.hosts.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            if host.kind == mongo_auth_core::HostKind::Unix {
+                write_encoded(f, &host.host)?;
+            } else {
+                write!(f, "{host}")?;
+            }
+        }
+        f.write_str("/")?;
+        let mut options: Vec<(&str, String)> = Vec::new();
+        if let Some(credential) = &self.credential {
+            options.push(("authSource", credential.source.clone()));
+            if let Some(mechanism) = credential.mechanism {
+                options.push(("authMechanism", mechanism.as_str().to_owned()));
+            }
+            if let mongo_auth_core::MechanismProperties::Gssapi(p) = &credential.properties {
+                let mut pairs = vec![
+                    format!("SERVICE_NAME:{}", p.service_name),
+                    format!(
+                        "CANONICALIZE_HOST_NAME:{}",
+                        p.canonicalize_host_name.as_str()
+                    ),
+                ];
+                if let Some(realm) = &p.service_realm {
+                    pairs.push(format!("SERVICE_REALM:{realm}"));
+                }
+                if let Some(host) = &p.service_host {
+                    pairs.push(format!("SERVICE_HOST:{host}"));
+                }
+                options.push(("authMechanismProperties", pairs.join(",")));
+            }
+        }
+        if let Some(tls) = &self.tls {
+            options.push(("tls", "true".to_owned()));
+            if let CaSource::File(path) = &tls.ca {
+                options.push(("tlsCAFile", path.display().to_string()));
+            }
+            if let Some(certificate) = &tls.client_certificate {
+                options.push((
+                    "tlsCertificateKeyFile",
+                    certificate.certificate_file.display().to_string(),
+                ));
+                if let Some(key) = &certificate.key_file {
+                    options.push(("tlsPrivateKeyFile", key.display().to_string()));
+                }
+                if certificate.key_password.is_some() {
+                    options.push(("tlsCertificateKeyFilePassword", "<redacted>".to_owned()));
+                }
+            }
+            if let Some(crl) = &tls.crl_file {
+                options.push(("tlsCRLFile", crl.display().to_string()));
+            }
+            if tls.allow_invalid_certificates {
+                options.push(("tlsAllowInvalidCertificates", "true".to_owned()));
+            }
+            if tls.allow_invalid_hostnames {
+                options.push(("tlsAllowInvalidHostnames", "true".to_owned()));
+            }
+        }
+        let o = &self.options;
+        if let Some(name) = &o.app_name {
+            options.push(("appName", name.clone()));
+        }
+        if let Some(name) = &o.replica_set {
+            options.push(("replicaSet", name.clone()));
+        }
+        if let Some(direct) = o.direct_connection {
+            options.push(("directConnection", direct.to_string()));
+        }
+        if o.load_balanced {
+            options.push(("loadBalanced", "true".to_owned()));
+        }
+        if let Some(name) = &o.srv_service_name {
+            options.push(("srvServiceName", name.clone()));
+        }
+        if o.connect_timeout != ConnectOptions::default().connect_timeout {
+            options.push((
+                "connectTimeoutMS",
+                o.connect_timeout.as_millis().to_string(),
+            ));
+        }
+        for (i, (key, value)) in options.iter().enumerate() {
+            f.write_str(if i == 0 { "?" } else { "&" })?;
+            f.write_str(key)?;
+            f.write_str("=")?;
+            if value == "<redacted>" {
+                f.write_str(value)?;
+            } else {
+                write_encoded(f, value)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Percent-encodes what a connection string cannot hold literally (keeps unreserved characters and the
+/// few that are safe in option values and paths).
+fn write_encoded(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~$/:".contains(&byte) {
+            write!(f, "{}", byte as char)?;
+        } else {
+            write!(f, "%{byte:02X}")?;
+        }
+    }
+    Ok(())
+}
+
+impl TlsSettings {
+    /// `tlsCAFile`, or `None` for the system roots.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::with_ca_file("ca.pem").into_settings();
+    /// assert_eq!(settings.ca_file(), Some(std::path::Path::new("ca.pem")));
+    /// ```
+    pub fn ca_file(&self) -> Option<&Path> {
+        match &self.ca {
+            CaSource::System => None,
+            CaSource::File(path) => Some(path),
+        }
+    }
+
+    /// The client certificate file (`tlsCertificateKeyFile`; it also holds the key unless
+    /// [`key_file`](Self::key_file) is set).
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::client_cert("client.pem").into_settings();
+    /// assert_eq!(settings.certificate_file(), Some(std::path::Path::new("client.pem")));
+    /// ```
+    pub fn certificate_file(&self) -> Option<&Path> {
+        self.client_certificate
+            .as_ref()
+            .map(|c| c.certificate_file.as_path())
+    }
+
+    /// The private key file, when the key is not in the certificate file.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::client_cert_and_key("client.crt", "client.key").into_settings();
+    /// assert_eq!(settings.key_file(), Some(std::path::Path::new("client.key")));
+    /// ```
+    pub fn key_file(&self) -> Option<&Path> {
+        self.client_certificate
+            .as_ref()
+            .and_then(|c| c.key_file.as_deref())
+    }
+
+    /// Whether the private key has a password (the password itself is never shown).
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::client_cert("client.pem").key_password("secret").into_settings();
+    /// assert!(settings.has_key_password());
+    /// ```
+    pub fn has_key_password(&self) -> bool {
+        self.client_certificate
+            .as_ref()
+            .is_some_and(|c| c.key_password.is_some())
+    }
+
+    /// `tlsCRLFile`.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::enabled().crl_file("crl.pem").into_settings();
+    /// assert_eq!(settings.crl_file(), Some(std::path::Path::new("crl.pem")));
+    /// ```
+    pub fn crl_file(&self) -> Option<&Path> {
+        self.crl_file.as_deref()
+    }
+
+    /// `tlsAllowInvalidCertificates`.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::enabled().dangerous().allow_invalid_certificates().into_settings();
+    /// assert!(settings.allows_invalid_certificates());
+    /// ```
+    pub fn allows_invalid_certificates(&self) -> bool {
+        self.allow_invalid_certificates
+    }
+
+    /// `tlsAllowInvalidHostnames`.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::enabled().dangerous().allow_invalid_hostnames().into_settings();
+    /// assert!(settings.allows_invalid_hostnames());
+    /// ```
+    pub fn allows_invalid_hostnames(&self) -> bool {
+        self.allow_invalid_hostnames
+    }
 }

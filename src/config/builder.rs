@@ -1,0 +1,576 @@
+//! The configuration builder: `ClientConfigBuilder<C, T>`, where `C` is the credential state and `T`
+//! the TLS state. [`build`](ClientConfigBuilder::build) exists for every state but compiles only when
+//! the credential is complete and the transport is one its mechanism accepts.
+
+use std::time::Duration;
+
+use mongo_auth_core::library::{self, LibraryRules, TlsFacts};
+use mongo_auth_core::rules::{self, CredentialParts};
+use mongo_auth_core::{Error, ErrorKind, Errors, Host, Password};
+
+use super::credential::{
+    AuthenticatesOver, CredentialState, HasPassword, HasUsername, NoCredential, NoPassword,
+    NoUsername, PasswordCredential, PasswordMechanism, X509Credential, X509TakesNoPassword,
+};
+use super::tls::{
+    Tls, TlsState, WithClientCert, WithoutClientCert, WithoutTls, WithoutTlsClearTextAllowed,
+};
+use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs, TlsSettings};
+
+/// Builds a [`ClientConfig`] in code. The type parameters are the builder's state: `C` the credential
+/// ([`NoCredential`], a [`PasswordCredential`], an [`X509Credential`], a
+/// [`GssapiCredential`](super::GssapiCredential)), `T` the transport ([`WithoutTls`],
+/// [`WithoutTlsClearTextAllowed`], [`Tls<WithoutClientCert>`], [`Tls<WithClientCert>`]).
+///
+/// [`build`](Self::build) compiles only for states that can authenticate: a password credential with
+/// its username and password, MONGODB-X509 with a client certificate, PLAIN with TLS (or the explicit
+/// opt-in). What types cannot say (an empty host list, an empty user name) is checked when it runs.
+///
+/// ```
+/// use mongo_auth::{ClientConfig, Credential, Tls};
+/// let config = ClientConfig::builder()
+///     .hosts(["db.example.com"])
+///     .credential(Credential::x509())
+///     .tls(Tls::client_cert("client.pem").ca_file("ca.pem"))
+///     .build()?;
+/// assert_eq!(config.credential().unwrap().source, "$external");
+/// # Ok::<(), mongo_auth::ConfigError>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until `.build()` is called"]
+pub struct ClientConfigBuilder<C = NoCredential, T = WithoutTls> {
+    pub(crate) hosts: Vec<HostEntry>,
+    pub(crate) srv: bool,
+    pub(crate) credential: C,
+    pub(crate) tls: T,
+    pub(crate) options: ConnectOptions,
+    pub(crate) secret_refs: SecretRefs,
+}
+
+/// A host as given to the builder: text still to be checked by the rulebook, or already checked.
+#[derive(Clone, Debug)]
+pub(crate) enum HostEntry {
+    Text(String),
+    Checked(Host),
+}
+
+impl ClientConfig {
+    /// A builder with no host, no credential and no TLS.
+    ///
+    /// ```
+    /// let config = mongo_auth::ClientConfig::builder().hosts(["localhost:27017"]).build()?;
+    /// assert_eq!(config.hosts()[0].port, Some(27017));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn builder() -> ClientConfigBuilder {
+        ClientConfigBuilder {
+            hosts: Vec::new(),
+            srv: false,
+            credential: NoCredential,
+            tls: WithoutTls,
+            options: ConnectOptions::default(),
+            secret_refs: SecretRefs::default(),
+        }
+    }
+}
+
+impl<C, T> ClientConfigBuilder<C, T> {
+    /// The seed hosts, each `host`, `host:port`, `[ipv6]:port` or a socket path ending in `.sock`.
+    /// Replaces the hosts given before.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().hosts(["a.example.com", "b.example.com:27018"]);
+    /// # let _ = builder;
+    /// ```
+    pub fn hosts<I>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.hosts = hosts
+            .into_iter()
+            .map(|h| HostEntry::Text(h.into()))
+            .collect();
+        self.srv = false;
+        self
+    }
+
+    /// Adds one seed host.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().host("a.example.com").host("b.example.com");
+    /// # let _ = builder;
+    /// ```
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.hosts.push(HostEntry::Text(host.into()));
+        self
+    }
+
+    /// The credential, in any state: a missing username or password can still be added on the
+    /// builder ([`password`](ClientConfigBuilder::password)). Replaces a credential given before.
+    ///
+    /// ```
+    /// use mongo_auth::{ClientConfig, Credential};
+    /// let builder = ClientConfig::builder().credential(Credential::scram_sha_256().username("app"));
+    /// let config = builder.hosts(["localhost"]).password("pencil").build()?;
+    /// # let _ = config;
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn credential<C2: CredentialState>(self, credential: C2) -> ClientConfigBuilder<C2, T> {
+        ClientConfigBuilder {
+            hosts: self.hosts,
+            srv: self.srv,
+            credential,
+            tls: self.tls,
+            options: self.options,
+            secret_refs: SecretRefs {
+                password: None,
+                ..self.secret_refs
+            },
+        }
+    }
+
+    /// Turns TLS on with these settings. Replaces TLS settings given before.
+    ///
+    /// ```
+    /// use mongo_auth::{ClientConfig, Tls};
+    /// let config = ClientConfig::builder().hosts(["db"]).tls(Tls::with_ca_file("ca.pem")).build()?;
+    /// assert!(config.tls().is_some());
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn tls<S>(self, tls: Tls<S>) -> ClientConfigBuilder<C, Tls<S>>
+    where
+        Tls<S>: TlsState,
+    {
+        ClientConfigBuilder {
+            hosts: self.hosts,
+            srv: self.srv,
+            credential: self.credential,
+            tls,
+            options: self.options,
+            secret_refs: SecretRefs {
+                key_password: None,
+                ..self.secret_refs
+            },
+        }
+    }
+
+    /// `appName`: sent to the server in the handshake's client metadata.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().app_name("inventory");
+    /// # let _ = builder;
+    /// ```
+    pub fn app_name(mut self, app_name: impl Into<String>) -> Self {
+        self.options.app_name = Some(app_name.into());
+        self
+    }
+
+    /// `connectTimeoutMS`: the limit on one TCP (and TLS) connect. Default 10 s.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().connect_timeout(std::time::Duration::from_secs(3));
+    /// # let _ = builder;
+    /// ```
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.options.connect_timeout = timeout;
+        self
+    }
+
+    /// The limit on the whole handshake of one connection (hello plus authentication). Default 30 s.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().handshake_timeout(std::time::Duration::from_secs(5));
+    /// # let _ = builder;
+    /// ```
+    pub fn handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.options.handshake_timeout = timeout;
+        self
+    }
+
+    /// A Stable API version (`"1"`): the handshake then uses `hello` instead of the legacy `isMaster`.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().server_api("1");
+    /// # let _ = builder;
+    /// ```
+    pub fn server_api(mut self, version: impl Into<String>) -> Self {
+        self.options.server_api = Some(version.into());
+        self
+    }
+
+    /// The largest SCRAM iteration count the client accepts (default 1,000,000; the spec's minimum of
+    /// 4096 always holds): a bound on the CPU a hostile server can make the client spend.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().max_scram_iterations(100_000);
+    /// # let _ = builder;
+    /// ```
+    pub fn max_scram_iterations(mut self, iterations: u32) -> Self {
+        self.options.max_scram_iterations = iterations;
+        self
+    }
+
+    /// `replicaSet`: the replica set name the hosts must belong to.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().replica_set("rs0");
+    /// # let _ = builder;
+    /// ```
+    pub fn replica_set(mut self, name: impl Into<String>) -> Self {
+        self.options.replica_set = Some(name.into());
+        self
+    }
+
+    /// `directConnection`: talk to the one given host only, without discovering the topology.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().direct_connection(true);
+    /// # let _ = builder;
+    /// ```
+    pub fn direct_connection(mut self, direct: bool) -> Self {
+        self.options.direct_connection = Some(direct);
+        self
+    }
+
+    /// `loadBalanced`: the one host is a load balancer in front of a sharded cluster.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().load_balanced(true);
+    /// # let _ = builder;
+    /// ```
+    pub fn load_balanced(mut self, load_balanced: bool) -> Self {
+        self.options.load_balanced = load_balanced;
+        self
+    }
+
+    /// The door to the switches that weaken the configuration's safety.
+    ///
+    /// ```
+    /// use mongo_auth::{ClientConfig, Credential};
+    /// let builder = ClientConfig::builder()
+    ///     .credential(Credential::plain().username("u").password("p"))
+    ///     .dangerous()
+    ///     .allow_plain_password_without_tls();
+    /// # let _ = builder;
+    /// ```
+    pub fn dangerous(self) -> DangerousClientConfigBuilder<C, T> {
+        DangerousClientConfigBuilder { builder: self }
+    }
+}
+
+impl<C> ClientConfigBuilder<C, WithoutTls> {
+    /// `mongodb+srv`: the hosts are looked up in DNS (`_mongodb._tcp.<name>`) when connecting. Replaces
+    /// the hosts given before. TLS is implied: the builder moves to [`Tls<WithoutClientCert>`] with the
+    /// system roots (call [`tls`](Self::tls) to change the settings).
+    ///
+    /// ```
+    /// use mongo_auth::{ClientConfig, Credential};
+    /// let config = ClientConfig::builder()
+    ///     .srv("cluster0.example.com")
+    ///     .credential(Credential::plain().username("u").password("p")) // PLAIN is fine: SRV implies TLS
+    ///     .build()?;
+    /// assert!(config.is_srv() && config.tls().is_some());
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn srv(self, name: impl Into<String>) -> ClientConfigBuilder<C, Tls<WithoutClientCert>> {
+        let mut builder = self.tls(Tls::enabled());
+        builder.hosts = vec![HostEntry::Text(name.into())];
+        builder.srv = true;
+        builder
+    }
+}
+
+impl<C> ClientConfigBuilder<C, Tls<WithoutClientCert>> {
+    /// `mongodb+srv` with the TLS settings already given. See the other [`srv`](ClientConfigBuilder::srv).
+    ///
+    /// ```
+    /// use mongo_auth::{ClientConfig, Tls};
+    /// let config = ClientConfig::builder().tls(Tls::with_ca_file("ca.pem")).srv("cluster0.example.com").build()?;
+    /// assert!(config.is_srv());
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn srv(mut self, name: impl Into<String>) -> Self {
+        self.hosts = vec![HostEntry::Text(name.into())];
+        self.srv = true;
+        self
+    }
+}
+
+impl<C> ClientConfigBuilder<C, Tls<WithClientCert>> {
+    /// `mongodb+srv` with the TLS settings already given. See the other [`srv`](ClientConfigBuilder::srv).
+    ///
+    /// ```
+    /// use mongo_auth::{ClientConfig, Credential, Tls};
+    /// let config = ClientConfig::builder()
+    ///     .credential(Credential::x509())
+    ///     .tls(Tls::client_cert("client.pem"))
+    ///     .srv("cluster0.example.com")
+    ///     .build()?;
+    /// assert!(config.is_srv());
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn srv(mut self, name: impl Into<String>) -> Self {
+        self.hosts = vec![HostEntry::Text(name.into())];
+        self.srv = true;
+        self
+    }
+}
+
+impl<M: PasswordMechanism, P, T> ClientConfigBuilder<PasswordCredential<M, NoUsername, P>, T> {
+    /// Gives the credential its user name (see [`PasswordCredential::username`]).
+    ///
+    /// ```
+    /// use mongo_auth::{ClientConfig, Credential};
+    /// let config = ClientConfig::builder()
+    ///     .hosts(["db"])
+    ///     .credential(Credential::scram_sha_256())
+    ///     .username("app")
+    ///     .password("pencil")
+    ///     .build()?;
+    /// # let _ = config;
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn username(
+        self,
+        username: impl Into<String>,
+    ) -> ClientConfigBuilder<PasswordCredential<M, HasUsername, P>, T> {
+        let credential = self.credential.username(username);
+        ClientConfigBuilder {
+            hosts: self.hosts,
+            srv: self.srv,
+            credential,
+            tls: self.tls,
+            options: self.options,
+            secret_refs: self.secret_refs,
+        }
+    }
+}
+
+impl<M: PasswordMechanism, U, T> ClientConfigBuilder<PasswordCredential<M, U, NoPassword>, T> {
+    /// Gives the credential its password: how a `mongo_uri!` literal without a password is completed.
+    ///
+    /// ```
+    /// use mongo_auth::{ClientConfig, Credential};
+    /// let secret = String::from("pencil"); // e.g. std::env::var("MONGO_PASSWORD")?
+    /// let config = ClientConfig::builder()
+    ///     .hosts(["db"])
+    ///     .credential(Credential::scram_sha_256().username("app"))
+    ///     .password(secret)
+    ///     .build()?;
+    /// # let _ = config;
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn password(
+        self,
+        password: impl Into<Password>,
+    ) -> ClientConfigBuilder<PasswordCredential<M, U, HasPassword>, T> {
+        let credential = self.credential.password(password);
+        ClientConfigBuilder {
+            hosts: self.hosts,
+            srv: self.srv,
+            credential,
+            tls: self.tls,
+            options: self.options,
+            secret_refs: self.secret_refs,
+        }
+    }
+}
+
+impl<T> ClientConfigBuilder<X509Credential, T> {
+    /// Does not compile: MONGODB-X509 takes no password.
+    #[doc(hidden)]
+    pub fn password<A: X509TakesNoPassword>(self, refused: A) -> Self {
+        refused.refused()
+    }
+}
+
+impl<C: CredentialState, T: TlsState> ClientConfigBuilder<C, T> {
+    /// Checks what the types could not (hosts given and well-formed, no empty user name or source) with
+    /// the rulebook, and returns the configuration.
+    ///
+    /// Compiles only when the credential can authenticate over the transport: see
+    /// [`AuthenticatesOver`].
+    ///
+    /// ```
+    /// use mongo_auth::{ClientConfig, Credential, Tls};
+    /// let config = ClientConfig::builder()
+    ///     .hosts(["db.example.com"])
+    ///     .credential(Credential::plain().username("ldapuser").password("ldappassword"))
+    ///     .tls(Tls::enabled())
+    ///     .build()?;
+    /// assert_eq!(config.credential().unwrap().source, "$external");
+    ///
+    /// // what the types cannot say is checked here
+    /// let error = ClientConfig::builder().build().unwrap_err();
+    /// assert_eq!(error.to_string(), "no host given: add one, e.g. `db.example.com:27017`");
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn build(self) -> Result<ClientConfig, ConfigError>
+    where
+        C: AuthenticatesOver<T>,
+    {
+        let allow_plain = self.tls.allows_plain_password_in_clear();
+        let tls = self.tls.into_settings();
+        let parts = self.credential.into_parts();
+        let mut options = self.options;
+        options.allow_plain_without_tls |= allow_plain;
+        assemble(Assembly {
+            hosts: self.hosts,
+            srv: self.srv,
+            credential: parts.map(CredentialInput::Parts),
+            tls,
+            options,
+            secret_refs: self.secret_refs,
+        })
+        .map_err(ConfigError::Rules)
+    }
+}
+
+/// The switches that weaken a configuration's safety, reached through
+/// [`ClientConfigBuilder::dangerous`].
+///
+/// ```
+/// use mongo_auth::{ClientConfig, Credential};
+/// let config = ClientConfig::builder()
+///     .hosts(["ldap-proxy.internal"])
+///     .credential(Credential::plain().username("u").password("p"))
+///     .dangerous()
+///     .allow_plain_password_without_tls()
+///     .build()?;
+/// assert!(config.tls().is_none());
+/// # Ok::<(), mongo_auth::ConfigError>(())
+/// ```
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.build()` is called"]
+pub struct DangerousClientConfigBuilder<C, T> {
+    builder: ClientConfigBuilder<C, T>,
+}
+
+impl<C> DangerousClientConfigBuilder<C, WithoutTls> {
+    /// Lets PLAIN send the password without TLS: anyone who can read the network reads the password.
+    /// For a trusted network or an LDAP proxy on the same host only.
+    ///
+    /// ```
+    /// use mongo_auth::{ClientConfig, Credential};
+    /// let builder = ClientConfig::builder()
+    ///     .credential(Credential::plain().username("u").password("p"))
+    ///     .dangerous()
+    ///     .allow_plain_password_without_tls();
+    /// # let _ = builder;
+    /// ```
+    pub fn allow_plain_password_without_tls(
+        self,
+    ) -> ClientConfigBuilder<C, WithoutTlsClearTextAllowed> {
+        let b = self.builder;
+        let mut options = b.options;
+        options.allow_plain_without_tls = true;
+        ClientConfigBuilder {
+            hosts: b.hosts,
+            srv: b.srv,
+            credential: b.credential,
+            tls: WithoutTlsClearTextAllowed,
+            options,
+            secret_refs: b.secret_refs,
+        }
+    }
+}
+
+impl<C, T> DangerousClientConfigBuilder<C, T> {
+    /// Closes the door again without changing anything.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().dangerous().safe();
+    /// # let _ = builder;
+    /// ```
+    pub fn safe(self) -> ClientConfigBuilder<C, T> {
+        self.builder
+    }
+}
+
+// ---- assembling a configuration from parts -------------------------------------------------------
+
+/// Everything a configuration is made of, before the rulebook's final checks. Every entry point
+/// (builder, connection string, config file, `mongo_uri!`) ends in [`assemble`].
+pub(crate) struct Assembly {
+    pub(crate) hosts: Vec<HostEntry>,
+    pub(crate) srv: bool,
+    pub(crate) credential: Option<CredentialInput>,
+    pub(crate) tls: Option<TlsSettings>,
+    pub(crate) options: ConnectOptions,
+    pub(crate) secret_refs: SecretRefs,
+}
+
+/// A credential still to be checked by the rulebook's spec layer, or already checked (by the
+/// connection-string parser).
+pub(crate) enum CredentialInput {
+    Parts(CredentialParts),
+    Checked(mongo_auth_core::Credential),
+}
+
+/// Runs the rulebook on the parts: hosts, the spec's credential rules, then the library layer.
+/// Reports every problem.
+pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
+    let mut errors = Vec::new();
+    let mut hosts = Vec::with_capacity(assembly.hosts.len());
+    for entry in assembly.hosts {
+        match entry {
+            HostEntry::Checked(host) => hosts.push(host),
+            HostEntry::Text(text) => match super::hosts::parse_host(&text, assembly.srv) {
+                Ok(host) => hosts.push(host),
+                Err(error) => errors.push(error),
+            },
+        }
+    }
+    if hosts.is_empty() && errors.is_empty() {
+        errors.push(Error::new(
+            ErrorKind::InvalidHost,
+            0..0,
+            "no host given: add one, e.g. `db.example.com:27017`",
+        ));
+    }
+    if assembly.srv && hosts.len() > 1 {
+        errors.push(Error::new(
+            ErrorKind::SrvRule,
+            0..0,
+            "mongodb+srv takes exactly one host name to look up",
+        ));
+    }
+    let credential = match assembly.credential {
+        None => None,
+        Some(CredentialInput::Checked(credential)) => Some(credential),
+        Some(CredentialInput::Parts(parts)) => match rules::validate_credential(parts) {
+            Ok(credential) => Some(credential),
+            Err(e) => {
+                errors.extend(e);
+                None
+            }
+        },
+    };
+    if errors.is_empty() {
+        let facts = TlsFacts {
+            enabled: assembly.tls.is_some(),
+            client_certificate: assembly
+                .tls
+                .as_ref()
+                .is_some_and(|tls| tls.client_certificate.is_some()),
+        };
+        let rules = LibraryRules::default()
+            .allow_plain_without_tls(assembly.options.allow_plain_without_tls);
+        if let Err(e) = library::check_credential(credential.as_ref(), facts, rules) {
+            errors.extend(e);
+        }
+    }
+    if let Some(errors) = Errors::from_vec(errors) {
+        return Err(errors);
+    }
+    Ok(ClientConfig {
+        hosts,
+        srv: assembly.srv,
+        credential,
+        tls: assembly.tls,
+        options: assembly.options,
+        secret_refs: assembly.secret_refs,
+        warnings: Vec::new(),
+    })
+}

@@ -1,0 +1,701 @@
+//! Loading a configuration with serde: a connection string, or a structured table.
+//!
+//! ```toml
+//! [mongodb]
+//! hosts = ["db1.example.com:27017", "db2.example.com"]   # or: srv = "cluster0.example.com"
+//!
+//! [mongodb.auth]
+//! mechanism = "SCRAM-SHA-256"            # wire names; "DEFAULT" (or no mechanism) negotiates SCRAM
+//! username = "app"
+//! password = { env = "MONGO_PASSWORD" }  # or "inline", or { file = "/run/secrets/mongo" }
+//! source = "admin"
+//! # properties = { SERVICE_NAME = "mongodb", CANONICALIZE_HOST_NAME = "forward" }   (GSSAPI)
+//!
+//! [mongodb.tls]                          # or: tls = true
+//! ca_file = "ca.pem"
+//! certificate_key_file = "client.pem"    # or: certificate_file = "…" and key_file = "…"
+//! key_password = { env = "KEY_PASSWORD" }
+//! crl_file = "crl.pem"
+//! dangerous = { allow_invalid_hostnames = false, allow_invalid_certificates = false }
+//!
+//! [mongodb.options]
+//! app_name = "inventory"
+//! connect_timeout_ms = 10000
+//! ```
+//!
+//! Unknown fields are errors. Every broken rule is reported at its field path
+//! (`mongodb.auth.password: MONGODB-X509 takes no password …`); [`from_deserializer`] returns them as a
+//! typed [`ConfigError`], and any other serde entry point (`toml::from_str`, …) puts the same text in
+//! its own error.
+//!
+//! `Serialize` writes the structured form back without any secret: a password that came from
+//! `{ env = … }` or `{ file = … }` is written as that reference, an inline one is left out.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use mongo_auth_core::rules::{self, CredentialParts};
+use mongo_auth_core::{Error, ErrorKind, Errors, MechanismProperties, Password};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeStruct, Serializer};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Assembly, CaSource, ClientCertificate, ClientConfig, ConfigError, ConnectOptions,
+    CredentialInput, FieldError, HostEntry, SecretRef, SecretRefs, TlsSettings, assemble,
+};
+
+thread_local! {
+    /// The typed error behind the text of the last failed `ClientConfig::deserialize` on this thread,
+    /// for [`from_deserializer`] to return instead of the text.
+    static LAST_ERROR: RefCell<Option<ConfigError>> = const { RefCell::new(None) };
+}
+
+fn fail<E: de::Error>(error: ConfigError) -> E {
+    let text = error.to_string();
+    LAST_ERROR.with(|last| *last.borrow_mut() = Some(error));
+    E::custom(text)
+}
+
+/// Deserializes any type that holds [`ClientConfig`]s (or a `ClientConfig` itself) and returns a typed
+/// [`ConfigError`] whose field paths run from the root of the document: `mongodb.auth.password`.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct App {
+///     mongodb: mongo_auth::ClientConfig,
+/// }
+/// let text = r#"
+/// [mongodb]
+/// hosts = ["db.example.com"]
+/// auth = { mechanism = "MONGODB-X509", password = "pencil" }
+/// tls = { certificate_key_file = "client.pem" }
+/// "#;
+/// let error = mongo_auth::config::from_deserializer::<App, _>(toml::Deserializer::parse(text).unwrap())
+///     .map(|_| ())
+///     .unwrap_err();
+/// assert_eq!(error.fields()[0].path(), "mongodb.auth.password");
+/// assert!(error.to_string().starts_with("mongodb.auth.password: MONGODB-X509 takes no password"));
+/// ```
+pub fn from_deserializer<'de, T, D>(deserializer: D) -> Result<T, ConfigError>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    LAST_ERROR.with(|last| last.borrow_mut().take());
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        let text = error.inner().to_string();
+        match LAST_ERROR.with(|last| last.borrow_mut().take()) {
+            Some(typed) if text.contains(&typed.to_string()) => typed.prefixed(&path),
+            _ => ConfigError::Fields(vec![FieldError::new(path, text)]),
+        }
+    })
+}
+
+// ---- the structured form ----------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    hosts: Option<Vec<String>>,
+    #[serde(default)]
+    srv: Option<String>,
+    #[serde(default)]
+    auth: Option<RawAuth>,
+    #[serde(default)]
+    tls: Option<RawTls>,
+    #[serde(default)]
+    options: Option<RawOptions>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuth {
+    #[serde(default)]
+    mechanism: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    password: Option<SecretInput>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    properties: Option<BTreeMap<String, PropertyValue>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PropertyValue {
+    Text(String),
+    Flag(bool),
+}
+
+impl PropertyValue {
+    fn into_text(self) -> String {
+        match self {
+            PropertyValue::Text(text) => text,
+            PropertyValue::Flag(flag) => flag.to_string(),
+        }
+    }
+}
+
+/// `tls = true`, `tls = false` or a table of settings (TLS on).
+enum RawTls {
+    Flag(bool),
+    Settings(Box<RawTlsSettings>),
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTlsSettings {
+    #[serde(default)]
+    ca_file: Option<PathBuf>,
+    #[serde(default)]
+    certificate_key_file: Option<PathBuf>,
+    #[serde(default)]
+    certificate_file: Option<PathBuf>,
+    #[serde(default)]
+    key_file: Option<PathBuf>,
+    #[serde(default)]
+    key_password: Option<SecretInput>,
+    #[serde(default)]
+    crl_file: Option<PathBuf>,
+    #[serde(default)]
+    dangerous: Option<RawDangerousTls>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDangerousTls {
+    #[serde(default)]
+    allow_invalid_certificates: bool,
+    #[serde(default)]
+    allow_invalid_hostnames: bool,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOptions {
+    #[serde(default)]
+    app_name: Option<String>,
+    #[serde(default)]
+    connect_timeout_ms: Option<u64>,
+    #[serde(default)]
+    handshake_timeout_ms: Option<u64>,
+    #[serde(default)]
+    server_api: Option<String>,
+    #[serde(default)]
+    max_scram_iterations: Option<u32>,
+    #[serde(default)]
+    replica_set: Option<String>,
+    #[serde(default)]
+    direct_connection: Option<bool>,
+    #[serde(default)]
+    load_balanced: Option<bool>,
+    #[serde(default)]
+    srv_service_name: Option<String>,
+    #[serde(default)]
+    allow_plain_password_without_tls: bool,
+}
+
+/// A secret: inline text, `{ env = "VAR" }` or `{ file = "path" }`.
+enum SecretInput {
+    Inline(Password),
+    Reference(SecretRef),
+}
+
+impl<'de> Deserialize<'de> for SecretInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SecretVisitor;
+        impl<'de> Visitor<'de> for SecretVisitor {
+            type Value = SecretInput;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a secret: a string, { env = \"VARIABLE\" } or { file = \"path\" }")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SecretInput, E> {
+                Ok(SecretInput::Inline(Password::new(v)))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<SecretInput, E> {
+                Ok(SecretInput::Inline(Password::new(v)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SecretInput, A::Error> {
+                SecretRef::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(SecretInput::Reference)
+            }
+        }
+        deserializer.deserialize_any(SecretVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawTls {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TlsVisitor;
+        impl<'de> Visitor<'de> for TlsVisitor {
+            type Value = RawTls;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`true`, `false` or a table of TLS settings")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawTls, E> {
+                Ok(RawTls::Flag(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawTls, A::Error> {
+                RawTlsSettings::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|settings| RawTls::Settings(Box::new(settings)))
+            }
+        }
+        deserializer.deserialize_any(TlsVisitor)
+    }
+}
+
+/// A connection string (`"mongodb://…"`) or a structured table; see the [module docs](self).
+///
+/// ```
+/// let config: mongo_auth::ClientConfig = serde_json::from_str(
+///     r#"{ "hosts": ["db.example.com"], "auth": { "mechanism": "GSSAPI", "username": "mongodbuser@EXAMPLE.COM",
+///          "properties": { "SERVICE_NAME": "myservicename" } } }"#,
+/// )?;
+/// assert_eq!(config.credential().unwrap().source, "$external");
+/// let config: mongo_auth::ClientConfig = serde_json::from_str(r#""mongodb://db.example.com/?tls=true""#)?;
+/// assert!(config.tls().is_some());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl<'de> Deserialize<'de> for ClientConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ConfigVisitor;
+        impl<'de> Visitor<'de> for ConfigVisitor {
+            type Value = ClientConfig;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a connection string (\"mongodb://…\") or a table with hosts, auth, tls and options")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ClientConfig, E> {
+                v.parse::<ClientConfig>().map_err(|e| fail(e))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ClientConfig, A::Error> {
+                let raw: RawConfig =
+                    serde_path_to_error::deserialize(de::value::MapAccessDeserializer::new(map))
+                        .map_err(|e| {
+                            let path = e.path().to_string();
+                            let path = if path == "." { String::new() } else { path };
+                            fail::<A::Error>(ConfigError::Fields(vec![FieldError::new(
+                                path,
+                                e.into_inner().to_string(),
+                            )]))
+                        })?;
+                raw.check().map_err(|e| fail(e))
+            }
+        }
+        deserializer.deserialize_any(ConfigVisitor)
+    }
+}
+
+/// Collects every problem of a structured configuration, each at its field path, as serde_derive's
+/// error collector does: nothing is reported until all are known.
+#[derive(Default)]
+struct Problems(Vec<FieldError>);
+
+impl Problems {
+    fn field(&mut self, path: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(path, message));
+    }
+
+    /// Puts each rulebook error at the field it is about.
+    fn rules(&mut self, errors: Errors, srv: bool) {
+        for error in errors {
+            let path = field_of(&error, srv);
+            self.0.push(FieldError::from_rule(path, error));
+        }
+    }
+}
+
+/// The field a rulebook error is about, in the structured form.
+fn field_of(error: &Error, srv: bool) -> &'static str {
+    match error.kind() {
+        ErrorKind::InvalidHost | ErrorKind::InvalidPort if srv => "srv",
+        ErrorKind::InvalidHost | ErrorKind::InvalidPort => "hosts",
+        ErrorKind::SrvRule => "srv",
+        ErrorKind::UnknownMechanism => "auth.mechanism",
+        ErrorKind::MissingUsername | ErrorKind::ForbiddenUsername => "auth.username",
+        ErrorKind::ForbiddenPassword | ErrorKind::MissingPassword => "auth.password",
+        ErrorKind::InvalidSource | ErrorKind::ExternalSourceOnly => "auth.source",
+        ErrorKind::InvalidMechanismProperty => "auth.properties",
+        ErrorKind::X509NeedsTls | ErrorKind::PlainNeedsTls => "tls",
+        ErrorKind::TopologyRule => "options",
+        _ => "",
+    }
+}
+
+impl RawConfig {
+    fn check(self) -> Result<ClientConfig, ConfigError> {
+        let mut problems = Problems::default();
+        let mut secret_refs = SecretRefs::default();
+
+        // hosts
+        let srv = self.srv.is_some();
+        let hosts = match (self.hosts, self.srv) {
+            (Some(_), Some(_)) => {
+                problems.field(
+                    "srv",
+                    "give either `hosts` or `srv` (a mongodb+srv name), not both",
+                );
+                Vec::new()
+            }
+            (Some(hosts), None) => hosts.into_iter().map(HostEntry::Text).collect(),
+            (None, Some(name)) => vec![HostEntry::Text(name)],
+            (None, None) => Vec::new(),
+        };
+
+        // credential
+        let credential = self.auth.map(|auth| {
+            let mechanism = match auth.mechanism.as_deref().map(rules::parse_mechanism) {
+                None => None,
+                Some(Ok(mechanism)) => mechanism,
+                Some(Err(error)) => {
+                    problems
+                        .0
+                        .push(FieldError::from_rule("auth.mechanism", error));
+                    None
+                }
+            };
+            let password = auth.password.and_then(|secret| match secret {
+                SecretInput::Inline(password) => Some(password),
+                SecretInput::Reference(reference) => {
+                    let resolved = reference.resolve();
+                    secret_refs.password = Some(reference);
+                    resolved
+                        .map_err(|message| problems.field("auth.password", message))
+                        .ok()
+                }
+            });
+            CredentialInput::Parts(CredentialParts {
+                mechanism,
+                username: auth.username,
+                password,
+                source: auth.source,
+                database: None,
+                properties: auth
+                    .properties
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(key, value)| (key, value.into_text()))
+                    .collect(),
+            })
+        });
+
+        // TLS
+        let tls = match self.tls {
+            None | Some(RawTls::Flag(false)) => None,
+            Some(RawTls::Flag(true)) => Some(TlsSettings::default()),
+            Some(RawTls::Settings(raw)) => {
+                let raw = *raw;
+                let client_certificate = match (
+                    raw.certificate_key_file,
+                    raw.certificate_file,
+                    raw.key_file,
+                ) {
+                    (None, None, None) => None,
+                    (Some(file), None, None) => Some((file, None)),
+                    (None, Some(certificate), Some(key)) => Some((certificate, Some(key))),
+                    (None, Some(_), None) => {
+                        problems.field(
+                            "tls.certificate_file",
+                            "a certificate file needs its key: add `key_file`, or use `certificate_key_file` \
+                             for a PEM file holding both",
+                        );
+                        None
+                    }
+                    (None, None, Some(_)) => {
+                        problems.field(
+                            "tls.key_file",
+                            "a key file needs its certificate: add `certificate_file`",
+                        );
+                        None
+                    }
+                    (Some(_), _, _) => {
+                        problems.field(
+                            "tls.certificate_key_file",
+                            "give either `certificate_key_file` (one PEM with both) or `certificate_file` \
+                             with `key_file`, not both",
+                        );
+                        None
+                    }
+                };
+                let key_password = raw.key_password.and_then(|secret| match secret {
+                    SecretInput::Inline(password) => Some(password),
+                    SecretInput::Reference(reference) => {
+                        let resolved = reference.resolve();
+                        secret_refs.key_password = Some(reference);
+                        resolved
+                            .map_err(|message| problems.field("tls.key_password", message))
+                            .ok()
+                    }
+                });
+                if key_password.is_some() && client_certificate.is_none() {
+                    problems.field(
+                        "tls.key_password",
+                        "a key password needs a client certificate: add `certificate_key_file`",
+                    );
+                }
+                let dangerous = raw.dangerous.unwrap_or_default();
+                Some(TlsSettings {
+                    ca: raw.ca_file.map_or(CaSource::System, CaSource::File),
+                    client_certificate: client_certificate.map(|(certificate_file, key_file)| {
+                        ClientCertificate {
+                            certificate_file,
+                            key_file,
+                            key_password,
+                        }
+                    }),
+                    crl_file: raw.crl_file,
+                    allow_invalid_certificates: dangerous.allow_invalid_certificates,
+                    allow_invalid_hostnames: dangerous.allow_invalid_hostnames,
+                })
+            }
+        };
+
+        // options
+        let raw = self.options.unwrap_or_default();
+        let defaults = ConnectOptions::default();
+        if raw.max_scram_iterations.is_some_and(|n| n < 4096) {
+            problems.field(
+                "options.max_scram_iterations",
+                "the SCRAM iteration count is at least 4096 by the spec: give 4096 or more",
+            );
+        }
+        let options = ConnectOptions {
+            app_name: raw.app_name,
+            connect_timeout: raw
+                .connect_timeout_ms
+                .map_or(defaults.connect_timeout, Duration::from_millis),
+            handshake_timeout: raw
+                .handshake_timeout_ms
+                .map_or(defaults.handshake_timeout, Duration::from_millis),
+            server_api: raw.server_api,
+            max_scram_iterations: raw
+                .max_scram_iterations
+                .unwrap_or(defaults.max_scram_iterations),
+            allow_plain_without_tls: raw.allow_plain_password_without_tls,
+            replica_set: raw.replica_set,
+            direct_connection: raw.direct_connection,
+            load_balanced: raw.load_balanced.unwrap_or(false),
+            srv_service_name: raw.srv_service_name,
+        };
+
+        let assembled = assemble(Assembly {
+            hosts,
+            srv,
+            credential,
+            tls,
+            options,
+            secret_refs,
+        });
+        match assembled {
+            Ok(config) if problems.0.is_empty() => Ok(config),
+            Ok(_) => Err(ConfigError::Fields(problems.0)),
+            Err(errors) => {
+                problems.rules(errors, srv);
+                Err(ConfigError::Fields(problems.0))
+            }
+        }
+    }
+}
+
+// ---- writing a configuration back ---------------------------------------------------------------
+
+/// Writes the structured form (the one [`Deserialize`] reads) without any secret: a password from
+/// `{ env = … }` or `{ file = … }` is written as that reference, an inline password is left out.
+///
+/// ```
+/// let config: mongo_auth::ClientConfig =
+///     "mongodb://app:pencil@db.example.com/?authMechanism=SCRAM-SHA-256".parse().unwrap();
+/// let json = serde_json::to_string(&config).unwrap();
+/// assert!(!json.contains("pencil"));
+/// assert_eq!(
+///     json,
+///     r#"{"hosts":["db.example.com"],"auth":{"mechanism":"SCRAM-SHA-256","username":"app","source":"admin"}}"#
+/// );
+/// ```
+impl Serialize for ClientConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = 1;
+        fields += usize::from(self.credential.is_some());
+        fields += usize::from(self.tls.is_some());
+        let options = OptionsOut(&self.options);
+        fields += usize::from(!options.is_default());
+        let mut s = serializer.serialize_struct("ClientConfig", fields)?;
+        let hosts: Vec<String> = self.hosts.iter().map(ToString::to_string).collect();
+        if self.srv {
+            s.serialize_field("srv", &hosts.first())?;
+        } else {
+            s.serialize_field("hosts", &hosts)?;
+        }
+        if let Some(credential) = &self.credential {
+            s.serialize_field(
+                "auth",
+                &AuthOut {
+                    credential,
+                    password: self.secret_refs.password.as_ref(),
+                },
+            )?;
+        }
+        if let Some(tls) = &self.tls {
+            s.serialize_field(
+                "tls",
+                &TlsOut {
+                    tls,
+                    key_password: self.secret_refs.key_password.as_ref(),
+                },
+            )?;
+        }
+        if !options.is_default() {
+            s.serialize_field("options", &options)?;
+        }
+        s.end()
+    }
+}
+
+struct AuthOut<'a> {
+    credential: &'a mongo_auth_core::Credential,
+    password: Option<&'a SecretRef>,
+}
+
+impl Serialize for AuthOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let c = self.credential;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(mechanism) = c.mechanism {
+            map.serialize_entry("mechanism", mechanism.as_str())?;
+        }
+        if let Some(username) = &c.username {
+            map.serialize_entry("username", username)?;
+        }
+        // the secret itself never: only where it came from
+        if let (Some(reference), Some(_)) = (self.password, &c.password) {
+            map.serialize_entry("password", reference)?;
+        }
+        map.serialize_entry("source", &c.source)?;
+        if let MechanismProperties::Gssapi(p) = &c.properties {
+            let mut properties = BTreeMap::new();
+            properties.insert("SERVICE_NAME", p.service_name.as_str());
+            properties.insert("CANONICALIZE_HOST_NAME", p.canonicalize_host_name.as_str());
+            if let Some(realm) = &p.service_realm {
+                properties.insert("SERVICE_REALM", realm);
+            }
+            if let Some(host) = &p.service_host {
+                properties.insert("SERVICE_HOST", host);
+            }
+            map.serialize_entry("properties", &properties)?;
+        }
+        map.end()
+    }
+}
+
+struct TlsOut<'a> {
+    tls: &'a TlsSettings,
+    key_password: Option<&'a SecretRef>,
+}
+
+impl Serialize for TlsOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let t = self.tls;
+        let mut map = serializer.serialize_map(None)?;
+        if let CaSource::File(path) = &t.ca {
+            map.serialize_entry("ca_file", path)?;
+        }
+        if let Some(certificate) = &t.client_certificate {
+            match &certificate.key_file {
+                None => {
+                    map.serialize_entry("certificate_key_file", &certificate.certificate_file)?
+                }
+                Some(key) => {
+                    map.serialize_entry("certificate_file", &certificate.certificate_file)?;
+                    map.serialize_entry("key_file", key)?;
+                }
+            }
+            if let (Some(reference), Some(_)) = (self.key_password, &certificate.key_password) {
+                map.serialize_entry("key_password", reference)?;
+            }
+        }
+        if let Some(crl) = &t.crl_file {
+            map.serialize_entry("crl_file", crl)?;
+        }
+        if t.allow_invalid_certificates || t.allow_invalid_hostnames {
+            let mut dangerous = BTreeMap::new();
+            if t.allow_invalid_certificates {
+                dangerous.insert("allow_invalid_certificates", true);
+            }
+            if t.allow_invalid_hostnames {
+                dangerous.insert("allow_invalid_hostnames", true);
+            }
+            map.serialize_entry("dangerous", &dangerous)?;
+        }
+        map.end()
+    }
+}
+
+struct OptionsOut<'a>(&'a ConnectOptions);
+
+impl OptionsOut<'_> {
+    fn is_default(&self) -> bool {
+        let o = self.0;
+        let d = ConnectOptions::default();
+        o.app_name.is_none()
+            && o.connect_timeout == d.connect_timeout
+            && o.handshake_timeout == d.handshake_timeout
+            && o.server_api.is_none()
+            && o.max_scram_iterations == d.max_scram_iterations
+            && !o.allow_plain_without_tls
+            && o.replica_set.is_none()
+            && o.direct_connection.is_none()
+            && !o.load_balanced
+            && o.srv_service_name.is_none()
+    }
+}
+
+impl Serialize for OptionsOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let o = self.0;
+        let d = ConnectOptions::default();
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(name) = &o.app_name {
+            map.serialize_entry("app_name", name)?;
+        }
+        if o.connect_timeout != d.connect_timeout {
+            map.serialize_entry("connect_timeout_ms", &millis(o.connect_timeout))?;
+        }
+        if o.handshake_timeout != d.handshake_timeout {
+            map.serialize_entry("handshake_timeout_ms", &millis(o.handshake_timeout))?;
+        }
+        if let Some(version) = &o.server_api {
+            map.serialize_entry("server_api", version)?;
+        }
+        if o.max_scram_iterations != d.max_scram_iterations {
+            map.serialize_entry("max_scram_iterations", &o.max_scram_iterations)?;
+        }
+        if let Some(name) = &o.replica_set {
+            map.serialize_entry("replica_set", name)?;
+        }
+        if let Some(direct) = o.direct_connection {
+            map.serialize_entry("direct_connection", &direct)?;
+        }
+        if o.load_balanced {
+            map.serialize_entry("load_balanced", &true)?;
+        }
+        if let Some(name) = &o.srv_service_name {
+            map.serialize_entry("srv_service_name", name)?;
+        }
+        if o.allow_plain_without_tls {
+            map.serialize_entry("allow_plain_password_without_tls", &true)?;
+        }
+        map.end()
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,335 @@
+//! TLS settings as types: [`Tls<WithoutClientCert>`] verifies the server, [`Tls<WithClientCert>`] also
+//! presents a client certificate (what MONGODB-X509 needs). The switches that weaken verification sit
+//! behind [`Tls::dangerous`].
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::PathBuf;
+
+use mongo_auth_core::Password;
+
+use super::sealed::Sealed;
+use super::{CaSource, ClientCertificate, TlsSettings};
+
+/// TLS settings for a configuration builder: trusted roots, an optional client certificate, a CRL file,
+/// and (behind [`Tls::dangerous`]) the switches that weaken verification.
+///
+/// `S` says whether a client certificate is present: [`WithoutClientCert`] or [`WithClientCert`].
+/// Files are not read here; the connector reads them when it is built.
+///
+/// ```
+/// use mongo_auth::Tls;
+/// // verify the server with the system roots
+/// let tls = Tls::enabled();
+/// // verify with a private CA and present a client certificate (cert and key in one PEM file)
+/// let tls = Tls::client_cert("client.pem").ca_file("ca.pem");
+/// // certificate and key in two files, the key encrypted
+/// let tls = Tls::client_cert_and_key("client.crt", "client.key").key_password("secret");
+/// # let _ = tls;
+/// ```
+pub struct Tls<S = WithoutClientCert> {
+    pub(crate) settings: TlsSettings,
+    state: PhantomData<fn() -> S>,
+}
+
+/// State: TLS without a client certificate (the server is verified; the client is anonymous).
+///
+/// ```
+/// let _: mongo_auth::Tls<mongo_auth::config::WithoutClientCert> = mongo_auth::Tls::with_ca_file("ca.pem");
+/// ```
+#[derive(Debug)]
+pub enum WithoutClientCert {}
+
+/// State: TLS with a client certificate, as MONGODB-X509 needs.
+///
+/// ```
+/// let _: mongo_auth::Tls<mongo_auth::config::WithClientCert> = mongo_auth::Tls::client_cert("client.pem");
+/// ```
+#[derive(Debug)]
+pub enum WithClientCert {}
+
+impl<S> Clone for Tls<S> {
+    fn clone(&self) -> Self {
+        Self::from_settings(self.settings.clone())
+    }
+}
+
+impl<S> fmt::Debug for Tls<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Tls").field(&self.settings).finish()
+    }
+}
+
+impl<S> Tls<S> {
+    pub(crate) fn from_settings(settings: TlsSettings) -> Self {
+        Self {
+            settings,
+            state: PhantomData,
+        }
+    }
+
+    /// `tlsCAFile`: trust the CA certificates in this PEM file instead of the system roots.
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::client_cert("client.pem").ca_file("ca.pem");
+    /// # let _ = tls;
+    /// ```
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.settings.ca = CaSource::File(path.into());
+        self
+    }
+
+    /// `tlsCRLFile`: refuse server certificates revoked by the CRLs in this PEM file.
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::enabled().crl_file("revoked.pem");
+    /// # let _ = tls;
+    /// ```
+    pub fn crl_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.settings.crl_file = Some(path.into());
+        self
+    }
+
+    /// The door to the switches that weaken verification. Each one makes the connection open to a
+    /// machine in the middle; use them for tests, never in production.
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::enabled().dangerous().allow_invalid_hostnames();
+    /// # let _ = tls;
+    /// ```
+    pub fn dangerous(self) -> DangerousTls<S> {
+        DangerousTls { tls: self }
+    }
+
+    /// The settings, with the state erased.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::with_ca_file("ca.pem").into_settings();
+    /// assert_eq!(settings.ca_file(), Some(std::path::Path::new("ca.pem")));
+    /// ```
+    pub fn into_settings(self) -> TlsSettings {
+        self.settings
+    }
+}
+
+impl Tls<WithoutClientCert> {
+    /// TLS (`tls=true`) that verifies the server against the system's (bundled Mozilla) roots.
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::enabled();
+    /// # let _ = tls;
+    /// ```
+    pub fn enabled() -> Self {
+        Self::from_settings(TlsSettings::default())
+    }
+
+    /// TLS that verifies the server against the CA certificates in this PEM file (`tlsCAFile`) only.
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::with_ca_file("ca.pem");
+    /// # let _ = tls;
+    /// ```
+    pub fn with_ca_file(path: impl Into<PathBuf>) -> Self {
+        Self::enabled().ca_file(path)
+    }
+
+    /// Adds a client certificate and its key, both in one PEM file (`tlsCertificateKeyFile`).
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::with_ca_file("ca.pem").with_client_cert("client.pem");
+    /// # let _ = tls;
+    /// ```
+    pub fn with_client_cert(self, certificate_key_file: impl Into<PathBuf>) -> Tls<WithClientCert> {
+        self.with_certificate(ClientCertificate {
+            certificate_file: certificate_key_file.into(),
+            key_file: None,
+            key_password: None,
+        })
+    }
+
+    /// Adds a client certificate chain and its private key from two PEM files.
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::with_ca_file("ca.pem").with_client_cert_and_key("client.crt", "client.key");
+    /// # let _ = tls;
+    /// ```
+    pub fn with_client_cert_and_key(
+        self,
+        certificate_file: impl Into<PathBuf>,
+        key_file: impl Into<PathBuf>,
+    ) -> Tls<WithClientCert> {
+        self.with_certificate(ClientCertificate {
+            certificate_file: certificate_file.into(),
+            key_file: Some(key_file.into()),
+            key_password: None,
+        })
+    }
+
+    fn with_certificate(mut self, certificate: ClientCertificate) -> Tls<WithClientCert> {
+        self.settings.client_certificate = Some(certificate);
+        Tls::from_settings(self.settings)
+    }
+}
+
+impl Tls<WithClientCert> {
+    /// TLS with a client certificate and its key in one PEM file (`tlsCertificateKeyFile`), verifying
+    /// the server against the system roots (add [`ca_file`](Tls::ca_file) for a private CA).
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::client_cert("client.pem").ca_file("ca.pem");
+    /// # let _ = tls;
+    /// ```
+    pub fn client_cert(certificate_key_file: impl Into<PathBuf>) -> Self {
+        Tls::enabled().with_client_cert(certificate_key_file)
+    }
+
+    /// TLS with a client certificate chain and its private key in two PEM files.
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::client_cert_and_key("client.crt", "client.key");
+    /// # let _ = tls;
+    /// ```
+    pub fn client_cert_and_key(
+        certificate_file: impl Into<PathBuf>,
+        key_file: impl Into<PathBuf>,
+    ) -> Self {
+        Tls::enabled().with_client_cert_and_key(certificate_file, key_file)
+    }
+
+    /// `tlsCertificateKeyFilePassword`: the password of an encrypted PKCS#8 private key.
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::client_cert("client.pem").key_password("secret");
+    /// # let _ = tls;
+    /// ```
+    pub fn key_password(mut self, password: impl Into<Password>) -> Self {
+        if let Some(certificate) = self.settings.client_certificate.as_mut() {
+            certificate.key_password = Some(password.into());
+        }
+        self
+    }
+}
+
+/// The switches that weaken TLS verification, reached through [`Tls::dangerous`].
+///
+/// ```
+/// let tls = mongo_auth::Tls::with_ca_file("ca.pem")
+///     .dangerous()
+///     .allow_invalid_hostnames();
+/// # let _ = tls;
+/// ```
+#[derive(Debug)]
+pub struct DangerousTls<S> {
+    tls: Tls<S>,
+}
+
+impl<S> DangerousTls<S> {
+    /// `tlsAllowInvalidCertificates`: accept any server certificate chain (no verification at all of
+    /// who the server is).
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::enabled().dangerous().allow_invalid_certificates();
+    /// # let _ = tls;
+    /// ```
+    pub fn allow_invalid_certificates(mut self) -> Tls<S> {
+        self.tls.settings.allow_invalid_certificates = true;
+        self.tls
+    }
+
+    /// `tlsAllowInvalidHostnames`: verify the chain but accept a certificate issued for another name.
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::with_ca_file("ca.pem").dangerous().allow_invalid_hostnames();
+    /// # let _ = tls;
+    /// ```
+    pub fn allow_invalid_hostnames(mut self) -> Tls<S> {
+        self.tls.settings.allow_invalid_hostnames = true;
+        self.tls
+    }
+
+    /// `tlsInsecure`: both of the above.
+    ///
+    /// ```
+    /// let tls = mongo_auth::Tls::enabled().dangerous().insecure();
+    /// # let _ = tls;
+    /// ```
+    pub fn insecure(mut self) -> Tls<S> {
+        self.tls.settings.allow_invalid_certificates = true;
+        self.tls.settings.allow_invalid_hostnames = true;
+        self.tls
+    }
+}
+
+/// State: no TLS (plain TCP).
+///
+/// ```
+/// use mongo_auth::config::{ClientConfigBuilder, NoCredential, WithoutTls};
+/// let _: ClientConfigBuilder<NoCredential, WithoutTls> = mongo_auth::ClientConfig::builder();
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WithoutTls;
+
+/// State: no TLS, and the user opted in to sending a PLAIN password in clear
+/// ([`allow_plain_password_without_tls`](super::DangerousClientConfigBuilder::allow_plain_password_without_tls)).
+///
+/// ```
+/// use mongo_auth::{ClientConfig, Credential};
+/// let config = ClientConfig::builder()
+///     .hosts(["ldap-proxy.internal"])
+///     .credential(Credential::plain().username("u").password("p"))
+///     .dangerous()
+///     .allow_plain_password_without_tls()
+///     .build()
+///     .unwrap();
+/// # let _ = config;
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WithoutTlsClearTextAllowed;
+
+/// A TLS state a configuration builder can hold: [`WithoutTls`], [`WithoutTlsClearTextAllowed`],
+/// [`Tls<WithoutClientCert>`] or [`Tls<WithClientCert>`]. Sealed.
+///
+/// ```
+/// fn takes<T: mongo_auth::config::TlsState>(_: T) {}
+/// takes(mongo_auth::Tls::enabled());
+/// takes(mongo_auth::config::WithoutTls);
+/// ```
+pub trait TlsState: Sealed {
+    #[doc(hidden)]
+    fn into_settings(self) -> Option<TlsSettings>;
+    #[doc(hidden)]
+    fn allows_plain_password_in_clear(&self) -> bool {
+        false
+    }
+}
+
+impl Sealed for WithoutTls {}
+impl TlsState for WithoutTls {
+    fn into_settings(self) -> Option<TlsSettings> {
+        None
+    }
+}
+
+impl Sealed for WithoutTlsClearTextAllowed {}
+impl TlsState for WithoutTlsClearTextAllowed {
+    fn into_settings(self) -> Option<TlsSettings> {
+        None
+    }
+    fn allows_plain_password_in_clear(&self) -> bool {
+        true
+    }
+}
+
+impl Sealed for Tls<WithoutClientCert> {}
+impl TlsState for Tls<WithoutClientCert> {
+    fn into_settings(self) -> Option<TlsSettings> {
+        Some(self.settings)
+    }
+}
+
+impl Sealed for Tls<WithClientCert> {}
+impl TlsState for Tls<WithClientCert> {
+    fn into_settings(self) -> Option<TlsSettings> {
+        Some(self.settings)
+    }
+}
