@@ -58,10 +58,13 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
     };
 
     // 4. userinfo
+    let errors_before_userinfo = report.errors.len();
     let (username, password, user_span, password_span) = match &userinfo_span {
         Some(span) => parse_userinfo(input, span.clone(), &mut report),
         None => (None, None, 0..0, 0..0),
     };
+
+    let userinfo_ok = report.errors.len() == errors_before_userinfo;
 
     // 5. hosts
     let hosts = parse_hosts(input, hosts_span.clone(), authority_end, &mut report);
@@ -96,19 +99,28 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
 
     // 9. credential
     let userinfo_given = userinfo_span.is_some();
-    let credential = build_credential(
-        &options,
-        CredentialInput {
-            userinfo_given,
-            username: username.clone(),
-            password: password.clone(),
-            user_span,
-            password_span,
-            userinfo_span: userinfo_span.clone().unwrap_or(0..0),
-            database: database.clone(),
-        },
-        &mut report,
-    );
+    // a malformed userinfo is already reported; building a credential from it would only add noise
+    if !userinfo_ok && let Some(source) = options.entry("authSource") {
+        let text = source.value().as_str().unwrap_or_default();
+        rules::check_source_text(text, None, source.span(), &mut report);
+    }
+    let credential = userinfo_ok
+        .then(|| {
+            build_credential(
+                &options,
+                CredentialInput {
+                    userinfo_given,
+                    username: username.clone(),
+                    password: password.clone(),
+                    user_span,
+                    password_span,
+                    userinfo_span: userinfo_span.clone().unwrap_or(0..0),
+                    database: database.clone(),
+                },
+                &mut report,
+            )
+        })
+        .flatten();
 
     if let Some(errors) = Errors::from_vec(std::mem::take(&mut report.errors)) {
         return Err(errors);

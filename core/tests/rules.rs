@@ -1,0 +1,674 @@
+//! Our own cases for what the spec suites miss: MONGODB-CR, the PyMongo 3 `ssl_*` aliases, the PyMongo
+//! authentication guide's examples, the library layer, error spans, redaction and reusable rules.
+
+use mongo_auth_core::library::{LibraryRules, TlsFacts, check_credential};
+use mongo_auth_core::rules::{
+    CredentialParts, gssapi_properties, parse_mechanism, validate_credential,
+};
+use mongo_auth_core::{
+    Canonicalize, ConnectionString, Credential, ErrorKind, Errors, GssapiProperties, Mechanism,
+    MechanismProperties, OptionValue, Password, WarningKind,
+};
+
+fn parse(input: &str) -> ConnectionString {
+    ConnectionString::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"))
+}
+
+fn errors(input: &str) -> Errors {
+    match ConnectionString::parse(input) {
+        Ok(uri) => panic!("{input}: expected an error, parsed as {uri}"),
+        Err(errors) => errors,
+    }
+}
+
+fn kinds(errors: &Errors) -> Vec<ErrorKind> {
+    errors.iter().map(|e| e.kind()).collect()
+}
+
+fn credential(uri: &ConnectionString) -> &Credential {
+    uri.credential().expect("a credential")
+}
+
+fn gssapi(credential: &Credential) -> &GssapiProperties {
+    match &credential.properties {
+        MechanismProperties::Gssapi(g) => g,
+        other => panic!("expected GSSAPI properties, got {other:?}"),
+    }
+}
+
+// ---- MONGODB-CR ----
+
+#[test]
+fn mongodb_cr_source_defaults_to_admin() {
+    let uri = parse("mongodb://user:password@localhost/?authMechanism=MONGODB-CR");
+    let c = credential(&uri);
+    assert_eq!(c.mechanism, Some(Mechanism::MongodbCr));
+    assert_eq!(c.source, "admin");
+    assert_eq!(c.username.as_deref(), Some("user"));
+    assert_eq!(
+        c.password.as_ref().map(Password::expose_secret),
+        Some("password")
+    );
+    assert_eq!(c.properties, MechanismProperties::None);
+}
+
+#[test]
+fn mongodb_cr_source_is_the_path_database() {
+    let uri = parse("mongodb://user:password@localhost/foo?authMechanism=MONGODB-CR");
+    assert_eq!(credential(&uri).source, "foo");
+}
+
+#[test]
+fn mongodb_cr_auth_source_wins() {
+    let uri =
+        parse("mongodb://user:password@localhost/foo?authMechanism=MONGODB-CR&authSource=bar");
+    assert_eq!(credential(&uri).source, "bar");
+    assert_eq!(uri.database(), Some("foo"));
+}
+
+#[test]
+fn mongodb_cr_needs_a_username() {
+    let e = errors("mongodb://localhost/?authMechanism=MONGODB-CR");
+    assert_eq!(kinds(&e), [ErrorKind::MissingUsername]);
+    assert!(e.first().message().contains("MONGODB-CR needs a user name"));
+    let e = errors("mongodb://:pw@localhost/?authMechanism=MONGODB-CR");
+    assert_eq!(kinds(&e), [ErrorKind::MissingUsername]);
+}
+
+#[test]
+fn mongodb_cr_takes_no_properties() {
+    let e = errors(
+        "mongodb://user:pw@localhost/?authMechanism=MONGODB-CR&authMechanismProperties=SERVICE_NAME:x",
+    );
+    assert_eq!(kinds(&e), [ErrorKind::InvalidMechanismProperty]);
+}
+
+// ---- PyMongo 3 ssl_* aliases ----
+
+#[test]
+fn pymongo3_ssl_aliases_map_to_tls_options_and_warn() {
+    let input = "mongodb://h/?ssl_certfile=client.pem&ssl_keyfile=client.key&ssl_pem_passphrase=s3cret\
+                 &ssl_ca_certs=ca.pem&ssl_crlfile=crl.pem";
+    let uri = parse(input);
+    let o = uri.options();
+    assert_eq!(o.tls_certificate_key_file(), Some("client.pem"));
+    assert_eq!(o.tls_private_key_file(), Some("client.key"));
+    assert_eq!(
+        o.tls_certificate_key_file_password()
+            .map(Password::expose_secret),
+        Some("s3cret")
+    );
+    assert_eq!(o.tls_ca_file(), Some("ca.pem"));
+    assert_eq!(o.tls_crl_file(), Some("crl.pem"));
+    // lookups by the old names find the new keys
+    assert_eq!(
+        o.get("SSL_CA_CERTS"),
+        Some(&OptionValue::String("ca.pem".into()))
+    );
+    assert_eq!(
+        o.entry("ssl_certfile").unwrap().key(),
+        "tlsCertificateKeyFile"
+    );
+    // as in PyMongo 3, the ssl_* options turn TLS on
+    assert_eq!(o.tls(), Some(true));
+    assert!(uri.tls_enabled());
+    let deprecated: Vec<_> = uri
+        .warnings()
+        .iter()
+        .filter(|w| w.kind() == WarningKind::DeprecatedOption)
+        .map(|w| &input[w.span()])
+        .collect();
+    assert_eq!(
+        deprecated,
+        [
+            "ssl_certfile",
+            "ssl_keyfile",
+            "ssl_pem_passphrase",
+            "ssl_ca_certs",
+            "ssl_crlfile"
+        ]
+    );
+    for w in uri.warnings() {
+        assert!(!w.message().contains("s3cret"));
+    }
+}
+
+#[test]
+fn ssl_cert_reqs_maps_onto_allow_invalid_certificates() {
+    let uri = parse("mongodb://h/?ssl_cert_reqs=CERT_NONE");
+    assert_eq!(uri.options().tls_allow_invalid_certificates(), Some(true));
+    let uri = parse("mongodb://h/?ssl_cert_reqs=CERT_REQUIRED");
+    assert_eq!(uri.options().tls_allow_invalid_certificates(), Some(false));
+    let uri = parse("mongodb://h/?ssl_cert_reqs=CERT_OPTIONAL");
+    assert_eq!(uri.options().tls_allow_invalid_certificates(), Some(false));
+    let uri = parse("mongodb://h/?ssl_cert_reqs=sometimes");
+    assert_eq!(uri.options().tls_allow_invalid_certificates(), None);
+    assert!(
+        uri.warnings()
+            .iter()
+            .any(|w| w.kind() == WarningKind::InvalidValue)
+    );
+}
+
+#[test]
+fn ssl_match_hostname_is_inverted() {
+    let uri = parse("mongodb://h/?ssl_match_hostname=false");
+    assert_eq!(uri.options().tls_allow_invalid_hostnames(), Some(true));
+    let uri = parse("mongodb://h/?ssl_match_hostname=true");
+    assert_eq!(uri.options().tls_allow_invalid_hostnames(), Some(false));
+}
+
+#[test]
+fn ssl_alias_agreeing_with_its_modern_key_is_accepted() {
+    let uri = parse("mongodb://h/?tlsCAFile=ca.pem&ssl_ca_certs=ca.pem");
+    assert_eq!(uri.options().tls_ca_file(), Some("ca.pem"));
+    let uri = parse("mongodb://h/?ssl_cert_reqs=CERT_NONE&tlsAllowInvalidCertificates=true");
+    assert_eq!(uri.options().tls_allow_invalid_certificates(), Some(true));
+}
+
+#[test]
+fn ssl_alias_disagreeing_with_its_modern_key_is_an_error() {
+    let input = "mongodb://h/?tlsCAFile=ca.pem&ssl_ca_certs=other.pem";
+    let e = errors(input);
+    assert_eq!(kinds(&e), [ErrorKind::ConflictingOptions]);
+    assert_eq!(&input[e.first().span()], "ssl_ca_certs=other.pem");
+    let e = errors("mongodb://h/?ssl_match_hostname=false&tlsAllowInvalidHostnames=false");
+    assert_eq!(kinds(&e), [ErrorKind::ConflictingOptions]);
+    let e = errors("mongodb://h/?ssl_pem_passphrase=a&tlsCertificateKeyFilePassword=b");
+    assert_eq!(kinds(&e), [ErrorKind::ConflictingOptions]);
+    assert!(!e.to_string().contains("=a") && !e.to_string().contains("`b`"));
+}
+
+#[test]
+fn ssl_aliases_take_part_in_the_tls_conflict_table() {
+    let e = errors("mongodb://h/?ssl_cert_reqs=CERT_NONE&tlsInsecure=true");
+    assert_eq!(kinds(&e), [ErrorKind::ConflictingOptions]);
+    let e = errors("mongodb://h/?tlsInsecure=false&ssl_match_hostname=true");
+    assert_eq!(kinds(&e), [ErrorKind::ConflictingOptions]);
+}
+
+#[test]
+fn ssl_aliases_contradict_tls_false() {
+    let e = errors("mongodb://h/?tls=false&ssl_certfile=client.pem");
+    assert_eq!(kinds(&e), [ErrorKind::ConflictingOptions]);
+}
+
+// ---- PyMongo authentication guide ----
+
+#[test]
+fn guide_percent_escaped_password() {
+    let uri = parse("mongodb://user:pass%2Fword@127.0.0.1");
+    let c = credential(&uri);
+    assert_eq!(c.username.as_deref(), Some("user"));
+    assert_eq!(c.password.as_ref().unwrap().expose_secret(), "pass/word");
+    assert_eq!(c.source, "admin");
+    assert_eq!(c.mechanism, None);
+}
+
+#[test]
+fn guide_default_database_and_auth_source() {
+    let uri = parse("mongodb://user:password@example.com/default_db?authSource=admin");
+    assert_eq!(uri.database(), Some("default_db"));
+    assert_eq!(credential(&uri).source, "admin");
+}
+
+#[test]
+fn guide_scram_sha_1_with_database() {
+    let uri = parse("mongodb://user:password@example.com/the_database?authMechanism=SCRAM-SHA-1");
+    let c = credential(&uri);
+    assert_eq!(c.mechanism, Some(Mechanism::ScramSha1));
+    assert_eq!(c.source, "the_database");
+}
+
+#[test]
+fn guide_mongodb_cr() {
+    let uri = parse("mongodb://user:password@example.com/?authMechanism=MONGODB-CR");
+    let c = credential(&uri);
+    assert_eq!(c.mechanism, Some(Mechanism::MongodbCr));
+    assert_eq!(c.source, "admin");
+}
+
+#[test]
+fn guide_x509() {
+    let subject = "CN=myName,OU=myOrgUnit,O=myOrg,L=myLocality,ST=myState,C=myCountry";
+    let encoded =
+        "CN%3DmyName%2COU%3DmyOrgUnit%2CO%3DmyOrg%2CL%3DmyLocality%2CST%3DmyState%2CC%3DmyCountry";
+    let uri = parse(&format!(
+        "mongodb://{encoded}@example.com/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=client.pem"
+    ));
+    let c = credential(&uri);
+    assert_eq!(c.username.as_deref(), Some(subject));
+    assert_eq!(c.source, "$external");
+    uri.check_library_rules().unwrap();
+}
+
+#[test]
+fn guide_gssapi_service_name() {
+    let uri = parse(
+        "mongodb://mongodbuser%40EXAMPLE.COM@example.com/?authMechanism=GSSAPI\
+         &authMechanismProperties=SERVICE_NAME:myservicename",
+    );
+    let c = credential(&uri);
+    assert_eq!(c.username.as_deref(), Some("mongodbuser@EXAMPLE.COM"));
+    assert_eq!(c.mechanism, Some(Mechanism::Gssapi));
+    assert_eq!(c.source, "$external");
+    assert_eq!(c.password, None);
+    let g = gssapi(c);
+    assert_eq!(g.service_name, "myservicename");
+    assert_eq!(g.canonicalize_host_name, Canonicalize::None);
+    uri.check_library_rules().unwrap();
+}
+
+#[test]
+fn guide_gssapi_canonicalize_true() {
+    let uri = parse(
+        "mongodb://mongodbuser%40EXAMPLE.COM@example.com/?authMechanism=GSSAPI\
+         &authMechanismProperties=CANONICALIZE_HOST_NAME:true",
+    );
+    let g = gssapi(credential(&uri));
+    assert_eq!(g.canonicalize_host_name, Canonicalize::ForwardAndReverse);
+    assert_eq!(g.service_name, "mongodb");
+}
+
+#[test]
+fn guide_gssapi_service_realm() {
+    let uri = parse(
+        "mongodb://mongodbuser%40EXAMPLE.COM@example.com/?authMechanism=GSSAPI\
+         &authMechanismProperties=SERVICE_REALM:otherrealm",
+    );
+    let g = gssapi(credential(&uri));
+    assert_eq!(g.service_realm.as_deref(), Some("otherrealm"));
+    assert_eq!(g.service_name, "mongodb");
+}
+
+#[test]
+fn guide_plain_with_external_source() {
+    let uri =
+        parse("mongodb://user:password@example.com/?authMechanism=PLAIN&authSource=$external");
+    let c = credential(&uri);
+    assert_eq!(c.mechanism, Some(Mechanism::Plain));
+    assert_eq!(c.source, "$external");
+    // PLAIN without TLS is refused by the library layer unless clear text is allowed
+    let e = uri.check_library_rules().unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::PlainNeedsTls]);
+    uri.check_library_rules_with(LibraryRules::new().allow_plain_without_tls(true))
+        .unwrap();
+    parse("mongodb://user:password@example.com/?authMechanism=PLAIN&authSource=$external&tls=true")
+        .check_library_rules()
+        .unwrap();
+}
+
+#[test]
+fn gssapi_service_name_alias() {
+    let uri = parse("mongodb://u%40R@h/?authMechanism=GSSAPI&gssapiServiceName=other");
+    assert_eq!(gssapi(credential(&uri)).service_name, "other");
+    assert!(
+        uri.warnings()
+            .iter()
+            .any(|w| w.kind() == WarningKind::DeprecatedOption)
+    );
+    let e = errors(
+        "mongodb://u%40R@h/?authMechanism=GSSAPI&gssapiServiceName=a&authMechanismProperties=SERVICE_NAME:b",
+    );
+    assert_eq!(kinds(&e), [ErrorKind::ConflictingOptions]);
+}
+
+#[test]
+fn default_means_negotiate_and_unknown_mechanisms_are_errors() {
+    let uri = parse("mongodb://user:pw@h/?authMechanism=DEFAULT");
+    assert_eq!(credential(&uri).mechanism, None);
+    assert_eq!(credential(&uri).source, "admin");
+    let input = "mongodb://user:pw@h/?authMechanism=SCRAM-SHA-512";
+    let e = errors(input);
+    assert_eq!(kinds(&e), [ErrorKind::UnknownMechanism]);
+    assert_eq!(&input[e.first().span()], "authMechanism=SCRAM-SHA-512");
+    let e = errors("mongodb://user:pw@h/?authMechanism=scram-sha-256");
+    assert!(e.first().message().contains("write `SCRAM-SHA-256`"));
+}
+
+// ---- library layer ----
+
+#[test]
+fn library_x509_needs_tls_and_a_certificate() {
+    let uri = parse("mongodb://localhost/?authMechanism=MONGODB-X509");
+    let e = uri.check_library_rules().unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::X509NeedsTls]);
+    assert!(e.first().message().starts_with(
+        "MONGODB-X509 needs TLS with a client certificate: add tls=true&tlsCertificateKeyFile="
+    ));
+    let uri = parse("mongodb://localhost/?authMechanism=MONGODB-X509&tls=true");
+    let e = uri.check_library_rules().unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::X509NeedsTls]);
+    assert!(e.first().message().contains("add tlsCertificateKeyFile="));
+    parse(
+        "mongodb+srv://cluster.example.com/?authMechanism=MONGODB-X509&tlsCertificateKeyFile=c.pem",
+    )
+    .check_library_rules()
+    .unwrap();
+}
+
+#[test]
+fn library_password_missing_is_its_own_kind() {
+    let input = "mongodb://app@db.example.com/shop?authMechanism=SCRAM-SHA-256";
+    let uri = parse(input);
+    let e = uri.check_library_rules().unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::MissingPassword]);
+    assert!(e.only_missing_password());
+    assert_eq!(&input[e.first().span()], "app");
+    uri.check_library_rules_with(LibraryRules::new().password_from_code(true))
+        .unwrap();
+    // the negotiated default and MONGODB-CR too; GSSAPI does not need one
+    assert!(
+        parse("mongodb://app@h")
+            .check_library_rules()
+            .unwrap_err()
+            .only_missing_password()
+    );
+    assert!(
+        parse("mongodb://app@h/?authMechanism=MONGODB-CR")
+            .check_library_rules()
+            .unwrap_err()
+            .only_missing_password()
+    );
+    parse("mongodb://app%40REALM@h/?authMechanism=GSSAPI")
+        .check_library_rules()
+        .unwrap();
+    // no credential, nothing to check
+    parse("mongodb://h/db").check_library_rules().unwrap();
+}
+
+#[test]
+fn library_rules_for_credentials_built_in_code() {
+    let tls_off = TlsFacts::default();
+    let gssapi = Credential::from_parts(
+        Some("u@R".into()),
+        None,
+        "admin".into(),
+        Some(Mechanism::Gssapi),
+        MechanismProperties::Gssapi(GssapiProperties::default()),
+    );
+    let e = check_credential(Some(&gssapi), tls_off, LibraryRules::new()).unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::ExternalSourceOnly]);
+    let x509 = validate_credential(CredentialParts {
+        mechanism: Some(Mechanism::MongodbX509),
+        ..CredentialParts::default()
+    })
+    .unwrap();
+    let e = check_credential(Some(&x509), tls_off, LibraryRules::new()).unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::X509NeedsTls]);
+    let tls_with_cert = TlsFacts {
+        enabled: true,
+        client_certificate: true,
+    };
+    check_credential(Some(&x509), tls_with_cert, LibraryRules::new()).unwrap();
+    check_credential(None, tls_off, LibraryRules::new()).unwrap();
+}
+
+// ---- reusable rules for non-URI input ----
+
+#[test]
+fn validate_credential_applies_the_same_rules() {
+    let c = validate_credential(CredentialParts {
+        mechanism: Some(Mechanism::Plain),
+        username: Some("ldap".into()),
+        password: Some(Password::new("pw")),
+        ..CredentialParts::default()
+    })
+    .unwrap();
+    assert_eq!(c.source, "$external");
+
+    let e = validate_credential(CredentialParts {
+        mechanism: Some(Mechanism::MongodbX509),
+        password: Some(Password::new("pw")),
+        source: Some("admin".into()),
+        ..CredentialParts::default()
+    })
+    .unwrap_err();
+    assert_eq!(
+        kinds(&e),
+        [ErrorKind::ForbiddenPassword, ErrorKind::InvalidSource]
+    );
+    for error in &e {
+        assert_eq!(error.span(), 0..0);
+        assert!(!error.message().contains("pw"));
+    }
+
+    let e = validate_credential(CredentialParts {
+        mechanism: Some(Mechanism::ScramSha256),
+        username: Some("u".into()),
+        source: Some(String::new()),
+        ..CredentialParts::default()
+    })
+    .unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::InvalidSource]);
+
+    let c = validate_credential(CredentialParts {
+        mechanism: Some(Mechanism::Gssapi),
+        username: Some("u@R".into()),
+        properties: vec![("service_host".into(), "kdc-alias.example.com".into())],
+        database: Some("ignored".into()),
+        ..CredentialParts::default()
+    })
+    .unwrap();
+    assert_eq!(c.source, "$external");
+    assert_eq!(
+        gssapi(&c).service_host.as_deref(),
+        Some("kdc-alias.example.com")
+    );
+}
+
+#[test]
+fn gssapi_property_parsing() {
+    let g = gssapi_properties([
+        ("SERVICE_NAME", "svc"),
+        ("canonicalize_host_name", "forward"),
+    ])
+    .unwrap();
+    assert_eq!(g.service_name, "svc");
+    assert_eq!(g.canonicalize_host_name, Canonicalize::Forward);
+    let e =
+        gssapi_properties([("CANONICALIZE_HOST_NAME", "sometimes"), ("NOPE", "x")]).unwrap_err();
+    assert_eq!(
+        kinds(&e),
+        [
+            ErrorKind::InvalidMechanismProperty,
+            ErrorKind::InvalidMechanismProperty
+        ]
+    );
+    assert_eq!(parse_mechanism("DEFAULT").unwrap(), None);
+}
+
+// ---- errors: spans, all together, messages ----
+
+#[test]
+fn error_spans_point_at_the_offending_bytes() {
+    let cases: &[(&str, ErrorKind, &str)] = &[
+        ("mongodb://localhost:0", ErrorKind::InvalidPort, "0"),
+        ("mongodb://[::1]:65536/", ErrorKind::InvalidPort, "65536"),
+        ("mongodb://localhost:foo", ErrorKind::InvalidPort, "foo"),
+        (
+            "mongodb://alice@@127.0.0.1",
+            ErrorKind::InvalidUserinfo,
+            "@",
+        ),
+        (
+            "mongodb://alice:foo:bar@127.0.0.1",
+            ErrorKind::InvalidUserinfo,
+            ":",
+        ),
+        (
+            "mongodb://user%w:password@localhost",
+            ErrorKind::InvalidUserinfo,
+            "%w",
+        ),
+        ("mongo://localhost", ErrorKind::InvalidScheme, "mongo://"),
+        ("mongodb://h/a$b", ErrorKind::InvalidDatabase, "a$b"),
+        ("mongodb://h/?w", ErrorKind::InvalidOption, "w"),
+        (
+            "mongodb://h/?authSource=",
+            ErrorKind::InvalidSource,
+            "authSource=",
+        ),
+        (
+            "mongodb+srv://a.example.com:27018",
+            ErrorKind::SrvRule,
+            ":27018",
+        ),
+        (
+            "mongodb://h/?tls=true&ssl=false",
+            ErrorKind::ConflictingOptions,
+            "ssl=false",
+        ),
+        (
+            "mongodb://h/?srvServiceName=svc",
+            ErrorKind::SrvRule,
+            "srvServiceName=svc",
+        ),
+        (
+            "mongodb://u:p@h/?authMechanism=MONGODB-X509",
+            ErrorKind::ForbiddenPassword,
+            "p",
+        ),
+        (
+            "mongodb://h/?authMechanism=GSSAPI",
+            ErrorKind::MissingUsername,
+            "authMechanism=GSSAPI",
+        ),
+        (
+            "mongodb://u%40R@h/?authMechanism=GSSAPI&authSource=admin",
+            ErrorKind::InvalidSource,
+            "authSource=admin",
+        ),
+        ("mongodb://a,,b", ErrorKind::InvalidHost, ""),
+        (
+            "mongodb://%2Ftmp%2Fmongo",
+            ErrorKind::InvalidHost,
+            "%2Ftmp%2Fmongo",
+        ),
+    ];
+    for (input, kind, text) in cases {
+        let e = errors(input);
+        let first = e.first();
+        assert_eq!(first.kind(), *kind, "{input}: {e}");
+        assert_eq!(&input[first.span()], *text, "{input}: {e}");
+        let message = first.message();
+        let first_word = message.split(' ').next().unwrap_or_default();
+        // lower-case, unless it starts with a name such as GSSAPI or MONGODB-X509
+        assert!(
+            (first_word.starts_with(|c: char| !c.is_ascii_uppercase())
+                || !first_word.chars().any(|c| c.is_ascii_lowercase()))
+                && !message.ends_with('.'),
+            "{input}: message style: {message}"
+        );
+    }
+}
+
+#[test]
+fn all_problems_are_reported_together() {
+    let input = "mongodb://alice:a:b@h:0,[::1]:99999/a$b?w&tls=true&ssl=false&authSource=";
+    let e = errors(input);
+    assert_eq!(
+        kinds(&e),
+        [
+            ErrorKind::InvalidUserinfo,
+            ErrorKind::InvalidPort,
+            ErrorKind::InvalidPort,
+            ErrorKind::InvalidDatabase,
+            ErrorKind::InvalidOption,
+            ErrorKind::ConflictingOptions,
+            ErrorKind::InvalidSource,
+        ],
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .starts_with("7 problems in the connection string:")
+    );
+}
+
+#[test]
+fn messages_never_contain_the_password() {
+    let secrets = [
+        "mongodb://user:hunter2@h/?authMechanism=MONGODB-X509",
+        "mongodb://user:hunter2@h/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:test",
+        "mongodb://user:hunter2%zz@h",
+        "mongodb://user:hunter2:more@h",
+        "mongodb://user:hunter2@h/?authMechanism=MONGODB-AWS",
+        "mongodb://user:hunter2@h/?proxyPassword=hunter2&proxyPassword=hunter2",
+        "mongodb://user:hunter2@h/?tlsCertificateKeyFilePassword=hunter2&sslPEMKeyPassword=other",
+    ];
+    for input in secrets {
+        let e = errors(input);
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains("hunter2"), "{input}: {shown}");
+    }
+    let uri = parse(
+        "mongodb://user:hunter2@h/?tlsCertificateKeyFilePassword=hunter2&proxyHost=p&proxyUsername=u&proxyPassword=hunter2&tlsInsecure=bad",
+    );
+    let shown = format!("{uri} {uri:?} {:?}", uri.warnings());
+    assert!(!shown.contains("hunter2"), "{shown}");
+}
+
+// ---- warnings ----
+
+#[test]
+fn unknown_options_suggest_the_closest_key() {
+    let input = "mongodb://h/?replicaset=rs&conectTimeoutMS=10&authmechanisim=PLAIN&zzz=1";
+    let uri = parse(input);
+    let messages: Vec<_> = uri
+        .warnings()
+        .iter()
+        .map(|w| (w.kind(), &input[w.span()], w.message()))
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert_eq!(messages[0].1, "conectTimeoutMS");
+    assert!(messages[0].2.contains("did you mean `connectTimeoutMS`?"));
+    assert!(messages[1].2.contains("did you mean `authMechanism`?"));
+    assert_eq!(messages[2].2, "unknown option `zzz` is ignored");
+    assert_eq!(uri.options().replica_set(), Some("rs"));
+}
+
+#[test]
+fn invalid_values_are_warnings_and_dropped() {
+    let uri = parse(
+        "mongodb://h/?connectTimeoutMS=-5&tls=yes&zlibCompressionLevel=10&readPreference=fastest",
+    );
+    assert_eq!(uri.warnings().len(), 4);
+    assert!(
+        uri.warnings()
+            .iter()
+            .all(|w| w.kind() == WarningKind::InvalidValue)
+    );
+    assert!(uri.options().is_empty());
+}
+
+// ---- hosts, database, Display ----
+
+#[test]
+fn hosts_database_and_display() {
+    let uri = parse(
+        "mongodb://%2Ftmp%2Fmongodb-27017.sock,[::1]:27018,bücher.example.com,10.0.0.1:27019/my%3Fdb.coll?readPreferenceTags=dc:ny,rack:1&readPreferenceTags=&w=majority",
+    );
+    assert_eq!(uri.hosts().len(), 4);
+    assert_eq!(uri.database(), Some("my?db.coll"));
+    let shown = uri.to_string();
+    assert_eq!(
+        shown,
+        "mongodb://%2Ftmp%2Fmongodb-27017.sock,[::1]:27018,bücher.example.com,10.0.0.1:27019/my%3Fdb.coll?readPreferenceTags=dc:ny,rack:1&readPreferenceTags=&w=majority"
+    );
+    let again = parse(&shown);
+    assert_eq!(again.hosts(), uri.hosts());
+    assert_eq!(again.database(), uri.database());
+    assert!(again.options().iter().eq(uri.options().iter()));
+}
+
+#[test]
+fn display_redacts_every_secret() {
+    let uri = parse(
+        "mongodb://us%3Aer:pa%40ss@h/?tlsCertificateKeyFilePassword=k&proxyHost=p&proxyUsername=pu&proxyPassword=pp",
+    );
+    assert_eq!(
+        uri.to_string(),
+        "mongodb://us%3Aer:<redacted>@h/?tlsCertificateKeyFilePassword=<redacted>&proxyHost=p&proxyUsername=pu&proxyPassword=<redacted>"
+    );
+}
