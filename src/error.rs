@@ -47,7 +47,8 @@ pub enum Error {
     Timeout(Timeout),
     /// A wire message could not be framed or parsed.
     Wire(crate::wire::WireError),
-    // TLS_VARIANT
+    /// The TLS connector could not be built or the TLS handshake failed.
+    Tls(crate::tls::TlsError),
     /// `mongodb+srv` resolution failed.
     Dns(DnsError),
     /// The configuration asks for something this build or this server cannot do.
@@ -66,6 +67,7 @@ impl fmt::Display for Error {
             Error::Io(e) => write!(f, "i/o error: {e}"),
             Error::Timeout(e) => e.fmt(f),
             Error::Wire(e) => write!(f, "wire protocol error: {e}"),
+            Error::Tls(e) => write!(f, "tls error: {e}"),
             Error::Dns(e) => e.fmt(f),
             Error::NotSupported(e) => e.fmt(f),
             Error::NoReachableHost(e) => e.fmt(f),
@@ -78,6 +80,7 @@ impl std::error::Error for Error {
         match self {
             Error::Io(e) => Some(e),
             Error::Wire(e) => Some(e),
+            Error::Tls(e) => Some(e),
             _ => None,
         }
     }
@@ -92,6 +95,12 @@ impl From<std::io::Error> for Error {
 impl From<crate::wire::WireError> for Error {
     fn from(e: crate::wire::WireError) -> Self {
         Error::Wire(e)
+    }
+}
+
+impl From<crate::tls::TlsError> for Error {
+    fn from(e: crate::tls::TlsError) -> Self {
+        Error::Tls(e)
     }
 }
 

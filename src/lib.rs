@@ -2,15 +2,21 @@
 //! runs it.
 #![cfg_attr(not(feature = "gssapi"), forbid(unsafe_code))]
 
+mod authenticator;
 pub mod config;
 #[doc(hidden)]
 pub mod __private;
+mod connection;
 pub mod error;
+mod handshake;
 pub mod mechanism;
+mod srv;
 pub mod tls;
 pub mod wire;
 
+pub use authenticator::Authenticator;
 pub use config::{ClientConfig, ClientConfigBuilder, ConfigError, Credential, Tls, TlsSettings};
+pub use connection::{Connection, authenticate, connect};
 pub use error::Error;
 pub use mongo_auth_core as core;
 pub use mongo_auth_core::{Mechanism, Password};

@@ -1,0 +1,630 @@
+//! The authenticator: built once per configuration and shared by all its connections. It owns the
+//! SCRAM key cache, the TLS connector and the memory of which hosts are too old for OP_MSG, and it
+//! drives the sans-IO conversations of [`crate::mechanism`] over a stream.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use mongo_auth_core::{Credential, Host, HostKind, Mechanism, Password};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::OnceCell;
+
+use crate::config::{ClientConfig, ConnectOptions};
+use crate::connection::{Connection, Framing, Stream, Transport};
+use crate::error::{
+    CredentialError, Error, NoReachableHost, ProtocolViolation, Timeout, TimeoutPhase,
+};
+use crate::handshake::{self, HelloParameters, HelloReply, Speculative};
+use crate::mechanism::cr::CrClient;
+use crate::mechanism::plain::PlainClient;
+use crate::mechanism::scram::{ScramClientFirst, ScramKeyRequest, ScramKeys, ScramMechanism};
+use crate::mechanism::x509::X509Client;
+use crate::mechanism::{SaslReply, sasl_continue};
+use crate::tls::TlsConnector;
+use crate::wire::WireError;
+
+/// How many (mechanism, password, salt, iterations) entries the key cache keeps. A server that
+/// sends a new salt on every conversation cannot make it grow without bound.
+const MAX_CACHED_KEYS: usize = 64;
+
+/// Authenticates connections for one [`ClientConfig`]. Build it once and share it (it is `Send +
+/// Sync`; wrap it in an [`Arc`]): its SCRAM key cache means PBKDF2 runs once per (mechanism,
+/// password, salt, iteration count), however many connections start at the same moment, and never
+/// on an async worker thread.
+///
+/// ```no_run
+/// # async fn run(config: mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+/// use std::sync::Arc;
+/// use mongo_auth::Authenticator;
+///
+/// let authenticator = Arc::new(Authenticator::new(&config)?);
+/// let mut tasks = Vec::new();
+/// for _ in 0..10 {
+///     let authenticator = authenticator.clone();
+///     tasks.push(tokio::spawn(async move { authenticator.connect().await }));
+/// }
+/// for task in tasks {
+///     let _connection = task.await.expect("task panicked")?;
+/// }
+/// assert_eq!(authenticator.pbkdf2_computations(), 1);
+/// # Ok(()) }
+/// ```
+pub struct Authenticator {
+    hosts: Vec<Host>,
+    srv: bool,
+    credential: Option<Credential>,
+    tls: Option<TlsConnector>,
+    options: ConnectOptions,
+    keys: KeyCache,
+    legacy_hosts: Mutex<HashSet<String>>,
+}
+
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("hosts", &self.hosts)
+            .field("mechanism", &self.credential.as_ref().map(|c| c.mechanism))
+            .field("tls", &self.tls.is_some())
+            .field("pbkdf2_computations", &self.pbkdf2_computations())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Authenticator {
+    /// Builds the authenticator for a configuration; loads the TLS files now, so a bad certificate
+    /// path fails here rather than on the first connection.
+    ///
+    /// ```no_run
+    /// # fn run(config: &mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+    /// let authenticator = mongo_auth::Authenticator::new(config)?;
+    /// # let _ = authenticator; Ok(()) }
+    /// ```
+    pub fn new(config: &ClientConfig) -> Result<Self, Error> {
+        let tls = match &config.tls {
+            Some(settings) => Some(TlsConnector::new(settings)?),
+            None => None,
+        };
+        Ok(Self {
+            hosts: config.hosts.clone(),
+            srv: config.srv,
+            credential: config.credential.clone(),
+            tls,
+            options: config.options.clone(),
+            keys: KeyCache::default(),
+            legacy_hosts: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// How many times PBKDF2 has run for this authenticator (one per distinct mechanism, password,
+    /// salt and iteration count, unless the cache was full).
+    ///
+    /// ```no_run
+    /// # fn run(authenticator: &mongo_auth::Authenticator) {
+    /// println!("PBKDF2 ran {} times", authenticator.pbkdf2_computations());
+    /// # }
+    /// ```
+    pub fn pbkdf2_computations(&self) -> u64 {
+        self.keys.computations.load(Ordering::Relaxed)
+    }
+
+    /// Opens an authenticated connection to the first reachable host of the configuration
+    /// (resolving `mongodb+srv` first). An authentication failure is returned at once; network
+    /// failures move on to the next host.
+    ///
+    /// ```no_run
+    /// # async fn run(authenticator: &mongo_auth::Authenticator) -> Result<(), mongo_auth::Error> {
+    /// let mut connection = authenticator.connect().await?;
+    /// connection.run_command("admin", bson::doc! { "ping": 1 }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(&self) -> Result<Connection, Error> {
+        let hosts = if self.srv {
+            crate::srv::resolve(&self.hosts, &self.options).await?
+        } else {
+            self.hosts.clone()
+        };
+        let mut attempts = Vec::new();
+        for host in &hosts {
+            match self.connect_host(host).await {
+                Ok(connection) => return Ok(connection),
+                Err(
+                    e @ (Error::Authentication(_)
+                    | Error::Credential(_)
+                    | Error::NotSupported(_)
+                    | Error::Tls(_)),
+                ) => return Err(e),
+                Err(e) => attempts.push((host_name(host), e)),
+            }
+        }
+        if attempts.len() == 1 {
+            return Err(attempts
+                .pop()
+                .map(|(_, e)| e)
+                .unwrap_or_else(|| unreachable_no_host()));
+        }
+        Err(Error::NoReachableHost(NoReachableHost { attempts }))
+    }
+
+    /// Shakes hands and authenticates over a stream the caller already has; see
+    /// [`crate::authenticate`].
+    ///
+    /// ```no_run
+    /// # async fn run(authenticator: &mongo_auth::Authenticator) -> Result<(), mongo_auth::Error> {
+    /// let stream = tokio::net::TcpStream::connect("127.0.0.1:27017").await?;
+    /// let connection = authenticator.authenticate(stream, "127.0.0.1:27017").await?;
+    /// # let _ = connection; Ok(()) }
+    /// ```
+    pub async fn authenticate<S>(&self, stream: S, host: &str) -> Result<Connection, Error>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let op_query = self.is_legacy(host);
+        let handshake = self.handshake(Box::new(stream), host, op_query);
+        match tokio::time::timeout(self.options.handshake_timeout, handshake).await {
+            Err(_) => Err(self.handshake_timeout(host)),
+            Ok(Ok(connection)) => Ok(connection),
+            Ok(Err(HandshakeFailure::Failed(e))) => Err(e),
+            Ok(Err(HandshakeFailure::OpMsgRefused(e))) => {
+                // The caller's stream cannot be reopened; the next stream to this host starts with
+                // OP_QUERY.
+                self.mark_legacy(host, true);
+                Err(e)
+            }
+        }
+    }
+
+    async fn connect_host(&self, host: &Host) -> Result<Connection, Error> {
+        let name = host_name(host);
+        let deadline = tokio::time::Instant::now() + self.options.handshake_timeout;
+        let op_query = self.is_legacy(&name);
+        let stream = self.open(host, &name).await?;
+        let first =
+            tokio::time::timeout_at(deadline, self.handshake(stream, &name, op_query)).await;
+        match first {
+            Err(_) => Err(self.handshake_timeout(&name)),
+            Ok(Ok(connection)) => Ok(connection),
+            Ok(Err(HandshakeFailure::Failed(e))) => Err(e),
+            Ok(Err(HandshakeFailure::OpMsgRefused(_))) => {
+                // A server older than 3.6 drops OP_MSG: reconnect once and speak OP_QUERY.
+                self.mark_legacy(&name, true);
+                let stream = self.open(host, &name).await?;
+                match tokio::time::timeout_at(deadline, self.handshake(stream, &name, true)).await {
+                    Err(_) => Err(self.handshake_timeout(&name)),
+                    Ok(Ok(connection)) => Ok(connection),
+                    Ok(Err(HandshakeFailure::Failed(e) | HandshakeFailure::OpMsgRefused(e))) => {
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+
+    fn handshake_timeout(&self, host: &str) -> Error {
+        Error::Timeout(Timeout {
+            phase: TimeoutPhase::Handshake,
+            after: self.options.handshake_timeout,
+            host: host.to_owned(),
+        })
+    }
+
+    /// TCP (or a Unix socket), then TLS when configured, within the connect timeout.
+    async fn open(&self, host: &Host, name: &str) -> Result<Box<dyn Stream>, Error> {
+        let timeout = self.options.connect_timeout;
+        let timed_out = || {
+            Error::Timeout(Timeout {
+                phase: TimeoutPhase::Connect,
+                after: timeout,
+                host: name.to_owned(),
+            })
+        };
+        let connect = async {
+            if host.kind == HostKind::Unix {
+                return self.open_unix(host).await;
+            }
+            let tcp = tokio::net::TcpStream::connect((host.host.as_str(), host.port_or_default()))
+                .await?;
+            tcp.set_nodelay(true)?;
+            match &self.tls {
+                None => Ok(Box::new(tcp) as Box<dyn Stream>),
+                Some(connector) => {
+                    Ok(Box::new(connector.connect(&host.host, tcp).await?) as Box<dyn Stream>)
+                }
+            }
+        };
+        tokio::time::timeout(timeout, connect)
+            .await
+            .map_err(|_| timed_out())?
+    }
+
+    #[cfg(unix)]
+    async fn open_unix(&self, host: &Host) -> Result<Box<dyn Stream>, Error> {
+        let socket = tokio::net::UnixStream::connect(&host.host).await?;
+        Ok(Box::new(socket))
+    }
+
+    #[cfg(not(unix))]
+    async fn open_unix(&self, host: &Host) -> Result<Box<dyn Stream>, Error> {
+        Err(Error::not_supported(format!(
+            "unix domain sockets ({}) are not available on this platform; connect over TCP",
+            host.host
+        )))
+    }
+
+    fn is_legacy(&self, host: &str) -> bool {
+        self.legacy_hosts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(host)
+    }
+
+    fn mark_legacy(&self, host: &str, legacy: bool) {
+        let mut hosts = self
+            .legacy_hosts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if legacy {
+            hosts.insert(host.to_owned());
+        } else {
+            hosts.remove(host);
+        }
+    }
+
+    /// Hello, then the conversation, on one stream.
+    async fn handshake(
+        &self,
+        stream: Box<dyn Stream>,
+        host: &str,
+        op_query: bool,
+    ) -> Result<Connection, HandshakeFailure> {
+        let framing = if op_query {
+            Framing::OpQuery
+        } else {
+            Framing::OpMsg
+        };
+        let mut transport = Transport::new(stream, framing, self.options.server_api.clone());
+        let hello = handshake::hello(&HelloParameters {
+            credential: self.credential.as_ref(),
+            app_name: self.options.app_name.as_deref(),
+            server_api: self.options.server_api.as_deref(),
+            op_query,
+            speculative: true,
+        })?;
+        let reply_document = match transport.round_trip("admin", hello.command).await {
+            Ok(reply) => reply,
+            Err(e) if !op_query && op_msg_refused(&e) => {
+                return Err(HandshakeFailure::OpMsgRefused(e));
+            }
+            Err(e) => return Err(self.describe(host, e).into()),
+        };
+        let reply = HelloReply::parse(&reply_document)?;
+        let legacy = reply.max_wire_version < 6;
+        transport.framing = if legacy {
+            Framing::OpQuery
+        } else {
+            Framing::OpMsg
+        };
+        self.mark_legacy(host, legacy);
+        if let Some(size) = reply.max_message_size {
+            transport.max_message_size = size;
+        }
+        let (mechanism, user) = match &self.credential {
+            Some(credential) if !reply.arbiter => {
+                let conversation = Conversation {
+                    authenticator: self,
+                    transport: &mut transport,
+                    credential,
+                    host,
+                };
+                conversation
+                    .run(&reply, hello.speculative)
+                    .await
+                    .map_err(|e| self.describe(host, e))?
+            }
+            _ => (None, None),
+        };
+        let handshake_round_trips = transport.round_trips;
+        Ok(Connection {
+            transport,
+            host: host.to_owned(),
+            mechanism,
+            user,
+            handshake_round_trips,
+            hello_reply: reply_document,
+            max_wire_version: reply.max_wire_version,
+        })
+    }
+
+    /// Turns an I/O error under TLS into the TLS connector's explanation (a rejected client
+    /// certificate arrives as an alert on the first read with TLS 1.3).
+    fn describe(&self, host: &str, error: Error) -> Error {
+        match (&self.tls, error) {
+            (Some(connector), Error::Wire(WireError::Io(io))) if carries_tls_error(&io) => {
+                Error::Tls(connector.describe_io_error(host, io))
+            }
+            (Some(connector), Error::Io(io)) if carries_tls_error(&io) => {
+                Error::Tls(connector.describe_io_error(host, io))
+            }
+            (_, error) => error,
+        }
+    }
+}
+
+fn carries_tls_error(error: &std::io::Error) -> bool {
+    error
+        .get_ref()
+        .is_some_and(|inner| inner.is::<rustls::Error>())
+}
+
+/// Whether the first hello failed the way servers older than 3.6 refuse OP_MSG: by closing the
+/// connection.
+fn op_msg_refused(error: &Error) -> bool {
+    match error {
+        Error::Wire(WireError::ClosedBetweenMessages | WireError::ConnectionClosed { .. }) => true,
+        Error::Wire(WireError::Io(io)) | Error::Io(io) => {
+            !carries_tls_error(io)
+                && matches!(
+                    io.kind(),
+                    std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::ConnectionAborted
+                        | std::io::ErrorKind::BrokenPipe
+                        | std::io::ErrorKind::UnexpectedEof
+                )
+        }
+        _ => false,
+    }
+}
+
+fn unreachable_no_host() -> Error {
+    Error::NoReachableHost(NoReachableHost {
+        attempts: Vec::new(),
+    })
+}
+
+/// `host:port` (or `[v6]:port`, or the socket path).
+pub(crate) fn host_name(host: &Host) -> String {
+    match host.kind {
+        HostKind::Unix => host.host.clone(),
+        HostKind::IpLiteral => format!("[{}]:{}", host.host, host.port_or_default()),
+        _ => format!("{}:{}", host.host, host.port_or_default()),
+    }
+}
+
+enum HandshakeFailure {
+    /// The OP_MSG hello was dropped: retry with OP_QUERY.
+    OpMsgRefused(Error),
+    Failed(Error),
+}
+
+impl From<Error> for HandshakeFailure {
+    fn from(e: Error) -> Self {
+        HandshakeFailure::Failed(e)
+    }
+}
+
+/// One authentication conversation over a transport.
+struct Conversation<'a> {
+    authenticator: &'a Authenticator,
+    transport: &'a mut Transport,
+    credential: &'a Credential,
+    host: &'a str,
+}
+
+impl Conversation<'_> {
+    async fn run(
+        self,
+        reply: &HelloReply,
+        speculative: Option<Speculative>,
+    ) -> Result<(Option<Mechanism>, Option<String>), Error> {
+        let mechanism = self
+            .credential
+            .mechanism
+            .unwrap_or_else(|| handshake::negotiate(reply));
+        // The speculative reply is used only for the mechanism that was speculated.
+        let speculative = speculative.filter(|s| s.mechanism() == mechanism);
+        let speculative_reply = reply
+            .speculative_authenticate
+            .as_ref()
+            .filter(|_| speculative.is_some());
+        let user = match mechanism {
+            Mechanism::ScramSha1 | Mechanism::ScramSha256 => {
+                let scram =
+                    ScramMechanism::from_mechanism(mechanism).unwrap_or(ScramMechanism::Sha256);
+                let first = match speculative {
+                    Some(Speculative::Scram(first)) => Some(first),
+                    _ => None,
+                };
+                self.scram(scram, first, speculative_reply).await?;
+                None
+            }
+            Mechanism::Plain => {
+                self.plain().await?;
+                None
+            }
+            Mechanism::MongodbCr => {
+                self.cr().await?;
+                None
+            }
+            Mechanism::MongodbX509 => Some(self.x509(speculative_reply).await?),
+            Mechanism::Gssapi => {
+                self.gssapi().await?;
+                None
+            }
+            other => {
+                return Err(Error::not_supported(format!(
+                    "{other} is recognised but not implemented by this library's runtime; use \
+                     SCRAM-SHA-256, MONGODB-X509, GSSAPI or PLAIN"
+                )));
+            }
+        };
+        Ok((Some(mechanism), user))
+    }
+
+    fn username_and_password(&self, mechanism: Mechanism) -> Result<(&str, &Password), Error> {
+        match (&self.credential.username, &self.credential.password) {
+            (Some(user), Some(password)) => Ok((user, password)),
+            _ => Err(Error::Credential(CredentialError {
+                problem: format!(
+                    "{mechanism} needs a username and a password; add both to the credential"
+                ),
+            })),
+        }
+    }
+
+    async fn scram(
+        self,
+        scram: ScramMechanism,
+        speculative: Option<ScramClientFirst>,
+        speculative_reply: Option<&bson::Document>,
+    ) -> Result<(), Error> {
+        let mechanism = scram.mechanism();
+        let (user, password) = self.username_and_password(mechanism)?;
+        let source = self.credential.source.as_str();
+        let (first, server_first) = match (speculative, speculative_reply) {
+            (Some(first), Some(reply)) => {
+                let reply = SaslReply::parse(reply, "speculativeAuthenticate", mechanism)?;
+                (first, reply)
+            }
+            _ => {
+                let first = ScramClientFirst::new(scram, user, password)?;
+                let reply = self
+                    .transport
+                    .round_trip(source, first.sasl_start())
+                    .await?;
+                (first, SaslReply::parse(&reply, "saslStart", mechanism)?)
+            }
+        };
+        if server_first.done {
+            return Err(Error::protocol(
+                Some(mechanism),
+                ProtocolViolation::ConversationEndedEarly,
+            ));
+        }
+        let server_first_step = first.handle_server_first(
+            &server_first.payload,
+            self.authenticator.options.max_scram_iterations,
+        )?;
+        let keys = self
+            .authenticator
+            .keys
+            .get(server_first_step.key_request())
+            .await?;
+        let client_final = server_first_step.handle_keys(&keys);
+        drop(keys);
+        let reply = self
+            .transport
+            .round_trip(
+                source,
+                sasl_continue(&server_first.conversation_id, client_final.message()),
+            )
+            .await?;
+        let server_final = SaslReply::parse(&reply, "saslContinue", mechanism)?;
+        client_final.handle_server_final(&server_final.payload)?;
+        if !server_final.done {
+            // The long conversation: the server did not skip the empty exchange.
+            let reply = self
+                .transport
+                .round_trip(source, sasl_continue(&server_final.conversation_id, b""))
+                .await?;
+            let last = SaslReply::parse(&reply, "saslContinue", mechanism)?;
+            if !last.done {
+                return Err(Error::protocol(
+                    Some(mechanism),
+                    ProtocolViolation::ConversationNotDone,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn plain(self) -> Result<(), Error> {
+        let (user, password) = self.username_and_password(Mechanism::Plain)?;
+        if self.authenticator.tls.is_none() && !self.authenticator.options.allow_plain_without_tls {
+            return Err(Error::not_supported(
+                "PLAIN sends the password in clear and this connection has no TLS; enable TLS, or opt \
+                 in to clear-text PLAIN explicitly (allow_plain_without_tls) on a trusted network",
+            ));
+        }
+        let plain = PlainClient::new(user, password);
+        let reply = self
+            .transport
+            .round_trip(&self.credential.source, plain.sasl_start())
+            .await?;
+        plain.handle_reply(&reply)
+    }
+
+    async fn cr(self) -> Result<(), Error> {
+        let (user, password) = self.username_and_password(Mechanism::MongodbCr)?;
+        let source = self.credential.source.as_str();
+        let cr = CrClient::new(user, password);
+        let reply = self.transport.round_trip(source, cr.getnonce()).await?;
+        let authenticate = cr.handle_nonce(&reply)?;
+        let reply = self
+            .transport
+            .round_trip(source, authenticate.command().clone())
+            .await?;
+        authenticate.handle_reply(&reply)
+    }
+
+    async fn x509(self, speculative_reply: Option<&bson::Document>) -> Result<String, Error> {
+        let x509 = X509Client::new(self.credential.username.as_deref());
+        if let Some(reply) = speculative_reply {
+            return x509.handle_reply(reply);
+        }
+        let reply = self
+            .transport
+            .round_trip(&self.credential.source, x509.authenticate())
+            .await?;
+        x509.handle_reply(&reply)
+    }
+
+    #[cfg(feature = "gssapi")]
+    async fn gssapi(self) -> Result<(), Error> {
+        let _ = self.host;
+        Err(Error::not_supported(
+            "GSSAPI is not wired into the runtime yet in this build; use another mechanism",
+        ))
+    }
+
+    #[cfg(not(feature = "gssapi"))]
+    async fn gssapi(self) -> Result<(), Error> {
+        let _ = self.host;
+        Err(Error::not_supported(
+            "GSSAPI support requires the `gssapi` feature of mongo-auth (cargo feature \"gssapi\", \
+             which needs the system's MIT krb5 libraries)",
+        ))
+    }
+}
+
+/// The SCRAM key cache: `ClientKey`/`ServerKey` per (mechanism, password input, salt, iterations),
+/// each computed once even when many connections ask at the same moment, on tokio's blocking pool.
+#[derive(Default)]
+struct KeyCache {
+    entries: Mutex<HashMap<ScramKeyRequest, Arc<OnceCell<Arc<ScramKeys>>>>>,
+    computations: AtomicU64,
+}
+
+impl KeyCache {
+    async fn get(&self, request: ScramKeyRequest) -> Result<Arc<ScramKeys>, Error> {
+        let cell = {
+            let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            if !entries.contains_key(&request) && entries.len() >= MAX_CACHED_KEYS {
+                entries.clear();
+            }
+            entries.entry(request.clone()).or_default().clone()
+        };
+        let keys = cell
+            .get_or_try_init(|| async {
+                self.computations.fetch_add(1, Ordering::Relaxed);
+                tokio::task::spawn_blocking(move || Arc::new(ScramKeys::derive(&request)))
+                    .await
+                    .map_err(|e| {
+                        Error::Io(std::io::Error::other(format!(
+                            "the PBKDF2 task did not finish: {e}"
+                        )))
+                    })
+            })
+            .await?;
+        Ok(keys.clone())
+    }
+}

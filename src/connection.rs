@@ -1,0 +1,280 @@
+//! Authenticated connections: [`connect`] opens one from a configuration, [`authenticate`] makes
+//! one from a stream the caller already has, and [`Connection::run_command`] runs commands on it.
+
+use std::fmt;
+use std::sync::Arc;
+
+use bson::Document;
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use crate::authenticator::Authenticator;
+use crate::config::ClientConfig;
+use crate::error::{CommandError, Error, ProtocolViolation};
+use crate::mechanism::{reply_code, reply_ok};
+use crate::wire::{self, Frame, Message, OpMsg, OpQuery};
+use mongo_auth_core::Mechanism;
+
+/// Any byte stream a connection can run over (TCP, TLS, a Unix socket, an in-memory pipe).
+pub(crate) trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+/// How commands are framed for a server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// OP_MSG, for servers with maxWireVersion ≥ 6 (MongoDB 3.6+).
+    OpMsg,
+    /// OP_QUERY on `<db>.$cmd`, for older servers.
+    OpQuery,
+}
+
+/// The transport under a connection: a stream and the framing it speaks.
+pub(crate) struct Transport {
+    stream: Box<dyn Stream>,
+    pub(crate) framing: Framing,
+    pub(crate) max_message_size: usize,
+    pub(crate) round_trips: u32,
+    pub(crate) server_api: Option<String>,
+}
+
+impl Transport {
+    pub(crate) fn new(
+        stream: Box<dyn Stream>,
+        framing: Framing,
+        server_api: Option<String>,
+    ) -> Self {
+        Self {
+            stream,
+            framing,
+            max_message_size: wire::DEFAULT_MAX_MESSAGE_SIZE,
+            round_trips: 0,
+            server_api,
+        }
+    }
+
+    /// Sends one command to `db` and returns the reply document (whatever its `ok`).
+    pub(crate) async fn round_trip(
+        &mut self,
+        db: &str,
+        mut command: Document,
+    ) -> Result<Document, Error> {
+        if let Some(version) = &self.server_api {
+            if self.framing == Framing::OpMsg && !command.contains_key("apiVersion") {
+                command.insert("apiVersion", version.clone());
+            }
+        }
+        let message = match self.framing {
+            Framing::OpMsg => {
+                command.insert("$db", db);
+                Message::Msg(OpMsg::new(command))
+            }
+            Framing::OpQuery => Message::Query(OpQuery::command(db, command)),
+        };
+        let request = Frame::new(message);
+        wire::write_frame(&mut self.stream, &request).await?;
+        self.round_trips += 1;
+        let reply = wire::read_frame(&mut self.stream, self.max_message_size).await?;
+        if reply.response_to != request.request_id {
+            return Err(Error::protocol(
+                None,
+                ProtocolViolation::MalformedReply {
+                    command: "reply",
+                    problem: format!(
+                        "responseTo {} does not match the request id {}",
+                        reply.response_to, request.request_id
+                    ),
+                },
+            ));
+        }
+        match (self.framing, &reply.message) {
+            (Framing::OpMsg, Message::Msg(_)) | (Framing::OpQuery, Message::Reply(_)) => {}
+            (_, other) => {
+                return Err(Error::protocol(
+                    None,
+                    ProtocolViolation::MalformedReply {
+                        command: "reply",
+                        problem: format!("unexpected reply opcode {:?}", other.op_code()),
+                    },
+                ));
+            }
+        }
+        Ok(reply.message.into_command_document()?)
+    }
+}
+
+/// An authenticated connection to one MongoDB server.
+///
+/// ```no_run
+/// # async fn run(config: mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+/// let mut connection = mongo_auth::connect(&config).await?;
+/// println!(
+///     "authenticated with {:?} in {} round trips",
+///     connection.authenticated_mechanism(),
+///     connection.handshake_round_trips()
+/// );
+/// let status = connection.run_command("admin", bson::doc! { "connectionStatus": 1 }).await?;
+/// println!("{status}");
+/// # Ok(()) }
+/// ```
+pub struct Connection {
+    pub(crate) transport: Transport,
+    pub(crate) host: String,
+    pub(crate) mechanism: Option<Mechanism>,
+    pub(crate) user: Option<String>,
+    pub(crate) handshake_round_trips: u32,
+    pub(crate) hello_reply: Document,
+    pub(crate) max_wire_version: i32,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("host", &self.host)
+            .field("mechanism", &self.mechanism)
+            .field("framing", &self.transport.framing)
+            .field("max_wire_version", &self.max_wire_version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// Runs a command on database `db`. A reply with `ok: 0` is an [`Error::Command`] with the
+    /// server's code, `codeName` and `errmsg`.
+    ///
+    /// ```no_run
+    /// # async fn run(connection: &mut mongo_auth::Connection) -> Result<(), mongo_auth::Error> {
+    /// let reply = connection.run_command("admin", bson::doc! { "ping": 1 }).await?;
+    /// assert!(reply.contains_key("ok"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn run_command(&mut self, db: &str, command: Document) -> Result<Document, Error> {
+        let name = command.keys().next().cloned().unwrap_or_default();
+        let reply = self.transport.round_trip(db, command).await?;
+        if reply_ok(&reply) && reply.contains_key("ok") {
+            return Ok(reply);
+        }
+        Err(Error::Command(CommandError {
+            command: name,
+            code: reply_code(&reply).unwrap_or(0),
+            code_name: reply.get_str("codeName").ok().map(str::to_owned),
+            message: reply
+                .get_str("errmsg")
+                .unwrap_or("the command failed")
+                .to_owned(),
+        }))
+    }
+
+    /// The mechanism this connection authenticated with (the negotiated one when the
+    /// configuration named none), or `None` without a credential.
+    ///
+    /// ```no_run
+    /// # async fn run(config: mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+    /// let connection = mongo_auth::connect(&config).await?;
+    /// if let Some(mechanism) = connection.authenticated_mechanism() {
+    ///     println!("authenticated with {mechanism}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn authenticated_mechanism(&self) -> Option<Mechanism> {
+        self.mechanism
+    }
+
+    /// The user the server reported, when the mechanism reports one (MONGODB-X509).
+    ///
+    /// ```no_run
+    /// # fn run(connection: &mongo_auth::Connection) {
+    /// if let Some(subject) = connection.authenticated_user() { println!("{subject}"); }
+    /// # }
+    /// ```
+    pub fn authenticated_user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
+    /// The request/reply exchanges the handshake took on this connection, hello included: 2 for
+    /// SCRAM with speculative authentication and `skipEmptyExchange`, 1 for MONGODB-X509.
+    ///
+    /// ```no_run
+    /// # fn run(connection: &mongo_auth::Connection) {
+    /// println!("handshake: {} round trips", connection.handshake_round_trips());
+    /// # }
+    /// ```
+    pub fn handshake_round_trips(&self) -> u32 {
+        self.handshake_round_trips
+    }
+
+    /// The server's reply to the first hello.
+    ///
+    /// ```no_run
+    /// # fn run(connection: &mongo_auth::Connection) {
+    /// println!("maxWireVersion {:?}", connection.hello_reply().get("maxWireVersion"));
+    /// # }
+    /// ```
+    pub fn hello_reply(&self) -> &Document {
+        &self.hello_reply
+    }
+
+    /// The host this connection is connected to, as `host:port`.
+    ///
+    /// ```no_run
+    /// # fn run(connection: &mongo_auth::Connection) {
+    /// println!("connected to {}", connection.host());
+    /// # }
+    /// ```
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Whether commands go as legacy OP_QUERY (servers older than 3.6) rather than OP_MSG.
+    ///
+    /// ```no_run
+    /// # fn run(connection: &mongo_auth::Connection) {
+    /// if connection.uses_op_query() { println!("a server older than MongoDB 3.6"); }
+    /// # }
+    /// ```
+    pub fn uses_op_query(&self) -> bool {
+        self.transport.framing == Framing::OpQuery
+    }
+}
+
+/// Opens an authenticated connection: resolves `mongodb+srv`, connects to the first reachable host
+/// (TCP with the connect timeout, then TLS if configured), shakes hands and authenticates within
+/// the handshake deadline.
+///
+/// This builds a fresh [`Authenticator`] (and so a fresh SCRAM key cache) for the one connection;
+/// to open many connections with one configuration, build an `Authenticator` once and call
+/// [`Authenticator::connect`].
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let config: mongo_auth::ClientConfig =
+///     "mongodb://app:secret@db.example.com/shop?authMechanism=SCRAM-SHA-256".parse()?;
+/// let mut connection = mongo_auth::connect(&config).await?;
+/// connection.run_command("shop", bson::doc! { "ping": 1 }).await?;
+/// # Ok(()) }
+/// ```
+pub async fn connect(config: &ClientConfig) -> Result<Connection, Error> {
+    Arc::new(Authenticator::new(config)?).connect().await
+}
+
+/// Shakes hands and authenticates over a stream the caller already opened (TCP, TLS, a tunnel).
+/// The stream is used as it is: any TLS must already be set up on it. `host` (`host:port`) names
+/// the server for the per-host memory of legacy servers and for GSSAPI.
+///
+/// ```no_run
+/// # async fn run(config: mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+/// use mongo_auth::Authenticator;
+/// let authenticator = Authenticator::new(&config)?;
+/// let stream = tokio::net::TcpStream::connect("127.0.0.1:27017").await?;
+/// let connection = mongo_auth::authenticate(stream, &authenticator, "127.0.0.1:27017").await?;
+/// println!("{:?}", connection.authenticated_mechanism());
+/// # Ok(()) }
+/// ```
+pub async fn authenticate<S>(
+    stream: S,
+    authenticator: &Authenticator,
+    host: &str,
+) -> Result<Connection, Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    authenticator.authenticate(stream, host).await
+}

@@ -1,0 +1,471 @@
+//! The connection handshake, sans-IO: the first hello (legacy `isMaster` + `helloOk`, or `hello`
+//! with a Stable API version), client metadata, `saslSupportedMechs`, `speculativeAuthenticate`,
+//! parsing the reply and choosing the mechanism.
+
+use bson::{Bson, Document, doc};
+use mongo_auth_core::{Credential, Mechanism};
+
+use crate::error::{Error, ProtocolViolation};
+use crate::mechanism::scram::{ScramClientFirst, ScramMechanism};
+use crate::mechanism::x509::X509Client;
+
+/// The largest client metadata document a server accepts.
+pub(crate) const MAX_CLIENT_METADATA: usize = 512;
+/// The longest application name the handshake spec allows.
+const MAX_APP_NAME: usize = 128;
+
+/// The first conversation step carried in hello, kept to continue the conversation.
+#[derive(Debug)]
+pub(crate) enum Speculative {
+    Scram(ScramClientFirst),
+    X509(X509Client),
+}
+
+impl Speculative {
+    pub(crate) fn mechanism(&self) -> Mechanism {
+        match self {
+            Speculative::Scram(first) => first.mechanism().mechanism(),
+            Speculative::X509(_) => Mechanism::MongodbX509,
+        }
+    }
+}
+
+/// A hello command ready to send, with the speculative step it carries.
+#[derive(Debug)]
+pub(crate) struct Hello {
+    pub(crate) command: Document,
+    pub(crate) speculative: Option<Speculative>,
+}
+
+/// What the handshake needs from the configuration.
+pub(crate) struct HelloParameters<'a> {
+    pub(crate) credential: Option<&'a Credential>,
+    pub(crate) app_name: Option<&'a str>,
+    pub(crate) server_api: Option<&'a str>,
+    /// The hello goes as OP_QUERY (legacy server): always `isMaster`.
+    pub(crate) op_query: bool,
+    /// Whether to carry a speculative first step.
+    pub(crate) speculative: bool,
+}
+
+/// Builds the first hello command.
+pub(crate) fn hello(parameters: &HelloParameters<'_>) -> Result<Hello, Error> {
+    let mut command = match (parameters.server_api, parameters.op_query) {
+        (Some(_), false) => doc! { "hello": 1 },
+        _ => doc! { "isMaster": 1, "helloOk": true },
+    };
+    command.insert("client", client_metadata(parameters.app_name));
+    let mut speculative = None;
+    if let Some(credential) = parameters.credential {
+        if credential.mechanism.is_none() {
+            if let Some(user) = &credential.username {
+                command.insert(
+                    "saslSupportedMechs",
+                    format!("{}.{}", credential.source, user),
+                );
+            }
+        }
+        if parameters.speculative {
+            speculative = speculative_step(credential)?;
+        }
+        if let Some(step) = &speculative {
+            let mut first = match step {
+                Speculative::Scram(first) => first.sasl_start(),
+                Speculative::X509(x509) => x509.authenticate(),
+            };
+            first.insert("db", credential.source.clone());
+            command.insert("speculativeAuthenticate", first);
+        }
+    }
+    Ok(Hello {
+        command,
+        speculative,
+    })
+}
+
+/// The speculative first step for a credential: SCRAM (SHA-256 when negotiating) or X509.
+fn speculative_step(credential: &Credential) -> Result<Option<Speculative>, Error> {
+    let scram = match credential.mechanism {
+        None => Some(ScramMechanism::Sha256),
+        Some(Mechanism::ScramSha1) => Some(ScramMechanism::Sha1),
+        Some(Mechanism::ScramSha256) => Some(ScramMechanism::Sha256),
+        Some(Mechanism::MongodbX509) => {
+            return Ok(Some(Speculative::X509(X509Client::new(
+                credential.username.as_deref(),
+            ))));
+        }
+        Some(_) => None,
+    };
+    let (Some(scram), Some(user), Some(password)) =
+        (scram, &credential.username, &credential.password)
+    else {
+        return Ok(None);
+    };
+    match ScramClientFirst::new(scram, user, password) {
+        Ok(first) => Ok(Some(Speculative::Scram(first))),
+        // A password SASLprep rejects: when negotiating, SHA-1 may still work, so do not speculate.
+        Err(Error::Credential(_)) if credential.mechanism.is_none() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The handshake's client metadata: driver, OS, application name; at most 512 bytes.
+pub(crate) fn client_metadata(app_name: Option<&str>) -> Document {
+    let os_type = match std::env::consts::OS {
+        "linux" => "Linux",
+        "macos" => "Darwin",
+        "windows" => "Windows",
+        other => other,
+    };
+    let mut metadata = Document::new();
+    if let Some(name) = app_name {
+        let mut end = name.len().min(MAX_APP_NAME);
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        metadata.insert("application", doc! { "name": &name[..end] });
+    }
+    metadata.insert(
+        "driver",
+        doc! { "name": "mongo-auth", "version": env!("CARGO_PKG_VERSION") },
+    );
+    metadata.insert(
+        "os",
+        doc! { "type": os_type, "name": std::env::consts::OS, "architecture": std::env::consts::ARCH },
+    );
+    metadata.insert("platform", "Rust (tokio, rustls)");
+    // Shed optional fields until the document fits, as the handshake spec orders.
+    for (field, sub) in [
+        ("platform", None),
+        ("os", Some("name")),
+        ("os", Some("architecture")),
+    ] {
+        if encoded_len(&metadata) <= MAX_CLIENT_METADATA {
+            break;
+        }
+        match sub {
+            None => {
+                metadata.remove(field);
+            }
+            Some(sub) => {
+                if let Ok(os) = metadata.get_document_mut(field) {
+                    os.remove(sub);
+                }
+            }
+        }
+    }
+    metadata
+}
+
+fn encoded_len(document: &Document) -> usize {
+    let mut bytes = Vec::new();
+    document
+        .to_writer(&mut bytes)
+        .map(|()| bytes.len())
+        .unwrap_or(usize::MAX)
+}
+
+/// The fields of the hello reply the handshake uses.
+#[derive(Debug)]
+pub(crate) struct HelloReply {
+    pub(crate) max_wire_version: i32,
+    pub(crate) sasl_supported_mechs: Option<Vec<String>>,
+    pub(crate) speculative_authenticate: Option<Document>,
+    pub(crate) max_message_size: Option<usize>,
+    pub(crate) arbiter: bool,
+}
+
+impl HelloReply {
+    pub(crate) fn parse(reply: &Document) -> Result<Self, Error> {
+        if !crate::mechanism::reply_ok(reply) || reply.get("ok").is_none() {
+            return Err(Error::Command(crate::error::CommandError {
+                command: "hello".to_owned(),
+                code: crate::mechanism::reply_code(reply).unwrap_or(0),
+                code_name: reply.get_str("codeName").ok().map(str::to_owned),
+                message: reply
+                    .get_str("errmsg")
+                    .unwrap_or("the server refused the handshake")
+                    .to_owned(),
+            }));
+        }
+        let malformed = |problem: String| {
+            Error::protocol(
+                None,
+                ProtocolViolation::MalformedReply {
+                    command: "hello",
+                    problem,
+                },
+            )
+        };
+        let max_wire_version = match reply.get("maxWireVersion") {
+            None => 0,
+            Some(value) => {
+                as_i32(value).ok_or_else(|| malformed("maxWireVersion is not an integer".into()))?
+            }
+        };
+        let sasl_supported_mechs = match reply.get("saslSupportedMechs") {
+            None => None,
+            Some(Bson::Array(items)) => Some(
+                items
+                    .iter()
+                    .filter_map(|item| item.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            Some(_) => return Err(malformed("saslSupportedMechs is not an array".into())),
+        };
+        let speculative_authenticate = match reply.get("speculativeAuthenticate") {
+            None | Some(Bson::Null) => None,
+            Some(Bson::Document(document)) => Some(document.clone()),
+            Some(_) => {
+                return Err(malformed(
+                    "speculativeAuthenticate is not a document".into(),
+                ));
+            }
+        };
+        let max_message_size = reply
+            .get("maxMessageSizeBytes")
+            .and_then(as_i32)
+            .and_then(|size| usize::try_from(size).ok())
+            .filter(|&size| size >= 1024);
+        Ok(HelloReply {
+            max_wire_version,
+            sasl_supported_mechs,
+            speculative_authenticate,
+            max_message_size,
+            arbiter: reply.get_bool("arbiterOnly").unwrap_or(false),
+        })
+    }
+}
+
+fn as_i32(value: &Bson) -> Option<i32> {
+    match value {
+        Bson::Int32(v) => Some(*v),
+        Bson::Int64(v) => i32::try_from(*v).ok(),
+        Bson::Double(v) if v.fract() == 0.0 && v.abs() <= f64::from(i32::MAX) => Some(*v as i32),
+        _ => None,
+    }
+}
+
+/// The mechanism to use when the credential names none (auth spec's default-mechanism rules; MONGODB-CR
+/// for servers below wire version 3 that do not list mechanisms, as PyMongo 3.5.1 did).
+pub(crate) fn negotiate(reply: &HelloReply) -> Mechanism {
+    match &reply.sasl_supported_mechs {
+        Some(mechs) if mechs.iter().any(|m| m == Mechanism::ScramSha256.as_str()) => {
+            Mechanism::ScramSha256
+        }
+        Some(_) => Mechanism::ScramSha1,
+        None if reply.max_wire_version < 3 => Mechanism::MongodbCr,
+        None => Mechanism::ScramSha1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mongo_auth_core::{MechanismProperties, Password};
+
+    fn credential(mechanism: Option<Mechanism>) -> Credential {
+        Credential::from_parts(
+            Some("app".into()),
+            Some(Password::new("pw")),
+            "shop".into(),
+            mechanism,
+            MechanismProperties::None,
+        )
+    }
+
+    fn params(credential: Option<&Credential>) -> HelloParameters<'_> {
+        HelloParameters {
+            credential,
+            app_name: Some("inventory"),
+            server_api: None,
+            op_query: false,
+            speculative: true,
+        }
+    }
+
+    #[test]
+    fn negotiating_hello_asks_for_mechanisms_and_speculates_sha256() {
+        let c = credential(None);
+        let hello = hello(&params(Some(&c))).unwrap();
+        let keys: Vec<_> = hello.command.keys().collect();
+        assert_eq!(keys[0], "isMaster");
+        assert_eq!(hello.command.get_bool("helloOk").unwrap(), true);
+        assert_eq!(
+            hello.command.get_str("saslSupportedMechs").unwrap(),
+            "shop.app"
+        );
+        let spec = hello
+            .command
+            .get_document("speculativeAuthenticate")
+            .unwrap();
+        assert_eq!(spec.get_str("mechanism").unwrap(), "SCRAM-SHA-256");
+        assert_eq!(spec.get_str("db").unwrap(), "shop");
+        assert!(
+            spec.get_document("options")
+                .unwrap()
+                .get_bool("skipEmptyExchange")
+                .unwrap()
+        );
+        assert_eq!(
+            hello.speculative.unwrap().mechanism(),
+            Mechanism::ScramSha256
+        );
+        let client = hello.command.get_document("client").unwrap();
+        assert_eq!(
+            client
+                .get_document("application")
+                .unwrap()
+                .get_str("name")
+                .unwrap(),
+            "inventory"
+        );
+        assert_eq!(
+            client
+                .get_document("driver")
+                .unwrap()
+                .get_str("name")
+                .unwrap(),
+            "mongo-auth"
+        );
+        assert!(client.get_document("os").unwrap().get_str("type").is_ok());
+    }
+
+    #[test]
+    fn explicit_mechanism_sends_no_sasl_supported_mechs() {
+        let c = credential(Some(Mechanism::ScramSha1));
+        let hello = hello(&params(Some(&c))).unwrap();
+        assert!(!hello.command.contains_key("saslSupportedMechs"));
+        assert_eq!(hello.speculative.unwrap().mechanism(), Mechanism::ScramSha1);
+        let c = credential(Some(Mechanism::MongodbCr));
+        assert!(
+            self::hello(&params(Some(&c)))
+                .unwrap()
+                .speculative
+                .is_none()
+        );
+        let c = credential(Some(Mechanism::Plain));
+        assert!(
+            !self::hello(&params(Some(&c)))
+                .unwrap()
+                .command
+                .contains_key("speculativeAuthenticate")
+        );
+    }
+
+    #[test]
+    fn x509_speculates_with_user_only_when_given() {
+        let c = Credential::from_parts(
+            None,
+            None,
+            "$external".into(),
+            Some(Mechanism::MongodbX509),
+            MechanismProperties::None,
+        );
+        let hello = hello(&params(Some(&c))).unwrap();
+        let spec = hello
+            .command
+            .get_document("speculativeAuthenticate")
+            .unwrap();
+        assert_eq!(spec.get_str("mechanism").unwrap(), "MONGODB-X509");
+        assert!(!spec.contains_key("user"));
+        assert_eq!(spec.get_str("db").unwrap(), "$external");
+    }
+
+    #[test]
+    fn stable_api_uses_hello_and_op_query_uses_is_master() {
+        let mut p = params(None);
+        p.server_api = Some("1");
+        assert_eq!(hello(&p).unwrap().command.keys().next().unwrap(), "hello");
+        p.op_query = true;
+        assert_eq!(
+            hello(&p).unwrap().command.keys().next().unwrap(),
+            "isMaster"
+        );
+    }
+
+    #[test]
+    fn metadata_fits_in_512_bytes_even_with_a_long_app_name() {
+        let long = "x".repeat(1000);
+        let metadata = client_metadata(Some(&long));
+        assert!(encoded_len(&metadata) <= MAX_CLIENT_METADATA);
+        assert_eq!(
+            metadata
+                .get_document("application")
+                .unwrap()
+                .get_str("name")
+                .unwrap()
+                .len(),
+            128
+        );
+        let metadata = client_metadata(Some(&"é".repeat(100)));
+        assert!(
+            metadata
+                .get_document("application")
+                .unwrap()
+                .get_str("name")
+                .unwrap()
+                .len()
+                <= 128
+        );
+    }
+
+    #[test]
+    fn negotiation_follows_the_spec_table() {
+        let reply = |mechs: Option<Vec<&str>>, wire: i32| HelloReply {
+            max_wire_version: wire,
+            sasl_supported_mechs: mechs.map(|m| m.into_iter().map(str::to_owned).collect()),
+            speculative_authenticate: None,
+            max_message_size: None,
+            arbiter: false,
+        };
+        assert_eq!(
+            negotiate(&reply(Some(vec!["SCRAM-SHA-1", "SCRAM-SHA-256"]), 17)),
+            Mechanism::ScramSha256
+        );
+        assert_eq!(
+            negotiate(&reply(Some(vec!["SCRAM-SHA-1"]), 17)),
+            Mechanism::ScramSha1
+        );
+        assert_eq!(negotiate(&reply(Some(vec![]), 17)), Mechanism::ScramSha1);
+        assert_eq!(
+            negotiate(&reply(Some(vec!["NOPE"]), 17)),
+            Mechanism::ScramSha1
+        );
+        assert_eq!(negotiate(&reply(None, 17)), Mechanism::ScramSha1);
+        assert_eq!(negotiate(&reply(None, 3)), Mechanism::ScramSha1);
+        assert_eq!(negotiate(&reply(None, 2)), Mechanism::MongodbCr);
+        assert_eq!(
+            negotiate(&reply(Some(vec!["SCRAM-SHA-1"]), 2)),
+            Mechanism::ScramSha1
+        );
+    }
+
+    #[test]
+    fn hello_reply_parsing() {
+        let r = HelloReply::parse(
+            &doc! {"ok": 1.0, "maxWireVersion": 25i64, "saslSupportedMechs": ["SCRAM-SHA-256", 5],
+            "speculativeAuthenticate": {"conversationId": 1}},
+        )
+        .unwrap();
+        assert_eq!(r.max_wire_version, 25);
+        assert_eq!(r.sasl_supported_mechs.unwrap(), vec!["SCRAM-SHA-256"]);
+        assert!(r.speculative_authenticate.is_some());
+        assert!(matches!(
+            HelloReply::parse(&doc! {"ok": 0, "errmsg": "no"}),
+            Err(Error::Command(_))
+        ));
+        assert!(matches!(
+            HelloReply::parse(&doc! {"ok": 1, "maxWireVersion": "x"}),
+            Err(Error::Protocol(_))
+        ));
+        assert!(matches!(
+            HelloReply::parse(&doc! {"ok": 1, "saslSupportedMechs": "x"}),
+            Err(Error::Protocol(_))
+        ));
+        assert!(matches!(
+            HelloReply::parse(&doc! {"ok": 1, "speculativeAuthenticate": 1}),
+            Err(Error::Protocol(_))
+        ));
+    }
+}
