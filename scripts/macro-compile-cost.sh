@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Measures what `mongo_uri!` adds to compile time: builds a throwaway binary crate with N `mongo_uri!`
+# literals and the same crate with N plain string literals (both depend on mongo-auth by path), after a
+# warm-up build of the dependencies, and prints the difference in milliseconds per literal.
+#
+# Usage: scripts/macro-compile-cost.sh [N=200] [ROUNDS=3]
+# The crates are generated under target/macro-compile-cost/ and share the workspace's target directory,
+# so the dependencies are built once. A measurement, not a test: nothing fails on the number.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+n=${1:-200}
+rounds=${2:-3}
+work="$root/target/macro-compile-cost"
+export CARGO_TARGET_DIR="$root/target"
+
+# Literals of every shape: each mechanism, TLS, options; all complete (nothing left to code).
+literal() {
+  local i=$1
+  case $((i % 5)) in
+    0) echo "mongodb://user$i:pass%2Fword@db$i.example.com:27017/app$i?authSource=admin&appName=svc$i" ;;
+    1) echo "mongodb://user$i:password@example.com/the_database?authMechanism=SCRAM-SHA-256&replicaSet=rs$i" ;;
+    2) echo "mongodb://example.com/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=client$i.pem&tlsCAFile=ca.pem" ;;
+    3) echo "mongodb://mongodbuser$i%40EXAMPLE.COM@example.com/?authMechanism=GSSAPI&authMechanismProperties=SERVICE_NAME:svc$i,CANONICALIZE_HOST_NAME:true" ;;
+    4) echo "mongodb://ldap$i:secret@h$i.example.com,h$i.example.net:27018/?authMechanism=PLAIN&authSource=\$external&tls=true&connectTimeoutMS=$((1000 + i))" ;;
+  esac
+}
+
+generate() {
+  local kind=$1 dir="$work/$1"
+  mkdir -p "$dir/src"
+  cat >"$dir/Cargo.toml" <<EOF
+[package]
+name = "mongo-uri-cost-$kind"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[workspace]
+
+[dependencies]
+mongo-auth = { path = "$root" }
+
+[profile.dev]
+opt-level = 1
+
+[profile.dev.package."*"]
+opt-level = 3
+EOF
+  cp "$root/Cargo.lock" "$dir/Cargo.lock"
+  {
+    echo "#![allow(unused_variables)]"
+    [ "$kind" = uri ] && echo "use mongo_auth::mongo_uri;"
+    echo "fn main() {"
+    for ((i = 0; i < n; i++)); do
+      if [ "$kind" = uri ]; then
+        echo "    let c$i = mongo_uri!(\"$(literal "$i")\");"
+      else
+        echo "    let c$i = \"$(literal "$i")\";"
+      fi
+      echo "    std::hint::black_box(&c$i);"
+    done
+    echo "}"
+  } >"$dir/src/main.rs"
+}
+
+build_ms() {
+  local dir="$work/$1"
+  touch "$dir/src/main.rs"
+  local start end
+  start=$(date +%s%N)
+  cargo build --quiet --manifest-path "$dir/Cargo.toml"
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000000))
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+
+generate uri
+generate plain
+echo "warm-up: building the dependencies once"
+cargo build --quiet --manifest-path "$work/plain/Cargo.toml"
+cargo build --quiet --manifest-path "$work/uri/Cargo.toml"
+
+uri_times=() plain_times=()
+for ((r = 1; r <= rounds; r++)); do
+  plain_times+=("$(build_ms plain)")
+  uri_times+=("$(build_ms uri)")
+  echo "round $r: plain ${plain_times[-1]} ms, mongo_uri! ${uri_times[-1]} ms"
+done
+plain=$(printf '%s\n' "${plain_times[@]}" | median)
+uri=$(printf '%s\n' "${uri_times[@]}" | median)
+echo "median build of the binary crate: $n plain literals ${plain} ms, $n mongo_uri! literals ${uri} ms"
+awk -v u="$uri" -v p="$plain" -v n="$n" \
+  'BEGIN { printf "mongo_uri! compile-time cost: %.2f ms per literal\n", (u - p) / n }'
