@@ -1,0 +1,355 @@
+//! The listener, the state shared by connections, and the handle tests hold.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use mongo_auth::wire::WireError;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::config::{Misbehaviour, ServerConfig};
+use crate::conversation::{Authenticated, SaslMechanism};
+use crate::users::{StoredUser, UserError};
+
+/// The server could not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// Binding 127.0.0.1 failed.
+    Bind(std::io::Error),
+    /// A configured user could not be stored.
+    User(UserError),
+}
+
+impl fmt::Display for ServerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Bind(e) => write!(f, "cannot listen on 127.0.0.1: {e}"),
+            Self::User(e) => write!(f, "cannot create a user: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServerError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Bind(e) => Some(e),
+            Self::User(e) => Some(e),
+        }
+    }
+}
+
+/// What the server saw on one connection.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ConnectionRecord {
+    /// The connection's id (also reported as `connectionId` in the handshake reply), from 1.
+    pub id: u64,
+    /// The names of the commands received, in order (one per round trip). A refused OP_MSG on an
+    /// old server is recorded as `"<OP_MSG refused>"`.
+    pub commands: Vec<String>,
+    /// `user@db` of each successful authentication on this connection.
+    pub authenticated: Vec<String>,
+    /// How many authentications completed inside the handshake (speculative authentication).
+    pub speculative: u32,
+    /// The wire error that ended the connection, if one did.
+    pub wire_error: Option<String>,
+    /// Whether the connection has been closed.
+    pub closed: bool,
+}
+
+impl ConnectionRecord {
+    /// How many round trips the connection took: one per command.
+    pub fn round_trips(&self) -> usize {
+        self.commands.len()
+    }
+}
+
+/// Counters over the server's whole life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ServerStats {
+    /// Connections accepted.
+    pub connections: u64,
+    /// SASL conversations started (SCRAM, PLAIN or plugged), speculative ones included.
+    pub sasl_conversations: u64,
+    /// Successful authentications, of any mechanism.
+    pub authentications: u64,
+    /// Failed authentication attempts.
+    pub authentication_failures: u64,
+}
+
+#[derive(Default)]
+struct Records {
+    stats: ServerStats,
+    connections: Vec<ConnectionRecord>,
+}
+
+/// State shared by the listener and every connection.
+pub(crate) struct Shared {
+    pub(crate) users: Vec<StoredUser>,
+    pub(crate) max_wire_version: i32,
+    pub(crate) speculative_authentication: bool,
+    pub(crate) skip_empty_exchange: bool,
+    pub(crate) require_auth: bool,
+    pub(crate) misbehaviours: Vec<Misbehaviour>,
+    pub(crate) sasl_mechanisms: Vec<Arc<dyn SaslMechanism>>,
+    pub(crate) max_message_size: usize,
+    records: Mutex<Records>,
+    next_id: AtomicU64,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Shared {
+    fn records(&self) -> MutexGuard<'_, Records> {
+        // A panic while holding the lock cannot leave the records inconsistent in a way that
+        // matters to a test server: keep going.
+        self.records.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn with_connection(&self, id: u64, f: impl FnOnce(&mut ConnectionRecord)) {
+        let mut records = self.records();
+        if let Some(record) = records.connections.iter_mut().find(|c| c.id == id) {
+            f(record);
+        }
+    }
+
+    pub(crate) fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.clone()
+    }
+
+    pub(crate) fn open_connection(&self) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut records = self.records();
+        records.stats.connections += 1;
+        records.connections.push(ConnectionRecord {
+            id,
+            ..ConnectionRecord::default()
+        });
+        id
+    }
+
+    pub(crate) fn close_connection(&self, id: u64) {
+        self.with_connection(id, |c| c.closed = true);
+    }
+
+    pub(crate) fn record_command(&self, id: u64, name: &str) {
+        self.with_connection(id, |c| c.commands.push(name.to_owned()));
+    }
+
+    pub(crate) fn record_wire_error(&self, id: u64, error: &WireError) {
+        self.with_connection(id, |c| c.wire_error = Some(error.to_string()));
+    }
+
+    pub(crate) fn record_sasl_conversation(&self) {
+        self.records().stats.sasl_conversations += 1;
+    }
+
+    pub(crate) fn record_failure(&self) {
+        self.records().stats.authentication_failures += 1;
+    }
+
+    pub(crate) fn record_speculative(&self, id: u64) {
+        self.with_connection(id, |c| c.speculative += 1);
+    }
+
+    pub(crate) fn record_authentication(&self, id: u64, user: &Authenticated) {
+        self.records().stats.authentications += 1;
+        self.with_connection(id, |c| {
+            c.authenticated.push(format!("{}@{}", user.user, user.db));
+        });
+    }
+}
+
+/// The conformance server. See the crate documentation for an example.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Server;
+
+impl Server {
+    /// Derives the configured users' credentials, binds 127.0.0.1 on an ephemeral port and starts
+    /// accepting connections on the current tokio runtime.
+    pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
+        let users = config.users;
+        // PBKDF2 for every user: keep it off the async worker.
+        let users = tokio::task::spawn_blocking(move || {
+            users
+                .into_iter()
+                .map(|u| u.store())
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await
+        .expect("storing users does not panic")
+        .map_err(ServerError::User)?;
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .map_err(ServerError::Bind)?;
+        let addr = listener.local_addr().map_err(ServerError::Bind)?;
+        let (stop, shutdown) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            users,
+            max_wire_version: config.max_wire_version,
+            speculative_authentication: config.speculative_authentication,
+            skip_empty_exchange: config.skip_empty_exchange,
+            require_auth: config.require_auth,
+            misbehaviours: config.misbehaviours,
+            sasl_mechanisms: config.sasl_mechanisms,
+            max_message_size: config.max_message_size,
+            records: Mutex::new(Records::default()),
+            next_id: AtomicU64::new(0),
+            shutdown,
+        });
+        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
+        Ok(RunningServer {
+            addr,
+            shared,
+            stop,
+            accept: Some(accept),
+        })
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let mut shutdown = shared.shutdown_signal();
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = shutdown.wait_for(|stop| *stop) => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(serve_tcp(stream, Arc::clone(&shared)));
+                }
+                // Transient accept failures (out of descriptors, aborted handshakes): keep serving.
+                Err(_) => continue,
+            },
+            // Reap finished connections so the set does not grow without bound.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    // Connections watch the same signal and close; wait for them.
+    while connections.join_next().await.is_some() {}
+}
+
+/// Serves one accepted TCP connection. A TLS listener wraps the stream here and passes the client
+/// certificate's RFC 2253 subject to [`serve_connection`](crate::connection::serve_connection).
+async fn serve_tcp(stream: TcpStream, shared: Arc<Shared>) {
+    let _ = stream.set_nodelay(true);
+    crate::connection::serve_connection(stream, None, shared).await;
+}
+
+/// A server running on 127.0.0.1. Dropping it stops accepting and closes every connection.
+pub struct RunningServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    accept: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl fmt::Debug for RunningServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunningServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, for URI userinfo.
+fn percent_encode(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+impl RunningServer {
+    /// The address the server listens on (127.0.0.1, ephemeral port).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `mongodb://127.0.0.1:<port>/?directConnection=true`: no credential.
+    pub fn uri(&self) -> String {
+        format!("mongodb://{}/?directConnection=true", self.addr)
+    }
+
+    /// A URI for `user`/`password` with `authSource=source` and, if given, `authMechanism`.
+    /// User and password are percent-encoded.
+    ///
+    /// ```no_run
+    /// # async fn f(server: mongo_auth_test_server::RunningServer) {
+    /// let uri = server.uri_for("app", "p@ss:word", "admin", Some("SCRAM-SHA-256"));
+    /// // mongodb://app:p%40ss%3Aword@127.0.0.1:PORT/?directConnection=true&authSource=admin&authMechanism=SCRAM-SHA-256
+    /// # }
+    /// ```
+    pub fn uri_for(
+        &self,
+        user: &str,
+        password: &str,
+        source: &str,
+        mechanism: Option<&str>,
+    ) -> String {
+        let mut uri = format!(
+            "mongodb://{}:{}@{}/?directConnection=true&authSource={}",
+            percent_encode(user),
+            percent_encode(password),
+            self.addr,
+            percent_encode(source),
+        );
+        if let Some(mechanism) = mechanism {
+            uri.push_str("&authMechanism=");
+            uri.push_str(mechanism);
+        }
+        uri
+    }
+
+    /// Counters over the server's life so far.
+    pub fn stats(&self) -> ServerStats {
+        self.shared.records().stats
+    }
+
+    /// What the server saw on each connection, in the order they were accepted. A command is
+    /// recorded before its reply is sent, so once a client has its reply the record includes it.
+    pub fn connections(&self) -> Vec<ConnectionRecord> {
+        self.shared.records().connections.clone()
+    }
+
+    /// The `maxWireVersion` this server reports.
+    pub fn max_wire_version(&self) -> i32 {
+        self.shared.max_wire_version
+    }
+
+    /// Stops accepting, closes every connection (stalled ones included) and waits for them.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.await;
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_encode;
+
+    #[test]
+    fn userinfo_is_percent_encoded() {
+        assert_eq!(percent_encode("a:b@c/d%e"), "a%3Ab%40c%2Fd%25e");
+        assert_eq!(percent_encode("I\u{00AD}X"), "I%C2%ADX");
+        assert_eq!(percent_encode("plain-._~"), "plain-._~");
+    }
+}
