@@ -5,7 +5,8 @@
 #   scripts/kdc.sh start <dir> [port]   create the realms in <dir>, start krb5kdc (pid in <dir>/krb5kdc.pid),
 #                                       write <dir>/env (shell exports) and print it
 #   scripts/kdc.sh stop <dir>           stop the krb5kdc of <dir> by its pid
-#   scripts/kdc.sh run <dir> [port]     start, print the env lines then `ready`, stop when stdin closes
+#   scripts/kdc.sh run <dir> [port]     start, print the env lines then `ready`; when stdin closes, stop
+#                                       and remove <dir>
 #                                       (the tests' fixture: the KDC dies with the test process)
 #
 # Realms:
@@ -198,7 +199,7 @@ case "$cmd" in
   run)
     dir=$(setup "$dir" "${3:-$(free_port)}")
     start_kdc "$dir"
-    trap 'stop_kdc "$dir"' EXIT
+    trap 'stop_kdc "$dir"; rm -rf "$dir"' EXIT
     cat "$dir/env"
     echo ready
     cat >/dev/null

@@ -8,6 +8,8 @@ pub mod config;
 pub mod __private;
 mod connection;
 pub mod error;
+#[cfg(feature = "gssapi")]
+pub mod gssapi;
 mod handshake;
 pub mod mechanism;
 mod srv;

@@ -1,0 +1,251 @@
+//! GSSAPI (Kerberos) authentication, RFC 4752 as MongoDB runs it (cargo feature `gssapi`).
+//!
+//! The conversation, on the `$external` database:
+//!
+//! 1. `saslStart {mechanism: "GSSAPI", payload: <first context token>, autoAuthorize: 1}`;
+//! 2. `saslContinue` with each token `gss_init_sec_context` produces from the server's payload,
+//!    until the security context is established (an empty token is still sent);
+//! 3. the server's next payload is its wrapped 4-byte security-layer offer; the client unwraps it and
+//!    answers with the wrapped "no security layer" reply `[0x01, 0, 0, 0] ++ user name`
+//!    (integrity only, no confidentiality);
+//! 4. the server answers `done: true`.
+//!
+//! The service principal is `SERVICE_NAME` (default `mongodb`) at `SERVICE_HOST`, or else at the
+//! host used to connect, canonicalised per `CANONICALIZE_HOST_NAME`, and in `SERVICE_REALM` when
+//! one is set ([`ServicePrincipal`]). The client's credentials come from the ticket cache
+//! (`kinit`, `KRB5CCNAME`) or, when the credential has a password, from the KDC directly into a
+//! private in-memory cache (MIT's `gss_acquire_cred_with_password`).
+//!
+//! [`GssapiClient`] is the conversation without I/O. Every GSSAPI call can block (it may talk to the
+//! KDC), so the async driver runs them, and the DNS lookups of `CANONICALIZE_HOST_NAME`, on tokio's
+//! blocking pool. GSSAPI is implemented on Unix (MIT krb5 or Heimdal); elsewhere every entry point
+//! returns [`GssapiError::NotSupported`].
+//!
+//! ```no_run
+//! use mongo_auth::core::{Credential, GssapiProperties, Mechanism, MechanismProperties};
+//! use mongo_auth::gssapi::{GssapiClient, ServicePrincipal};
+//!
+//! let properties = GssapiProperties::default();
+//! let credential = Credential::from_parts(
+//!     Some("mongodbuser@EXAMPLE.COM".to_owned()),
+//!     None,
+//!     "$external".to_owned(),
+//!     Some(Mechanism::Gssapi),
+//!     MechanismProperties::Gssapi(properties.clone()),
+//! );
+//! let principal = ServicePrincipal::resolve(&properties, "db.example.com");
+//! let (mut client, first_token) = GssapiClient::start(&credential, &principal)?;
+//! // send `first_token` in saslStart, then feed each server payload to `client.step`
+//! # let server_payload: &[u8] = &[];
+//! let step = client.step(server_payload)?;
+//! # let _ = (first_token, step);
+//! # Ok::<(), mongo_auth::gssapi::GssapiError>(())
+//! ```
+
+#[cfg(unix)]
+mod conversation;
+mod error;
+mod principal;
+
+use std::future::Future;
+
+use mongo_auth_core::{Credential, GssapiProperties, MechanismProperties};
+
+pub use error::{CredentialSource, GssStatus, GssapiError};
+pub use principal::ServicePrincipal;
+
+/// Byte 0 of the security-layer messages: the "no security layer" bit.
+const SECURITY_LAYER_NONE: u8 = 0x01;
+
+/// What the client sends next in the conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GssapiStep {
+    /// The `saslContinue` payload (possibly empty, and still to be sent).
+    pub payload: Vec<u8>,
+    /// Whether this is the client's last message: the server must answer it with `done: true`.
+    pub done: bool,
+}
+
+/// The client side of a GSSAPI conversation, without I/O.
+///
+/// Created by [`GssapiClient::start`], which also gives the `saslStart` payload; each server
+/// payload then goes to [`GssapiClient::step`] until it returns a step with `done: true`.
+/// Every call may block on the network (the KDC): in async code run them on a blocking pool.
+///
+/// ```no_run
+/// # use mongo_auth::core::{Credential, GssapiProperties};
+/// # use mongo_auth::gssapi::{GssapiClient, ServicePrincipal};
+/// # fn run(credential: &Credential, mut exchange: impl FnMut(&[u8]) -> Vec<u8>) -> Result<(), Box<dyn std::error::Error>> {
+/// let principal = ServicePrincipal::new(&GssapiProperties::default(), "localhost");
+/// let (mut client, mut payload) = GssapiClient::start(credential, &principal)?;
+/// loop {
+///     let reply = exchange(&payload); // saslStart / saslContinue
+///     let step = client.step(&reply)?;
+///     payload = step.payload;
+///     if step.done {
+///         exchange(&payload); // the server answers done: true
+///         break;
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub struct GssapiClient {
+    #[cfg(unix)]
+    conversation: conversation::Conversation,
+}
+
+impl std::fmt::Debug for GssapiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GssapiClient").finish_non_exhaustive()
+    }
+}
+
+impl GssapiClient {
+    /// Acquires the client's credentials (the ticket cache, or the credential's password), starts
+    /// a security context with `principal`, and returns the conversation with the `saslStart`
+    /// payload.
+    pub fn start(
+        credential: &Credential,
+        principal: &ServicePrincipal,
+    ) -> Result<(Self, Vec<u8>), GssapiError> {
+        #[cfg(unix)]
+        {
+            let (conversation, first) = conversation::Conversation::start(credential, principal)?;
+            Ok((Self { conversation }, first))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (credential, principal);
+            Err(GssapiError::NotSupported)
+        }
+    }
+
+    /// Consumes one server payload and returns what to send next.
+    pub fn step(&mut self, server_payload: &[u8]) -> Result<GssapiStep, GssapiError> {
+        #[cfg(unix)]
+        {
+            self.conversation.step(server_payload)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = server_payload;
+            Err(GssapiError::NotSupported)
+        }
+    }
+
+    /// Whether the client has sent its last message (the security-layer reply).
+    pub fn is_finished(&self) -> bool {
+        #[cfg(unix)]
+        {
+            self.conversation.is_finished()
+        }
+        #[cfg(not(unix))]
+        {
+            false
+        }
+    }
+}
+
+/// The GSSAPI properties of a credential (the defaults when it has none).
+pub(crate) fn properties(credential: &Credential) -> GssapiProperties {
+    match &credential.properties {
+        MechanismProperties::Gssapi(properties) => properties.clone(),
+        _ => GssapiProperties::default(),
+    }
+}
+
+/// The server's answer to one SASL command of the conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaslStepReply {
+    /// The server's `done`.
+    pub done: bool,
+    /// The server's `payload`.
+    pub payload: Vec<u8>,
+}
+
+/// Moves the GSSAPI conversation's SASL commands to a server: `saslStart` (mechanism `GSSAPI`,
+/// `autoAuthorize: 1`) and `saslContinue` on `$external`, keeping the `conversationId` between them.
+///
+/// The connection runtime implements it over its connection; a refusal (`ok: 0`) is the
+/// implementation's own error.
+pub trait SaslTransport: Send {
+    /// The transport's error, which also carries [`GssapiError`].
+    type Error: From<GssapiError> + Send;
+
+    /// Sends `saslStart` with the first payload.
+    fn sasl_start(
+        &mut self,
+        payload: Vec<u8>,
+    ) -> impl Future<Output = Result<SaslStepReply, Self::Error>> + Send;
+
+    /// Sends `saslContinue` with a payload.
+    fn sasl_continue(
+        &mut self,
+        payload: Vec<u8>,
+    ) -> impl Future<Output = Result<SaslStepReply, Self::Error>> + Send;
+}
+
+/// Runs `f` on tokio's blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, GssapiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| GssapiError::Worker {
+            problem: if e.is_panic() {
+                "a GSSAPI call panicked".to_owned()
+            } else {
+                "the runtime shut down during a GSSAPI call".to_owned()
+            },
+        })
+}
+
+/// Authenticates `credential` with GSSAPI over `transport`, for a connection to `connect_host` (the
+/// host as written in the configuration, without the port). Canonicalisation, credential
+/// acquisition and every context step run on tokio's blocking pool.
+///
+/// Returns the service principal that was used.
+pub async fn authenticate<T: SaslTransport>(
+    transport: &mut T,
+    credential: &Credential,
+    connect_host: &str,
+) -> Result<ServicePrincipal, T::Error> {
+    let properties = properties(credential);
+    let host = connect_host.to_owned();
+    let principal = blocking(move || ServicePrincipal::resolve(&properties, &host)).await?;
+
+    let start_credential = credential.clone();
+    let start_principal = principal.clone();
+    let (mut client, first) =
+        blocking(move || GssapiClient::start(&start_credential, &start_principal)).await??;
+
+    let mut reply = transport.sasl_start(first).await?;
+    loop {
+        if reply.done && !client.is_finished() {
+            // The server may end early only if it has nothing left to say and we have nothing
+            // left to send, which never holds before the security-layer exchange.
+            return Err(GssapiError::SecurityLayer {
+                problem: "never came: the server ended the conversation before the \
+                          security-layer exchange"
+                    .to_owned(),
+            }
+            .into());
+        }
+        if client.is_finished() {
+            if reply.done {
+                return Ok(principal);
+            }
+            return Err(GssapiError::ConversationFinished.into());
+        }
+        let payload = std::mem::take(&mut reply.payload);
+        let (returned, step) = blocking(move || {
+            let step = client.step(&payload);
+            (client, step)
+        })
+        .await?;
+        client = returned;
+        let step = step?;
+        reply = transport.sasl_continue(step.payload).await?;
+    }
+}
