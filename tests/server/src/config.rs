@@ -132,6 +132,7 @@ pub struct ServerConfig {
     pub(crate) misbehaviours: Vec<Misbehaviour>,
     pub(crate) sasl_mechanisms: Vec<Arc<dyn SaslMechanism>>,
     pub(crate) max_message_size: usize,
+    pub(crate) tls: Option<crate::tls::TlsOptions>,
 }
 
 impl fmt::Debug for ServerConfig {
@@ -145,6 +146,7 @@ impl fmt::Debug for ServerConfig {
             )
             .field("skip_empty_exchange", &self.skip_empty_exchange)
             .field("require_auth", &self.require_auth)
+            .field("tls", &self.tls)
             .field("misbehaviours", &self.misbehaviours)
             .field(
                 "sasl_mechanisms",
@@ -176,6 +178,7 @@ impl ServerConfig {
             misbehaviours: Vec::new(),
             sasl_mechanisms: Vec::new(),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            tls: None,
         }
     }
 
@@ -266,6 +269,24 @@ impl ServerConfig {
     /// Registers a SASL mechanism implemented outside the built-in ones (the GSSAPI acceptor).
     pub fn sasl_mechanism(mut self, mechanism: Arc<dyn SaslMechanism>) -> Self {
         self.sasl_mechanisms.push(mechanism);
+        self
+    }
+
+    /// Serves TLS only, with this certificate and client-certificate policy. MONGODB-X509
+    /// authenticates the RFC 2253 subject of the verified client certificate.
+    ///
+    /// ```no_run
+    /// use mongo_auth_test_server::ServerConfig;
+    /// use mongo_auth_test_server::certs::TestPki;
+    /// use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
+    /// let pki = TestPki::generate_temporary().unwrap();
+    /// let config = ServerConfig::demo().tls(
+    ///     TlsOptions::new(&pki.server.pem).client_auth(ClientAuth::Optional { ca: pki.ca.clone() }),
+    /// );
+    /// # let _ = config;
+    /// ```
+    pub fn tls(mut self, options: crate::tls::TlsOptions) -> Self {
+        self.tls = Some(options);
         self
     }
 

@@ -22,6 +22,8 @@ pub enum ServerError {
     Bind(std::io::Error),
     /// A configured user could not be stored.
     User(UserError),
+    /// The TLS certificate, key or client CA file could not be loaded.
+    Tls(std::io::Error),
 }
 
 impl fmt::Display for ServerError {
@@ -29,6 +31,7 @@ impl fmt::Display for ServerError {
         match self {
             Self::Bind(e) => write!(f, "cannot listen on 127.0.0.1: {e}"),
             Self::User(e) => write!(f, "cannot create a user: {e}"),
+            Self::Tls(e) => write!(f, "cannot set up TLS: {e}"),
         }
     }
 }
@@ -38,6 +41,7 @@ impl std::error::Error for ServerError {
         match self {
             Self::Bind(e) => Some(e),
             Self::User(e) => Some(e),
+            Self::Tls(e) => Some(e),
         }
     }
 }
@@ -173,6 +177,12 @@ impl Server {
     /// Derives the configured users' credentials, binds 127.0.0.1 on an ephemeral port and starts
     /// accepting connections on the current tokio runtime.
     pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
+        let tls = config
+            .tls
+            .as_ref()
+            .map(crate::tls::TlsOptions::acceptor)
+            .transpose()
+            .map_err(ServerError::Tls)?;
         let users = config.users;
         // PBKDF2 for every user: keep it off the async worker.
         let users = tokio::task::spawn_blocking(move || {
@@ -202,7 +212,7 @@ impl Server {
             next_id: AtomicU64::new(0),
             shutdown,
         });
-        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
+        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared), tls));
         Ok(RunningServer {
             addr,
             shared,
@@ -212,7 +222,11 @@ impl Server {
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let mut shutdown = shared.shutdown_signal();
     let mut connections = JoinSet::new();
     loop {
@@ -220,7 +234,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             _ = shutdown.wait_for(|stop| *stop) => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(serve_tcp(stream, Arc::clone(&shared)));
+                    connections.spawn(serve_tcp(stream, Arc::clone(&shared), tls.clone()));
                 }
                 // Transient accept failures (out of descriptors, aborted handshakes): keep serving.
                 Err(_) => continue,
@@ -235,9 +249,22 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 
 /// Serves one accepted TCP connection. A TLS listener wraps the stream here and passes the client
 /// certificate's RFC 2253 subject to [`serve_connection`](crate::connection::serve_connection).
-async fn serve_tcp(stream: TcpStream, shared: Arc<Shared>) {
+async fn serve_tcp(stream: TcpStream, shared: Arc<Shared>, tls: Option<tokio_rustls::TlsAcceptor>) {
     let _ = stream.set_nodelay(true);
-    crate::connection::serve_connection(stream, None, shared).await;
+    let Some(acceptor) = tls else {
+        crate::connection::serve_connection(stream, None, shared).await;
+        return;
+    };
+    let mut shutdown = shared.shutdown_signal();
+    let accepted = tokio::select! {
+        _ = shutdown.wait_for(|stop| *stop) => return,
+        accepted = crate::tls::accept(&acceptor, stream) => accepted,
+    };
+    // A failed handshake (untrusted or missing client certificate, wrong CA on the client) has
+    // already been reported to the client with a TLS alert.
+    if let Ok((stream, subject)) = accepted {
+        crate::connection::serve_connection(stream, subject, shared).await;
+    }
 }
 
 /// A server running on 127.0.0.1. Dropping it stops accepting and closes every connection.
