@@ -375,6 +375,23 @@ fn op_msg_refused(error: &Error) -> bool {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::host_without_port;
+
+    #[test]
+    fn host_without_port_strips_only_the_port() {
+        assert_eq!(host_without_port("db.example.com:27017"), "db.example.com");
+        assert_eq!(host_without_port("db.example.com"), "db.example.com");
+        assert_eq!(host_without_port("[::1]:27017"), "::1");
+        assert_eq!(host_without_port("::1"), "::1");
+        assert_eq!(
+            host_without_port("/tmp/mongodb-27017.sock"),
+            "/tmp/mongodb-27017.sock"
+        );
+    }
+}
+
 fn unreachable_no_host() -> Error {
     Error::NoReachableHost(NoReachableHost {
         attempts: Vec::new(),
@@ -580,10 +597,14 @@ impl Conversation<'_> {
 
     #[cfg(feature = "gssapi")]
     async fn gssapi(self) -> Result<(), Error> {
-        let _ = self.host;
-        Err(Error::not_supported(
-            "GSSAPI is not wired into the runtime yet in this build; use another mechanism",
-        ))
+        let mut sasl = GssapiSasl {
+            transport: self.transport,
+            source: self.credential.source.clone(),
+            conversation_id: None,
+        };
+        crate::gssapi::authenticate(&mut sasl, self.credential, host_without_port(self.host))
+            .await?;
+        Ok(())
     }
 
     #[cfg(not(feature = "gssapi"))]
@@ -593,6 +614,73 @@ impl Conversation<'_> {
             "GSSAPI support requires the `gssapi` feature of mongo-auth (cargo feature \"gssapi\", \
              which needs the system's MIT krb5 libraries)",
         ))
+    }
+}
+
+/// The GSSAPI conversation's SASL commands over a connection's transport.
+#[cfg(feature = "gssapi")]
+struct GssapiSasl<'a> {
+    transport: &'a mut Transport,
+    source: String,
+    conversation_id: Option<bson::Bson>,
+}
+
+#[cfg(feature = "gssapi")]
+impl crate::gssapi::SaslTransport for GssapiSasl<'_> {
+    type Error = Error;
+
+    fn sasl_start(
+        &mut self,
+        payload: Vec<u8>,
+    ) -> impl Future<Output = Result<crate::gssapi::SaslStepReply, Error>> + Send {
+        async move {
+            let command = bson::doc! {
+                "saslStart": 1,
+                "mechanism": Mechanism::Gssapi.as_str(),
+                "payload": bson::Binary { subtype: bson::spec::BinarySubtype::Generic, bytes: payload },
+                "autoAuthorize": 1,
+            };
+            let reply = self.transport.round_trip(&self.source, command).await?;
+            let reply = SaslReply::parse(&reply, "saslStart", Mechanism::Gssapi)?;
+            self.conversation_id = Some(reply.conversation_id);
+            Ok(crate::gssapi::SaslStepReply {
+                done: reply.done,
+                payload: reply.payload,
+            })
+        }
+    }
+
+    fn sasl_continue(
+        &mut self,
+        payload: Vec<u8>,
+    ) -> impl Future<Output = Result<crate::gssapi::SaslStepReply, Error>> + Send {
+        async move {
+            let id = self.conversation_id.clone().unwrap_or(bson::Bson::Int32(1));
+            let reply = self
+                .transport
+                .round_trip(&self.source, sasl_continue(&id, &payload))
+                .await?;
+            let reply = SaslReply::parse(&reply, "saslContinue", Mechanism::Gssapi)?;
+            self.conversation_id = Some(reply.conversation_id);
+            Ok(crate::gssapi::SaslStepReply {
+                done: reply.done,
+                payload: reply.payload,
+            })
+        }
+    }
+}
+
+/// The host part of `host:port` or `[v6]:port` (GSSAPI's service principal names the host only).
+#[cfg_attr(not(feature = "gssapi"), allow(dead_code))]
+fn host_without_port(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            name
+        }
+        _ => host,
     }
 }
 

@@ -51,6 +51,10 @@ pub enum Error {
     Tls(crate::tls::TlsError),
     /// `mongodb+srv` resolution failed.
     Dns(DnsError),
+    /// GSSAPI (Kerberos) failed on the client's side: credentials, the service principal, the
+    /// security context or the security layer.
+    #[cfg(feature = "gssapi")]
+    Gssapi(crate::gssapi::GssapiError),
     /// The configuration asks for something this build or this server cannot do.
     NotSupported(NotSupported),
     /// No host of the configuration could be reached and authenticated against.
@@ -69,6 +73,8 @@ impl fmt::Display for Error {
             Error::Wire(e) => write!(f, "wire protocol error: {e}"),
             Error::Tls(e) => write!(f, "tls error: {e}"),
             Error::Dns(e) => e.fmt(f),
+            #[cfg(feature = "gssapi")]
+            Error::Gssapi(e) => write!(f, "GSSAPI error: {e}"),
             Error::NotSupported(e) => e.fmt(f),
             Error::NoReachableHost(e) => e.fmt(f),
         }
@@ -101,6 +107,13 @@ impl From<crate::wire::WireError> for Error {
 impl From<crate::tls::TlsError> for Error {
     fn from(e: crate::tls::TlsError) -> Self {
         Error::Tls(e)
+    }
+}
+
+#[cfg(feature = "gssapi")]
+impl From<crate::gssapi::GssapiError> for Error {
+    fn from(e: crate::gssapi::GssapiError) -> Self {
+        Error::Gssapi(e)
     }
 }
 

@@ -1,0 +1,255 @@
+//! End-to-end PLAIN, MONGODB-CR and MONGODB-X509 (and SCRAM over old OP_QUERY servers) against the
+//! conformance server.
+
+use bson::doc;
+use mongo_auth::{ClientConfig, Credential, Error, Mechanism, Tls};
+use mongo_auth_test_server::certs::{CLIENT_SUBJECT, TestPki};
+use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
+use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User};
+
+async fn start(config: ServerConfig) -> RunningServer {
+    Server::start(config)
+        .await
+        .expect("conformance server starts")
+}
+
+fn tls_server(pki: &TestPki, client_auth: ClientAuth) -> ServerConfig {
+    ServerConfig::new()
+        .tls(TlsOptions::new(&pki.server.pem).client_auth(client_auth))
+        .user(User::x509(CLIENT_SUBJECT))
+        .user(User::plain("ldapuser", "ldap-secret"))
+}
+
+async fn user_and_roles(connection: &mut mongo_auth::Connection) -> String {
+    let status = connection
+        .run_command("admin", doc! { "connectionStatus": 1 })
+        .await
+        .unwrap();
+    status
+        .get_document("authInfo")
+        .unwrap()
+        .get_array("authenticatedUsers")
+        .unwrap()
+        .first()
+        .and_then(|u| u.as_document())
+        .and_then(|u| u.get_str("user").ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_over_tls_and_with_the_clear_text_opt_in() {
+    let pki = TestPki::generate_temporary().unwrap();
+    let server = start(tls_server(&pki, ClientAuth::None)).await;
+    let host = server.addr().to_string();
+    let config = ClientConfig::builder()
+        .host(host.clone())
+        .credential(
+            Credential::plain()
+                .username("ldapuser")
+                .password("ldap-secret"),
+        )
+        .tls(Tls::with_ca_file(&pki.ca))
+        .build()
+        .unwrap();
+    let mut connection = mongo_auth::connect(&config).await.unwrap();
+    assert_eq!(connection.authenticated_mechanism(), Some(Mechanism::Plain));
+    assert_eq!(connection.handshake_round_trips(), 2, "hello + saslStart");
+    assert_eq!(user_and_roles(&mut connection).await, "ldapuser");
+
+    // Wrong password over TLS: an authentication failure.
+    let config = ClientConfig::builder()
+        .host(host)
+        .credential(Credential::plain().username("ldapuser").password("nope"))
+        .tls(Tls::with_ca_file(&pki.ca))
+        .build()
+        .unwrap();
+    assert!(matches!(
+        mongo_auth::connect(&config).await,
+        Err(Error::Authentication(_))
+    ));
+    server.shutdown().await;
+
+    // Plain TCP: only with the explicit opt-in.
+    let server = start(ServerConfig::new().user(User::plain("ldapuser", "ldap-secret"))).await;
+    let refused: Result<ClientConfig, _> = server
+        .uri_for("ldapuser", "ldap-secret", "$external", Some("PLAIN"))
+        .parse();
+    assert!(
+        refused.is_err(),
+        "PLAIN without TLS must not build without the opt-in"
+    );
+    let config = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(
+            Credential::plain()
+                .username("ldapuser")
+                .password("ldap-secret"),
+        )
+        .dangerous()
+        .allow_plain_password_without_tls()
+        .build()
+        .unwrap();
+    let connection = mongo_auth::connect(&config).await.unwrap();
+    assert_eq!(connection.authenticated_mechanism(), Some(Mechanism::Plain));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x509_with_and_without_a_user_name_speculative_on_and_off() {
+    let pki = TestPki::generate_temporary().unwrap();
+    for speculative in [true, false] {
+        let server = start(
+            tls_server(&pki, ClientAuth::Required { ca: pki.ca.clone() })
+                .speculative_authentication(speculative),
+        )
+        .await;
+        for username in [None, Some(CLIENT_SUBJECT)] {
+            let credential = match username {
+                None => Credential::x509(),
+                Some(subject) => Credential::x509().username(subject),
+            };
+            let config = ClientConfig::builder()
+                .host(server.addr().to_string())
+                .credential(credential)
+                .tls(Tls::with_ca_file(&pki.ca).with_client_cert(&pki.client.pem))
+                .build()
+                .unwrap();
+            let mut connection = mongo_auth::connect(&config).await.unwrap();
+            assert_eq!(
+                connection.authenticated_mechanism(),
+                Some(Mechanism::MongodbX509)
+            );
+            assert_eq!(connection.authenticated_user(), Some(CLIENT_SUBJECT));
+            let expected = if speculative { 1 } else { 2 };
+            assert_eq!(
+                connection.handshake_round_trips(),
+                expected,
+                "speculative {speculative}"
+            );
+            assert_eq!(user_and_roles(&mut connection).await, CLIENT_SUBJECT);
+        }
+        // A user name that is not the certificate's subject is refused.
+        let config = ClientConfig::builder()
+            .host(server.addr().to_string())
+            .credential(Credential::x509().username("CN=someone-else"))
+            .tls(Tls::with_ca_file(&pki.ca).with_client_cert(&pki.client.pem))
+            .build()
+            .unwrap();
+        assert!(matches!(
+            mongo_auth::connect(&config).await,
+            Err(Error::Authentication(_))
+        ));
+        server.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x509_against_a_server_that_asks_for_no_certificate_is_a_clear_error() {
+    let pki = TestPki::generate_temporary().unwrap();
+    let server = start(tls_server(&pki, ClientAuth::None)).await;
+    let config = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Credential::x509())
+        .tls(Tls::with_ca_file(&pki.ca).with_client_cert(&pki.client.pem))
+        .build()
+        .unwrap();
+    match mongo_auth::connect(&config).await {
+        Err(Error::Authentication(e)) => {
+            assert_eq!(e.mechanism, Mechanism::MongodbX509);
+            assert!(e.message.contains("subject"), "{}", e.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mongodb_cr_explicit_and_negotiated_on_an_old_server() {
+    let server = start(
+        ServerConfig::new()
+            .max_wire_version(2)
+            .user(User::mongodb_cr("old", "admin", "pencil")),
+    )
+    .await;
+    for mechanism in [Some("MONGODB-CR"), None] {
+        let config: ClientConfig = server
+            .uri_for("old", "pencil", "admin", mechanism)
+            .parse()
+            .unwrap();
+        let authenticator = mongo_auth::Authenticator::new(&config).unwrap();
+        let mut connection = authenticator.connect().await.unwrap();
+        assert_eq!(
+            connection.authenticated_mechanism(),
+            Some(Mechanism::MongodbCr),
+            "{mechanism:?}"
+        );
+        assert!(connection.uses_op_query());
+        // isMaster + getnonce + authenticate, after the refused OP_MSG hello on a first connection.
+        assert_eq!(connection.handshake_round_trips(), 3);
+        assert_eq!(user_and_roles(&mut connection).await, "old");
+        // The host is remembered as old: the next connection starts with OP_QUERY directly.
+        let before = server.connections().len();
+        authenticator.connect().await.unwrap();
+        assert_eq!(
+            server.connections().len(),
+            before + 1,
+            "no OP_MSG attempt the second time"
+        );
+        assert_eq!(server.connections()[before].commands[0], "isMaster");
+    }
+    let config: ClientConfig = server
+        .uri_for("old", "wrong", "admin", Some("MONGODB-CR"))
+        .parse()
+        .unwrap();
+    assert!(matches!(
+        mongo_auth::connect(&config).await,
+        Err(Error::Authentication(_))
+    ));
+    let config: ClientConfig = server
+        .uri_for("nobody", "pencil", "admin", None)
+        .parse()
+        .unwrap();
+    assert!(matches!(
+        mongo_auth::connect(&config).await,
+        Err(Error::Authentication(_))
+    ));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scram_sha_1_over_op_query_on_a_3_4_server() {
+    let server = start(
+        ServerConfig::new().max_wire_version(5).user(
+            User::new("app", "admin")
+                .password("pencil")
+                .mechanisms([Mechanism::ScramSha1]),
+        ),
+    )
+    .await;
+    for mechanism in [Some("SCRAM-SHA-1"), None] {
+        let config: ClientConfig = server
+            .uri_for("app", "pencil", "admin", mechanism)
+            .parse()
+            .unwrap();
+        let mut connection = mongo_auth::connect(&config).await.unwrap();
+        assert_eq!(
+            connection.authenticated_mechanism(),
+            Some(Mechanism::ScramSha1)
+        );
+        assert!(connection.uses_op_query());
+        connection
+            .run_command("admin", doc! { "ping": 1 })
+            .await
+            .unwrap();
+    }
+    let config: ClientConfig = server
+        .uri_for("app", "wrong", "admin", Some("SCRAM-SHA-1"))
+        .parse()
+        .unwrap();
+    assert!(matches!(
+        mongo_auth::connect(&config).await,
+        Err(Error::Authentication(_))
+    ));
+    server.shutdown().await;
+}
