@@ -369,7 +369,10 @@ impl Connection {
             reply.insert("helloOk", true);
         }
         reply.insert("maxBsonObjectSize", 16 * 1024 * 1024);
-        reply.insert("maxMessageSizeBytes", self.shared.max_message_size as i64);
+        reply.insert(
+            "maxMessageSizeBytes",
+            i32::try_from(self.shared.max_message_size).unwrap_or(i32::MAX),
+        );
         reply.insert("maxWriteBatchSize", if wire >= 6 { 100_000 } else { 1000 });
         reply.insert("localTime", bson::DateTime::now());
         if wire >= 6 {

@@ -414,6 +414,21 @@ impl Kdc {
         }
     }
 
+    /// Whether the KDC refuses the ticket-granting ticket in `ccache` as expired (`kvno --no-store`
+    /// asks it for a service ticket).
+    pub fn refuses_as_expired(&self, ccache: &str) -> bool {
+        Command::new("kvno")
+            .args(["--no-store", "othersvc/localhost"])
+            .envs(self.env())
+            .env("KRB5CCNAME", ccache)
+            .output()
+            .map(|output| {
+                !output.status.success()
+                    && String::from_utf8_lossy(&output.stderr).contains("expired")
+            })
+            .unwrap_or(false)
+    }
+
     /// Whether `ccache` holds a ticket-granting ticket that has not expired (`klist -s`).
     pub fn has_valid_ticket(&self, ccache: &str) -> bool {
         Command::new("klist")

@@ -40,6 +40,8 @@ pub mod certs;
 mod config;
 mod connection;
 mod conversation;
+#[cfg(feature = "gssapi")]
+pub mod gssapi;
 mod scram;
 mod server;
 pub mod tls;
