@@ -1,0 +1,230 @@
+//! Authenticate to MongoDB with every mechanism this library speaks.
+//!
+//! ```sh
+//! cargo run --example quickstart                      # against the embedded conformance server
+//! cargo run --example quickstart -- 'mongodb://…'     # against a real server (or set MONGODB_URI)
+//! ```
+//!
+//! With no URI it starts the conformance server in-process on 127.0.0.1 (an ephemeral port, demo
+//! users, a throwaway test PKI for TLS) and authenticates with each mechanism, printing the
+//! mechanism, the round trips of the handshake and the time it took. With a URI it authenticates
+//! against that server and prints the authenticated user and roles (`connectionStatus`).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bson::{Document, doc};
+use mongo_auth::{Authenticator, ClientConfig, Connection, Credential, Tls};
+use mongo_auth_test_server::certs::{CLIENT_SUBJECT, TestPki};
+use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
+use mongo_auth_test_server::{Role, Server, ServerConfig, User, demo};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let uri = std::env::args()
+        .nth(1)
+        .or_else(|| std::env::var("MONGODB_URI").ok());
+    match uri {
+        Some(uri) => against_a_server(&uri).await,
+        None => against_the_embedded_server().await,
+    }
+}
+
+/// Authenticates with the given URI and prints who we are.
+async fn against_a_server(uri: &str) -> Result<()> {
+    let config: ClientConfig = uri.parse()?;
+    let started = Instant::now();
+    let mut connection = mongo_auth::connect(&config).await?;
+    let elapsed = started.elapsed();
+    println!(
+        "connected to {} with {} in {} round trips ({})",
+        connection.host(),
+        connection
+            .authenticated_mechanism()
+            .map_or("no authentication", |m| m.as_str()),
+        connection.handshake_round_trips(),
+        millis(elapsed)
+    );
+    print_identity(&mut connection).await
+}
+
+async fn print_identity(connection: &mut Connection) -> Result<()> {
+    let status = connection
+        .run_command("admin", doc! { "connectionStatus": 1 })
+        .await?;
+    let info = status.get_document("authInfo").cloned().unwrap_or_default();
+    let users = info
+        .get_array("authenticatedUsers")
+        .cloned()
+        .unwrap_or_default();
+    if users.is_empty() {
+        println!("not authenticated");
+    }
+    for user in users.iter().filter_map(|u| u.as_document()) {
+        println!("user:  {}@{}", text(user, "user"), text(user, "db"));
+    }
+    let roles = info
+        .get_array("authenticatedUserRoles")
+        .cloned()
+        .unwrap_or_default();
+    for role in roles.iter().filter_map(|r| r.as_document()) {
+        println!("role:  {} on {}", text(role, "role"), text(role, "db"));
+    }
+    Ok(())
+}
+
+fn text<'a>(document: &'a Document, key: &str) -> &'a str {
+    document.get_str(key).unwrap_or("?")
+}
+
+fn millis(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1e3)
+}
+
+/// Starts the conformance server (TLS, with an old-server twin for MONGODB-CR) and authenticates
+/// with each mechanism.
+async fn against_the_embedded_server() -> Result<()> {
+    let pki = TestPki::generate_temporary()?;
+    let server = Server::start(
+        ServerConfig::demo()
+            .user(User::x509(CLIENT_SUBJECT).role(Role::new("readWrite", "test")))
+            .tls(
+                TlsOptions::new(&pki.server.pem)
+                    .client_auth(ClientAuth::Optional { ca: pki.ca.clone() }),
+            ),
+    )
+    .await?;
+    let legacy = Server::start(ServerConfig::demo_legacy()).await?;
+    let host = server.addr().to_string();
+    println!(
+        "conformance server on {host} (TLS), old-server twin on {}",
+        legacy.addr()
+    );
+    println!();
+    println!(
+        "{:<24} {:>11} {:>10}  user",
+        "mechanism", "round trips", "time"
+    );
+
+    let tls = || Tls::with_ca_file(&pki.ca);
+    let scram_256 = ClientConfig::builder()
+        .host(host.clone())
+        .credential(
+            Credential::scram_sha_256()
+                .username(demo::SCRAM_USER)
+                .password(demo::SCRAM_PASSWORD),
+        )
+        .tls(tls())
+        .build()?;
+    let scram_1 = ClientConfig::builder()
+        .host(host.clone())
+        .credential(
+            Credential::scram_sha_1()
+                .username(demo::SCRAM_USER)
+                .password(demo::SCRAM_PASSWORD),
+        )
+        .tls(tls())
+        .build()?;
+    let negotiated = ClientConfig::builder()
+        .host(host.clone())
+        .credential(
+            Credential::scram()
+                .username(demo::SCRAM_USER)
+                .password(demo::SCRAM_PASSWORD),
+        )
+        .tls(tls())
+        .build()?;
+    let plain = ClientConfig::builder()
+        .host(host.clone())
+        .credential(
+            Credential::plain()
+                .username(demo::PLAIN_USER)
+                .password(demo::PLAIN_PASSWORD),
+        )
+        .tls(tls())
+        .build()?;
+    let x509 = ClientConfig::builder()
+        .host(host.clone())
+        .credential(Credential::x509())
+        .tls(tls().with_client_cert(&pki.client.pem))
+        .build()?;
+    let cr: ClientConfig = legacy
+        .uri_for(
+            demo::CR_USER,
+            demo::CR_PASSWORD,
+            "admin",
+            Some("MONGODB-CR"),
+        )
+        .parse()?;
+
+    for (label, config) in [
+        ("SCRAM-SHA-256", &scram_256),
+        ("SCRAM-SHA-1", &scram_1),
+        ("negotiated", &negotiated),
+        ("PLAIN", &plain),
+        ("MONGODB-X509", &x509),
+        ("MONGODB-CR", &cr),
+    ] {
+        // A fresh authenticator each time: a cold SCRAM key cache, as on a first connection.
+        let authenticator = Authenticator::new(config)?;
+        let started = Instant::now();
+        let mut connection = authenticator.connect().await?;
+        let elapsed = started.elapsed();
+        let status = connection
+            .run_command("admin", doc! { "connectionStatus": 1 })
+            .await?;
+        let user = status
+            .get_document("authInfo")
+            .ok()
+            .and_then(|info| info.get_array("authenticatedUsers").ok())
+            .and_then(|users| users.first())
+            .and_then(|user| user.as_document())
+            .map(|user| format!("{}@{}", text(user, "user"), text(user, "db")))
+            .unwrap_or_default();
+        let mechanism = connection
+            .authenticated_mechanism()
+            .map_or("-", |m| m.as_str());
+        let label = if label == "negotiated" {
+            format!("negotiated {mechanism}")
+        } else {
+            mechanism.to_owned()
+        };
+        println!(
+            "{label:<24} {:>11} {:>10}  {user}",
+            connection.handshake_round_trips(),
+            millis(elapsed)
+        );
+    }
+    println!(
+        "{:<24} {:>11} {:>10}  needs a Kerberos KDC: see tests/e2e_gssapi.rs",
+        "GSSAPI", "-", "-"
+    );
+
+    // The key cache: one authenticator, a cold connection and then ten warm ones at once.
+    let authenticator = Arc::new(Authenticator::new(&scram_256)?);
+    let started = Instant::now();
+    authenticator.connect().await?;
+    let cold = started.elapsed();
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let authenticator = authenticator.clone();
+        tasks.spawn(async move { authenticator.connect().await });
+    }
+    while let Some(connection) = tasks.join_next().await {
+        connection??;
+    }
+    println!();
+    println!(
+        "SCRAM-SHA-256 key cache: first connection {}, then 10 concurrent connections in {}; PBKDF2 ran {} time(s)",
+        millis(cold),
+        millis(started.elapsed()),
+        authenticator.pbkdf2_computations()
+    );
+
+    server.shutdown().await;
+    legacy.shutdown().await;
+    Ok(())
+}
