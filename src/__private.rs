@@ -17,14 +17,16 @@
 
 use std::time::Duration;
 
-pub use mongo_auth_core::{Canonicalize, Host, HostKind};
+pub use mongo_auth_core::{
+    Canonicalize, Credential, Host, HostKind, Mechanism, MechanismProperties,
+};
 
 pub use crate::config::{
     ClientConfigBuilder, GssapiCredential, HasPassword, HasUsername, MongodbCr, NegotiatedScram,
     NoCredential, NoPassword, PasswordCredential, PasswordMechanism, Plain, ScramSha1, ScramSha256,
     Tls, WithClientCert, WithoutClientCert, WithoutTls, X509Credential,
 };
-use crate::config::{ConnectOptions, HostEntry, SecretRefs, TlsSettings};
+use crate::config::{ConnectOptions, HostEntry, SecretRefs, TlsSettings, TlsState};
 
 /// A host from validated parts.
 pub fn host(kind: HostKind, host: &str, port: Option<u16>) -> Host {
@@ -175,4 +177,67 @@ pub fn with_options<C, T>(
     };
     builder.secret_refs = SecretRefs::default();
     builder
+}
+
+// ---- a literal with nothing left to code --------------------------------------------------------
+
+/// A credential the rulebook resolved when the literal compiled (source defaulted, properties typed).
+pub fn credential(
+    username: Option<&str>,
+    password: Option<&str>,
+    source: &str,
+    mechanism: Option<Mechanism>,
+    properties: MechanismProperties,
+) -> Credential {
+    Credential::from_parts(
+        username.map(str::to_owned),
+        password.map(crate::Password::new),
+        source.to_owned(),
+        mechanism,
+        properties,
+    )
+}
+
+/// GSSAPI properties with the rulebook's defaults already filled in.
+pub fn gssapi_properties(
+    service_name: &str,
+    canonicalize_host_name: Canonicalize,
+    service_realm: Option<&str>,
+    service_host: Option<&str>,
+) -> MechanismProperties {
+    MechanismProperties::Gssapi(mongo_auth_core::GssapiProperties {
+        service_name: service_name.to_owned(),
+        canonicalize_host_name,
+        service_realm: service_realm.map(str::to_owned),
+        service_host: service_host.map(str::to_owned),
+    })
+}
+
+/// MONGODB-AWS or MONGODB-OIDC properties as the literal gave them.
+pub fn property_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+/// The configuration of a literal that leaves nothing to code, from parts both layers of the rulebook
+/// accepted when it compiled: nothing is parsed or checked again.
+pub fn config<T: TlsState>(
+    hosts: Vec<Host>,
+    srv: bool,
+    credential: Option<Credential>,
+    tls: T,
+    options: OptionParts<'_>,
+) -> crate::ClientConfig {
+    let options = with_options(builder(Vec::new(), srv), options).options;
+    crate::ClientConfig {
+        hosts,
+        srv,
+        credential,
+        tls: tls.into_settings(),
+        options,
+        secret_refs: SecretRefs::default(),
+        warnings: Vec::new(),
+    }
 }

@@ -22,3 +22,4 @@ pub use connection::{Connection, authenticate, connect};
 pub use error::Error;
 pub use mongo_auth_core as core;
 pub use mongo_auth_core::{Mechanism, Password};
+pub use mongo_auth_macros::mongo_uri;

@@ -2,21 +2,21 @@
 //! of `mongo_auth::__private`. The generated code parses nothing; every string in it is a part the
 //! rulebook has already decoded and checked.
 //!
-//! The shape, for `mongodb://app:pw@db.example.com/shop?tls=true`:
+//! A literal with nothing left to code becomes a `ClientConfig`:
 //!
 //! ```text
-//! ::mongo_auth::__private::uri_config(::mongo_auth::__private::UriParts {
-//!     srv: false,
-//!     hosts: &[::mongo_auth::__private::UriHost { kind: …::Hostname, host: "db.example.com", port: None }],
-//!     credential: Some(::mongo_auth::__private::UriCredential { username: Some("app"), … }),
-//!     tls: Some(::mongo_auth::__private::UriTls { ca_file: None, … }),
-//!     options: ::mongo_auth::__private::UriOptions { app_name: None, … },
-//! })
+//! ::mongo_auth::__private::config(
+//!     ::std::vec![::mongo_auth::__private::host(HostKind::Hostname, "db.example.com", None)],
+//!     false,                                             // mongodb+srv
+//!     Some(::mongo_auth::__private::credential(Some("app"), Some("pw"), "shop", None, MechanismProperties::None)),
+//!     ::mongo_auth::__private::tls_without_client_cert(TlsParts { … }),   // or WithoutTls
+//!     ::mongo_auth::__private::OptionParts { … },
+//! )
 //! ```
 //!
-//! A literal that leaves the password to code calls `uri_config_without_password::<M, T>` instead, and
-//! one that leaves MONGODB-X509's client certificate to code `uri_config_without_client_certificate::<T>`:
-//! both return a builder in the state that demands the missing part before `build()` compiles.
+//! A literal that leaves something to code becomes a builder in the state that demands it:
+//! `PasswordCredential<M, HasUsername, NoPassword>` (needs `.password(…)`) or `X509Credential` without a
+//! client certificate (needs `.tls(Tls::client_cert(…))`); `.build()` compiles once it is supplied.
 
 use mongo_auth_core::{
     Canonicalize, ConnectionString, Credential, Host, HostKind, Mechanism, MechanismProperties,
@@ -24,38 +24,65 @@ use mongo_auth_core::{
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::Accepted;
+use crate::{Accepted, Deferred};
 
 /// The expansion of an accepted literal.
 pub(crate) fn config(accepted: &Accepted) -> TokenStream {
     let uri = accepted.connection_string();
-    let parts = parts(uri);
-    let deferred = accepted.deferred();
-    let tls_state = tls_state(uri);
-    if deferred.password {
-        let mechanism = password_mechanism(uri.credential().and_then(|c| c.mechanism));
-        quote! {
-            ::mongo_auth::__private::uri_config_without_password::<
-                ::mongo_auth::__private::#mechanism,
-                #tls_state
-            >(#parts)
+    let hosts = uri.hosts().iter().map(host);
+    let hosts = quote!(::std::vec![#(#hosts),*]);
+    let srv = uri.is_srv();
+    let tls = tls(uri);
+    let options = options(uri);
+    match (accepted.deferred(), uri.credential()) {
+        (Deferred { password: true, .. }, Some(credential)) => {
+            let marker = password_mechanism(credential.mechanism);
+            let Some(username) = credential.username.as_deref() else {
+                unreachable!("the spec layer requires a user name for password mechanisms")
+            };
+            let source = &credential.source;
+            let builder = quote! {
+                ::mongo_auth::__private::builder(#hosts, #srv)
+                    .credential(::mongo_auth::__private::password_credential_without_password::<
+                        ::mongo_auth::__private::#marker,
+                    >(#username, #source))
+            };
+            with_tls_and_options(builder, tls, options)
         }
-    } else if deferred.client_certificate {
-        quote! {
-            ::mongo_auth::__private::uri_config_without_client_certificate::<#tls_state>(#parts)
+        (
+            Deferred {
+                client_certificate: true,
+                ..
+            },
+            Some(credential),
+        ) => {
+            let subject = option_str(credential.username.as_deref());
+            let builder = quote! {
+                ::mongo_auth::__private::builder(#hosts, #srv)
+                    .credential(::mongo_auth::__private::x509_credential(#subject))
+            };
+            with_tls_and_options(builder, tls, options)
         }
-    } else {
-        quote!(::mongo_auth::__private::uri_config(#parts))
+        (_, credential) => {
+            let credential = option(credential.map(self::credential));
+            let tls = tls.unwrap_or_else(|| quote!(::mongo_auth::__private::WithoutTls));
+            quote! {
+                ::mongo_auth::__private::config(#hosts, #srv, #credential, #tls, #options)
+            }
+        }
     }
 }
 
-/// The builder's transport state for what the literal says about TLS.
-fn tls_state(uri: &ConnectionString) -> TokenStream {
-    if uri.tls_enabled() {
-        quote!(::mongo_auth::__private::Tls<::mongo_auth::__private::WithoutClientCert>)
-    } else {
-        quote!(::mongo_auth::__private::WithoutTls)
-    }
+fn with_tls_and_options(
+    builder: TokenStream,
+    tls: Option<TokenStream>,
+    options: TokenStream,
+) -> TokenStream {
+    let builder = match tls {
+        Some(tls) => quote!(#builder.tls(#tls)),
+        None => builder,
+    };
+    quote!(::mongo_auth::__private::with_options(#builder, #options))
 }
 
 /// The builder's mechanism marker for a password mechanism (`None` negotiates SCRAM).
@@ -71,23 +98,6 @@ fn password_mechanism(mechanism: Option<Mechanism>) -> TokenStream {
     }
 }
 
-fn parts(uri: &ConnectionString) -> TokenStream {
-    let srv = uri.is_srv();
-    let hosts = uri.hosts().iter().map(host);
-    let credential = option(uri.credential().map(credential));
-    let tls = option(uri.tls_enabled().then(|| tls(uri)));
-    let options = options(uri);
-    quote! {
-        ::mongo_auth::__private::UriParts {
-            srv: #srv,
-            hosts: &[#(#hosts),*],
-            credential: #credential,
-            tls: #tls,
-            options: #options,
-        }
-    }
-}
-
 fn host(host: &Host) -> TokenStream {
     let kind = match host.kind {
         HostKind::Hostname => quote!(Hostname),
@@ -98,14 +108,11 @@ fn host(host: &Host) -> TokenStream {
     let name = &host.host;
     let port = option(host.port.map(|port| quote!(#port)));
     quote! {
-        ::mongo_auth::__private::UriHost {
-            kind: ::mongo_auth::__private::HostKind::#kind,
-            host: #name,
-            port: #port,
-        }
+        ::mongo_auth::__private::host(::mongo_auth::__private::HostKind::#kind, #name, #port)
     }
 }
 
+/// The resolved credential, as the rulebook built it.
 fn credential(credential: &Credential) -> TokenStream {
     let username = option_str(credential.username.as_deref());
     let password = option_str(credential.password.as_ref().map(|p| p.expose_secret()));
@@ -113,13 +120,7 @@ fn credential(credential: &Credential) -> TokenStream {
     let mechanism = option(credential.mechanism.map(mechanism));
     let properties = properties(&credential.properties);
     quote! {
-        ::mongo_auth::__private::UriCredential {
-            username: #username,
-            password: #password,
-            source: #source,
-            mechanism: #mechanism,
-            properties: #properties,
-        }
+        ::mongo_auth::__private::credential(#username, #password, #source, #mechanism, #properties)
     }
 }
 
@@ -140,7 +141,7 @@ fn mechanism(mechanism: Mechanism) -> TokenStream {
 
 fn properties(properties: &MechanismProperties) -> TokenStream {
     match properties {
-        MechanismProperties::None => quote!(::mongo_auth::__private::UriProperties::None),
+        MechanismProperties::None => quote!(::mongo_auth::__private::MechanismProperties::None),
         MechanismProperties::Gssapi(gssapi) => {
             let service_name = &gssapi.service_name;
             let canonicalize = match gssapi.canonicalize_host_name {
@@ -151,54 +152,75 @@ fn properties(properties: &MechanismProperties) -> TokenStream {
             let service_realm = option_str(gssapi.service_realm.as_deref());
             let service_host = option_str(gssapi.service_host.as_deref());
             quote! {
-                ::mongo_auth::__private::UriProperties::Gssapi {
-                    service_name: #service_name,
-                    canonicalize_host_name: ::mongo_auth::__private::Canonicalize::#canonicalize,
-                    service_realm: #service_realm,
-                    service_host: #service_host,
-                }
+                ::mongo_auth::__private::gssapi_properties(
+                    #service_name,
+                    ::mongo_auth::__private::Canonicalize::#canonicalize,
+                    #service_realm,
+                    #service_host,
+                )
             }
         }
         MechanismProperties::Aws(pairs) => {
             let pairs = pairs.iter().map(|(k, v)| quote!((#k, #v)));
-            quote!(::mongo_auth::__private::UriProperties::Aws(&[#(#pairs),*]))
+            quote! {
+                ::mongo_auth::__private::MechanismProperties::Aws(
+                    ::mongo_auth::__private::property_pairs(&[#(#pairs),*])
+                )
+            }
         }
         MechanismProperties::Oidc(pairs) => {
             let pairs = pairs.iter().map(|(k, v)| quote!((#k, #v)));
-            quote!(::mongo_auth::__private::UriProperties::Oidc(&[#(#pairs),*]))
+            quote! {
+                ::mongo_auth::__private::MechanismProperties::Oidc(
+                    ::mongo_auth::__private::property_pairs(&[#(#pairs),*])
+                )
+            }
         }
         other => unreachable!("mechanism properties {other:?} have no expansion"),
     }
 }
 
-/// The TLS options as the literal gives them; the constructor maps them onto TLS settings the way a
-/// run-time connection string is mapped.
-fn tls(uri: &ConnectionString) -> TokenStream {
+/// The TLS state, when TLS is on: `tlsInsecure` relaxes both certificate and hostname checks, as for a
+/// connection string read at run time.
+fn tls(uri: &ConnectionString) -> Option<TokenStream> {
+    if !uri.tls_enabled() {
+        return None;
+    }
     let options = uri.options();
+    let insecure = options.tls_insecure().unwrap_or(false);
     let ca_file = option_str(options.tls_ca_file());
-    let certificate_key_file = option_str(options.tls_certificate_key_file());
-    let private_key_file = option_str(options.tls_private_key_file());
-    let key_password = option_str(
-        options
-            .tls_certificate_key_file_password()
-            .map(|p| p.expose_secret()),
-    );
     let crl_file = option_str(options.tls_crl_file());
-    let allow_invalid_certificates = option_bool(options.tls_allow_invalid_certificates());
-    let allow_invalid_hostnames = option_bool(options.tls_allow_invalid_hostnames());
-    let insecure = option_bool(options.tls_insecure());
-    quote! {
-        ::mongo_auth::__private::UriTls {
+    let allow_invalid_certificates =
+        insecure || options.tls_allow_invalid_certificates().unwrap_or(false);
+    let allow_invalid_hostnames =
+        insecure || options.tls_allow_invalid_hostnames().unwrap_or(false);
+    let parts = quote! {
+        ::mongo_auth::__private::TlsParts {
             ca_file: #ca_file,
-            certificate_key_file: #certificate_key_file,
-            private_key_file: #private_key_file,
-            certificate_key_file_password: #key_password,
             crl_file: #crl_file,
             allow_invalid_certificates: #allow_invalid_certificates,
             allow_invalid_hostnames: #allow_invalid_hostnames,
-            insecure: #insecure,
         }
-    }
+    };
+    Some(match options.tls_certificate_key_file() {
+        None => quote!(::mongo_auth::__private::tls_without_client_cert(#parts)),
+        Some(certificate_file) => {
+            let key_file = option_str(options.tls_private_key_file());
+            let key_password = option_str(
+                options
+                    .tls_certificate_key_file_password()
+                    .map(|p| p.expose_secret()),
+            );
+            quote! {
+                ::mongo_auth::__private::tls_with_client_cert(
+                    #parts,
+                    #certificate_file,
+                    #key_file,
+                    #key_password,
+                )
+            }
+        }
+    })
 }
 
 fn options(uri: &ConnectionString) -> TokenStream {
@@ -206,11 +228,11 @@ fn options(uri: &ConnectionString) -> TokenStream {
     let app_name = option_str(options.app_name());
     let connect_timeout_ms = option(options.connect_timeout_ms().map(|ms| quote!(#ms)));
     let replica_set = option_str(options.replica_set());
-    let direct_connection = option_bool(options.direct_connection());
-    let load_balanced = option_bool(options.load_balanced());
+    let direct_connection = option(options.direct_connection().map(|b| quote!(#b)));
+    let load_balanced = options.load_balanced().unwrap_or(false);
     let srv_service_name = option_str(options.srv_service_name());
     quote! {
-        ::mongo_auth::__private::UriOptions {
+        ::mongo_auth::__private::OptionParts {
             app_name: #app_name,
             connect_timeout_ms: #connect_timeout_ms,
             replica_set: #replica_set,
@@ -230,8 +252,4 @@ fn option(value: Option<TokenStream>) -> TokenStream {
 
 fn option_str(value: Option<&str>) -> TokenStream {
     option(value.map(|s| quote!(#s)))
-}
-
-fn option_bool(value: Option<bool>) -> TokenStream {
-    option(value.map(|b| quote!(#b)))
 }
