@@ -73,6 +73,10 @@ setup() {
     rdns = false
     forwardable = true
     udp_preference_limit = 1
+    # One second of tolerated clock skew (default 300): the KDC, the client and the acceptor share
+    # this machine's clock, and an expired ticket is refused one second after its end, not five
+    # minutes.
+    clockskew = 1
 
 [realms]
     $realm = {

@@ -44,12 +44,13 @@ impl Conversation {
         let mechanisms = OidSet::singleton(GSS_MECH_KRB5).map_err(|e| GssapiError::Worker {
             problem: format!("cannot build the Kerberos mechanism set: {}", status(e)),
         })?;
-        let client_name = Name::new(username.as_bytes(), Some(GSS_NT_KRB5_PRINCIPAL)).map_err(
-            |e| GssapiError::BadName {
-                name: username.to_owned(),
-                status: status(e),
-            },
-        )?;
+        let client_name =
+            Name::new(username.as_bytes(), Some(GSS_NT_KRB5_PRINCIPAL)).map_err(|e| {
+                GssapiError::BadName {
+                    name: username.to_owned(),
+                    status: status(e),
+                }
+            })?;
         let credentials = match &credential.password {
             // MIT's gss_acquire_cred_with_password gets an initial ticket from the KDC into a
             // fresh in-memory cache that belongs to this credential alone; the ticket cache is
@@ -152,13 +153,13 @@ impl Conversation {
                 let mut reply = Vec::with_capacity(4 + self.authorization_id.len());
                 reply.extend_from_slice(&[SECURITY_LAYER_NONE, 0, 0, 0]);
                 reply.extend_from_slice(self.authorization_id.as_bytes());
-                let wrapped =
-                    self.context
-                        .wrap(false, &reply)
-                        .map_err(|e| GssapiError::Wrap {
-                            operation: "wrap",
-                            status: status(e),
-                        })?;
+                let wrapped = self
+                    .context
+                    .wrap(false, &reply)
+                    .map_err(|e| GssapiError::Wrap {
+                        operation: "wrap",
+                        status: status(e),
+                    })?;
                 self.state = State::Finished;
                 Ok(GssapiStep {
                     payload: wrapped.to_vec(),

@@ -64,11 +64,8 @@ impl ServicePrincipal {
         match &properties.service_host {
             Some(host) => Self::with_host(properties, host),
             None => {
-                let host = canonicalize_host(
-                    connect_host,
-                    properties.canonicalize_host_name,
-                    resolver,
-                );
+                let host =
+                    canonicalize_host(connect_host, properties.canonicalize_host_name, resolver);
                 Self::with_host(properties, &host)
             }
         }
@@ -232,10 +229,14 @@ mod tests {
         );
         zone.reverse.insert(ip("10.0.0.7"), "PTR-7.example.com.");
         zone.reverse.insert(ip("10.0.0.8"), "ptr-8.example.com");
+        zone.forward.insert(
+            "no-ptr.example.com",
+            (Some("no-ptr.example.com"), vec![ip("10.0.0.9")]),
+        );
         zone.forward
-            .insert("no-ptr.example.com", (Some("no-ptr.example.com"), vec![ip("10.0.0.9")]));
-        zone.forward.insert("empty.example.com", (Some("empty.example.com"), vec![]));
-        zone.forward.insert("nameless.example.com", (None, vec![ip("10.0.0.7")]));
+            .insert("empty.example.com", (Some("empty.example.com"), vec![]));
+        zone.forward
+            .insert("nameless.example.com", (None, vec![ip("10.0.0.7")]));
         zone
     }
 
@@ -247,8 +248,11 @@ mod tests {
 
     #[test]
     fn none_uses_the_host_as_given_without_lookups() {
-        let principal =
-            ServicePrincipal::resolve_with(&properties(Canonicalize::None), "DB.example.com", &zone());
+        let principal = ServicePrincipal::resolve_with(
+            &properties(Canonicalize::None),
+            "DB.example.com",
+            &zone(),
+        );
         assert_eq!(principal.to_string(), "mongodb@DB.example.com");
     }
 
@@ -326,8 +330,11 @@ mod tests {
         // name for the loopback interface, which is what matters: a lookup happened and succeeded.
         let forward = canonicalize_host("LocalHost", Canonicalize::Forward, &SystemResolver);
         assert_eq!(forward, "localhost");
-        let reverse =
-            canonicalize_host("127.0.0.1", Canonicalize::ForwardAndReverse, &SystemResolver);
+        let reverse = canonicalize_host(
+            "127.0.0.1",
+            Canonicalize::ForwardAndReverse,
+            &SystemResolver,
+        );
         assert_ne!(reverse, "127.0.0.1", "no PTR name for 127.0.0.1");
         assert_eq!(reverse, reverse.to_ascii_lowercase());
     }
