@@ -127,7 +127,7 @@ fn write_tokens(out: &mut String, tokens: TokenStream, depth: usize, block: bool
         let at_line_start = out.is_empty() || out.ends_with('\n');
         if at_line_start {
             out.push_str(&"    ".repeat(depth));
-        } else if field_colon {
+        } else if field_colon || out.ends_with(',') {
             out.push(' ');
         } else if !joint && !out.ends_with(['(', '<']) && !starts_tight(&tree) {
             out.push(' ');
@@ -166,7 +166,8 @@ fn write_tokens(out: &mut String, tokens: TokenStream, depth: usize, block: bool
                 let path = c == ':' && colon_joint;
                 field_colon = c == ':' && !path && punct.spacing() == Spacing::Alone;
                 colon_joint = c == ':' && punct.spacing() == Spacing::Joint;
-                joint = punct.spacing() == Spacing::Joint || path || c == '<' || c == '&';
+                joint =
+                    punct.spacing() == Spacing::Joint || path || matches!(c, '<' | '&' | '.' | '!');
                 match c {
                     '<' => angle += 1,
                     '>' => angle = angle.saturating_sub(1),
@@ -185,7 +186,7 @@ fn write_tokens(out: &mut String, tokens: TokenStream, depth: usize, block: bool
 /// Tokens written without a space before them.
 fn starts_tight(tree: &TokenTree) -> bool {
     match tree {
-        TokenTree::Punct(p) => matches!(p.as_char(), ',' | ';' | ':' | '!' | '>' | '<'),
+        TokenTree::Punct(p) => matches!(p.as_char(), ',' | ';' | ':' | '!' | '>' | '<' | '.'),
         TokenTree::Group(g) => g.delimiter() == Delimiter::Parenthesis,
         _ => false,
     }

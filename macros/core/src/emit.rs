@@ -44,7 +44,7 @@ pub(crate) fn config(accepted: &Accepted) -> TokenStream {
             let builder = quote! {
                 ::mongo_auth::__private::builder(#hosts, #srv)
                     .credential(::mongo_auth::__private::password_credential_without_password::<
-                        ::mongo_auth::__private::#marker,
+                        ::mongo_auth::__private::#marker
                     >(#username, #source))
             };
             with_tls_and_options(builder, tls, options)
