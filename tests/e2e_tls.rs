@@ -439,3 +439,302 @@ async fn encrypted_key_passwords() {
             .ca_file(&pki.ca);
     TlsConnector::new(&two_files.into_settings()).unwrap();
 }
+
+// --- MONGODB-X509 and PLAIN over TLS through `connect`, against the conformance server ---------
+
+mod over_connect {
+    use bson::doc;
+    use mongo_auth::tls::{CertificateProblem, TlsError};
+    use mongo_auth::{ClientConfig, Credential, Error, Mechanism, Tls};
+    use mongo_auth_test_server::certs::{
+        CLIENT_SUBJECT, ESCAPED_CLIENT_SUBJECT, KEY_PASSWORD, TestPki,
+    };
+    use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
+    use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User};
+
+    const PLAIN_USER: &str = "ldap-user";
+    const PLAIN_PASSWORD: &str = "ldap password";
+
+    fn users() -> ServerConfig {
+        ServerConfig::new()
+            .user(User::x509(CLIENT_SUBJECT))
+            .user(User::x509(ESCAPED_CLIENT_SUBJECT))
+            .user(User::plain(PLAIN_USER, PLAIN_PASSWORD))
+    }
+
+    async fn start(pki: &TestPki, client_auth: ClientAuth, config: ServerConfig) -> RunningServer {
+        Server::start(config.tls(TlsOptions::new(&pki.server.pem).client_auth(client_auth)))
+            .await
+            .expect("conformance server starts")
+    }
+
+    fn required(pki: &TestPki) -> ClientAuth {
+        ClientAuth::Required { ca: pki.ca.clone() }
+    }
+
+    fn x509_config(
+        server: &RunningServer,
+        tls: Tls<mongo_auth::config::WithClientCert>,
+        user: Option<&str>,
+    ) -> ClientConfig {
+        let credential = match user {
+            Some(user) => Credential::x509().username(user),
+            None => Credential::x509(),
+        };
+        ClientConfig::builder()
+            .host(server.addr().to_string())
+            .credential(credential)
+            .tls(tls)
+            .build()
+            .expect("a valid X509 configuration")
+    }
+
+    /// Connects and returns (user, mechanism, handshake round trips, the users connectionStatus lists).
+    async fn authenticate(
+        config: &ClientConfig,
+    ) -> Result<(String, Mechanism, u32, Vec<String>), Error> {
+        let mut connection = mongo_auth::connect(config).await?;
+        let status = connection
+            .run_command("admin", doc! { "connectionStatus": 1 })
+            .await?;
+        let listed = status
+            .get_document("authInfo")
+            .and_then(|info| info.get_array("authenticatedUsers"))
+            .map(|users| {
+                users
+                    .iter()
+                    .filter_map(|u| u.as_document())
+                    .map(|u| {
+                        format!(
+                            "{}@{}",
+                            u.get_str("user").unwrap_or("?"),
+                            u.get_str("db").unwrap_or("?")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((
+            connection
+                .authenticated_user()
+                .unwrap_or_default()
+                .to_owned(),
+            connection.authenticated_mechanism().expect("authenticated"),
+            connection.handshake_round_trips(),
+            listed,
+        ))
+    }
+
+    #[tokio::test]
+    async fn x509_without_and_with_username_speculative() {
+        let pki = TestPki::generate_temporary().unwrap();
+        let server = start(&pki, required(&pki), users()).await;
+        let tls = || Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
+        for user in [None, Some(CLIENT_SUBJECT)] {
+            let (name, mechanism, round_trips, listed) =
+                authenticate(&x509_config(&server, tls(), user))
+                    .await
+                    .unwrap();
+            assert_eq!(name, CLIENT_SUBJECT);
+            assert_eq!(mechanism, Mechanism::MongodbX509);
+            assert_eq!(round_trips, 1, "speculative X509 costs the hello only");
+            assert_eq!(listed, [format!("{CLIENT_SUBJECT}@$external")]);
+        }
+        // what the server saw: the X509 document inside hello, `user` only when given
+        let records = server.connections();
+        assert_eq!(records.len(), 2);
+        for record in &records {
+            assert_eq!(record.speculative, 1, "{record:?}");
+            assert_eq!(record.mechanisms, ["MONGODB-X509"], "{record:?}");
+            assert_eq!(
+                record.authenticated,
+                [format!("{CLIENT_SUBJECT}@$external")]
+            );
+            assert!(
+                !record.commands.iter().any(|c| c == "authenticate"),
+                "{record:?}"
+            );
+        }
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn x509_without_speculative_authentication() {
+        let pki = TestPki::generate_temporary().unwrap();
+        let server = start(
+            &pki,
+            required(&pki),
+            users().speculative_authentication(false),
+        )
+        .await;
+        for user in [None, Some(CLIENT_SUBJECT)] {
+            let tls = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
+            let (name, _, round_trips, _) = authenticate(&x509_config(&server, tls, user))
+                .await
+                .unwrap();
+            assert_eq!(name, CLIENT_SUBJECT);
+            assert_eq!(round_trips, 2, "hello, then authenticate");
+        }
+        for record in server.connections() {
+            assert_eq!(record.speculative, 0, "{record:?}");
+            assert!(
+                record.commands.iter().any(|c| c == "authenticate"),
+                "{record:?}"
+            );
+        }
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn x509_from_a_uri_with_an_encrypted_key() {
+        let pki = TestPki::generate_temporary().unwrap();
+        let server = start(&pki, required(&pki), users()).await;
+        let uri = format!(
+            "mongodb://{}/?tls=true&tlsCAFile={}&tlsCertificateKeyFile={}&tlsCertificateKeyFilePassword={}&authMechanism=MONGODB-X509",
+            server.addr(),
+            percent(&pki.ca.display().to_string()),
+            percent(&pki.client_encrypted.pem.display().to_string()),
+            percent(KEY_PASSWORD),
+        );
+        let config: ClientConfig = uri.parse().expect("valid URI");
+        let (name, mechanism, _, _) = authenticate(&config).await.unwrap();
+        assert_eq!(
+            (name.as_str(), mechanism),
+            (CLIENT_SUBJECT, Mechanism::MongodbX509)
+        );
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn x509_subject_that_needs_escaping() {
+        let pki = TestPki::generate_temporary().unwrap();
+        let server = start(&pki, required(&pki), users()).await;
+        let subject = mongo_auth::tls::certificate_subject(&pki.client_escaped.pem).unwrap();
+        assert_eq!(subject, ESCAPED_CLIENT_SUBJECT);
+        let tls = || Tls::client_cert(&pki.client_escaped.pem).ca_file(&pki.ca);
+        for user in [None, Some(subject.as_str())] {
+            let (name, _, _, _) = authenticate(&x509_config(&server, tls(), user))
+                .await
+                .unwrap();
+            assert_eq!(name, ESCAPED_CLIENT_SUBJECT);
+        }
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn x509_wrong_username_or_unknown_subject() {
+        let pki = TestPki::generate_temporary().unwrap();
+        let server = start(
+            &pki,
+            required(&pki),
+            ServerConfig::new().user(User::x509(CLIENT_SUBJECT)),
+        )
+        .await;
+        for _ in 0..2 {
+            let tls = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
+            let err = authenticate(&x509_config(&server, tls, Some("CN=someone else")))
+                .await
+                .unwrap_err();
+            assert!(err.is_authentication_failure(), "{err:?}");
+        }
+        // a valid certificate whose subject is no user
+        let tls = Tls::client_cert(&pki.client_escaped.pem).ca_file(&pki.ca);
+        let err = authenticate(&x509_config(&server, tls, None))
+            .await
+            .unwrap_err();
+        assert!(err.is_authentication_failure(), "{err:?}");
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn x509_when_the_server_asks_for_no_certificate() {
+        let pki = TestPki::generate_temporary().unwrap();
+        let server = start(&pki, ClientAuth::None, users()).await;
+        let tls = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
+        let err = authenticate(&x509_config(&server, tls, None))
+            .await
+            .unwrap_err();
+        assert!(err.is_authentication_failure(), "{err:?}");
+        let message = err.to_string();
+        assert!(message.contains("No verified subject name"), "{message}");
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn tls_failures_surface_through_connect() {
+        let pki = TestPki::generate_temporary().unwrap();
+        let server = start(&pki, required(&pki), users()).await;
+
+        let wrong_ca = Tls::client_cert(&pki.client.pem).ca_file(&pki.other_ca);
+        match authenticate(&x509_config(&server, wrong_ca, None))
+            .await
+            .unwrap_err()
+        {
+            Error::Tls(TlsError::ServerCertificate { problem, .. }) => {
+                assert_eq!(problem, CertificateProblem::UnknownIssuer)
+            }
+            other => panic!("expected an untrusted server certificate, got {other:?}"),
+        }
+
+        let untrusted_client = Tls::client_cert(&pki.client_other_ca.pem).ca_file(&pki.ca);
+        let err = authenticate(&x509_config(&server, untrusted_client, None))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Tls(TlsError::Refused { .. })),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .contains("does not accept the client certificate"),
+            "{err}"
+        );
+
+        let wrong_password = Tls::client_cert(&pki.client_encrypted.pem)
+            .key_password("nope")
+            .ca_file(&pki.ca);
+        let config = x509_config(&server, wrong_password, None);
+        let err = mongo_auth::connect(&config).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Tls(TlsError::KeyPasswordWrong { .. })),
+            "{err:?}"
+        );
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn plain_over_tls() {
+        let pki = TestPki::generate_temporary().unwrap();
+        let server = start(&pki, ClientAuth::Optional { ca: pki.ca.clone() }, users()).await;
+        let config = |password: &str| {
+            ClientConfig::builder()
+                .host(server.addr().to_string())
+                .credential(Credential::plain().username(PLAIN_USER).password(password))
+                .tls(Tls::with_ca_file(&pki.ca))
+                .build()
+                .expect("a valid PLAIN configuration")
+        };
+        let (_, mechanism, round_trips, listed) =
+            authenticate(&config(PLAIN_PASSWORD)).await.unwrap();
+        assert_eq!(mechanism, Mechanism::Plain);
+        assert_eq!(round_trips, 2, "hello, then one saslStart");
+        assert_eq!(listed, [format!("{PLAIN_USER}@$external")]);
+
+        let err = authenticate(&config("wrong")).await.unwrap_err();
+        assert!(err.is_authentication_failure(), "{err:?}");
+        assert!(!format!("{err} {err:?}").contains(PLAIN_PASSWORD));
+        server.shutdown().await;
+    }
+
+    fn percent(text: &str) -> String {
+        text.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    }
+}
