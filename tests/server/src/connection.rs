@@ -324,8 +324,12 @@ impl Connection {
         match name {
             "isMaster" | "ismaster" => Ok(self.hello(command, false)),
             "hello" if self.wire() >= 9 => Ok(self.hello(command, true)),
-            "saslStart" => self.sasl_start(db, command),
-            "saslContinue" => self.sasl_continue(command),
+            "saslStart" => self
+                .sasl_start(db, command)
+                .map(|reply| payload_in_kind(command, reply)),
+            "saslContinue" => self
+                .sasl_continue(command)
+                .map(|reply| payload_in_kind(command, reply)),
             "getnonce" if self.wire() < 3 => {
                 let nonce = hex(&random_bytes(8));
                 self.cr_nonce = Some(nonce.clone());
@@ -606,7 +610,7 @@ impl Connection {
         };
         match &user.plain {
             Some(credential) if credential.verify(password) => {
-                let user = Authenticated::of(user);
+                let user = Authenticated::of(user, "PLAIN");
                 self.authenticate_as(user);
                 Ok(sasl_reply(true, Vec::new()))
             }
@@ -662,7 +666,7 @@ impl Connection {
             self.shared.record_failure();
             return Err(CommandError::authentication_failed());
         };
-        let user = Authenticated::of(user);
+        let user = Authenticated::of(user, "MONGODB-X509");
         self.authenticate_as(user);
         Ok(doc! { "dbname": "$external", "user": subject, "ok": 1.0 })
     }
@@ -696,7 +700,7 @@ impl Connection {
             self.shared.record_failure();
             return Err(failed());
         }
-        let authenticated = Authenticated::of(stored);
+        let authenticated = Authenticated::of(stored, "MONGODB-CR");
         self.authenticate_as(authenticated);
         Ok(doc! { "dbname": db, "user": user, "ok": 1.0 })
     }
@@ -718,6 +722,18 @@ impl Connection {
             "ok": 1.0,
         }
     }
+}
+
+/// mongod answers a payload sent as a base64 string with a base64 string (PyMongo's GSSAPI does
+/// this: pykerberos deals in base64 text).
+fn payload_in_kind(command: &Document, mut reply: Document) -> Document {
+    if let (Some(Bson::String(_)), Some(Bson::Binary(payload))) =
+        (command.get("payload"), reply.get("payload"))
+    {
+        let text = BASE64.encode(&payload.bytes);
+        reply.insert("payload", text);
+    }
+    reply
 }
 
 fn sasl_reply(done: bool, payload: Vec<u8>) -> Document {
@@ -743,6 +759,6 @@ impl Shared {
     ) -> Option<Authenticated> {
         self.find_user(db, principal)
             .filter(|u| mechanism != "GSSAPI" || u.gssapi)
-            .map(Authenticated::of)
+            .map(|u| Authenticated::of(u, mechanism))
     }
 }

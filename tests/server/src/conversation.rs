@@ -48,14 +48,17 @@ pub(crate) struct Authenticated {
     pub(crate) user: String,
     pub(crate) db: String,
     pub(crate) roles: Vec<Role>,
+    /// The mechanism that authenticated the user.
+    pub(crate) mechanism: String,
 }
 
 impl Authenticated {
-    pub(crate) fn of(user: &StoredUser) -> Self {
+    pub(crate) fn of(user: &StoredUser, mechanism: &str) -> Self {
         Self {
             user: user.name.clone(),
             db: user.db.clone(),
             roles: user.roles.clone(),
+            mechanism: mechanism.to_owned(),
         }
     }
 }

@@ -157,7 +157,7 @@ impl ScramConversation {
         let server_first = format!("r={nonce},s={},i={iterations}", credential.salt_base64());
         let conversation = Self {
             hash,
-            user: Authenticated::of(user),
+            user: Authenticated::of(user, hash.mechanism().as_str()),
             credential,
             gs2_header: format!("{cbind},{authzid},"),
             client_first_bare: bare.to_owned(),

@@ -57,6 +57,8 @@ pub struct ConnectionRecord {
     pub commands: Vec<String>,
     /// `user@db` of each successful authentication on this connection.
     pub authenticated: Vec<String>,
+    /// The mechanism of each entry of `authenticated`, for example `SCRAM-SHA-256`.
+    pub mechanisms: Vec<String>,
     /// How many authentications completed inside the handshake (speculative authentication).
     pub speculative: u32,
     /// The wire error that ended the connection, if one did.
@@ -164,6 +166,7 @@ impl Shared {
         self.records().stats.authentications += 1;
         self.with_connection(id, |c| {
             c.authenticated.push(format!("{}@{}", user.user, user.db));
+            c.mechanisms.push(user.mechanism.clone());
         });
     }
 }
