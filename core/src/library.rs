@@ -103,16 +103,16 @@ pub(crate) fn check_connection_string(
     };
     let options = uri.options();
     let mechanism = options
-        .entry("authMechanism")
+        .canonical("authMechanism")
         .map(|e| e.span())
         .unwrap_or(uri.userinfo_span.clone());
     let spans = Spans {
         tls: options
-            .entry("tls")
+            .canonical("tls")
             .map(|e| e.span())
             .unwrap_or(mechanism.clone()),
         source: options
-            .entry("authSource")
+            .canonical("authSource")
             .map(|e| e.span())
             .unwrap_or(mechanism.clone()),
         userinfo: uri.userinfo_span.clone(),

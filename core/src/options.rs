@@ -212,6 +212,11 @@ impl Options {
         self.entries.iter_mut().find(|e| e.key == key)
     }
 
+    /// The entry stored under a canonical key (exact spelling; no alias resolution).
+    pub(crate) fn canonical(&self, key: &str) -> Option<&OptionEntry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
     /// The value of an option by key, case-insensitively; aliases are resolved (`ssl` finds `tls`,
     /// `ssl_ca_certs` finds `tlsCAFile`). `None` when the option was not given or its value was invalid.
     pub fn get(&self, key: &str) -> Option<&OptionValue> {

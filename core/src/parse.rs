@@ -1,5 +1,6 @@
 //! The connection-string parser (see [`crate::uri`] for the grammar).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
@@ -100,7 +101,7 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
     // 9. credential
     let userinfo_given = userinfo_span.is_some();
     // a malformed userinfo is already reported; building a credential from it would only add noise
-    if !userinfo_ok && let Some(source) = options.entry("authSource") {
+    if !userinfo_ok && let Some(source) = options.canonical("authSource") {
         let text = source.value().as_str().unwrap_or_default();
         rules::check_source_text(text, None, source.span(), &mut report);
     }
@@ -141,14 +142,17 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
 
 /// Checks that every `%` is followed by two hex digits, then decodes to UTF-8. `what` names the part in
 /// messages; the decoded text never appears in them.
-fn decode(
-    input: &str,
+fn decode<'a>(
+    input: &'a str,
     span: Range<usize>,
     kind: ErrorKind,
     what: &str,
     report: &mut Report,
-) -> Option<String> {
+) -> Option<Cow<'a, str>> {
     let text = &input[span.clone()];
+    if !text.contains('%') {
+        return Some(Cow::Borrowed(text));
+    }
     let bytes = text.as_bytes();
     let mut ok = true;
     for (i, _) in text.match_indices('%') {
@@ -175,7 +179,7 @@ fn decode(
         return None;
     }
     match percent_decode_str(text).decode_utf8() {
-        Ok(decoded) => Some(decoded.into_owned()),
+        Ok(decoded) => Some(Cow::Owned(decoded.into_owned())),
         Err(_) => {
             report.error(
                 kind,
@@ -235,12 +239,17 @@ fn parse_userinfo(input: &str, span: Range<usize>, report: &mut Report) -> Useri
             "password",
             report,
         )
-        .map(Password::from)
+        .map(|p| Password::new(p.into_owned()))
     });
     if !ok {
         return (None, None, user_span, password_span.unwrap_or(0..0));
     }
-    (username, password, user_span, password_span.unwrap_or(0..0))
+    (
+        username.map(Cow::into_owned),
+        password,
+        user_span,
+        password_span.unwrap_or(0..0),
+    )
 }
 
 fn parse_hosts(
@@ -401,7 +410,7 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
             return None;
         }
         return Some(ParsedHost {
-            host: Host::from_parts(HostKind::Unix, name, None),
+            host: Host::from_parts(HostKind::Unix, name.into_owned(), None),
             span,
             port_span: None,
         });
@@ -438,7 +447,7 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
         HostKind::Hostname
     };
     Some(ParsedHost {
-        host: Host::from_parts(kind, name, port),
+        host: Host::from_parts(kind, name.into_owned(), port),
         span,
         port_span,
     })
@@ -471,10 +480,10 @@ fn parse_database(input: &str, span: Range<usize>, report: &mut Report) -> Optio
         report.error(ErrorKind::InvalidDatabase, span, message);
         return None;
     }
-    Some(name)
+    Some(name.into_owned())
 }
 
-fn split_options(input: &str, span: Range<usize>, report: &mut Report) -> Vec<RawPair> {
+fn split_options<'a>(input: &'a str, span: Range<usize>, report: &mut Report) -> Vec<RawPair<'a>> {
     let text = &input[span.clone()];
     let mut pairs = Vec::new();
     if text.is_empty() {
@@ -515,7 +524,7 @@ fn split_options(input: &str, span: Range<usize>, report: &mut Report) -> Vec<Ra
             input,
             value_span.clone(),
             ErrorKind::InvalidOption,
-            &format!("value of {key}"),
+            "option value",
             report,
         ) else {
             continue;
@@ -538,10 +547,10 @@ fn check_topology(
     options: &Options,
     report: &mut Report,
 ) {
-    let direct = options.entry("directConnection");
+    let direct = options.canonical("directConnection");
     let direct_true = direct.filter(|e| e.value().as_bool() == Some(true));
     let load_balanced = options
-        .entry("loadBalanced")
+        .canonical("loadBalanced")
         .filter(|e| e.value().as_bool() == Some(true));
     if srv {
         if hosts.len() > 1 {
@@ -577,10 +586,10 @@ fn check_topology(
                  hosts): remove it or use mongodb:// with one host",
             );
         }
-        if let Some(max) = options.entry("srvMaxHosts")
+        if let Some(max) = options.canonical("srvMaxHosts")
             && max.value().as_int().is_some_and(|n| n > 0)
         {
-            if let Some(replica_set) = options.entry("replicaSet") {
+            if let Some(replica_set) = options.canonical("replicaSet") {
                 report.error(
                     ErrorKind::SrvRule,
                     replica_set.span(),
@@ -597,7 +606,7 @@ fn check_topology(
         }
     } else {
         for key in ["srvServiceName", "srvMaxHosts"] {
-            if let Some(entry) = options.entry(key) {
+            if let Some(entry) = options.canonical(key) {
                 report.error(
                     ErrorKind::SrvRule,
                     entry.span(),
@@ -625,7 +634,7 @@ fn check_topology(
         }
     }
     if let Some(lb) = load_balanced {
-        if let Some(replica_set) = options.entry("replicaSet") {
+        if let Some(replica_set) = options.canonical("replicaSet") {
             report.error(
                 ErrorKind::TopologyRule,
                 replica_set.span(),
@@ -657,10 +666,10 @@ fn build_credential(
     input: CredentialInput,
     report: &mut Report,
 ) -> Option<crate::Credential> {
-    let mechanism_entry = options.entry("authMechanism");
-    let source_entry = options.entry("authSource");
-    let properties_entry = options.entry("authMechanismProperties");
-    let service_name_entry = options.entry("gssapiServiceName");
+    let mechanism_entry = options.canonical("authMechanism");
+    let source_entry = options.canonical("authSource");
+    let properties_entry = options.canonical("authMechanismProperties");
+    let service_name_entry = options.canonical("gssapiServiceName");
 
     if !input.userinfo_given && mechanism_entry.is_none() {
         if let Some(source) = source_entry {

@@ -1,5 +1,6 @@
 //! The URI-options table and the option rules (see [`crate::options`] for the documentation).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::Password;
@@ -8,10 +9,10 @@ use crate::options::{OptionEntry, OptionValue, Options};
 
 /// One `key=value` pair, decoded, with its spans in the original input.
 #[derive(Clone, Debug)]
-pub(crate) struct RawPair {
-    pub(crate) key: String,
+pub(crate) struct RawPair<'a> {
+    pub(crate) key: Cow<'a, str>,
     pub(crate) key_span: Range<usize>,
-    pub(crate) value: String,
+    pub(crate) value: Cow<'a, str>,
     pub(crate) value_span: Range<usize>,
     pub(crate) span: Range<usize>,
 }
@@ -349,7 +350,7 @@ struct Origin {
 
 /// Applies the option table to the pairs: typed values, aliases, repeated keys, the TLS conflict table
 /// and the proxy rules. Invalid values are dropped with a warning.
-pub(crate) fn apply(pairs: &[RawPair], report: &mut Report) -> Options {
+pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
     let mut options = Options::default();
     let mut origins: Vec<Origin> = Vec::new();
     let mut pymongo3_span: Option<Range<usize>> = None;
@@ -442,7 +443,7 @@ pub(crate) fn apply(pairs: &[RawPair], report: &mut Report) -> Options {
             Some(true) => {}
             Some(false) => {
                 let tls_span = options
-                    .entry("tls")
+                    .canonical("tls")
                     .map(OptionEntry::span)
                     .unwrap_or_default();
                 report.error(
@@ -466,7 +467,7 @@ fn merge(
     spec: &'static Spec,
     spelled: &'static str,
     value: OptionValue,
-    pair: &RawPair,
+    pair: &RawPair<'_>,
     report: &mut Report,
 ) {
     let Some(existing) = options.entry_mut(spec.key) else {
@@ -558,7 +559,7 @@ fn merge(
 
 fn check_tls_conflicts(options: &Options, report: &mut Report) {
     for (a, b, why) in TLS_CONFLICTS {
-        let (Some(first), Some(second)) = (options.entry(a), options.entry(b)) else {
+        let (Some(first), Some(second)) = (options.canonical(a), options.canonical(b)) else {
             continue;
         };
         let span = if first.span().start > second.span().start {
@@ -575,10 +576,10 @@ fn check_tls_conflicts(options: &Options, report: &mut Report) {
 }
 
 fn check_proxy(options: &Options, report: &mut Report) {
-    let host = options.entry("proxyHost");
+    let host = options.canonical("proxyHost");
     if host.is_none() {
         for key in &PROXY_KEYS[1..] {
-            if let Some(entry) = options.entry(key) {
+            if let Some(entry) = options.canonical(key) {
                 report.error(
                     ErrorKind::ProxyRule,
                     entry.span(),
@@ -588,8 +589,8 @@ fn check_proxy(options: &Options, report: &mut Report) {
         }
     }
     match (
-        options.entry("proxyUsername"),
-        options.entry("proxyPassword"),
+        options.canonical("proxyUsername"),
+        options.canonical("proxyPassword"),
     ) {
         (Some(user), None) => report.error(
             ErrorKind::ProxyRule,
@@ -605,7 +606,7 @@ fn check_proxy(options: &Options, report: &mut Report) {
     }
 }
 
-fn invalid(report: &mut Report, pair: &RawPair, spelled: &str, expected: &str, secret: bool) {
+fn invalid(report: &mut Report, pair: &RawPair<'_>, spelled: &str, expected: &str, secret: bool) {
     let shown = if secret {
         String::new()
     } else if pair.value.is_empty() {
@@ -667,10 +668,10 @@ fn typed_value(
     spec: &Spec,
     spelled: &str,
     mapping: Mapping,
-    pair: &RawPair,
+    pair: &RawPair<'_>,
     report: &mut Report,
 ) -> Option<OptionValue> {
-    let text = pair.value.as_str();
+    let text = &*pair.value;
     match (spec.kind, mapping) {
         (Kind::Bool, Mapping::CertReqs) => match text {
             "CERT_NONE" => Some(OptionValue::Bool(true)),
