@@ -8,5 +8,5 @@ mk() {
   if [ ! -x "$dir/bin/python" ]; then python3 -m venv "$dir"; fi
   "$dir/bin/python" -m pip install -q --disable-pip-version-check "$@"
 }
-mk target/py/current "pymongo>=4,<5"
+mk target/py/current "pymongo[gssapi]>=4,<5"  # the extra builds pykerberos against libkrb5-dev
 mk target/py/legacy "pymongo>=3.12,<4"

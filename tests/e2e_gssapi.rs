@@ -16,6 +16,11 @@
 #![cfg(feature = "gssapi")]
 
 use std::process::Command;
+use std::sync::Arc;
+
+use bson::doc;
+use mongo_auth::{ClientConfig, Error};
+use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User};
 
 use mongo_auth::Password;
 use mongo_auth::core::{
@@ -174,6 +179,46 @@ fn unknown_service_principal() {
 #[test]
 fn wrong_authorization_identity_is_refused_by_the_acceptor() {
     run_scenario("scenario_wrong_authzid", &kinit("authzid", Kdc::USER), &[]);
+}
+
+#[test]
+fn connect_through_the_conformance_server() {
+    run_scenario("scenario_connect", &kinit("connect", Kdc::USER), &[]);
+}
+
+#[test]
+fn connect_errors_through_the_conformance_server() {
+    let ccache = Kdc::shared().new_ccache("connect-errors");
+    run_scenario("scenario_connect_errors", &ccache, &[]);
+}
+
+/// The Python with PyMongo's Kerberos extra, or `None` (with the reason printed) when it is not
+/// configured outside CI.
+fn python() -> Option<String> {
+    match std::env::var("MONGO_AUTH_PYTHON") {
+        Ok(path) if !path.is_empty() => Some(path),
+        _ if std::env::var_os("CI").is_some() => panic!(
+            "MONGO_AUTH_PYTHON is not set but CI is: run scripts/test-all.sh (it creates the \
+             PyMongo virtualenv with pymongo[gssapi] and sets MONGO_AUTH_PYTHON)"
+        ),
+        _ => {
+            eprintln!(
+                "skipping: MONGO_AUTH_PYTHON is not set (run scripts/python-clients.sh and point \
+                 it at target/py/current/bin/python, or run scripts/test-all.sh)"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn pymongo_with_its_kerberos_extra() {
+    let Some(python) = python() else { return };
+    run_scenario(
+        "scenario_pymongo",
+        &kinit("pymongo", Kdc::USER),
+        &[("SCENARIO_PYTHON", &python)],
+    );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -560,4 +605,198 @@ async fn scenario_wrong_authzid() {
         }
         other => panic!("the acceptor must check the authorization identity, got {other:?}"),
     }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Through `connect` and the conformance server over TCP.
+
+async fn gssapi_server(acceptor: GssapiAcceptor) -> RunningServer {
+    Server::start(
+        ServerConfig::new()
+            .sasl_mechanism(Arc::new(acceptor))
+            .user(User::gssapi(Kdc::USER)),
+    )
+    .await
+    .expect("the conformance server starts")
+}
+
+async fn external_users(connection: &mut mongo_auth::Connection) -> Vec<String> {
+    let status = connection
+        .run_command("admin", doc! { "connectionStatus": 1 })
+        .await
+        .expect("connectionStatus");
+    status
+        .get_document("authInfo")
+        .unwrap()
+        .get_array("authenticatedUsers")
+        .unwrap()
+        .iter()
+        .filter_map(|u| u.as_document())
+        .map(|u| {
+            format!(
+                "{}@{}",
+                u.get_str("user").unwrap(),
+                u.get_str("db").unwrap()
+            )
+        })
+        .collect()
+}
+
+fn uri(host: &str, port: u16, properties: &str) -> String {
+    let mut uri =
+        format!("mongodb://mongodbuser%40MONGO-AUTH.TEST@{host}:{port}/?authMechanism=GSSAPI");
+    if !properties.is_empty() {
+        uri.push_str("&authMechanismProperties=");
+        uri.push_str(properties);
+    }
+    uri
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a scenario of `connect_through_the_conformance_server`"]
+async fn scenario_connect() {
+    in_scenario();
+    let server = gssapi_server(GssapiAcceptor::any_service()).await;
+    let port = server.addr().port();
+    let expected = vec![format!("{}@$external", Kdc::USER)];
+    for (host, properties) in [
+        ("localhost", ""),
+        ("localhost", "SERVICE_NAME:othersvc"),
+        ("127.0.0.1", "SERVICE_HOST:db.mongo-auth.test"),
+        ("127.0.0.1", "CANONICALIZE_HOST_NAME:forwardAndReverse"),
+        ("127.0.0.1", "CANONICALIZE_HOST_NAME:true"),
+        ("localhost", "CANONICALIZE_HOST_NAME:forward"),
+        ("localhost", "SERVICE_REALM:SERVICES.MONGO-AUTH.TEST"),
+    ] {
+        let uri = uri(host, port, properties);
+        let config: ClientConfig = uri.parse().expect("a valid GSSAPI connection string");
+        let mut connection = mongo_auth::connect(&config)
+            .await
+            .unwrap_or_else(|e| panic!("{uri}: {e}"));
+        assert_eq!(
+            connection.authenticated_mechanism(),
+            Some(Mechanism::Gssapi)
+        );
+        // hello, saslStart (AP-REQ), saslContinue (empty), saslContinue (security layer)
+        assert_eq!(connection.handshake_round_trips(), 4, "{uri}");
+        assert_eq!(external_users(&mut connection).await, expected, "{uri}");
+    }
+
+    // The typed builder, with the password instead of the ticket cache.
+    let config = ClientConfig::builder()
+        .host(format!("localhost:{port}"))
+        .credential(mongo_auth::Credential::gssapi(Kdc::USER).password(password()))
+        .build()
+        .expect("a GSSAPI configuration");
+    let mut connection = mongo_auth::connect(&config)
+        .await
+        .expect("password credential");
+    assert_eq!(external_users(&mut connection).await, expected);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a scenario of `connect_errors_through_the_conformance_server`"]
+async fn scenario_connect_errors() {
+    in_scenario();
+    let server = gssapi_server(GssapiAcceptor::for_service("mongodb@localhost")).await;
+    let port = server.addr().port();
+
+    // No ticket in the cache (this scenario's cache is empty), no password.
+    let config: ClientConfig = uri("localhost", port, "").parse().unwrap();
+    match mongo_auth::connect(&config).await {
+        Err(Error::Gssapi(e @ GssapiError::Credentials { .. })) => eprintln!("{e}"),
+        other => panic!("expected a ticket-cache error, got {other:?}"),
+    }
+
+    // A wrong password.
+    let config = ClientConfig::builder()
+        .host(format!("localhost:{port}"))
+        .credential(mongo_auth::Credential::gssapi(Kdc::USER).password("not the password"))
+        .build()
+        .unwrap();
+    let error = mongo_auth::connect(&config).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Gssapi(GssapiError::Credentials {
+                source: CredentialSource::Password,
+                ..
+            })
+        ),
+        "{error:?}"
+    );
+    assert!(!error.to_string().contains("not the password"));
+
+    // The right password, but a service this server has no key for: the server refuses.
+    let config = ClientConfig::builder()
+        .host(format!("localhost:{port}"))
+        .credential(
+            mongo_auth::Credential::gssapi(Kdc::USER)
+                .password(password())
+                .service_name("othersvc"),
+        )
+        .build()
+        .unwrap();
+    let error = mongo_auth::connect(&config).await.unwrap_err();
+    assert!(error.is_authentication_failure(), "{error:?}");
+
+    // A service principal the KDC does not know.
+    let config = ClientConfig::builder()
+        .host(format!("localhost:{port}"))
+        .credential(
+            mongo_auth::Credential::gssapi(Kdc::USER)
+                .password(password())
+                .service_name("nosuchsvc"),
+        )
+        .build()
+        .unwrap();
+    match mongo_auth::connect(&config).await {
+        Err(Error::Gssapi(GssapiError::SecurityContext {
+            service_principal, ..
+        })) => assert_eq!(service_principal, "nosuchsvc@localhost"),
+        other => panic!("expected an unknown-service error, got {other:?}"),
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a scenario of `pymongo_with_its_kerberos_extra`"]
+async fn scenario_pymongo() {
+    in_scenario();
+    let python = std::env::var("SCENARIO_PYTHON").unwrap();
+    let server = gssapi_server(GssapiAcceptor::any_service()).await;
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/python/pymongo_gssapi.py"
+    );
+    let port = server.addr().port().to_string();
+    let output = tokio::process::Command::new(&python)
+        .args([script, &port, Kdc::USER])
+        .output()
+        .await
+        .expect("run PyMongo");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "PyMongo failed:\n{stdout}\n{stderr}"
+    );
+    eprintln!("{stdout}");
+    let expected = format!("{}@$external", Kdc::USER);
+    for case in [
+        "ticket-cache",
+        "service-name",
+        "canonicalize-host-name",
+        "service-host",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|line| line == format!("ok {case} {expected}")),
+            "PyMongo case {case} missing:\n{stdout}"
+        );
+    }
+    assert!(server.stats().authentications >= 4);
+    server.shutdown().await;
 }
