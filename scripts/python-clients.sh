@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
-# Creates the virtualenvs the interop tests use, under target/py/: `current` (latest PyMongo with the
-# gssapi extra when it installs) and `legacy` (PyMongo 3.x, the last with MONGODB-CR).
+# Creates the virtualenvs the interop tests use, under target/py/:
+#   current  PyMongo 4.x with its Kerberos extra (pymongo[gssapi], which builds pykerberos against the
+#            system's MIT krb5 headers: scripts/test-all.sh installs libkrb5-dev first)
+#   legacy   PyMongo 3.x, the last line with MONGODB-CR
+# Point MONGO_AUTH_PYTHON / MONGO_AUTH_PYTHON_LEGACY at target/py/{current,legacy}/bin/python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 mk() {
   local dir=$1; shift
   if [ ! -x "$dir/bin/python" ]; then python3 -m venv "$dir"; fi
   "$dir/bin/python" -m pip install -q --disable-pip-version-check "$@"
 }
-mk target/py/current "pymongo[gssapi]>=4,<5"  # the extra builds pykerberos against libkrb5-dev
+
+if ! mk target/py/current "pymongo[gssapi]>=4,<5"; then
+  # Without krb5 headers or a C compiler the extra cannot build; the SCRAM/PLAIN/X509 interop tests
+  # still run, and the GSSAPI interop test reports the missing `kerberos` module.
+  echo "warning: pymongo[gssapi] did not install (is libkrb5-dev installed?); installing pymongo alone" >&2
+  mk target/py/current "pymongo>=4,<5"
+fi
 mk target/py/legacy "pymongo>=3.12,<4"
+
+for dir in current legacy; do
+  printf '%-8s %s\n' "$dir" "$(target/py/$dir/bin/python -c 'import pymongo; print("pymongo", pymongo.version)')"
+done
