@@ -58,6 +58,9 @@ pub struct Authenticator {
     options: ConnectOptions,
     keys: KeyCache,
     legacy_hosts: Mutex<HashSet<String>>,
+    /// The `mongodb+srv` lookup, done on the first connect: the hosts, and the credential with the
+    /// TXT record's `authSource` applied.
+    srv_resolution: OnceCell<(Vec<Host>, Option<Credential>)>,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -93,6 +96,7 @@ impl Authenticator {
             options: config.options.clone(),
             keys: KeyCache::default(),
             legacy_hosts: Mutex::new(HashSet::new()),
+            srv_resolution: OnceCell::new(),
         })
     }
 
@@ -120,12 +124,29 @@ impl Authenticator {
     /// ```
     pub async fn connect(&self) -> Result<Connection, Error> {
         let hosts = if self.srv {
-            crate::srv::resolve(&self.hosts, &self.options).await?
+            &self
+                .srv_resolution
+                .get_or_try_init(|| async {
+                    let resolution = crate::srv::resolve(&self.hosts, &self.options).await?;
+                    let credential = self.credential.clone().map(|mut credential| {
+                        // The TXT record's authSource applies where the credential kept the
+                        // mechanism's default source ("admin"); an explicit source wins.
+                        if let Some(source) = resolution.auth_source {
+                            if credential.source == "admin" {
+                                credential.source = source;
+                            }
+                        }
+                        credential
+                    });
+                    Ok::<_, Error>((resolution.hosts, credential))
+                })
+                .await?
+                .0
         } else {
-            self.hosts.clone()
+            &self.hosts
         };
         let mut attempts = Vec::new();
-        for host in &hosts {
+        for host in hosts {
             match self.connect_host(host).await {
                 Ok(connection) => return Ok(connection),
                 Err(
@@ -251,6 +272,14 @@ impl Authenticator {
         )))
     }
 
+    /// The credential: the configuration's, with a `mongodb+srv` TXT `authSource` applied.
+    fn credential(&self) -> Option<&Credential> {
+        match self.srv_resolution.get() {
+            Some((_, credential)) => credential.as_ref(),
+            None => self.credential.as_ref(),
+        }
+    }
+
     fn is_legacy(&self, host: &str) -> bool {
         self.legacy_hosts
             .lock()
@@ -284,7 +313,7 @@ impl Authenticator {
         };
         let mut transport = Transport::new(stream, framing, self.options.server_api.clone());
         let hello = handshake::hello(&HelloParameters {
-            credential: self.credential.as_ref(),
+            credential: self.credential(),
             app_name: self.options.app_name.as_deref(),
             server_api: self.options.server_api.as_deref(),
             op_query,
@@ -308,7 +337,7 @@ impl Authenticator {
         if let Some(size) = reply.max_message_size {
             transport.max_message_size = size;
         }
-        let (mechanism, user) = match &self.credential {
+        let (mechanism, user) = match self.credential() {
             Some(credential) if !reply.arbiter => {
                 let conversation = Conversation {
                     authenticator: self,
