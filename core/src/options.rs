@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | `ssl` | `tls` | every `tls`/`ssl` occurrence must agree |
 //! | `wtimeout` | `wTimeoutMS` | deprecated; `wTimeoutMS` wins when both are given |
-//! | `gssapiServiceName` | `authMechanismProperties` `SERVICE_NAME` | deprecated |
+//! | `gssapiServiceName` | `gssapiServiceName` | deprecated; the credential takes it as GSSAPI's `SERVICE_NAME` (an error if `authMechanismProperties` says otherwise) |
 //! | `ssl_certfile` (PyMongo 3) | `tlsCertificateKeyFile` | deprecated |
 //! | `ssl_keyfile` (PyMongo 3) | `ssl_keyfile` | the private key in its own file; no modern key exists |
 //! | `ssl_pem_passphrase` (PyMongo 3) | `tlsCertificateKeyFilePassword` | deprecated |
@@ -215,6 +215,53 @@ impl Options {
     /// The entry stored under a canonical key (exact spelling; no alias resolution).
     pub(crate) fn canonical(&self, key: &str) -> Option<&OptionEntry> {
         self.entries.iter().find(|e| e.key == key)
+    }
+
+    /// Applies the option table to `key`/`value` pairs that do not come from a connection string (a
+    /// structured config table, for example): the same keys, aliases, value types, ranges, repeated-key
+    /// rules, TLS conflict table and proxy rules as in a URI. Values are taken as they are (no
+    /// percent-decoding). Spans are empty (`0..0`).
+    ///
+    /// Rules that need the hosts or the scheme (`mongodb+srv`, `directConnection`, `loadBalanced`) and
+    /// the credential rules are not applied here; see [`crate::rules::validate_credential`] for the
+    /// latter.
+    ///
+    /// ```
+    /// use mongo_auth_core::{ErrorKind, Options};
+    /// let (options, warnings) =
+    ///     Options::from_pairs([("tlsCAFile", "ca.pem"), ("connectTimeoutMS", "-1")]).unwrap();
+    /// assert_eq!(options.tls_ca_file(), Some("ca.pem"));
+    /// assert_eq!(options.connect_timeout_ms(), None); // invalid, ignored with a warning
+    /// assert_eq!(warnings.len(), 1);
+    ///
+    /// let errors = Options::from_pairs([("tlsInsecure", "true"), ("tlsAllowInvalidHostnames", "true")])
+    ///     .unwrap_err();
+    /// assert_eq!(errors.first().kind(), ErrorKind::ConflictingOptions);
+    /// ```
+    pub fn from_pairs<K, V>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<(Options, Vec<crate::Warning>), crate::Errors>
+    where
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let pairs: Vec<(K, V)> = pairs.into_iter().collect();
+        let raw: Vec<crate::uri_options::RawPair<'_>> = pairs
+            .iter()
+            .map(|(k, v)| crate::uri_options::RawPair {
+                key: std::borrow::Cow::Borrowed(k.as_ref()),
+                key_span: 0..0,
+                value: std::borrow::Cow::Borrowed(v.as_ref()),
+                value_span: 0..0,
+                span: 0..0,
+            })
+            .collect();
+        let mut report = crate::error::Report::default();
+        let options = crate::uri_options::apply(&raw, &mut report);
+        match crate::Errors::from_vec(std::mem::take(&mut report.errors)) {
+            Some(errors) => Err(errors),
+            None => Ok((options, report.warnings)),
+        }
     }
 
     /// The value of an option by key, case-insensitively; aliases are resolved (`ssl` finds `tls`,

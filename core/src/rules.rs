@@ -301,8 +301,16 @@ pub(crate) fn build_credential(
                 );
             }
         }
-        // checked with the properties (it depends on ENVIRONMENT)
-        Some(Mechanism::MongodbOidc) => {}
+        Some(Mechanism::MongodbOidc) => {
+            // whether a user name is allowed at all depends on ENVIRONMENT (checked with the properties)
+            if username.as_deref() == Some("") {
+                report.error(
+                    ErrorKind::MissingUsername,
+                    user_span.clone(),
+                    "MONGODB-OIDC with an empty user name: remove the `@`, or give the user name",
+                );
+            }
+        }
     }
 
     // password
