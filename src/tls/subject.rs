@@ -208,7 +208,7 @@ fn decode_string(value: Tlv<'_>) -> Option<String> {
         0x12 | 0x13 | 0x16 | 0x1a | 0x14 => Some(bytes.iter().map(|&b| char::from(b)).collect()),
         // BMPString: UTF-16BE
         0x1e => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return None;
             }
             let units = bytes
@@ -220,7 +220,7 @@ fn decode_string(value: Tlv<'_>) -> Option<String> {
         }
         // UniversalString: UTF-32BE
         0x1c => {
-            if bytes.len() % 4 != 0 {
+            if !bytes.len().is_multiple_of(4) {
                 return None;
             }
             bytes
