@@ -241,9 +241,10 @@ mod tests {
     }
 
     fn properties(mode: Canonicalize) -> GssapiProperties {
-        let mut properties = GssapiProperties::default();
-        properties.canonicalize_host_name = mode;
-        properties
+        GssapiProperties {
+            canonicalize_host_name: mode,
+            ..GssapiProperties::default()
+        }
     }
 
     #[test]
