@@ -489,7 +489,7 @@ impl Connection {
                     return Err(e);
                 }
             };
-            self.conversation = Some(ServerConversation::Scram(conversation));
+            self.conversation = Some(ServerConversation::Scram(Box::new(conversation)));
             return Ok(sasl_reply(false, server_first));
         }
         if mechanism == "PLAIN" {
@@ -760,5 +760,139 @@ impl Shared {
         self.find_user(db, principal)
             .filter(|u| mechanism != "GSSAPI" || u.gssapi)
             .map(|u| Authenticated::of(u, mechanism))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mongo_auth::wire::{DEFAULT_MAX_MESSAGE_SIZE, write_frame};
+
+    use super::*;
+    use crate::{ServerConfig, User};
+
+    const SUBJECT: &str = "CN=client,OU=clients,O=Example,C=US";
+
+    /// Serves one in-memory connection whose TLS peer presented `subject`. The connection lives
+    /// as long as the returned shutdown sender.
+    fn connect(
+        subject: Option<&str>,
+    ) -> (
+        tokio::io::DuplexStream,
+        Arc<Shared>,
+        tokio::sync::watch::Sender<bool>,
+    ) {
+        let (shared, stop) = Shared::for_tests(
+            ServerConfig::new().user(User::x509(SUBJECT).role(crate::Role::new("read", "x"))),
+        );
+        let (client, server) = tokio::io::duplex(64 * 1024);
+        tokio::spawn(serve_connection(
+            server,
+            subject.map(str::to_owned),
+            Arc::clone(&shared),
+        ));
+        (client, shared, stop)
+    }
+
+    async fn command(
+        stream: &mut tokio::io::DuplexStream,
+        db: &str,
+        mut body: Document,
+    ) -> Document {
+        body.insert("$db", db);
+        write_frame(stream, &Frame::new(Message::Msg(OpMsg::new(body))))
+            .await
+            .unwrap();
+        read_frame(stream, DEFAULT_MAX_MESSAGE_SIZE)
+            .await
+            .unwrap()
+            .message
+            .into_command_document()
+            .unwrap()
+    }
+
+    fn is_ok(reply: &Document) -> bool {
+        reply.get_f64("ok").ok() == Some(1.0)
+    }
+
+    #[tokio::test]
+    async fn x509_authenticates_the_tls_subject() {
+        let authenticate = doc! { "authenticate": 1, "mechanism": "MONGODB-X509" };
+        // Without a user name, and with the matching one.
+        for body in [authenticate.clone(), {
+            let mut b = authenticate.clone();
+            b.insert("user", SUBJECT);
+            b
+        }] {
+            let (mut stream, shared, _stop) = connect(Some(SUBJECT));
+            let reply = command(&mut stream, "$external", body).await;
+            assert!(is_ok(&reply), "{reply:?}");
+            assert_eq!(reply.get_str("user").ok(), Some(SUBJECT));
+            assert_eq!(reply.get_str("dbname").ok(), Some("$external"));
+            let status = command(&mut stream, "admin", doc! { "connectionStatus": 1 }).await;
+            let users = status
+                .get_document("authInfo")
+                .unwrap()
+                .get_array("authenticatedUsers")
+                .unwrap();
+            assert_eq!(
+                users,
+                &vec![Bson::Document(doc! { "user": SUBJECT, "db": "$external" })]
+            );
+            assert_eq!(shared.records().connections[0].mechanisms, ["MONGODB-X509"]);
+        }
+        // A user name that is not the subject.
+        let (mut stream, _, _stop) = connect(Some(SUBJECT));
+        let mut body = authenticate.clone();
+        body.insert("user", "CN=someone-else");
+        let reply = command(&mut stream, "$external", body).await;
+        assert_eq!(reply.get_i32("code").ok(), Some(18));
+        assert!(
+            reply
+                .get_str("errmsg")
+                .unwrap()
+                .contains("matching the user")
+        );
+        // A certificate whose subject is not a user.
+        let (mut stream, _, _stop) = connect(Some("CN=stranger"));
+        let reply = command(&mut stream, "$external", authenticate.clone()).await;
+        assert_eq!(reply.get_str("errmsg").ok(), Some("Authentication failed."));
+    }
+
+    #[tokio::test]
+    async fn speculative_x509_completes_in_the_handshake() {
+        let (mut stream, shared, _stop) = connect(Some(SUBJECT));
+        let hello = command(
+            &mut stream,
+            "admin",
+            doc! {
+                "isMaster": 1,
+                "speculativeAuthenticate": { "authenticate": 1, "mechanism": "MONGODB-X509", "db": "$external" },
+            },
+        )
+        .await;
+        let speculative = hello.get_document("speculativeAuthenticate").unwrap();
+        assert_eq!(
+            speculative,
+            &doc! { "dbname": "$external", "user": SUBJECT }
+        );
+        let counts = {
+            let records = shared.records();
+            (
+                records.connections[0].round_trips(),
+                records.connections[0].speculative,
+            )
+        };
+        assert_eq!(counts, (1, 1));
+
+        // Without a certificate the speculative attempt is left out; the handshake succeeds.
+        let (mut stream, _, _stop) = connect(None);
+        let hello = command(
+            &mut stream,
+            "admin",
+            doc! { "isMaster": 1, "speculativeAuthenticate": { "authenticate": 1, "mechanism": "MONGODB-X509" } },
+        )
+        .await;
+        assert!(is_ok(&hello));
+        assert!(hello.get("speculativeAuthenticate").is_none());
     }
 }

@@ -121,7 +121,7 @@ pub trait SaslMechanism: Send + Sync {
 
 /// The conversation a connection is in, between `saslStart` and the last `saslContinue`.
 pub(crate) enum ServerConversation {
-    Scram(ScramConversation),
+    Scram(Box<ScramConversation>),
     /// A registered mechanism (GSSAPI), with the database the conversation started on.
     Plugged {
         mechanism: String,

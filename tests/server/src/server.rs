@@ -89,9 +89,9 @@ pub struct ServerStats {
 }
 
 #[derive(Default)]
-struct Records {
-    stats: ServerStats,
-    connections: Vec<ConnectionRecord>,
+pub(crate) struct Records {
+    pub(crate) stats: ServerStats,
+    pub(crate) connections: Vec<ConnectionRecord>,
 }
 
 /// State shared by the listener and every connection.
@@ -110,7 +110,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    fn records(&self) -> MutexGuard<'_, Records> {
+    pub(crate) fn records(&self) -> MutexGuard<'_, Records> {
         // A panic while holding the lock cannot leave the records inconsistent in a way that
         // matters to a test server: keep going.
         self.records.lock().unwrap_or_else(|p| p.into_inner())
@@ -222,6 +222,34 @@ impl Server {
             stop,
             accept: Some(accept),
         })
+    }
+}
+
+#[cfg(test)]
+impl Shared {
+    /// The state of a server that is not listening, for driving `serve_connection` directly.
+    pub(crate) fn for_tests(config: ServerConfig) -> (Arc<Self>, watch::Sender<bool>) {
+        let users = config
+            .users
+            .into_iter()
+            .map(|u| u.store())
+            .collect::<Result<Vec<_>, _>>()
+            .expect("test users store");
+        let (stop, shutdown) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            users,
+            max_wire_version: config.max_wire_version,
+            speculative_authentication: config.speculative_authentication,
+            skip_empty_exchange: config.skip_empty_exchange,
+            require_auth: config.require_auth,
+            misbehaviours: config.misbehaviours,
+            sasl_mechanisms: config.sasl_mechanisms,
+            max_message_size: config.max_message_size,
+            records: Mutex::new(Records::default()),
+            next_id: AtomicU64::new(0),
+            shutdown,
+        });
+        (shared, stop)
     }
 }
 
