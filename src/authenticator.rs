@@ -131,10 +131,10 @@ impl Authenticator {
                     let credential = self.credential.clone().map(|mut credential| {
                         // The TXT record's authSource applies where the credential kept the
                         // mechanism's default source ("admin"); an explicit source wins.
-                        if let Some(source) = resolution.auth_source {
-                            if credential.source == "admin" {
-                                credential.source = source;
-                            }
+                        if let Some(source) = resolution.auth_source
+                            && credential.source == "admin"
+                        {
+                            credential.source = source;
                         }
                         credential
                     });
@@ -162,7 +162,7 @@ impl Authenticator {
             return Err(attempts
                 .pop()
                 .map(|(_, e)| e)
-                .unwrap_or_else(|| unreachable_no_host()));
+                .unwrap_or_else(unreachable_no_host));
         }
         Err(Error::NoReachableHost(NoReachableHost { attempts }))
     }
@@ -407,6 +407,48 @@ fn op_msg_refused(error: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::host_without_port;
+    use crate::{Authenticator, ClientConfig, Credential, Error};
+    use mongo_auth_test_server::{Server, ServerConfig, User};
+
+    #[tokio::test]
+    async fn plain_is_never_sent_without_tls_or_the_opt_in() {
+        let server = Server::start(ServerConfig::new().user(User::plain("ldap", "secret")))
+            .await
+            .unwrap();
+        let mut config = ClientConfig::builder()
+            .host(server.addr().to_string())
+            .credential(Credential::plain().username("ldap").password("secret"))
+            .dangerous()
+            .allow_plain_password_without_tls()
+            .build()
+            .unwrap();
+        // A configuration that reached the runtime without TLS and without the opt-in (the typed
+        // builders cannot make one; the runtime refuses it all the same).
+        config.options.allow_plain_without_tls = false;
+        let error = Authenticator::new(&config)
+            .unwrap()
+            .connect()
+            .await
+            .unwrap_err();
+        match &error {
+            Error::NotSupported(e) => assert!(e.what.contains("allow_plain_without_tls"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        let commands: Vec<String> = server
+            .connections()
+            .iter()
+            .flat_map(|c| c.commands.clone())
+            .collect();
+        assert!(!commands.iter().any(|c| c == "saslStart"), "{commands:?}");
+        // With the opt-in it authenticates.
+        config.options.allow_plain_without_tls = true;
+        Authenticator::new(&config)
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        server.shutdown().await;
+    }
 
     #[test]
     fn host_without_port_strips_only_the_port() {
@@ -658,44 +700,40 @@ struct GssapiSasl<'a> {
 impl crate::gssapi::SaslTransport for GssapiSasl<'_> {
     type Error = Error;
 
-    fn sasl_start(
+    async fn sasl_start(
         &mut self,
         payload: Vec<u8>,
-    ) -> impl Future<Output = Result<crate::gssapi::SaslStepReply, Error>> + Send {
-        async move {
-            let command = bson::doc! {
-                "saslStart": 1,
-                "mechanism": Mechanism::Gssapi.as_str(),
-                "payload": bson::Binary { subtype: bson::spec::BinarySubtype::Generic, bytes: payload },
-                "autoAuthorize": 1,
-            };
-            let reply = self.transport.round_trip(&self.source, command).await?;
-            let reply = SaslReply::parse(&reply, "saslStart", Mechanism::Gssapi)?;
-            self.conversation_id = Some(reply.conversation_id);
-            Ok(crate::gssapi::SaslStepReply {
-                done: reply.done,
-                payload: reply.payload,
-            })
-        }
+    ) -> Result<crate::gssapi::SaslStepReply, Error> {
+        let command = bson::doc! {
+            "saslStart": 1,
+            "mechanism": Mechanism::Gssapi.as_str(),
+            "payload": bson::Binary { subtype: bson::spec::BinarySubtype::Generic, bytes: payload },
+            "autoAuthorize": 1,
+        };
+        let reply = self.transport.round_trip(&self.source, command).await?;
+        let reply = SaslReply::parse(&reply, "saslStart", Mechanism::Gssapi)?;
+        self.conversation_id = Some(reply.conversation_id);
+        Ok(crate::gssapi::SaslStepReply {
+            done: reply.done,
+            payload: reply.payload,
+        })
     }
 
-    fn sasl_continue(
+    async fn sasl_continue(
         &mut self,
         payload: Vec<u8>,
-    ) -> impl Future<Output = Result<crate::gssapi::SaslStepReply, Error>> + Send {
-        async move {
-            let id = self.conversation_id.clone().unwrap_or(bson::Bson::Int32(1));
-            let reply = self
-                .transport
-                .round_trip(&self.source, sasl_continue(&id, &payload))
-                .await?;
-            let reply = SaslReply::parse(&reply, "saslContinue", Mechanism::Gssapi)?;
-            self.conversation_id = Some(reply.conversation_id);
-            Ok(crate::gssapi::SaslStepReply {
-                done: reply.done,
-                payload: reply.payload,
-            })
-        }
+    ) -> Result<crate::gssapi::SaslStepReply, Error> {
+        let id = self.conversation_id.clone().unwrap_or(bson::Bson::Int32(1));
+        let reply = self
+            .transport
+            .round_trip(&self.source, sasl_continue(&id, &payload))
+            .await?;
+        let reply = SaslReply::parse(&reply, "saslContinue", Mechanism::Gssapi)?;
+        self.conversation_id = Some(reply.conversation_id);
+        Ok(crate::gssapi::SaslStepReply {
+            done: reply.done,
+            payload: reply.payload,
+        })
     }
 }
 

@@ -57,10 +57,11 @@ impl Transport {
         db: &str,
         mut command: Document,
     ) -> Result<Document, Error> {
-        if let Some(version) = &self.server_api {
-            if self.framing == Framing::OpMsg && !command.contains_key("apiVersion") {
-                command.insert("apiVersion", version.clone());
-            }
+        if let Some(version) = &self.server_api
+            && self.framing == Framing::OpMsg
+            && !command.contains_key("apiVersion")
+        {
+            command.insert("apiVersion", version.clone());
         }
         let message = match self.framing {
             Framing::OpMsg => {

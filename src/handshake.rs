@@ -57,13 +57,13 @@ pub(crate) fn hello(parameters: &HelloParameters<'_>) -> Result<Hello, Error> {
     command.insert("client", client_metadata(parameters.app_name));
     let mut speculative = None;
     if let Some(credential) = parameters.credential {
-        if credential.mechanism.is_none() {
-            if let Some(user) = &credential.username {
-                command.insert(
-                    "saslSupportedMechs",
-                    format!("{}.{}", credential.source, user),
-                );
-            }
+        if credential.mechanism.is_none()
+            && let Some(user) = &credential.username
+        {
+            command.insert(
+                "saslSupportedMechs",
+                format!("{}.{}", credential.source, user),
+            );
         }
         if parameters.speculative {
             speculative = speculative_step(credential)?;
