@@ -12,7 +12,9 @@
 //!    credentials were given, even `mongodb://@host` or `mongodb://:@host`.
 //! 4. The userinfo is split at its first `:` into user name and password (`user:` is an empty password,
 //!    `user` none at all). An unescaped `@`, a second `:` and a `%` not followed by two hex digits are
-//!    errors; write them as `%40`, `%3A` and `%25`. `+` stays `+`.
+//!    errors; write them as `%40`, `%3A` and `%25`. `+` stays `+`. Other reserved characters are
+//!    accepted as they are (the spec allows relaxing RFC 3986 here, as PyMongo does), but a `/` or `?`
+//!    ends the userinfo early (step 2), so write them as `%2F` and `%3F`.
 //! 5. Hosts are separated by `,`. Each is a `[IPv6]` literal with an optional `:port`, an IPv4 dotted quad
 //!    or a host name (UTF-8 allowed) with an optional `:port`, or a percent-encoded Unix socket path
 //!    (`%2Ftmp%2Fmongodb-27017.sock`) that must end in `.sock`. Ports are `1..=65535`.

@@ -458,7 +458,63 @@ pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
 
     check_tls_conflicts(&options, report);
     check_proxy(&options, report);
+    check_pool_and_read_preference(&options, report);
     options
+}
+
+/// `appName` length, `minPoolSize` ≤ `maxPoolSize`, and no tags or staleness with the primary mode.
+fn check_pool_and_read_preference(options: &Options, report: &mut Report) {
+    if let Some(entry) = options.canonical("appName")
+        && entry.value().as_str().is_some_and(|name| name.len() > 128)
+    {
+        report.error(
+            ErrorKind::InvalidOptionValue,
+            entry.span(),
+            "appName is longer than 128 bytes (the server's limit for the handshake): shorten it",
+        );
+    }
+    let int = |key| options.canonical(key).and_then(|e| e.value().as_int());
+    if let (Some(min), Some(max)) = (int("minPoolSize"), int("maxPoolSize"))
+        && max != 0
+        && min > max
+    {
+        let span = options
+            .canonical("minPoolSize")
+            .map(OptionEntry::span)
+            .unwrap_or_default();
+        report.error(
+            ErrorKind::ConflictingOptions,
+            span,
+            format!("minPoolSize={min} is larger than maxPoolSize={max}: lower minPoolSize or raise maxPoolSize"),
+        );
+    }
+    let primary = options
+        .canonical("readPreference")
+        .and_then(|e| e.value().as_str())
+        .is_none_or(|mode| mode == "primary");
+    if !primary {
+        return;
+    }
+    if let Some(tags) = options.canonical("readPreferenceTags")
+        && matches!(tags.value(), OptionValue::MapList(sets) if sets.iter().any(|set| !set.is_empty()))
+    {
+        report.error(
+            ErrorKind::ConflictingOptions,
+            tags.span(),
+            "readPreferenceTags cannot be used with the primary read preference (the default): add \
+             readPreference=primaryPreferred, secondary, secondaryPreferred or nearest",
+        );
+    }
+    if let Some(staleness) = options.canonical("maxStalenessSeconds")
+        && staleness.value().as_int() != Some(-1)
+    {
+        report.error(
+            ErrorKind::ConflictingOptions,
+            staleness.span(),
+            "maxStalenessSeconds cannot be used with the primary read preference (the default): add \
+             readPreference=primaryPreferred, secondary, secondaryPreferred or nearest",
+        );
+    }
 }
 
 fn merge(

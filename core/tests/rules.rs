@@ -647,14 +647,14 @@ fn invalid_values_are_warnings_and_dropped() {
 #[test]
 fn hosts_database_and_display() {
     let uri = parse(
-        "mongodb://%2Ftmp%2Fmongodb-27017.sock,[::1]:27018,bücher.example.com,10.0.0.1:27019/my%3Fdb.coll?readPreferenceTags=dc:ny,rack:1&readPreferenceTags=&w=majority",
+        "mongodb://%2Ftmp%2Fmongodb-27017.sock,[::1]:27018,bücher.example.com,10.0.0.1:27019/my%3Fdb.coll?readPreference=nearest&readPreferenceTags=dc:ny,rack:1&readPreferenceTags=&w=majority",
     );
     assert_eq!(uri.hosts().len(), 4);
     assert_eq!(uri.database(), Some("my?db.coll"));
     let shown = uri.to_string();
     assert_eq!(
         shown,
-        "mongodb://%2Ftmp%2Fmongodb-27017.sock,[::1]:27018,bücher.example.com,10.0.0.1:27019/my%3Fdb.coll?readPreferenceTags=dc:ny,rack:1&readPreferenceTags=&w=majority"
+        "mongodb://%2Ftmp%2Fmongodb-27017.sock,[::1]:27018,bücher.example.com,10.0.0.1:27019/my%3Fdb.coll?readPreference=nearest&readPreferenceTags=dc:ny,rack:1&readPreferenceTags=&w=majority"
     );
     let again = parse(&shown);
     assert_eq!(again.hosts(), uri.hosts());
@@ -671,4 +671,26 @@ fn display_redacts_every_secret() {
         uri.to_string(),
         "mongodb://us%3Aer:<redacted>@h/?tlsCertificateKeyFilePassword=<redacted>&proxyHost=p&proxyUsername=pu&proxyPassword=<redacted>"
     );
+}
+
+// ---- driver rules beyond the suites ----
+
+#[test]
+fn pool_sizes_app_name_and_read_preference_rules() {
+    let e = errors("mongodb://h/?minPoolSize=10&maxPoolSize=5");
+    assert_eq!(kinds(&e), [ErrorKind::ConflictingOptions]);
+    parse("mongodb://h/?minPoolSize=10&maxPoolSize=0");
+    parse("mongodb://h/?minPoolSize=5&maxPoolSize=5");
+
+    let long = "a".repeat(129);
+    let e = errors(&format!("mongodb://h/?appName={long}"));
+    assert_eq!(kinds(&e), [ErrorKind::InvalidOptionValue]);
+    parse(&format!("mongodb://h/?appName={}", "a".repeat(128)));
+
+    let e = errors("mongodb://h/?readPreferenceTags=dc:ny");
+    assert_eq!(kinds(&e), [ErrorKind::ConflictingOptions]);
+    let e = errors("mongodb://h/?readPreference=primary&maxStalenessSeconds=120");
+    assert_eq!(kinds(&e), [ErrorKind::ConflictingOptions]);
+    parse("mongodb://h/?readPreference=primary&readPreferenceTags=&maxStalenessSeconds=-1");
+    parse("mongodb://h/?readPreference=nearest&readPreferenceTags=dc:ny&maxStalenessSeconds=90");
 }
