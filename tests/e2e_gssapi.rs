@@ -182,6 +182,11 @@ fn wrong_authorization_identity_is_refused_by_the_acceptor() {
 }
 
 #[test]
+fn hostile_server_replies_are_clear_errors() {
+    run_scenario("scenario_hostile_server", &kinit("hostile", Kdc::USER), &[]);
+}
+
+#[test]
 fn connect_through_the_conformance_server() {
     run_scenario("scenario_connect", &kinit("connect", Kdc::USER), &[]);
 }
@@ -605,6 +610,122 @@ async fn scenario_wrong_authzid() {
         }
         other => panic!("the acceptor must check the authorization identity, got {other:?}"),
     }
+}
+
+/// The acceptor's replies, altered: `tamper(n, reply)` sees the n-th reply (0 = saslStart's).
+struct Tampered<F> {
+    inner: ToAcceptor,
+    replies: usize,
+    tamper: F,
+}
+
+impl<F: FnMut(usize, SaslStepReply) -> SaslStepReply + Send> Tampered<F> {
+    fn alter(&mut self, reply: Result<SaslStepReply, Failure>) -> Result<SaslStepReply, Failure> {
+        let n = self.replies;
+        self.replies += 1;
+        reply.map(|reply| (self.tamper)(n, reply))
+    }
+}
+
+impl<F: FnMut(usize, SaslStepReply) -> SaslStepReply + Send> SaslTransport for Tampered<F> {
+    type Error = Failure;
+
+    async fn sasl_start(&mut self, payload: Vec<u8>) -> Result<SaslStepReply, Failure> {
+        let reply = self.inner.sasl_start(payload).await;
+        self.alter(reply)
+    }
+
+    async fn sasl_continue(&mut self, payload: Vec<u8>) -> Result<SaslStepReply, Failure> {
+        let reply = self.inner.sasl_continue(payload).await;
+        self.alter(reply)
+    }
+}
+
+async fn against_tampered(
+    tamper: impl FnMut(usize, SaslStepReply) -> SaslStepReply + Send,
+) -> GssapiError {
+    let credential = credential(Kdc::USER, None, GssapiProperties::default());
+    let mut transport = Tampered {
+        inner: ToAcceptor::new(GssapiAcceptor::any_service()),
+        replies: 0,
+        tamper,
+    };
+    client_error(authenticate(&mut transport, &credential, "localhost").await)
+}
+
+#[tokio::test]
+#[ignore = "a scenario of `hostile_server_replies_are_clear_errors`"]
+async fn scenario_hostile_server() {
+    in_scenario();
+    // A reply token that is not Kerberos.
+    let error = against_tampered(|n, reply| match n {
+        0 => SaslStepReply {
+            payload: b"not a token".to_vec(),
+            ..reply
+        },
+        _ => reply,
+    })
+    .await;
+    assert!(
+        matches!(error, GssapiError::SecurityContext { .. }),
+        "{error:?}"
+    );
+
+    // `done: true` before the security-layer exchange.
+    let error = against_tampered(|n, reply| match n {
+        0 => SaslStepReply {
+            done: true,
+            ..reply
+        },
+        _ => reply,
+    })
+    .await;
+    assert!(
+        matches!(error, GssapiError::SecurityLayer { .. }),
+        "{error:?}"
+    );
+
+    // The offer sent in clear instead of wrapped.
+    let error = against_tampered(|n, reply| match n {
+        1 => SaslStepReply {
+            payload: vec![0x01, 0x00, 0x10, 0x00],
+            ..reply
+        },
+        _ => reply,
+    })
+    .await;
+    assert!(
+        matches!(
+            error,
+            GssapiError::Wrap {
+                operation: "unwrap",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+
+    // An empty payload where the offer belongs.
+    let error = against_tampered(|n, reply| match n {
+        1 => SaslStepReply {
+            payload: Vec::new(),
+            ..reply
+        },
+        _ => reply,
+    })
+    .await;
+    assert!(matches!(error, GssapiError::Wrap { .. }), "{error:?}");
+
+    // The conversation goes on after the client's last message.
+    let error = against_tampered(|n, reply| match n {
+        2 => SaslStepReply {
+            done: false,
+            payload: b"more".to_vec(),
+        },
+        _ => reply,
+    })
+    .await;
+    assert_eq!(error, GssapiError::ConversationFinished);
 }
 
 // ------------------------------------------------------------------------------------------------
