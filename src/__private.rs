@@ -23,8 +23,8 @@ pub use mongo_auth_core::{
 
 pub use crate::config::{
     ClientConfigBuilder, GssapiCredential, HasPassword, HasUsername, MongodbCr, NegotiatedScram,
-    NoCredential, NoPassword, PasswordCredential, PasswordMechanism, Plain, ScramSha1, ScramSha256,
-    Tls, WithClientCert, WithoutClientCert, WithoutTls, X509Credential,
+    NoCredential, NoPassword, NoUsername, PasswordCredential, PasswordMechanism, Plain, ScramSha1,
+    ScramSha256, Tls, WithClientCert, WithoutClientCert, WithoutTls, X509Credential,
 };
 use crate::config::{ConnectOptions, HostEntry, SecretRefs, TlsSettings, TlsState};
 
@@ -55,7 +55,7 @@ pub fn password_credential_without_password<M: PasswordMechanism>(
     username: &str,
     source: &str,
 ) -> PasswordCredential<M, HasUsername, NoPassword> {
-    PasswordCredential::<M>::new()
+    PasswordCredential::<M, NoUsername, NoPassword>::new()
         .username(username)
         .source(source)
 }

@@ -38,7 +38,7 @@ use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs, TlsSettings};
 /// ```
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `.build()` is called"]
-pub struct ClientConfigBuilder<C = NoCredential, T = WithoutTls> {
+pub struct ClientConfigBuilder<C, T> {
     pub(crate) hosts: Vec<HostEntry>,
     pub(crate) srv: bool,
     pub(crate) credential: C,
@@ -62,7 +62,7 @@ impl ClientConfig {
     /// assert_eq!(config.hosts()[0].port, Some(27017));
     /// # Ok::<(), mongo_auth::ConfigError>(())
     /// ```
-    pub fn builder() -> ClientConfigBuilder {
+    pub fn builder() -> ClientConfigBuilder<NoCredential, WithoutTls> {
         ClientConfigBuilder {
             hosts: Vec::new(),
             srv: false,

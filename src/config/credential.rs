@@ -48,7 +48,7 @@ impl Credential {
     /// let credential = Credential::scram().username("app").password("pencil");
     /// # let _ = credential;
     /// ```
-    pub fn scram() -> PasswordCredential<NegotiatedScram> {
+    pub fn scram() -> PasswordCredential<NegotiatedScram, NoUsername, NoPassword> {
         PasswordCredential::new()
     }
 
@@ -59,7 +59,7 @@ impl Credential {
     /// let credential = Credential::scram_sha_1().username("user").password("password").source("the_db");
     /// # let _ = credential;
     /// ```
-    pub fn scram_sha_1() -> PasswordCredential<ScramSha1> {
+    pub fn scram_sha_1() -> PasswordCredential<ScramSha1, NoUsername, NoPassword> {
         PasswordCredential::new()
     }
 
@@ -70,7 +70,7 @@ impl Credential {
     /// let credential = Credential::scram_sha_256().username("app").password("pencil").source("admin");
     /// # let _ = credential;
     /// ```
-    pub fn scram_sha_256() -> PasswordCredential<ScramSha256> {
+    pub fn scram_sha_256() -> PasswordCredential<ScramSha256, NoUsername, NoPassword> {
         PasswordCredential::new()
     }
 
@@ -81,7 +81,7 @@ impl Credential {
     /// let credential = Credential::mongodb_cr().username("user").password("password");
     /// # let _ = credential;
     /// ```
-    pub fn mongodb_cr() -> PasswordCredential<MongodbCr> {
+    pub fn mongodb_cr() -> PasswordCredential<MongodbCr, NoUsername, NoPassword> {
         PasswordCredential::new()
     }
 
@@ -93,7 +93,7 @@ impl Credential {
     /// let credential = Credential::plain().username("ldapuser").password("ldappassword");
     /// # let _ = credential;
     /// ```
-    pub fn plain() -> PasswordCredential<Plain> {
+    pub fn plain() -> PasswordCredential<Plain, NoUsername, NoPassword> {
         PasswordCredential::new()
     }
 
@@ -157,7 +157,8 @@ password_mechanism!(
     /// SCRAM negotiated with the server: no `authMechanism` given.
     ///
     /// ```
-    /// let _: mongo_auth::config::PasswordCredential<mongo_auth::config::NegotiatedScram> =
+    /// use mongo_auth::config::{NoPassword, NoUsername};
+    /// let _: mongo_auth::config::PasswordCredential<mongo_auth::config::NegotiatedScram, NoUsername, NoPassword> =
     ///     mongo_auth::Credential::scram();
     /// ```
     NegotiatedScram => None
@@ -166,7 +167,8 @@ password_mechanism!(
     /// `SCRAM-SHA-1`.
     ///
     /// ```
-    /// let _: mongo_auth::config::PasswordCredential<mongo_auth::config::ScramSha1> =
+    /// use mongo_auth::config::{NoPassword, NoUsername};
+    /// let _: mongo_auth::config::PasswordCredential<mongo_auth::config::ScramSha1, NoUsername, NoPassword> =
     ///     mongo_auth::Credential::scram_sha_1();
     /// ```
     ScramSha1 => Some(Mechanism::ScramSha1)
@@ -175,7 +177,8 @@ password_mechanism!(
     /// `SCRAM-SHA-256`.
     ///
     /// ```
-    /// let _: mongo_auth::config::PasswordCredential<mongo_auth::config::ScramSha256> =
+    /// use mongo_auth::config::{NoPassword, NoUsername};
+    /// let _: mongo_auth::config::PasswordCredential<mongo_auth::config::ScramSha256, NoUsername, NoPassword> =
     ///     mongo_auth::Credential::scram_sha_256();
     /// ```
     ScramSha256 => Some(Mechanism::ScramSha256)
@@ -184,7 +187,8 @@ password_mechanism!(
     /// `MONGODB-CR`.
     ///
     /// ```
-    /// let _: mongo_auth::config::PasswordCredential<mongo_auth::config::MongodbCr> =
+    /// use mongo_auth::config::{NoPassword, NoUsername};
+    /// let _: mongo_auth::config::PasswordCredential<mongo_auth::config::MongodbCr, NoUsername, NoPassword> =
     ///     mongo_auth::Credential::mongodb_cr();
     /// ```
     MongodbCr => Some(Mechanism::MongodbCr)
@@ -193,7 +197,8 @@ password_mechanism!(
     /// `PLAIN`.
     ///
     /// ```
-    /// let _: mongo_auth::config::PasswordCredential<mongo_auth::config::Plain> =
+    /// use mongo_auth::config::{NoPassword, NoUsername};
+    /// let _: mongo_auth::config::PasswordCredential<mongo_auth::config::Plain, NoUsername, NoPassword> =
     ///     mongo_auth::Credential::plain();
     /// ```
     Plain => Some(Mechanism::Plain)
@@ -381,7 +386,7 @@ refusal!(
 ///     r#"PasswordCredential { mechanism: "SCRAM-SHA-256", username: HasUsername("app"), password: HasPassword(Password(<redacted>)), source: Some("admin") }"#
 /// );
 /// ```
-pub struct PasswordCredential<M, U = NoUsername, P = NoPassword> {
+pub struct PasswordCredential<M, U, P> {
     pub(crate) username: U,
     pub(crate) password: P,
     pub(crate) source: Option<String>,
@@ -415,7 +420,7 @@ impl<M: PasswordMechanism, U: fmt::Debug, P: fmt::Debug> fmt::Debug
     }
 }
 
-impl<M: PasswordMechanism> PasswordCredential<M> {
+impl<M: PasswordMechanism> PasswordCredential<M, NoUsername, NoPassword> {
     pub(crate) fn new() -> Self {
         Self {
             username: NoUsername,

@@ -162,12 +162,35 @@ impl ConfigError {
             && self.fields().iter().all(|f| f.rule.is_some())
     }
 
-    /// Puts `prefix` in front of every field path (a no-op for [`ConfigError::Rules`]).
-    pub(crate) fn prefixed(self, prefix: &str) -> Self {
+    /// Places the field paths under `outer`, the path at which the deserializer failed. When the
+    /// failure happened inside the table (a wrong type, an unknown field), `outer` already ends with
+    /// the field's path and is the whole path. The errors of a connection string given as a string
+    /// value become field errors at `outer` (their spans still point into the string).
+    pub(crate) fn under(self, outer: &str) -> Self {
         match self {
-            ConfigError::Fields(fields) => {
-                ConfigError::Fields(fields.into_iter().map(|f| f.prefixed(prefix)).collect())
-            }
+            ConfigError::Fields(fields) => ConfigError::Fields(
+                fields
+                    .into_iter()
+                    .map(|f| {
+                        if !f.path.is_empty()
+                            && (outer == f.path || outer.ends_with(&format!(".{}", f.path)))
+                        {
+                            FieldError {
+                                path: outer.to_owned(),
+                                ..f
+                            }
+                        } else {
+                            f.prefixed(outer)
+                        }
+                    })
+                    .collect(),
+            ),
+            ConfigError::Rules(errors) if !outer.is_empty() => ConfigError::Fields(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError::from_rule(outer, e))
+                    .collect(),
+            ),
             rules => rules,
         }
     }
@@ -187,7 +210,16 @@ impl ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::Rules(errors) => fmt::Display::fmt(errors, f),
+            ConfigError::Rules(errors) => {
+                if errors.len() == 1 {
+                    return fmt::Display::fmt(errors.first(), f);
+                }
+                write!(f, "{} problems in the configuration:", errors.len())?;
+                for error in errors {
+                    write!(f, "\n- {error}")?;
+                }
+                Ok(())
+            }
             ConfigError::Fields(fields) => match fields.as_slice() {
                 [only] => fmt::Display::fmt(only, f),
                 _ => {

@@ -476,6 +476,14 @@ impl fmt::Display for ClientConfig {
             f.write_str("=")?;
             if value == "<redacted>" {
                 f.write_str(value)?;
+            } else if *key == "authMechanismProperties" {
+                // the pairs' separators stay literal; a comma inside a value cannot be written at all
+                for (i, pair) in value.split(',').enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write_encoded(f, pair)?;
+                }
             } else {
                 write_encoded(f, value)?;
             }

@@ -91,10 +91,19 @@ where
         let path = if path == "." { String::new() } else { path };
         let text = error.inner().to_string();
         match LAST_ERROR.with(|last| last.borrow_mut().take()) {
-            Some(typed) if text.contains(&typed.to_string()) => typed.prefixed(&path),
-            _ => ConfigError::Fields(vec![FieldError::new(path, text)]),
+            Some(typed) if text.contains(&typed.to_string()) => typed.under(&path),
+            _ => ConfigError::Fields(vec![FieldError::new(path, format_message(&text))]),
         }
     })
+}
+
+/// The message of a format's error without the context some formats append (`toml` adds the key
+/// path, which the field path already gives).
+fn format_message(text: &str) -> String {
+    let text = text.trim_end();
+    text.split_once("\nin `")
+        .map_or(text, |(message, _)| message)
+        .to_owned()
 }
 
 // ---- the structured form ----------------------------------------------------------------------------
@@ -284,7 +293,7 @@ impl<'de> Deserialize<'de> for ClientConfig {
                             let path = if path == "." { String::new() } else { path };
                             fail::<A::Error>(ConfigError::Fields(vec![FieldError::new(
                                 path,
-                                e.into_inner().to_string(),
+                                format_message(&e.into_inner().to_string()),
                             )]))
                         })?;
                 raw.check().map_err(|e| fail(e))
@@ -387,8 +396,9 @@ impl RawConfig {
             })
         });
 
-        // TLS
+        // TLS (on by default for mongodb+srv, as in a connection string)
         let tls = match self.tls {
+            None if srv => Some(TlsSettings::default()),
             None | Some(RawTls::Flag(false)) => None,
             Some(RawTls::Flag(true)) => Some(TlsSettings::default()),
             Some(RawTls::Settings(raw)) => {

@@ -27,7 +27,7 @@ use super::{CaSource, ClientCertificate, TlsSettings};
 /// let tls = Tls::client_cert_and_key("client.crt", "client.key").key_password("secret");
 /// # let _ = tls;
 /// ```
-pub struct Tls<S = WithoutClientCert> {
+pub struct Tls<S> {
     pub(crate) settings: TlsSettings,
     state: PhantomData<fn() -> S>,
 }

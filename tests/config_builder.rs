@@ -1,0 +1,231 @@
+//! What the builder checks at run time (what the types cannot say), through the one rulebook.
+
+use mongo_auth::core::{ErrorKind, Mechanism};
+use mongo_auth::{ClientConfig, ConfigError, Credential, Tls};
+
+fn kinds(error: &ConfigError) -> Vec<ErrorKind> {
+    error.rules().iter().map(|e| e.kind()).collect()
+}
+
+#[test]
+fn no_host_is_refused() {
+    let error = ClientConfig::builder().build().unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::InvalidHost]);
+}
+
+#[test]
+fn hosts_are_checked_by_the_rulebook() {
+    let error = ClientConfig::builder()
+        .hosts(["db.example.com:0"])
+        .build()
+        .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::InvalidPort]);
+    let error = ClientConfig::builder()
+        .hosts(["a.example.com,b.example.com"])
+        .build()
+        .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::InvalidHost]);
+    let error = ClientConfig::builder()
+        .hosts(["user@db"])
+        .build()
+        .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::InvalidHost]);
+    let config = ClientConfig::builder()
+        .hosts(["db.example.com:27018", "[::1]:27019", "10.0.0.1"])
+        .host("/tmp/mongodb-27017.sock")
+        .build()
+        .unwrap();
+    let shown: Vec<String> = config.hosts().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "db.example.com:27018",
+            "[::1]:27019",
+            "10.0.0.1",
+            "/tmp/mongodb-27017.sock"
+        ]
+    );
+}
+
+#[test]
+fn srv_takes_one_name_without_port() {
+    let error = ClientConfig::builder()
+        .srv("cluster0.example.com:27017")
+        .build()
+        .unwrap_err();
+    assert!(!kinds(&error).is_empty());
+    let config = ClientConfig::builder()
+        .srv("cluster0.example.com")
+        .build()
+        .unwrap();
+    assert!(config.is_srv() && config.tls().is_some());
+}
+
+#[test]
+fn empty_username_is_refused() {
+    let error = ClientConfig::builder()
+        .hosts(["db"])
+        .credential(Credential::scram_sha_256().username("").password("p"))
+        .build()
+        .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::MissingUsername]);
+    let error = ClientConfig::builder()
+        .hosts(["db"])
+        .credential(Credential::gssapi(""))
+        .build()
+        .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::MissingUsername]);
+}
+
+#[test]
+fn empty_source_is_refused_and_empty_password_is_kept() {
+    let error = ClientConfig::builder()
+        .hosts(["db"])
+        .credential(
+            Credential::scram_sha_1()
+                .username("u")
+                .password("p")
+                .source(""),
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::InvalidSource]);
+    let config = ClientConfig::builder()
+        .hosts(["db"])
+        .credential(Credential::scram_sha_1().username("u").password(""))
+        .build()
+        .unwrap();
+    assert!(
+        config
+            .credential()
+            .unwrap()
+            .password
+            .as_ref()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn plain_source_defaults_to_external_and_can_be_set() {
+    let config = ClientConfig::builder()
+        .hosts(["db"])
+        .credential(Credential::plain().username("u").password("p"))
+        .tls(Tls::enabled())
+        .build()
+        .unwrap();
+    assert_eq!(config.credential().unwrap().source, "$external");
+    let config = ClientConfig::builder()
+        .hosts(["db"])
+        .credential(
+            Credential::plain()
+                .username("u")
+                .password("p")
+                .source("ldap"),
+        )
+        .tls(Tls::enabled())
+        .build()
+        .unwrap();
+    assert_eq!(config.credential().unwrap().source, "ldap");
+}
+
+#[test]
+fn every_mechanism_lowers_to_the_rulebook_credential() {
+    let cases: Vec<(ClientConfig, Option<Mechanism>, &str)> = vec![
+        (
+            ClientConfig::builder()
+                .hosts(["db"])
+                .credential(Credential::scram().username("u").password("p"))
+                .build()
+                .unwrap(),
+            None,
+            "admin",
+        ),
+        (
+            ClientConfig::builder()
+                .hosts(["db"])
+                .credential(Credential::scram_sha_1().username("u").password("p"))
+                .build()
+                .unwrap(),
+            Some(Mechanism::ScramSha1),
+            "admin",
+        ),
+        (
+            ClientConfig::builder()
+                .hosts(["db"])
+                .credential(
+                    Credential::scram_sha_256()
+                        .username("u")
+                        .password("p")
+                        .source("s"),
+                )
+                .build()
+                .unwrap(),
+            Some(Mechanism::ScramSha256),
+            "s",
+        ),
+        (
+            ClientConfig::builder()
+                .hosts(["db"])
+                .credential(Credential::mongodb_cr().username("u").password("p"))
+                .build()
+                .unwrap(),
+            Some(Mechanism::MongodbCr),
+            "admin",
+        ),
+        (
+            ClientConfig::builder()
+                .hosts(["db"])
+                .credential(Credential::x509())
+                .tls(Tls::client_cert("c.pem"))
+                .build()
+                .unwrap(),
+            Some(Mechanism::MongodbX509),
+            "$external",
+        ),
+        (
+            ClientConfig::builder()
+                .hosts(["db"])
+                .credential(Credential::gssapi("u@R"))
+                .build()
+                .unwrap(),
+            Some(Mechanism::Gssapi),
+            "$external",
+        ),
+        (
+            ClientConfig::builder()
+                .hosts(["db"])
+                .credential(Credential::plain().username("u").password("p"))
+                .tls(Tls::enabled())
+                .build()
+                .unwrap(),
+            Some(Mechanism::Plain),
+            "$external",
+        ),
+    ];
+    for (config, mechanism, source) in cases {
+        let credential = config.credential().unwrap();
+        assert_eq!(credential.mechanism, mechanism);
+        assert_eq!(credential.source, source);
+    }
+}
+
+#[test]
+fn builder_and_connection_string_agree() {
+    let built = ClientConfig::builder()
+        .hosts(["db.example.com"])
+        .credential(
+            Credential::gssapi("user@EXAMPLE.COM")
+                .service_name("svc")
+                .service_realm("R"),
+        )
+        .tls(Tls::with_ca_file("ca.pem"))
+        .build()
+        .unwrap();
+    let parsed: ClientConfig = built.to_string().parse().unwrap();
+    assert_eq!(parsed.credential(), built.credential());
+    assert_eq!(
+        parsed.tls().unwrap().ca_file(),
+        built.tls().unwrap().ca_file()
+    );
+}

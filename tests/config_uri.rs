@@ -1,0 +1,227 @@
+//! Connection strings to `ClientConfig`: the spec layer (core) and the library layer, with errors that
+//! say what to add.
+
+use mongo_auth::core::{ConnectionString, ErrorKind, Mechanism, MechanismProperties};
+use mongo_auth::{ClientConfig, ConfigError};
+
+fn parse(uri: &str) -> Result<ClientConfig, ConfigError> {
+    uri.parse()
+}
+
+fn kinds(error: &ConfigError) -> Vec<ErrorKind> {
+    error.rules().iter().map(|e| e.kind()).collect()
+}
+
+#[test]
+fn pymongo_guide_scram_sha_1_with_auth_source() {
+    let config = parse(
+        "mongodb://user:password@example.com/?authSource=the_database&authMechanism=SCRAM-SHA-1",
+    )
+    .unwrap();
+    let credential = config.credential().unwrap();
+    assert_eq!(credential.username.as_deref(), Some("user"));
+    assert_eq!(
+        credential.password.as_ref().unwrap().expose_secret(),
+        "password"
+    );
+    assert_eq!(credential.source, "the_database");
+    assert_eq!(credential.mechanism, Some(Mechanism::ScramSha1));
+}
+
+#[test]
+fn pymongo_guide_percent_escaped_credentials() {
+    let config = parse("mongodb://user%40example.com:pass%3Aword@example.com/").unwrap();
+    let credential = config.credential().unwrap();
+    assert_eq!(credential.username.as_deref(), Some("user@example.com"));
+    assert_eq!(
+        credential.password.as_ref().unwrap().expose_secret(),
+        "pass:word"
+    );
+}
+
+#[test]
+fn default_database_is_the_source_unless_auth_source_is_given() {
+    let config = parse("mongodb://user:password@example.com/default_db").unwrap();
+    assert_eq!(config.credential().unwrap().source, "default_db");
+    let config = parse("mongodb://user:password@example.com/default_db?authSource=admin").unwrap();
+    assert_eq!(config.credential().unwrap().source, "admin");
+    let config = parse("mongodb://user:password@example.com/").unwrap();
+    assert_eq!(config.credential().unwrap().source, "admin");
+    assert_eq!(config.credential().unwrap().mechanism, None);
+}
+
+#[test]
+fn mongodb_cr() {
+    let config = parse("mongodb://user:password@example.com/?authMechanism=MONGODB-CR").unwrap();
+    assert_eq!(
+        config.credential().unwrap().mechanism,
+        Some(Mechanism::MongodbCr)
+    );
+    assert_eq!(config.credential().unwrap().source, "admin");
+}
+
+#[test]
+fn x509_with_certificate_and_ca() {
+    let config = parse(
+        "mongodb://example.com/?authMechanism=MONGODB-X509&tls=true\
+         &tlsCertificateKeyFile=/path/to/client.pem&tlsCAFile=/path/to/ca.pem",
+    )
+    .unwrap();
+    let credential = config.credential().unwrap();
+    assert_eq!(credential.mechanism, Some(Mechanism::MongodbX509));
+    assert_eq!(credential.source, "$external");
+    assert_eq!(credential.username, None);
+    let tls = config.tls().unwrap();
+    assert_eq!(
+        tls.certificate_file().unwrap().to_str(),
+        Some("/path/to/client.pem")
+    );
+    assert_eq!(tls.ca_file().unwrap().to_str(), Some("/path/to/ca.pem"));
+}
+
+#[test]
+fn x509_without_tls_is_refused_with_what_to_add() {
+    let error = parse("mongodb://example.com/?authMechanism=MONGODB-X509").unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::X509NeedsTls]);
+    let message = error.to_string();
+    assert!(message.contains("MONGODB-X509"), "{message}");
+    assert!(message.contains("tlsCertificateKeyFile"), "{message}");
+    // TLS without a certificate is not enough either
+    let error = parse("mongodb://example.com/?authMechanism=MONGODB-X509&tls=true").unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::X509NeedsTls]);
+}
+
+#[test]
+fn x509_with_a_password_is_a_spec_error() {
+    let error =
+        parse("mongodb://user:pw@example.com/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=c.pem")
+            .unwrap_err();
+    assert!(
+        kinds(&error).contains(&ErrorKind::ForbiddenPassword),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("pw@"));
+}
+
+#[test]
+fn gssapi_with_properties() {
+    let config = parse(
+        "mongodb://mongodbuser%40EXAMPLE.COM@example.com/?authMechanism=GSSAPI\
+         &authMechanismProperties=SERVICE_NAME:myservicename,CANONICALIZE_HOST_NAME:true,SERVICE_REALM:otherrealm",
+    )
+    .unwrap();
+    let credential = config.credential().unwrap();
+    assert_eq!(credential.source, "$external");
+    let MechanismProperties::Gssapi(properties) = &credential.properties else {
+        panic!(
+            "GSSAPI properties expected, got {:?}",
+            credential.properties
+        );
+    };
+    assert_eq!(properties.service_name, "myservicename");
+    assert_eq!(
+        properties.canonicalize_host_name,
+        mongo_auth::core::Canonicalize::ForwardAndReverse
+    );
+    assert_eq!(properties.service_realm.as_deref(), Some("otherrealm"));
+}
+
+#[test]
+fn gssapi_with_another_source_is_refused() {
+    let error =
+        parse("mongodb://user%40EXAMPLE.COM@example.com/?authMechanism=GSSAPI&authSource=admin")
+            .unwrap_err();
+    assert!(!kinds(&error).is_empty());
+    assert!(error.to_string().contains("$external"), "{error}");
+}
+
+#[test]
+fn plain_needs_tls() {
+    let error = parse("mongodb://ldapuser:ldappw@example.com/?authMechanism=PLAIN").unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::PlainNeedsTls]);
+    assert!(!error.to_string().contains("ldappw"));
+    let config =
+        parse("mongodb://ldapuser:ldappw@example.com/?authMechanism=PLAIN&tls=true").unwrap();
+    assert_eq!(config.credential().unwrap().source, "$external");
+}
+
+#[test]
+fn scram_without_password_is_refused_at_run_time() {
+    let error = parse("mongodb://app@example.com/?authMechanism=SCRAM-SHA-256").unwrap_err();
+    assert!(error.is_only_missing_password(), "{error:?}");
+}
+
+#[test]
+fn empty_password_is_a_password() {
+    let config = parse("mongodb://app:@example.com/").unwrap();
+    assert!(
+        config
+            .credential()
+            .unwrap()
+            .password
+            .as_ref()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn spec_errors_keep_their_spans() {
+    let input = "mongodb://example.com:0/?authSource=";
+    let error = parse(input).unwrap_err();
+    let ConfigError::Rules(errors) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(errors.len(), 2);
+    assert_eq!(&input[errors.first().span()], "0");
+}
+
+#[test]
+fn try_from_connection_string() {
+    let uri = ConnectionString::parse("mongodb+srv://user:pw@cluster0.example.com/").unwrap();
+    let config = ClientConfig::try_from(uri).unwrap();
+    assert!(config.is_srv());
+    assert!(config.tls().is_some(), "mongodb+srv implies TLS");
+}
+
+#[test]
+fn tls_options_become_settings() {
+    let config = parse(
+        "mongodb://example.com/?tls=true&tlsInsecure=true&tlsCRLFile=crl.pem\
+         &tlsCertificateKeyFile=c.pem&tlsCertificateKeyFilePassword=keypw",
+    )
+    .unwrap();
+    let tls = config.tls().unwrap();
+    assert!(tls.allows_invalid_certificates() && tls.allows_invalid_hostnames());
+    assert_eq!(tls.crl_file().unwrap().to_str(), Some("crl.pem"));
+    assert!(tls.has_key_password());
+    assert!(!config.to_string().contains("keypw"));
+    assert!(!format!("{config:?}").contains("keypw"));
+}
+
+#[test]
+fn options_and_warnings() {
+    let config = parse("mongodb://a.example.com,b.example.com:27018/?appName=inv&replicaSet=rs0&connectTimeoutMS=1500&replicaSett=x").unwrap();
+    assert_eq!(config.hosts().len(), 2);
+    assert_eq!(config.app_name(), Some("inv"));
+    assert_eq!(config.replica_set(), Some("rs0"));
+    assert_eq!(
+        config.connect_timeout(),
+        std::time::Duration::from_millis(1500)
+    );
+    assert_eq!(config.warnings().len(), 1);
+}
+
+#[test]
+fn display_is_a_redacted_connection_string_that_parses_back() {
+    let config = parse("mongodb://us%40er:secret@example.com:27018/?authMechanism=SCRAM-SHA-256&tls=true&appName=x").unwrap();
+    let shown = config.to_string();
+    assert!(!shown.contains("secret"), "{shown}");
+    assert_eq!(
+        shown,
+        "mongodb://us%40er:<redacted>@example.com:27018/?authSource=admin&authMechanism=SCRAM-SHA-256&tls=true&appName=x"
+    );
+    // without the password part, it parses back to the same credential
+    let again = parse(&shown.replace(":<redacted>", ":secret")).unwrap();
+    assert_eq!(again.credential(), config.credential());
+}
