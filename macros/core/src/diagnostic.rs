@@ -61,7 +61,8 @@ impl Diagnostic {
     pub fn message_without_subspan(&self, uri: &str) -> String {
         let whole = self.range.start == 0 && self.range.end >= uri.len();
         let text = uri.get(self.range.clone()).unwrap_or_default();
-        if whole || (!text.is_empty() && self.message.contains(&format!("`{text}`"))) {
+        let already_quoted = !text.is_empty() && self.message.contains(&format!("`{text}`"));
+        if whole || already_quoted || self.is_about_the_password() {
             return self.message.clone();
         }
         format!(
@@ -72,20 +73,47 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// Whether the range may cover the password: its text is then never quoted in a message (the
+    /// compiler still shows the line of code, but logs of messages stay free of it).
+    fn is_about_the_password(&self) -> bool {
+        match self.rule {
+            Rule::Error(ErrorKind::ForbiddenPassword) => true,
+            Rule::Error(ErrorKind::InvalidUserinfo) => self.message.contains("password"),
+            _ => false,
+        }
+    }
+}
+
 impl From<&Error> for Diagnostic {
     fn from(error: &Error) -> Self {
         Diagnostic::new(Rule::Error(error.kind()), error.span(), error.message())
     }
 }
 
+/// A warning refused as an error. The rulebook words warnings for a run-time parse, which goes on
+/// without the option ("… is ignored", "the last value is used"); in a literal the option is refused, so
+/// those clauses become the fix.
 impl From<&Warning> for Diagnostic {
     fn from(warning: &Warning) -> Self {
         Diagnostic::new(
             Rule::Warning(warning.kind()),
             warning.span(),
-            warning.message(),
+            refused_warning_message(warning.message()),
         )
     }
+}
+
+fn refused_warning_message(message: &str) -> String {
+    let mut message = message
+        .replace(" and is ignored", "")
+        .replace(" is ignored because ", " has no effect because ")
+        .replace(" is ignored:", ":")
+        .replace(": the last value is used", ": give it once");
+    if let Some(stripped) = message.strip_suffix(" is ignored") {
+        message = format!("{stripped}: remove it");
+    }
+    message
 }
 
 impl fmt::Display for Diagnostic {
@@ -164,12 +192,61 @@ mod tests {
         let d = Diagnostic::new(Rule::Input, 15..18, "bad escape in the user name");
         assert_eq!(
             d.message_without_subspan(uri),
-            "in `…%zz…`: bad escape in the user name"
+            "in `…alice%zz…`: bad escape in the user name"
         );
         let d = Diagnostic::new(Rule::Input, 15..18, "bad escape `%zz` in the user name");
         assert_eq!(d.message_without_subspan(uri), d.message());
         let d = Diagnostic::new(Rule::Input, 0..uri.len(), "whole");
         assert_eq!(d.message_without_subspan(uri), "whole");
+    }
+
+    #[test]
+    fn password_text_is_never_quoted() {
+        let uri = "mongodb://CN=client:hunter2@h/?authMechanism=MONGODB-X509";
+        let d = Diagnostic::new(
+            Rule::Error(ErrorKind::ForbiddenPassword),
+            20..27,
+            "MONGODB-X509 takes no password",
+        );
+        assert_eq!(
+            d.message_without_subspan(uri),
+            "MONGODB-X509 takes no password"
+        );
+        let uri = "mongodb://alice:p%zz@h";
+        let d = Diagnostic::new(
+            Rule::Error(ErrorKind::InvalidUserinfo),
+            17..20,
+            "invalid percent-encoding in the password",
+        );
+        assert!(!d.message_without_subspan(uri).contains("%zz"));
+    }
+
+    #[test]
+    fn warnings_are_worded_as_refusals() {
+        for (run_time, literal) in [
+            (
+                "unknown option `authMechansim` is ignored: did you mean `authMechanism`?",
+                "unknown option `authMechansim`: did you mean `authMechanism`?",
+            ),
+            (
+                "unknown option `foo` is ignored",
+                "unknown option `foo`: remove it",
+            ),
+            (
+                "tls has an invalid value `yes` and is ignored: use true or false",
+                "tls has an invalid value `yes`: use true or false",
+            ),
+            (
+                "replicaSet is given more than once: the last value is used",
+                "replicaSet is given more than once: give it once",
+            ),
+            (
+                "authMechanismProperties is ignored because no credential is configured: add a user name",
+                "authMechanismProperties has no effect because no credential is configured: add a user name",
+            ),
+        ] {
+            assert_eq!(refused_warning_message(run_time), literal);
+        }
     }
 
     #[test]

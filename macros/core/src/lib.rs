@@ -106,7 +106,7 @@ pub fn check_with(uri: &str, layers: Layers) -> Result<Accepted, Vec<Diagnostic>
             parsed.check_library_rules_with(rules)
         };
         if let Err(errors) = checked {
-            refused.extend(diagnostics(&errors));
+            refused.extend(errors.iter().map(|error| literal_fix(&parsed, error)));
         }
     }
     if refused.is_empty() {
@@ -117,6 +117,32 @@ pub fn check_with(uri: &str, layers: Layers) -> Result<Accepted, Vec<Diagnostic>
     } else {
         refused.sort_by_key(|d| (d.range().start, d.range().end));
         Err(refused)
+    }
+}
+
+/// A library-layer error, with the fix worded for a literal: the rulebook's messages also speak to
+/// run-time strings and code, which have ways out a literal has not (and the other way round).
+fn literal_fix(uri: &ConnectionString, error: &mongo_auth_core::Error) -> Diagnostic {
+    let options = uri.options();
+    let message = match error.kind() {
+        ErrorKind::PlainNeedsTls => Some(
+            "PLAIN sends the password in clear: add tls=true (a literal cannot allow clear text; \
+             ClientConfig::builder() can, behind .dangerous())"
+                .to_owned(),
+        ),
+        ErrorKind::X509NeedsTls if options.tls() == Some(false) => Some(
+            "MONGODB-X509 needs TLS with a client certificate: remove tls=false (and add \
+             tls=true&tlsCertificateKeyFile=…, or supply them in code with .tls(Tls::client_cert(…)))"
+                .to_owned(),
+        ),
+        ErrorKind::X509NeedsTls if options.tls_certificate_key_file().is_some() => {
+            Some("MONGODB-X509 needs TLS for its client certificate: add tls=true".to_owned())
+        }
+        _ => None,
+    };
+    match message {
+        Some(message) => Diagnostic::new(Rule::Error(error.kind()), error.span(), message),
+        None => Diagnostic::from(error),
     }
 }
 

@@ -147,14 +147,30 @@ fn value_map(text: &str) -> Option<(String, Vec<Range<usize>>, usize)> {
     Some((value, source, close))
 }
 
-/// How the offending text reads when the compiler cannot underline it: the text itself, with `…` where
-/// the literal goes on, or a few characters around the place when the range is empty.
+/// How the offending text reads when the compiler cannot underline it: the text itself, widened to the
+/// part of the string it belongs to when it is short (`%zz` reads `…alice%zz…`), with `…` where the
+/// literal goes on; for an empty range, a few characters around the place.
 pub(crate) fn quote_range(value: &str, range: Range<usize>) -> String {
+    /// What separates the parts of a connection string.
+    const SEPARATORS: &[char] = &['/', '?', '&', ',', '@', ':', '=', ';'];
     const CONTEXT: usize = 12;
+    const SHORT: usize = 8;
     let range = clamp_to_chars(value, range);
     let (start, end) = if range.is_empty() {
         let start = floor_char(value, range.start.saturating_sub(CONTEXT));
         let end = ceil_char(value, (range.end + CONTEXT).min(value.len()));
+        (start, end)
+    } else if range.len() < SHORT {
+        // separators are ASCII, so one byte past a separator is a character boundary
+        let part_start = value[..range.start].rfind(SEPARATORS).map_or(0, |i| i + 1);
+        let part_end = value[range.end..]
+            .find(SEPARATORS)
+            .map_or(value.len(), |i| range.end + i);
+        let start = floor_char(
+            value,
+            part_start.max(range.start.saturating_sub(2 * CONTEXT)),
+        );
+        let end = ceil_char(value, part_end.min(range.end + 2 * CONTEXT));
         (start, end)
     } else {
         (range.start, range.end)
@@ -250,11 +266,16 @@ mod tests {
     #[test]
     fn quotes_mark_where_the_literal_goes_on() {
         let value = "mongodb://alice%zz@h";
-        assert_eq!(quote_range(value, 15..18), "…%zz…");
+        assert_eq!(quote_range(value, 15..18), "…alice%zz…");
+        assert_eq!(quote_range("mongodb:///tmp/a.sock", 10..11), "…/tmp…");
+        assert_eq!(
+            quote_range("mongodb://h/?w=1&ssl=false", 17..26),
+            "…ssl=false"
+        );
         assert_eq!(quote_range(value, 0..value.len()), value);
         assert_eq!(quote_range("mongodb://h/?w", 14..14), "…ngodb://h/?w");
-        assert_eq!(quote_range("a\nb", 1..2), "…\\n…");
+        assert_eq!(quote_range("a\nb", 1..2), "a\\nb");
         assert_eq!(quote_range("aé", 3..3), "aé");
-        assert_eq!(quote_range("aé", 2..2), "…é");
+        assert_eq!(quote_range("aé", 2..2), "aé");
     }
 }
