@@ -335,7 +335,8 @@ impl Authenticator {
         };
         self.mark_legacy(host, legacy);
         if let Some(size) = reply.max_message_size {
-            transport.max_message_size = size;
+            // Never more than the standard 48 MB, whatever a server claims.
+            transport.max_message_size = size.min(crate::wire::DEFAULT_MAX_MESSAGE_SIZE);
         }
         let (mechanism, user) = match self.credential() {
             Some(credential) if !reply.arbiter => {

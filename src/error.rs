@@ -495,3 +495,44 @@ impl fmt::Display for NoReachableHost {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_send_sync_and_static() {
+        fn assert_traits<T: Send + Sync + 'static + std::error::Error>() {}
+        assert_traits::<Error>();
+    }
+
+    #[test]
+    fn messages_are_lower_case_without_a_trailing_period() {
+        let errors = [
+            Error::protocol(
+                Some(Mechanism::ScramSha256),
+                ProtocolViolation::NonceNotExtended,
+            ),
+            Error::protocol(
+                None,
+                ProtocolViolation::IterationCountTooLow { iterations: 1 },
+            ),
+            Error::not_supported("x"),
+            Error::Timeout(Timeout {
+                phase: TimeoutPhase::Handshake,
+                after: Duration::from_secs(1),
+                host: "h:1".into(),
+            }),
+            Error::NoReachableHost(NoReachableHost {
+                attempts: Vec::new(),
+            }),
+        ];
+        for error in errors {
+            let text = error.to_string();
+            assert!(!text.ends_with('.'), "{text}");
+            let starts_well = text.starts_with(|c: char| c.is_lowercase())
+                || Mechanism::ALL.iter().any(|m| text.starts_with(m.as_str()));
+            assert!(starts_well, "{text}");
+        }
+    }
+}

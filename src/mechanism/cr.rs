@@ -77,10 +77,18 @@ impl CrClient {
     }
 }
 
-/// The second step: `authenticate` is ready to send; its reply must be `ok: 1`.
-#[derive(Debug)]
+/// The second step: `authenticate` is ready to send; its reply must be `ok: 1`. `Debug` hides the
+/// key.
 pub struct CrAuthenticate {
     command: Document,
+}
+
+impl std::fmt::Debug for CrAuthenticate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CrAuthenticate")
+            .field("user", &self.command.get_str("user").unwrap_or_default())
+            .finish_non_exhaustive()
+    }
 }
 
 impl CrAuthenticate {
@@ -111,6 +119,7 @@ mod tests {
             "21742f26431831d5cfca035a08c5bdf6"
         );
         assert_eq!(auth.command().get_str("user").unwrap(), "user");
+        assert!(!format!("{auth:?}").contains("21742f26"));
         assert!(
             auth.handle_reply(&doc! {"ok": 0, "errmsg": "auth failed", "code": 18})
                 .unwrap_err()

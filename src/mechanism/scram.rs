@@ -564,12 +564,19 @@ impl ScramServerFirst {
 }
 
 /// The third step: the client-final message is ready; the server-final message must prove the
-/// server knows the password.
-#[derive(Debug)]
+/// server knows the password. `Debug` hides the proof and the expected signature.
 pub struct ScramClientFinal {
     mechanism: ScramMechanism,
     message: Vec<u8>,
     expected_server_signature: Vec<u8>,
+}
+
+impl fmt::Debug for ScramClientFinal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScramClientFinal")
+            .field("mechanism", &self.mechanism)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ScramClientFinal {
