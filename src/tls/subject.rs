@@ -370,6 +370,27 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let _ = rfc2253_subject(&bytes);
+            let _ = rfc2253_name(&bytes);
+        }
+
+        #[test]
+        fn any_utf8_value_round_trips_through_escaping(value in "\\PC{0,40}") {
+            let name = rdn(&[atv(CN, tlv(0x0c, value.as_bytes()))]);
+            let text = rfc2253_name(&name).unwrap();
+            // undo the escaping: every `\` escapes exactly the next character
+            let mut unescaped = String::new();
+            let mut chars = text.strip_prefix("CN=").unwrap().chars();
+            while let Some(c) = chars.next() {
+                unescaped.push(if c == '\\' { chars.next().unwrap() } else { c });
+            }
+            proptest::prop_assert_eq!(unescaped, value);
+        }
+    }
+
     #[test]
     fn dotted_oids() {
         assert_eq!(dotted_oid(&[0x55, 0x04, 0x03]).unwrap(), "2.5.4.3");

@@ -517,3 +517,13 @@ fn certificate_subject_errors() {
         TlsError::InvalidCertificateDer { .. }
     ));
 }
+
+#[test]
+fn crlf_pem_files() {
+    let scratch = Scratch::new();
+    let (pem, key) = certificate(CLIENT);
+    let text = format!("{pem}{}", encrypt(&key, "pw")).replace('\n', "\r\n");
+    let path = scratch.write("client.pem", text);
+    let connector = TlsConnector::new(&settings_with_client(&path, None, Some("pw"))).unwrap();
+    assert_eq!(connector.client_certificate_subject(), Some(CLIENT_SUBJECT));
+}
