@@ -8,8 +8,8 @@
 //!   credential rules ([`rules`]). It returns every problem at once ([`Errors`]) and the spec's warnings
 //!   as data ([`ConnectionString::warnings`]).
 //! - [`ConnectionString::check_library_rules`] applies the library layer ([`library`]).
-//! - [`rules::validate_credential`] and [`library::check_credential`] apply the same rules to input that
-//!   is not a connection string (config tables, builders).
+//! - [`rules::validate_credential`], [`Options::from_pairs`] and [`library::check_credential`] apply the
+//!   same rules to input that is not a connection string (config tables, builders).
 //!
 //! ```
 //! use mongo_auth_core::{ConnectionString, Mechanism};

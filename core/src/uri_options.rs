@@ -352,7 +352,8 @@ struct Origin {
 /// and the proxy rules. Invalid values are dropped with a warning.
 pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
     let mut options = Options::default();
-    let mut origins: Vec<Origin> = Vec::new();
+    options.entries_mut().reserve(pairs.len() + 1);
+    let mut origins: Vec<Origin> = Vec::with_capacity(pairs.len());
     let mut pymongo3_span: Option<Range<usize>> = None;
 
     for pair in pairs {
@@ -662,10 +663,9 @@ fn check_proxy(options: &Options, report: &mut Report) {
     }
 }
 
-fn invalid(report: &mut Report, pair: &RawPair<'_>, spelled: &str, expected: &str, secret: bool) {
-    let shown = if secret {
-        String::new()
-    } else if pair.value.is_empty() {
+/// Warns that a value is invalid and ignored. Only called for non-secret options: it shows the value.
+fn invalid(report: &mut Report, pair: &RawPair<'_>, spelled: &str, expected: &str) {
+    let shown = if pair.value.is_empty() {
         " (empty)".to_owned()
     } else {
         format!(" `{}`", pair.value)
@@ -738,7 +738,6 @@ fn typed_value(
                     pair,
                     spelled,
                     "CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED",
-                    false,
                 );
                 None
             }
@@ -750,14 +749,14 @@ fn typed_value(
                 b
             })),
             None => {
-                invalid(report, pair, spelled, "true or false", false);
+                invalid(report, pair, spelled, "true or false");
                 None
             }
         },
         (Kind::Int(min, max, expected), _) => match parse_int(text) {
             Some(i) if (min..=max).contains(&i) => Some(OptionValue::Int(i)),
             _ => {
-                invalid(report, pair, spelled, expected, false);
+                invalid(report, pair, spelled, expected);
                 None
             }
         },
@@ -769,7 +768,6 @@ fn typed_value(
                     pair,
                     spelled,
                     "-1 (no maximum) or a number of seconds of at least 90",
-                    false,
                 );
                 None
             }
@@ -785,7 +783,6 @@ fn typed_value(
                     pair,
                     spelled,
                     "an SRV service name (1 to 15 letters, digits and single hyphens)",
-                    false,
                 );
                 None
             }
@@ -798,7 +795,6 @@ fn typed_value(
                     pair,
                     spelled,
                     &format!("one of {}", choices.join(", ")),
-                    false,
                 );
                 None
             }
@@ -811,7 +807,6 @@ fn typed_value(
                     pair,
                     spelled,
                     "a non-negative integer or a tag name such as majority",
-                    false,
                 );
                 None
             }
@@ -821,7 +816,6 @@ fn typed_value(
                     pair,
                     spelled,
                     "a non-negative integer or a tag name such as majority",
-                    false,
                 );
                 None
             }
@@ -857,7 +851,6 @@ fn typed_value(
                     pair,
                     spelled,
                     "tag:value pairs separated by commas (dc:ny,rack:1)",
-                    false,
                 );
                 None
             }
