@@ -657,6 +657,17 @@ mod over_connect {
         assert!(err.is_authentication_failure(), "{err:?}");
         let message = err.to_string();
         assert!(message.contains("No verified subject name"), "{message}");
+
+        // and a configuration with no client certificate at all never reaches the network
+        let uri = format!(
+            "mongodb://{}/?tls=true&tlsCAFile={}&authMechanism=MONGODB-X509",
+            server.addr(),
+            percent(&pki.ca.display().to_string()),
+        );
+        let err = uri.parse::<ClientConfig>().unwrap_err().to_string();
+        assert!(err.contains("client certificate"), "{err}");
+        assert!(err.contains("tlsCertificateKeyFile"), "{err}");
+        assert_eq!(server.connections().len(), 1);
         server.shutdown().await;
     }
 
