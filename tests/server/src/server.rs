@@ -86,6 +86,9 @@ pub struct ServerStats {
     pub authentications: u64,
     /// Failed authentication attempts.
     pub authentication_failures: u64,
+    /// Connection handlers that panicked. Always 0 unless the server has a bug; tests that feed it
+    /// hostile input check it after [`RunningServer::shutdown`].
+    pub connection_panics: u64,
 }
 
 #[derive(Default)]
@@ -148,6 +151,13 @@ impl Shared {
 
     pub(crate) fn record_wire_error(&self, id: u64, error: &WireError) {
         self.with_connection(id, |c| c.wire_error = Some(error.to_string()));
+    }
+
+    /// Counts a connection handler that panicked (a server bug that tests must see).
+    fn record_join(&self, joined: Result<(), tokio::task::JoinError>) {
+        if joined.is_err_and(|e| e.is_panic()) {
+            self.records().stats.connection_panics += 1;
+        }
     }
 
     pub(crate) fn record_sasl_conversation(&self) {
@@ -271,11 +281,15 @@ async fn accept_loop(
                 Err(_) => continue,
             },
             // Reap finished connections so the set does not grow without bound.
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            Some(joined) = connections.join_next(), if !connections.is_empty() => {
+                shared.record_join(joined);
+            }
         }
     }
     // Connections watch the same signal and close; wait for them.
-    while connections.join_next().await.is_some() {}
+    while let Some(joined) = connections.join_next().await {
+        shared.record_join(joined);
+    }
 }
 
 /// Serves one accepted TCP connection. A TLS listener wraps the stream here and passes the client
@@ -385,12 +399,14 @@ impl RunningServer {
         self.shared.max_wire_version
     }
 
-    /// Stops accepting, closes every connection (stalled ones included) and waits for them.
-    pub async fn shutdown(mut self) {
+    /// Stops accepting, closes every connection (stalled ones included), waits for them, and
+    /// returns the final counters.
+    pub async fn shutdown(mut self) -> ServerStats {
         let _ = self.stop.send(true);
         if let Some(accept) = self.accept.take() {
             let _ = accept.await;
         }
+        self.stats()
     }
 }
 
