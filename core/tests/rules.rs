@@ -694,3 +694,54 @@ fn pool_sizes_app_name_and_read_preference_rules() {
     parse("mongodb://h/?readPreference=primary&readPreferenceTags=&maxStalenessSeconds=-1");
     parse("mongodb://h/?readPreference=nearest&readPreferenceTags=dc:ny&maxStalenessSeconds=90");
 }
+
+#[test]
+fn credential_options_without_a_credential() {
+    let uri = parse("mongodb://h/admin?authMechanismProperties=SERVICE_NAME:x&authSource=admin");
+    assert!(uri.credential().is_none());
+    assert_eq!(uri.warnings().len(), 1);
+    assert_eq!(uri.warnings()[0].kind(), WarningKind::IgnoredOption);
+    let e = errors("mongodb://h/admin?authSource=");
+    assert_eq!(kinds(&e), [ErrorKind::InvalidSource]);
+}
+
+#[test]
+fn legacy_ssl_option_names_and_tls_defaults() {
+    let uri = parse("mongodb://h/?sslCAFile=ca.pem&sslAllowInvalidHostnames=true");
+    assert_eq!(uri.options().tls_ca_file(), Some("ca.pem"));
+    assert_eq!(uri.options().tls_allow_invalid_hostnames(), Some(true));
+    assert!(!uri.tls_enabled(), "only the PyMongo 3 names turn TLS on");
+    assert_eq!(uri.warnings().len(), 2);
+
+    assert!(parse("mongodb+srv://c.example.com").tls_enabled());
+    assert!(!parse("mongodb+srv://c.example.com/?tls=false").tls_enabled());
+    assert!(parse("mongodb://h/?ssl=true").tls_enabled());
+    assert_eq!(
+        parse("mongodb://h/?ssl=true").options().get("SSL"),
+        Some(&OptionValue::Bool(true))
+    );
+
+    // the TLS that PyMongo 3 names imply is written out, so Display keeps it
+    let uri = parse("mongodb://h/?ssl_ca_certs=ca.pem");
+    assert_eq!(uri.to_string(), "mongodb://h/?tlsCAFile=ca.pem&tls=true");
+}
+
+#[test]
+fn wtimeout_yields_to_wtimeoutms() {
+    for input in [
+        "mongodb://h/?wtimeout=5&wTimeoutMS=10",
+        "mongodb://h/?wTimeoutMS=10&wtimeout=5",
+    ] {
+        let uri = parse(input);
+        assert_eq!(
+            uri.options().get("wtimeoutms"),
+            Some(&OptionValue::Int(10)),
+            "{input}"
+        );
+        assert!(!uri.warnings().is_empty());
+    }
+    assert_eq!(
+        parse("mongodb://h/?wtimeout=5").options().get("wTimeoutMS"),
+        Some(&OptionValue::Int(5))
+    );
+}
