@@ -271,10 +271,14 @@ impl fmt::Display for TlsError {
             } => {
                 write!(f, "`{host}` refused the TLS connection ({alert:?})")?;
                 match (alert, client_certificate) {
-                    (AlertDescription::CertificateRequired, _)
-                    | (AlertDescription::HandshakeFailure, None) => write!(
+                    (AlertDescription::CertificateRequired, _) => write!(
                         f,
                         ": the server requires a client certificate (set {})",
+                        option::CERTIFICATE_KEY_FILE
+                    ),
+                    (AlertDescription::HandshakeFailure, None) => write!(
+                        f,
+                        ": the server may require a client certificate (set {})",
                         option::CERTIFICATE_KEY_FILE
                     ),
                     (

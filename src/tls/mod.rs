@@ -245,6 +245,12 @@ fn server_name(host: &str) -> Result<ServerName<'static>, TlsError> {
 /// The server derives the user from the certificate itself, so sending it is optional; this is for
 /// applications that want to send it, or to print which user a certificate authenticates as.
 ///
+/// The form is RFC 2253's, as `openssl x509 -subject -nameopt RFC2253` prints it for the usual
+/// attributes (CN, OU, O, L, ST, C, DC, UID). Two differences from OpenSSL: attribute types outside
+/// RFC 2253's short names are written as a dotted OID with a `#`-hex value (OpenSSL prints its own
+/// names, such as `emailAddress` or `street`), and non-ASCII characters are kept as UTF-8 (OpenSSL
+/// escapes their bytes as `\XX`).
+///
 /// ```no_run
 /// let user = mongo_auth::tls::certificate_subject("client.pem")?;
 /// println!("authenticating as {user}");
