@@ -7,9 +7,12 @@ use libgssapi::name::Name;
 use libgssapi::oid::{GSS_MECH_KRB5, GSS_NT_HOSTBASED_SERVICE, GSS_NT_KRB5_PRINCIPAL, OidSet};
 use mongo_auth_core::Credential;
 
+use super::GssapiStep;
 use super::error::{CredentialSource, GssStatus, GssapiError};
 use super::principal::ServicePrincipal;
-use super::{GssapiStep, SECURITY_LAYER_NONE};
+
+/// Byte 0 of the security-layer messages: the "no security layer" bit.
+const SECURITY_LAYER_NONE: u8 = 0x01;
 
 fn status(error: libgssapi::error::Error) -> GssStatus {
     GssStatus::new(error.major.bits(), error.minor, error.to_string())

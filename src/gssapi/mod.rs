@@ -54,9 +54,6 @@ use mongo_auth_core::{Credential, GssapiProperties, MechanismProperties};
 pub use error::{CredentialSource, GssStatus, GssapiError};
 pub use principal::ServicePrincipal;
 
-/// Byte 0 of the security-layer messages: the "no security layer" bit.
-const SECURITY_LAYER_NONE: u8 = 0x01;
-
 /// What the client sends next in the conversation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
