@@ -397,7 +397,7 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
             report.error(
                 ErrorKind::InvalidHost,
                 name_span,
-                "a Unix socket path must end in .sock",
+                "a Unix socket path must end in .sock: check the path (a percent-encoded `/` makes the host a socket path)",
             );
             return None;
         }
@@ -419,7 +419,7 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
         report.error(
             ErrorKind::InvalidHost,
             name_span.start..span.end,
-            "missing host name before the port",
+            "missing host name before the port: write host:port",
         );
         return None;
     }
@@ -475,7 +475,7 @@ fn parse_database(input: &str, span: Range<usize>, report: &mut Report) -> Optio
             '$' => "the database name cannot contain `$`: to authenticate against $external, use \
                     authSource=$external"
                 .to_owned(),
-            _ => format!("the database name cannot contain {bad:?}{hint}"),
+            _ => format!("the database name cannot contain {bad:?}: remove it{hint}"),
         };
         report.error(ErrorKind::InvalidDatabase, span, message);
         return None;
