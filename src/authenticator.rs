@@ -316,6 +316,7 @@ impl Authenticator {
             credential: self.credential(),
             app_name: self.options.app_name.as_deref(),
             server_api: self.options.server_api.as_deref(),
+            load_balanced: self.options.load_balanced,
             op_query,
             speculative: true,
         })?;

@@ -42,6 +42,8 @@ pub(crate) struct HelloParameters<'a> {
     pub(crate) credential: Option<&'a Credential>,
     pub(crate) app_name: Option<&'a str>,
     pub(crate) server_api: Option<&'a str>,
+    /// `loadBalanced=true`: `hello` with `loadBalanced: true`.
+    pub(crate) load_balanced: bool,
     /// The hello goes as OP_QUERY (legacy server): always `isMaster`.
     pub(crate) op_query: bool,
     /// Whether to carry a speculative first step.
@@ -50,11 +52,18 @@ pub(crate) struct HelloParameters<'a> {
 
 /// Builds the first hello command.
 pub(crate) fn hello(parameters: &HelloParameters<'_>) -> Result<Hello, Error> {
-    let mut command = match (parameters.server_api, parameters.op_query) {
-        (Some(_), false) => doc! { "hello": 1 },
-        _ => doc! { "isMaster": 1, "helloOk": true },
+    let modern = parameters.server_api.is_some() || parameters.load_balanced;
+    let mut command = if modern && !parameters.op_query {
+        doc! { "hello": 1 }
+    } else {
+        doc! { "isMaster": 1, "helloOk": true }
     };
     command.insert("client", client_metadata(parameters.app_name));
+    if parameters.load_balanced {
+        command.insert("loadBalanced", true);
+    }
+    // The 2026 handshake spec: always, as a string.
+    command.insert("backpressure", "2");
     let mut speculative = None;
     if let Some(credential) = parameters.credential {
         if credential.mechanism.is_none()
@@ -279,6 +288,7 @@ mod tests {
             credential,
             app_name: Some("inventory"),
             server_api: None,
+            load_balanced: false,
             op_query: false,
             speculative: true,
         }
