@@ -97,7 +97,10 @@ fn spec_suites() {
     for failure in &failures {
         eprintln!("FAIL {failure}");
     }
-    println!("spec suites: {passed} passed, {skipped} skipped");
+    // written to the real stdout (not `println!`, which the test harness captures) so the summary is
+    // visible in every run
+    let summary = format!("spec suites: {passed} passed, {skipped} skipped\n");
+    std::io::Write::write_all(&mut std::io::stdout(), summary.as_bytes()).expect("stdout");
     assert!(
         failures.is_empty(),
         "{} spec case(s) failed (listed above)",
