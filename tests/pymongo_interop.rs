@@ -96,6 +96,37 @@ fn authentications(server: &RunningServer) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// Prints, per authenticated connection, the commands PyMongo needed up to and including the one
+/// that authenticated (the handshake and authentication round trips).
+fn print_round_trips(server: &RunningServer) {
+    const HANDSHAKE: [&str; 7] = [
+        "ismaster",
+        "isMaster",
+        "hello",
+        "saslStart",
+        "saslContinue",
+        "getnonce",
+        "authenticate",
+    ];
+    for record in server
+        .connections()
+        .iter()
+        .filter(|c| !c.authenticated.is_empty())
+    {
+        let trips = record
+            .commands
+            .iter()
+            .rposition(|c| HANDSHAKE.contains(&c.as_str()))
+            .map_or(0, |i| i + 1);
+        eprintln!(
+            "  round trips {trips} for {} {}: {:?}",
+            record.mechanisms.join(","),
+            record.authenticated.join(","),
+            &record.commands[..trips]
+        );
+    }
+}
+
 fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
     items
         .iter()
@@ -190,6 +221,7 @@ async fn pymongo_4_authenticates_with_scram_plain_and_negotiation() {
         ),
     ];
     let version = run_pymongo(&python, &cases).await;
+    print_round_trips(&server);
     assert!(
         version.starts_with("4."),
         "MONGO_AUTH_PYTHON has PyMongo {version}, expected 4.x"
@@ -266,6 +298,7 @@ async fn pymongo_4_handles_the_long_conversation_of_a_4_4_server() {
         ),
     ];
     run_pymongo(&python, &cases).await;
+    print_round_trips(&server);
     assert_eq!(
         authentications(&server),
         pairs(&[("app@admin", "SCRAM-SHA-1"), ("app@admin", "SCRAM-SHA-256")])
@@ -319,6 +352,7 @@ async fn pymongo_3_authenticates_with_mongodb_cr_on_an_old_server() {
         ),
     ];
     let version = run_pymongo(&python, &cases).await;
+    print_round_trips(&server);
     assert!(
         version.starts_with("3."),
         "MONGO_AUTH_PYTHON_LEGACY has PyMongo {version}, expected 3.x"
@@ -365,6 +399,7 @@ async fn pymongo_3_authenticates_with_scram_over_op_query_and_op_msg() {
             ),
         ];
         run_pymongo(&python, &cases).await;
+        print_round_trips(&server);
         let expected = if negotiated == "SCRAM-SHA-1" {
             pairs(&[("app@admin", "SCRAM-SHA-1")])
         } else {
