@@ -797,7 +797,8 @@ pub(crate) fn gssapi_pairs(p: GssapiProperties) -> Vec<(String, String)> {
 #[diagnostic::on_unimplemented(
     message = "MONGODB-X509 needs TLS with a client certificate: add `.tls(Tls::client_cert(\"client.pem\"))`",
     label = "MONGODB-X509 cannot authenticate without a client certificate",
-    note = "the certificate is the credential: the server reads the user from its subject"
+    note = "the certificate is the credential: the server reads the user from its subject; \
+            TLS settings without one gain it with `.with_client_cert(\"client.pem\")`"
 )]
 pub trait CarriesClientCertificate: TlsState {}
 

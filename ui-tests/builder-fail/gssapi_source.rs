@@ -1,0 +1,6 @@
+// GSSAPI's source is `$external`, always.
+use mongo_auth::Credential;
+
+fn main() {
+    let _ = Credential::gssapi("mongodbuser@EXAMPLE.COM").source("admin");
+}

@@ -1,0 +1,6 @@
+// A key password belongs to a client certificate's key: TLS without a certificate has none.
+use mongo_auth::Tls;
+
+fn main() {
+    let _ = Tls::with_ca_file("ca.pem").key_password("secret");
+}

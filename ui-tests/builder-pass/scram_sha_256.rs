@@ -1,0 +1,31 @@
+// SCRAM-SHA-256, the password given after the username or before it.
+use mongo_auth::{ClientConfig, Credential, Mechanism};
+
+fn main() {
+    let secret = String::from("pencil"); // e.g. std::env::var("MONGO_PASSWORD")?
+    let config = ClientConfig::builder()
+        .hosts(["db.example.com"])
+        .credential(
+            Credential::scram_sha_256()
+                .username("app")
+                .password(secret)
+                .source("admin"),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(
+        config.credential().unwrap().mechanism,
+        Some(Mechanism::ScramSha256)
+    );
+
+    let config = ClientConfig::builder()
+        .hosts(["db.example.com"])
+        .credential(
+            Credential::scram_sha_256()
+                .password("pencil")
+                .username("app"),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(config.credential().unwrap().source, "admin");
+}
