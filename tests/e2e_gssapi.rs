@@ -1,11 +1,11 @@
 //! GSSAPI end to end against a real MIT KDC (`scripts/kdc.sh`), the client conversation against the
 //! conformance server's acceptor.
 //!
-//! Needs the `gssapi` features of this crate and of the conformance server, and the Debian packages
-//! `krb5-kdc krb5-admin-server krb5-user libkrb5-dev` (scripts/test-all.sh installs them):
+//! Needs the `gssapi` feature (which also turns on the conformance server's acceptor) and the Debian
+//! packages `krb5-kdc krb5-admin-server krb5-user libkrb5-dev` (scripts/test-all.sh installs them):
 //!
 //! ```text
-//! cargo test -p mongo-auth --features gssapi,mongo-auth-test-server/gssapi --test e2e_gssapi
+//! cargo test -p mongo-auth --features gssapi --test e2e_gssapi
 //! ```
 //!
 //! Kerberos reads its configuration and ticket cache from the environment (`KRB5_CONFIG`,
