@@ -1,0 +1,325 @@
+//! A scripted hostile server on an in-memory stream: replies the conformance server never sends
+//! (wrong `responseTo`, the wrong opcode, conversations that end too early or never) give typed
+//! errors through `mongo_auth::authenticate`, never a panic or a hang.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use bson::{Binary, Bson, Document, doc, spec::BinarySubtype};
+use hmac::{KeyInit, Mac};
+use mongo_auth::error::ProtocolViolation;
+use mongo_auth::mechanism::scram::{ScramMechanism, saslprep_password};
+use mongo_auth::wire::{self, Frame, Message, OpMsg, OpReply};
+use mongo_auth::{Authenticator, ClientConfig, Credential, Error, Password};
+
+const PASSWORD: &str = "pencil";
+const SALT: &[u8] = b"hostile-salt-123";
+const ITERATIONS: u32 = 4096;
+
+/// What the scripted server does with one request.
+enum Answer {
+    Body(Document),
+    /// A reply whose `responseTo` is not the request's id.
+    WrongResponseTo(Document),
+    /// An OP_REPLY to an OP_MSG.
+    OpReply(Document),
+}
+
+fn binary(bytes: impl Into<Vec<u8>>) -> Bson {
+    Bson::Binary(Binary {
+        subtype: BinarySubtype::Generic,
+        bytes: bytes.into(),
+    })
+}
+
+/// A correct SCRAM-SHA-256 server side for user `app` / `pencil`, so that a script can deviate
+/// exactly where it wants.
+struct Scram {
+    client_first_bare: String,
+    server_first: String,
+    server_key: Vec<u8>,
+}
+
+impl Scram {
+    fn start(sasl_start: &Document) -> Self {
+        let payload = match sasl_start.get("payload") {
+            Some(Bson::Binary(b)) => b.bytes.clone(),
+            other => panic!("payload {other:?}"),
+        };
+        let client_first = String::from_utf8(payload).unwrap();
+        let bare = client_first.strip_prefix("n,,").unwrap().to_owned();
+        let nonce = bare.split(",r=").nth(1).unwrap().to_owned();
+        let password = saslprep_password(&Password::new(PASSWORD)).unwrap();
+        let salted = ScramMechanism::Sha256.hi(password.as_bytes(), SALT, ITERATIONS);
+        Self {
+            server_first: format!("r={nonce}HOSTILE,s={},i={ITERATIONS}", BASE64.encode(SALT)),
+            client_first_bare: bare,
+            server_key: hmac(&salted, b"Server Key"),
+        }
+    }
+
+    fn server_final(&self, sasl_continue: &Document) -> Vec<u8> {
+        let payload = match sasl_continue.get("payload") {
+            Some(Bson::Binary(b)) => b.bytes.clone(),
+            other => panic!("payload {other:?}"),
+        };
+        let client_final = String::from_utf8(payload).unwrap();
+        let without_proof = client_final.rsplit_once(",p=").unwrap().0;
+        let auth_message = format!(
+            "{},{},{without_proof}",
+            self.client_first_bare, self.server_first
+        );
+        format!(
+            "v={}",
+            BASE64.encode(hmac(&self.server_key, auth_message.as_bytes()))
+        )
+        .into_bytes()
+    }
+}
+
+fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
+}
+
+fn hello_reply() -> Document {
+    doc! { "ok": 1.0, "isWritablePrimary": true, "maxWireVersion": 21, "maxMessageSizeBytes": 48_000_000 }
+}
+
+/// Serves `script` (called with each request body and its index) on one end of a duplex stream and
+/// authenticates over the other end with a SCRAM-SHA-256 credential (or `credential`).
+async fn run<F>(credential: Option<ClientConfig>, mut script: F) -> Error
+where
+    F: FnMut(usize, &Document) -> Option<Answer> + Send + 'static,
+{
+    let (client, mut server) = tokio::io::duplex(1 << 16);
+    tokio::spawn(async move {
+        let mut index = 0;
+        while let Ok(request) = wire::read_frame(&mut server, wire::DEFAULT_MAX_MESSAGE_SIZE).await
+        {
+            let body = request.message.into_command_document().unwrap();
+            let Some(answer) = script(index, &body) else {
+                return; // hang up
+            };
+            index += 1;
+            let frame = match answer {
+                Answer::Body(reply) => {
+                    Frame::reply_to(request.request_id, Message::Msg(OpMsg::new(reply)))
+                }
+                Answer::WrongResponseTo(reply) => Frame::reply_to(
+                    request.request_id.wrapping_add(1000),
+                    Message::Msg(OpMsg::new(reply)),
+                ),
+                Answer::OpReply(reply) => Frame::reply_to(
+                    request.request_id,
+                    Message::Reply(OpReply::command_reply(reply)),
+                ),
+            };
+            if wire::write_frame(&mut server, &frame).await.is_err() {
+                return;
+            }
+        }
+    });
+    let config = credential.unwrap_or_else(|| {
+        ClientConfig::builder()
+            .host("hostile.invalid:27017")
+            .credential(
+                Credential::scram_sha_256()
+                    .username("app")
+                    .password(PASSWORD)
+                    .source("admin"),
+            )
+            .handshake_timeout(Duration::from_secs(20))
+            .build()
+            .unwrap()
+    });
+    let authenticator = Authenticator::new(&config).unwrap();
+    match mongo_auth::authenticate(client, &authenticator, "hostile.invalid:27017").await {
+        Ok(connection) => panic!("authenticated against a hostile script: {connection:?}"),
+        Err(e) => {
+            assert!(!e.to_string().contains(PASSWORD));
+            e
+        }
+    }
+}
+
+fn violation(e: &Error) -> &ProtocolViolation {
+    match e {
+        Error::Protocol(p) => &p.violation,
+        other => panic!("expected a protocol violation, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn framing_mistakes_are_protocol_errors() {
+    let e = run(None, |_, _| Some(Answer::WrongResponseTo(hello_reply()))).await;
+    assert!(
+        matches!(violation(&e), ProtocolViolation::MalformedReply { .. }),
+        "{e}"
+    );
+    let e = run(None, |_, _| Some(Answer::OpReply(hello_reply()))).await;
+    assert!(
+        matches!(violation(&e), ProtocolViolation::MalformedReply { .. }),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn hello_refusals_and_malformed_hello_replies() {
+    let e = run(None, |_, _| {
+        Some(Answer::Body(
+            doc! { "ok": 0.0, "errmsg": "go away", "code": 2, "codeName": "BadValue" },
+        ))
+    })
+    .await;
+    assert!(
+        matches!(&e, Error::Command(c) if c.code == 2 && c.message == "go away"),
+        "{e:?}"
+    );
+    for bad in [
+        doc! { "ok": 1, "maxWireVersion": "21" },
+        doc! { "ok": 1, "maxWireVersion": 21, "saslSupportedMechs": "SCRAM-SHA-256" },
+        doc! { "ok": 1, "maxWireVersion": 21, "speculativeAuthenticate": "yes" },
+    ] {
+        let e = run(None, move |_, _| Some(Answer::Body(bad.clone()))).await;
+        assert!(
+            matches!(violation(&e), ProtocolViolation::MalformedReply { .. }),
+            "{e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_speculative_reply_that_is_already_done_is_refused() {
+    let e = run(None, |index, body| match index {
+        0 => {
+            let speculative = body.get_document("speculativeAuthenticate").unwrap();
+            let scram = Scram::start(speculative);
+            let mut reply = hello_reply();
+            reply.insert(
+                "speculativeAuthenticate",
+                doc! { "conversationId": 1, "done": true, "payload": binary(scram.server_first.into_bytes()) },
+            );
+            Some(Answer::Body(reply))
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(violation(&e), &ProtocolViolation::ConversationEndedEarly);
+}
+
+#[tokio::test]
+async fn a_malformed_speculative_reply_is_refused() {
+    let e = run(None, |index, _| match index {
+        0 => {
+            let mut reply = hello_reply();
+            reply.insert(
+                "speculativeAuthenticate",
+                doc! { "conversationId": 1, "done": false, "payload": 42 },
+            );
+            Some(Answer::Body(reply))
+        }
+        _ => None,
+    })
+    .await;
+    assert!(
+        matches!(violation(&e), ProtocolViolation::MalformedReply { .. }),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn a_conversation_that_never_finishes_is_refused() {
+    let mut scram = None;
+    let e = run(None, move |index, body| match index {
+        0 => {
+            scram = Some(Scram::start(
+                body.get_document("speculativeAuthenticate").unwrap(),
+            ));
+            let mut reply = hello_reply();
+            reply.insert(
+                "speculativeAuthenticate",
+                doc! {
+                    "conversationId": 1, "done": false,
+                    "payload": binary(scram.as_ref().unwrap().server_first.clone().into_bytes()),
+                },
+            );
+            Some(Answer::Body(reply))
+        }
+        // The correct server-final, but not done...
+        1 => Some(Answer::Body(doc! {
+            "conversationId": 1, "done": false,
+            "payload": binary(scram.as_ref().unwrap().server_final(body)), "ok": 1,
+        })),
+        // ...and still not done after the empty exchange.
+        2 => {
+            assert_eq!(body.get_binary_generic("payload").unwrap().len(), 0);
+            Some(Answer::Body(
+                doc! { "conversationId": 1, "done": false, "payload": binary(Vec::new()), "ok": 1 },
+            ))
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(violation(&e), &ProtocolViolation::ConversationNotDone);
+}
+
+#[tokio::test]
+async fn a_forged_signature_is_refused_even_when_the_server_says_done() {
+    let e = run(None, |index, body| match index {
+        0 => {
+            let scram = Scram::start(body.get_document("speculativeAuthenticate").unwrap());
+            let mut reply = hello_reply();
+            reply.insert(
+                "speculativeAuthenticate",
+                doc! { "conversationId": 1, "done": false, "payload": binary(scram.server_first.into_bytes()) },
+            );
+            Some(Answer::Body(reply))
+        }
+        1 => Some(Answer::Body(doc! {
+            "conversationId": 1, "done": true,
+            "payload": binary(format!("v={}", BASE64.encode([7u8; 32]))), "ok": 1,
+        })),
+        _ => None,
+    })
+    .await;
+    assert_eq!(violation(&e), &ProtocolViolation::ServerSignatureMismatch);
+}
+
+#[tokio::test]
+async fn x509_speculative_reply_without_a_user_is_refused() {
+    // X509 needs TLS in the typed configuration; the caller's stream is taken as it is, so a plain
+    // in-memory stream stands in for the TLS stream here.
+    let pki = mongo_auth_test_server::certs::TestPki::generate_temporary().unwrap();
+    let config = ClientConfig::builder()
+        .host("hostile.invalid:27017")
+        .credential(Credential::x509())
+        .tls(mongo_auth::Tls::with_ca_file(&pki.ca).with_client_cert(&pki.client.pem))
+        .build()
+        .unwrap();
+    let e = run(Some(config), |index, _| match index {
+        0 => {
+            let mut reply = hello_reply();
+            reply.insert("speculativeAuthenticate", doc! { "dbname": "$external" });
+            Some(Answer::Body(reply))
+        }
+        _ => None,
+    })
+    .await;
+    assert!(
+        matches!(violation(&e), ProtocolViolation::MalformedReply { .. }),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_hangs_up_mid_conversation_is_a_wire_error() {
+    let e = run(None, |index, _| match index {
+        0 => Some(Answer::Body(hello_reply())), // no speculative reply: a saslStart follows
+        _ => None,
+    })
+    .await;
+    assert!(matches!(e, Error::Wire(_)), "{e:?}");
+}
