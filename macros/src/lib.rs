@@ -8,14 +8,74 @@ use proc_macro::TokenStream;
 
 /// A MongoDB connection string checked at compile time by the mongo-auth rulebook.
 ///
-/// The literal is parsed and validated by the same rulebook `ConnectionString::parse` uses at run time;
-/// every problem is a compile error pointing at the literal, and what the rulebook would only warn about
-/// at run time (an unknown, deprecated or repeated option, an invalid value) is an error too. A valid
-/// literal expands to the typed configuration built from already-validated parts: nothing is parsed at
-/// run time. What the literal leaves out (a password, MONGODB-X509's client certificate), the type of the
-/// value demands before it can be used.
+/// The literal is parsed and validated by the same rulebook `ConnectionString::parse` uses at run time,
+/// so a typo, a forbidden combination or a missing escape fails `cargo build`, not a deployment. A valid
+/// literal expands to the configuration built from already-validated parts: nothing is parsed at run
+/// time.
 ///
-/// See `mongo_auth::mongo_uri` for examples.
+/// ```
+/// use mongo_auth::{ClientConfig, Mechanism, mongo_uri};
+///
+/// let config: ClientConfig = mongo_uri!(
+///     "mongodb://user:password@example.com/the_database?authMechanism=SCRAM-SHA-1"
+/// );
+/// let credential = config.credential().unwrap();
+/// assert_eq!(credential.mechanism, Some(Mechanism::ScramSha1));
+/// assert_eq!(credential.source, "the_database");
+/// ```
+///
+/// # What the literal leaves out, the type demands
+///
+/// A literal without a password (SCRAM, MONGODB-CR, PLAIN, or no mechanism) gives a builder that needs
+/// `.password(…)` before `.build()` compiles; MONGODB-X509 without `tlsCertificateKeyFile` gives one that
+/// needs TLS with a client certificate, `.tls(Tls::client_cert(…))`:
+///
+/// ```
+/// use mongo_auth::{Tls, mongo_uri};
+///
+/// let secret = String::from("pencil"); // e.g. std::env::var("MONGO_PASSWORD")?
+/// let config = mongo_uri!("mongodb://app@db.example.com/shop?authMechanism=SCRAM-SHA-256")
+///     .password(secret)
+///     .build()?;
+/// assert_eq!(config.credential().unwrap().source, "shop");
+///
+/// let config = mongo_uri!("mongodb://db.example.com/?authMechanism=MONGODB-X509")
+///     .tls(Tls::client_cert("client.pem").ca_file("ca.pem"))
+///     .build()?;
+/// assert_eq!(config.credential().unwrap().source, "$external");
+/// # Ok::<(), mongo_auth::ConfigError>(())
+/// ```
+///
+/// ```compile_fail
+/// // does not compile: the password is missing
+/// let config = mongo_auth::mongo_uri!("mongodb://app@db.example.com").build();
+/// ```
+///
+/// # Stricter than a run-time parse
+///
+/// Every problem is a compile error that names the rule and the fix, all of a literal's problems at
+/// once. What a run-time parse only warns about (an unknown, deprecated or repeated option, an invalid
+/// value) is an error in a literal, and the library's own rules apply (MONGODB-X509 and PLAIN need TLS):
+///
+/// ```compile_fail
+/// // error: unknown option `authMechansim`: did you mean `authMechanism`?
+/// let config = mongo_auth::mongo_uri!("mongodb://user:pw@localhost/?authMechansim=SCRAM-SHA-256");
+/// ```
+///
+/// ```compile_fail
+/// // error: MONGODB-X509 takes no password (the client certificate is the credential): remove the password
+/// let config = mongo_auth::mongo_uri!("mongodb://user:pw@localhost/?authMechanism=MONGODB-X509&tls=true");
+/// ```
+///
+/// ```compile_fail
+/// // error: in `…alice%zz…`: invalid percent-encoding in the user name: `%` must be followed by two
+/// // hex digits (write a literal `%` as %25)
+/// let config = mongo_auth::mongo_uri!("mongodb://alice%zz:pw@localhost");
+/// ```
+///
+/// On stable Rust the compiler can only underline the whole literal, so the message quotes the
+/// offending part (never the password). The input must be one plain string literal; a `const` or
+/// `concat!(…)` cannot be read when the macro runs.
 #[proc_macro]
 pub fn mongo_uri(input: TokenStream) -> TokenStream {
     mongo_auth_macros_core::mongo_uri(input.into()).into()

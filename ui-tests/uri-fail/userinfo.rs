@@ -8,6 +8,8 @@ fn main() {
     let _ = mongo_uri!("mongodb://alice:foo:bar@localhost");
     // `%` not followed by two hex digits: write it as %25
     let _ = mongo_uri!("mongodb://alice%zz:secret@localhost");
+    // the same in the password: the message does not repeat the password's text
+    let _ = mongo_uri!("mongodb://alice:s%zzret@localhost");
     // an unescaped `/` in the password cuts the string early: write it as %2F
     let _ = mongo_uri!("mongodb://alice:foo/bar@localhost/db");
 }

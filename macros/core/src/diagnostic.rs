@@ -59,28 +59,33 @@ impl Diagnostic {
     /// The message when the compiler can only point at the whole literal: the offending text is quoted
     /// in front of it, unless it covers the whole literal or the message already quotes it.
     pub fn message_without_subspan(&self, uri: &str) -> String {
-        let whole = self.range.start == 0 && self.range.end >= uri.len();
-        let text = uri.get(self.range.clone()).unwrap_or_default();
+        let Some(range) = self.quotable_range(uri) else {
+            return self.message.clone();
+        };
+        let whole = range.start == 0 && range.end >= uri.len();
+        let text = uri.get(range.clone()).unwrap_or_default();
         let already_quoted = !text.is_empty() && self.message.contains(&format!("`{text}`"));
-        if whole || already_quoted || self.is_about_the_password() {
+        if whole || already_quoted {
             return self.message.clone();
         }
-        format!(
-            "in `{}`: {}",
-            quote_range(uri, self.range.clone()),
-            self.message
-        )
+        format!("in `{}`: {}", quote_range(uri, range), self.message)
     }
-}
 
-impl Diagnostic {
-    /// Whether the range may cover the password: its text is then never quoted in a message (the
-    /// compiler still shows the line of code, but logs of messages stay free of it).
-    fn is_about_the_password(&self) -> bool {
+    /// The part of the range whose text may be quoted, or `None` when it would show the password
+    /// (the compiler still shows the line of code, but messages, which end up in logs, stay free of it).
+    fn quotable_range(&self, uri: &str) -> Option<Range<usize>> {
         match self.rule {
-            Rule::Error(ErrorKind::ForbiddenPassword) => true,
-            Rule::Error(ErrorKind::InvalidUserinfo) => self.message.contains("password"),
-            _ => false,
+            Rule::Error(ErrorKind::ForbiddenPassword) => None,
+            Rule::Error(ErrorKind::InvalidUserinfo) if self.message.contains("password") => None,
+            // a missing user name is pointed at in the userinfo: quote up to the `:` before the password
+            Rule::Error(ErrorKind::MissingUsername) => {
+                let text = uri.get(self.range.clone())?;
+                let end = text
+                    .find(':')
+                    .map_or(self.range.end, |i| self.range.start + i);
+                Some(self.range.start..end)
+            }
+            _ => Some(self.range.clone()),
         }
     }
 }
@@ -219,6 +224,16 @@ mod tests {
             "invalid percent-encoding in the password",
         );
         assert!(!d.message_without_subspan(uri).contains("%zz"));
+        let uri = "mongodb://:hunter2@h/?authMechanism=SCRAM-SHA-1";
+        let d = Diagnostic::new(
+            Rule::Error(ErrorKind::MissingUsername),
+            10..18,
+            "SCRAM-SHA-1 needs a user name",
+        );
+        assert_eq!(
+            d.message_without_subspan(uri),
+            "in `mongodb://…`: SCRAM-SHA-1 needs a user name"
+        );
     }
 
     #[test]

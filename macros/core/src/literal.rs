@@ -149,7 +149,7 @@ fn value_map(text: &str) -> Option<(String, Vec<Range<usize>>, usize)> {
 
 /// How the offending text reads when the compiler cannot underline it: the text itself, widened to the
 /// part of the string it belongs to when it is short (`%zz` reads `…alice%zz…`), with `…` where the
-/// literal goes on; for an empty range, a few characters around the place.
+/// literal goes on; for an empty range, a few characters before the place and the rest of its part.
 pub(crate) fn quote_range(value: &str, range: Range<usize>) -> String {
     /// What separates the parts of a connection string.
     const SEPARATORS: &[char] = &['/', '?', '&', ',', '@', ':', '=', ';'];
@@ -157,8 +157,13 @@ pub(crate) fn quote_range(value: &str, range: Range<usize>) -> String {
     const SHORT: usize = 8;
     let range = clamp_to_chars(value, range);
     let (start, end) = if range.is_empty() {
+        // what comes before the place, and what follows it up to the next separator (never into the
+        // next part: after an empty user name comes the password)
         let start = floor_char(value, range.start.saturating_sub(CONTEXT));
-        let end = ceil_char(value, (range.end + CONTEXT).min(value.len()));
+        let part_end = value[range.end..]
+            .find(SEPARATORS)
+            .map_or(value.len(), |i| range.end + i);
+        let end = ceil_char(value, part_end.min(range.end + CONTEXT));
         (start, end)
     } else if range.len() < SHORT {
         // separators are ASCII, so one byte past a separator is a character boundary
@@ -274,6 +279,8 @@ mod tests {
         );
         assert_eq!(quote_range(value, 0..value.len()), value);
         assert_eq!(quote_range("mongodb://h/?w", 14..14), "…ngodb://h/?w");
+        // an empty user name: the quote stops before the password
+        assert_eq!(quote_range("mongodb://:secret@h", 10..10), "mongodb://…");
         assert_eq!(quote_range("a\nb", 1..2), "a\\nb");
         assert_eq!(quote_range("aé", 3..3), "aé");
         assert_eq!(quote_range("aé", 2..2), "aé");
