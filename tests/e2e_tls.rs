@@ -749,3 +749,71 @@ mod over_connect {
             .collect()
     }
 }
+
+/// A server that presents the good server certificate but signs the handshake with another key:
+/// only a client that skips the handshake-signature check would accept it.
+#[derive(Debug)]
+struct StolenCertificate(Arc<rustls::sign::CertifiedKey>);
+
+impl rustls::server::ResolvesServerCert for StolenCertificate {
+    fn resolve(
+        &self,
+        _hello: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.0.clone())
+    }
+}
+
+#[tokio::test]
+async fn allow_invalid_certificates_still_verifies_handshake_signatures() {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+    let pki = TestPki::generate_temporary().unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let chain = CertificateDer::pem_file_iter(&pki.server.certificate)
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let wrong_key = provider
+        .key_provider
+        .load_private_key(PrivateKeyDer::from_pem_file(&pki.client.key).unwrap())
+        .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(StolenCertificate(Arc::new(
+            rustls::sign::CertifiedKey::new(chain, wrong_key),
+        ))));
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(tcp).await {
+                    let _ = tls.write_all(b"-\n").await;
+                }
+            });
+        }
+    });
+
+    for settings in [
+        Tls::with_ca_file(&pki.ca)
+            .dangerous()
+            .allow_invalid_certificates(),
+        Tls::with_ca_file(&pki.ca).dangerous().insecure(),
+        Tls::with_ca_file(&pki.ca),
+    ] {
+        let err = subject_seen(address, "localhost", settings.into_settings())
+            .await
+            .unwrap_err();
+        assert_eq!(problem(&err), &CertificateProblem::BadSignature, "{err}");
+        assert!(
+            err.to_string().contains("signature that does not verify"),
+            "{err}"
+        );
+    }
+}

@@ -136,6 +136,9 @@ pub enum CertificateProblem {
     UnknownRevocationStatus,
     /// A CRL in the CRL file is past its next-update time.
     ExpiredCrl,
+    /// A signature does not verify: the chain is not signed by the keys it names, or the server
+    /// signed the handshake with a key that is not its certificate's.
+    BadSignature,
     /// Something else (bad signature, bad encoding, wrong key usage, …).
     Other(String),
 }
@@ -261,6 +264,11 @@ impl fmt::Display for TlsError {
                         "cannot be checked for revocation: a CRL in {} has expired (refresh it)",
                         option::CRL_FILE
                     ),
+                    CertificateProblem::BadSignature => f.write_str(
+                        "comes with a signature that does not verify (the server may not hold the \
+                         certificate's private key; this is checked even with \
+                         tlsAllowInvalidCertificates)",
+                    ),
                     CertificateProblem::Other(reason) => write!(f, "is invalid: {reason}"),
                 }
             }
@@ -383,6 +391,7 @@ fn certificate_problem(error: &CertificateError) -> CertificateProblem {
             }
         }
         CertificateError::Revoked => CertificateProblem::Revoked,
+        CertificateError::BadSignature => CertificateProblem::BadSignature,
         CertificateError::UnknownRevocationStatus => CertificateProblem::UnknownRevocationStatus,
         CertificateError::ExpiredRevocationList
         | CertificateError::ExpiredRevocationListContext { .. } => CertificateProblem::ExpiredCrl,
