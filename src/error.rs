@@ -216,6 +216,12 @@ impl fmt::Display for ProtocolError {
 }
 
 /// What a server did that the authentication protocol forbids.
+///
+/// ```
+/// use mongo_auth::error::ProtocolViolation;
+/// let violation = ProtocolViolation::IterationCountTooLow { iterations: 1024 };
+/// assert!(violation.to_string().contains("fewer than the minimum of 4096"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ProtocolViolation {
@@ -362,6 +368,17 @@ impl fmt::Display for CredentialError {
 }
 
 /// Which deadline passed.
+///
+/// ```
+/// # fn check(err: mongo_auth::Error) {
+/// use mongo_auth::error::TimeoutPhase;
+/// if let mongo_auth::Error::Timeout(t) = &err {
+///     if t.phase == TimeoutPhase::Connect {
+///         eprintln!("is the host reachable? {}", t.host);
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimeoutPhase {

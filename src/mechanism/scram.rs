@@ -25,6 +25,10 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use crate::error::{CredentialError, Error, ProtocolViolation};
 
 /// The minimum iteration count the SCRAM spec allows a server to ask for.
+///
+/// ```
+/// assert_eq!(mongo_auth::mechanism::scram::MIN_ITERATIONS, 4096);
+/// ```
 pub const MIN_ITERATIONS: u32 = 4096;
 
 /// `base64("n,,")`: the gs2 header without channel binding, echoed in client-final.
@@ -307,6 +311,7 @@ impl ScramKeys {
 /// assert_eq!(command.get_str("mechanism").unwrap(), "SCRAM-SHA-256");
 /// ```
 #[derive(Debug)]
+#[must_use = "a SCRAM step does nothing until its message is sent and the reply handled"]
 pub struct ScramClientFirst {
     mechanism: ScramMechanism,
     password: PasswordInput,
@@ -518,6 +523,7 @@ impl ScramClientFirst {
 /// client_final.handle_server_final(b"v=UMWeI25JD1yNYZRMpZ4VHvhZ9e0=").unwrap();
 /// ```
 #[derive(Debug)]
+#[must_use = "a SCRAM step does nothing until its message is sent and the reply handled"]
 pub struct ScramServerFirst {
     request: ScramKeyRequest,
     auth_message_prefix: String,
@@ -565,6 +571,7 @@ impl ScramServerFirst {
 
 /// The third step: the client-final message is ready; the server-final message must prove the
 /// server knows the password. `Debug` hides the proof and the expected signature.
+#[must_use = "a SCRAM step does nothing until its message is sent and the reply handled"]
 pub struct ScramClientFinal {
     mechanism: ScramMechanism,
     message: Vec<u8>,
