@@ -3,12 +3,21 @@
 //! ```sh
 //! cargo run --example gssapi --features gssapi                     # print the configurations
 //! cargo run --example gssapi --features gssapi -- 'mongodb://…'    # authenticate with that URI
+//!
+//! # against the embedded conformance server and a throwaway realm on 127.0.0.1:
+//! scripts/kdc.sh start /tmp/realm && . /tmp/realm/env
+//! kinit "$MONGO_AUTH_KRB5_USER" < "$MONGO_AUTH_KRB5_PASSWORD_FILE"
+//! cargo run --example gssapi --features gssapi
+//! scripts/kdc.sh stop /tmp/realm
 //! ```
 //!
 //! Without a URI it builds each of the guide's GSSAPI configurations twice, from the connection
 //! string and with the typed builder, checks that both give the same credential, and prints the
-//! configuration and the service principal a client would ask a ticket for. With a URI it
-//! authenticates (a ticket from `kinit`, or the password in the URI) and prints who it is.
+//! configuration and the service principal a client would ask a ticket for. When the environment
+//! names a test realm's user (`MONGO_AUTH_KRB5_USER`, as `scripts/kdc.sh` writes it), it then
+//! starts the conformance server with its GSSAPI acceptor (keys from `KRB5_KTNAME`) and
+//! authenticates as that user from the ticket cache. With a URI it authenticates (a ticket from
+//! `kinit`, or the password in the URI) and prints who it is.
 
 use bson::doc;
 use mongo_auth::core::{Canonicalize, MechanismProperties};
@@ -20,8 +29,46 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 async fn main() -> Result<()> {
     match std::env::args().nth(1) {
         Some(uri) => authenticate(&uri).await,
-        None => print_the_guide(),
+        None => {
+            print_the_guide()?;
+            match std::env::var("MONGO_AUTH_KRB5_USER") {
+                Ok(principal) => against_the_test_realm(&principal).await,
+                Err(_) => Ok(()),
+            }
+        }
     }
+}
+
+/// The conformance server with its GSSAPI acceptor, and a connection as `principal` from the
+/// ticket cache.
+#[cfg(feature = "gssapi")]
+async fn against_the_test_realm(principal: &str) -> Result<()> {
+    use std::sync::Arc;
+
+    use mongo_auth_test_server::gssapi::GssapiAcceptor;
+    use mongo_auth_test_server::{Server, ServerConfig, User};
+
+    let server = Server::start(
+        ServerConfig::new()
+            .sasl_mechanism(Arc::new(GssapiAcceptor::any_service()))
+            .user(User::gssapi(principal)),
+    )
+    .await?;
+    let uri = format!(
+        "mongodb://{}@localhost:{}/?authMechanism=GSSAPI",
+        principal.replace('@', "%40"),
+        server.addr().port()
+    );
+    println!("the embedded conformance server, as {principal} from the ticket cache");
+    let result = authenticate(&uri).await;
+    server.shutdown().await;
+    result
+}
+
+#[cfg(not(feature = "gssapi"))]
+async fn against_the_test_realm(principal: &str) -> Result<()> {
+    println!("build with --features gssapi to authenticate as {principal} against the test realm");
+    Ok(())
 }
 
 /// The guide's examples: each as a connection string and as a builder chain.
