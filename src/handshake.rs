@@ -300,7 +300,7 @@ mod tests {
         let hello = hello(&params(Some(&c))).unwrap();
         let keys: Vec<_> = hello.command.keys().collect();
         assert_eq!(keys[0], "isMaster");
-        assert_eq!(hello.command.get_bool("helloOk").unwrap(), true);
+        assert!(hello.command.get_bool("helloOk").unwrap());
         assert_eq!(
             hello.command.get_str("saslSupportedMechs").unwrap(),
             "shop.app"

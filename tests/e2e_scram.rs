@@ -91,7 +91,8 @@ async fn scram_sha_1_sha_256_and_negotiated_on_several_wire_versions() {
     // (maxWireVersion, explicit mechanism, user, expected mechanism, expected round trips)
     // 4.0 (7): no speculative auth, no skipEmptyExchange: hello + saslStart + 2 saslContinue.
     // 4.4+ (9, 21): speculative + skipEmptyExchange: hello + 1.
-    let cases: &[(i32, Option<&str>, &str, &str, Mechanism, u32)] = &[
+    type Case<'a> = (i32, Option<&'a str>, &'a str, &'a str, Mechanism, u32);
+    let cases: &[Case<'_>] = &[
         (
             21,
             Some("SCRAM-SHA-256"),

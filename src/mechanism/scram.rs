@@ -849,7 +849,8 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::Credential(_)));
         // SHA-1 does not SASLprep: the same password is accepted.
-        ScramClientFirst::new(ScramMechanism::Sha1, "u", &Password::new("x\u{0000}")).unwrap();
+        let sha1 = ScramClientFirst::new(ScramMechanism::Sha1, "u", &Password::new("x\u{0000}"));
+        assert!(sha1.is_ok());
     }
 
     #[test]
