@@ -166,6 +166,23 @@ pub struct SaslStepReply {
 ///
 /// The connection runtime implements it over its connection; a refusal (`ok: 0`) is the
 /// implementation's own error.
+///
+/// ```no_run
+/// use mongo_auth::gssapi::{GssapiError, SaslStepReply, SaslTransport};
+///
+/// /// Hands each payload to a function that talks to the server.
+/// struct Commands<F>(F);
+///
+/// impl<F: FnMut(&str, Vec<u8>) -> SaslStepReply + Send> SaslTransport for Commands<F> {
+///     type Error = GssapiError;
+///     async fn sasl_start(&mut self, payload: Vec<u8>) -> Result<SaslStepReply, GssapiError> {
+///         Ok((self.0)("saslStart", payload))
+///     }
+///     async fn sasl_continue(&mut self, payload: Vec<u8>) -> Result<SaslStepReply, GssapiError> {
+///         Ok((self.0)("saslContinue", payload))
+///     }
+/// }
+/// ```
 pub trait SaslTransport: Send {
     /// The transport's error, which also carries [`GssapiError`].
     type Error: From<GssapiError> + Send;
@@ -203,6 +220,22 @@ async fn blocking<T: Send + 'static>(
 /// acquisition and every context step run on tokio's blocking pool.
 ///
 /// Returns the service principal that was used.
+///
+/// ```no_run
+/// # async fn run(transport: &mut impl mongo_auth::gssapi::SaslTransport<Error = mongo_auth::gssapi::GssapiError>)
+/// # -> Result<(), mongo_auth::gssapi::GssapiError> {
+/// use mongo_auth::core::{Credential, GssapiProperties, Mechanism, MechanismProperties};
+/// let credential = Credential::from_parts(
+///     Some("mongodbuser@EXAMPLE.COM".to_owned()),
+///     None, // the ticket cache
+///     "$external".to_owned(),
+///     Some(Mechanism::Gssapi),
+///     MechanismProperties::Gssapi(GssapiProperties::default()),
+/// );
+/// let principal = mongo_auth::gssapi::authenticate(transport, &credential, "db.example.com").await?;
+/// assert_eq!(principal.to_string(), "mongodb@db.example.com");
+/// # Ok(()) }
+/// ```
 pub async fn authenticate<T: SaslTransport>(
     transport: &mut T,
     credential: &Credential,
