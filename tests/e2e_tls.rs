@@ -624,26 +624,25 @@ mod over_connect {
     #[tokio::test]
     async fn x509_wrong_username_or_unknown_subject() {
         let pki = TestPki::generate_temporary().unwrap();
-        let server = start(
-            &pki,
-            required(&pki),
-            ServerConfig::new().user(User::x509(CLIENT_SUBJECT)),
-        )
-        .await;
-        for _ in 0..2 {
+        for speculative in [true, false] {
+            let users = ServerConfig::new()
+                .user(User::x509(CLIENT_SUBJECT))
+                .speculative_authentication(speculative);
+            let server = start(&pki, required(&pki), users).await;
             let tls = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
             let err = authenticate(&x509_config(&server, tls, Some("CN=someone else")))
                 .await
                 .unwrap_err();
             assert!(err.is_authentication_failure(), "{err:?}");
+
+            // a valid certificate whose subject is no user
+            let tls = Tls::client_cert(&pki.client_escaped.pem).ca_file(&pki.ca);
+            let err = authenticate(&x509_config(&server, tls, None))
+                .await
+                .unwrap_err();
+            assert!(err.is_authentication_failure(), "{err:?}");
+            server.shutdown().await;
         }
-        // a valid certificate whose subject is no user
-        let tls = Tls::client_cert(&pki.client_escaped.pem).ca_file(&pki.ca);
-        let err = authenticate(&x509_config(&server, tls, None))
-            .await
-            .unwrap_err();
-        assert!(err.is_authentication_failure(), "{err:?}");
-        server.shutdown().await;
     }
 
     #[tokio::test]
