@@ -1,35 +1,5 @@
-//! Loading a configuration with serde: a connection string, or a structured table.
-//!
-//! ```toml
-//! [mongodb]
-//! hosts = ["db1.example.com:27017", "db2.example.com"]   # or: srv = "cluster0.example.com"
-//!
-//! [mongodb.auth]
-//! mechanism = "SCRAM-SHA-256"            # wire names; "DEFAULT" (or no mechanism) negotiates SCRAM
-//! username = "app"
-//! password = { env = "MONGO_PASSWORD" }  # or "inline", or { file = "/run/secrets/mongo" }
-//! source = "admin"
-//! # properties = { SERVICE_NAME = "mongodb", CANONICALIZE_HOST_NAME = "forward" }   (GSSAPI)
-//!
-//! [mongodb.tls]                          # or: tls = true
-//! ca_file = "ca.pem"
-//! certificate_key_file = "client.pem"    # or: certificate_file = "…" and key_file = "…"
-//! key_password = { env = "KEY_PASSWORD" }
-//! crl_file = "crl.pem"
-//! dangerous = { allow_invalid_hostnames = false, allow_invalid_certificates = false }
-//!
-//! [mongodb.options]
-//! app_name = "inventory"
-//! connect_timeout_ms = 10000
-//! ```
-//!
-//! Unknown fields are errors. Every broken rule is reported at its field path
-//! (`mongodb.auth.password: MONGODB-X509 takes no password …`); [`from_deserializer`] returns them as a
-//! typed [`ConfigError`], and any other serde entry point (`toml::from_str`, …) puts the same text in
-//! its own error.
-//!
-//! `Serialize` writes the structured form back without any secret: a password that came from
-//! `{ env = … }` or `{ file = … }` is written as that reference, an inline one is left out.
+//! Loading a configuration with serde: a connection string, or a structured table (see
+//! [`from_deserializer`] for the format).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -62,6 +32,51 @@ fn fail<E: de::Error>(error: ConfigError) -> E {
 
 /// Deserializes any type that holds [`ClientConfig`]s (or a `ClientConfig` itself) and returns a typed
 /// [`ConfigError`] whose field paths run from the root of the document: `mongodb.auth.password`.
+///
+/// # The format
+///
+/// A `ClientConfig` is a connection string (`mongodb = "mongodb://…"`) or a table:
+///
+/// ```toml
+/// [mongodb]
+/// hosts = ["db1.example.com:27017", "db2.example.com"]   # or: srv = "cluster0.example.com"
+///
+/// [mongodb.auth]
+/// mechanism = "SCRAM-SHA-256"            # wire names; "DEFAULT" (or no mechanism) negotiates SCRAM
+/// username = "app"
+/// password = { env = "MONGO_PASSWORD" }  # or "inline", or { file = "/run/secrets/mongo" }
+/// source = "admin"
+/// # properties = { SERVICE_NAME = "mongodb", CANONICALIZE_HOST_NAME = "forward" }   (GSSAPI)
+///
+/// [mongodb.tls]                          # or: tls = true
+/// ca_file = "ca.pem"
+/// certificate_key_file = "client.pem"    # or: certificate_file = "…" and key_file = "…"
+/// key_password = { env = "KEY_PASSWORD" }
+/// crl_file = "crl.pem"
+/// dangerous = { allow_invalid_hostnames = false, allow_invalid_certificates = false }
+///
+/// [mongodb.options]
+/// app_name = "inventory"
+/// connect_timeout_ms = 10000
+/// handshake_timeout_ms = 30000
+/// server_api = "1"
+/// max_scram_iterations = 1000000
+/// replica_set = "rs0"
+/// direct_connection = false
+/// load_balanced = false
+/// srv_service_name = "mongodb"
+/// allow_plain_password_without_tls = false   # PLAIN without TLS: the password travels in clear
+/// ```
+///
+/// Unknown fields are errors. Every broken rule is reported at its field path
+/// (`mongodb.auth.password: MONGODB-X509 takes no password …`); [`from_deserializer`] returns them as a
+/// typed [`ConfigError`], and any other serde entry point (`toml::from_str`, …) puts the same text in
+/// its own error.
+///
+/// `Serialize` writes the structured form back without any secret: a password that came from
+/// `{ env = … }` or `{ file = … }` is written as that reference, an inline one is left out.
+///
+/// # Example
 ///
 /// ```
 /// #[derive(serde::Deserialize)]
@@ -262,7 +277,7 @@ impl<'de> Deserialize<'de> for RawTls {
     }
 }
 
-/// A connection string (`"mongodb://…"`) or a structured table; see the [module docs](self).
+/// A connection string (`"mongodb://…"`) or a structured table; see [`from_deserializer`] for the format.
 ///
 /// ```
 /// let config: mongo_auth::ClientConfig = serde_json::from_str(
@@ -283,7 +298,7 @@ impl<'de> Deserialize<'de> for ClientConfig {
                 f.write_str("a connection string (\"mongodb://…\") or a table with hosts, auth, tls and options")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<ClientConfig, E> {
-                v.parse::<ClientConfig>().map_err(|e| fail(e))
+                v.parse::<ClientConfig>().map_err(fail)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ClientConfig, A::Error> {
                 let raw: RawConfig =
@@ -296,7 +311,7 @@ impl<'de> Deserialize<'de> for ClientConfig {
                                 format_message(&e.into_inner().to_string()),
                             )]))
                         })?;
-                raw.check().map_err(|e| fail(e))
+                raw.check().map_err(fail)
             }
         }
         deserializer.deserialize_any(ConfigVisitor)
