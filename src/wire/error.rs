@@ -10,10 +10,11 @@ use std::fmt;
 /// ```
 /// use mongo_auth::wire::{Frame, WireError, DEFAULT_MAX_MESSAGE_SIZE};
 ///
-/// // A header that declares a 100-byte message, followed by only 4 bytes of body.
+/// // An OP_MSG header that declares a 100-byte message, followed by only 4 bytes of body.
 /// let mut bytes = Vec::new();
-/// bytes.extend_from_slice(&100i32.to_le_bytes());
-/// bytes.extend_from_slice(&[0; 12]);
+/// bytes.extend_from_slice(&100i32.to_le_bytes()); // messageLength
+/// bytes.extend_from_slice(&[0; 8]); // requestID, responseTo
+/// bytes.extend_from_slice(&2013i32.to_le_bytes()); // opCode
 /// bytes.extend_from_slice(&[0; 4]);
 /// let err = Frame::decode(&bytes, DEFAULT_MAX_MESSAGE_SIZE).unwrap_err();
 /// assert!(matches!(err, WireError::LengthMismatch { declared: 100, actual: 20 }));
