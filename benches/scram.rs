@@ -305,6 +305,38 @@ fn round_trips() {
             legacy.connections()[before].round_trips()
         );
         legacy.shutdown().await;
+
+        // Whole handshakes over loopback TCP (client and conformance server in this process).
+        println!("\n== SCRAM-SHA-256 handshake over loopback TCP (hello + saslContinue), median ==");
+        let server = Server::start(users(ServerConfig::new())).await.unwrap();
+        let config = ClientConfig::builder()
+            .host(server.addr().to_string())
+            .credential(Credential::scram_sha_256().username(USER).password(PASSWORD))
+            .build()
+            .unwrap();
+        let runs = 51;
+        let mut cold = Vec::new();
+        for _ in 0..runs {
+            let authenticator = mongo_auth::Authenticator::new(&config).unwrap();
+            let started = Instant::now();
+            authenticator.connect().await.unwrap();
+            cold.push(started.elapsed());
+        }
+        let authenticator = mongo_auth::Authenticator::new(&config).unwrap();
+        authenticator.connect().await.unwrap();
+        let mut warm = Vec::new();
+        for _ in 0..runs {
+            let started = Instant::now();
+            authenticator.connect().await.unwrap();
+            warm.push(started.elapsed());
+        }
+        println!(
+            "cold key cache {:>9.3} ms   warm key cache {:>9.3} ms   (PBKDF2 runs with the warm one: {})",
+            median(cold).as_secs_f64() * 1e3,
+            median(warm).as_secs_f64() * 1e3,
+            authenticator.pbkdf2_computations()
+        );
+        server.shutdown().await;
     });
 }
 
