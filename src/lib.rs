@@ -3,10 +3,10 @@
 // No unsafe code even with the `gssapi` feature: libgssapi wraps the GSSAPI FFI.
 #![forbid(unsafe_code)]
 
-mod authenticator;
-pub mod config;
 #[doc(hidden)]
 pub mod __private;
+mod authenticator;
+pub mod config;
 mod connection;
 pub mod error;
 #[cfg(feature = "gssapi")]
