@@ -388,9 +388,12 @@ fn carries_tls_error(error: &std::io::Error) -> bool {
 }
 
 /// Whether the first hello failed the way servers older than 3.6 refuse OP_MSG: by closing the
-/// connection.
+/// connection, or by answering with an OP_REPLY.
 fn op_msg_refused(error: &Error) -> bool {
     match error {
+        Error::Protocol(p) => {
+            matches!(p.violation, ProtocolViolation::UnexpectedReplyOpCode { .. })
+        }
         Error::Wire(WireError::ClosedBetweenMessages | WireError::ConnectionClosed { .. }) => true,
         Error::Wire(WireError::Io(io)) | Error::Io(io) => {
             !carries_tls_error(io)

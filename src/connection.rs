@@ -91,9 +91,8 @@ impl Transport {
             (_, other) => {
                 return Err(Error::protocol(
                     None,
-                    ProtocolViolation::MalformedReply {
-                        command: "reply",
-                        problem: format!("unexpected reply opcode {:?}", other.op_code()),
+                    ProtocolViolation::UnexpectedReplyOpCode {
+                        received: other.op_code().as_i32(),
                     },
                 ));
             }

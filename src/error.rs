@@ -257,6 +257,12 @@ pub enum ProtocolViolation {
         /// What was wrong with the reply.
         problem: String,
     },
+    /// The reply came with another opcode than the request's framing calls for (an OP_REPLY to an
+    /// OP_MSG, or the reverse).
+    UnexpectedReplyOpCode {
+        /// The opcode of the reply.
+        received: i32,
+    },
     /// The SASL conversation did not finish when it had to (`done: true` never came).
     ConversationNotDone,
     /// The server said the conversation was done before the client could verify it.
@@ -296,6 +302,10 @@ impl fmt::Display for ProtocolViolation {
             ProtocolViolation::MalformedReply { command, problem } => {
                 write!(f, "malformed reply to {command}: {problem}")
             }
+            ProtocolViolation::UnexpectedReplyOpCode { received } => write!(
+                f,
+                "the reply has opcode {received}, not the one that answers the request's framing"
+            ),
             ProtocolViolation::ConversationNotDone => {
                 f.write_str("the SASL conversation did not finish (done: true never came)")
             }

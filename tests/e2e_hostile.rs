@@ -159,9 +159,12 @@ async fn framing_mistakes_are_protocol_errors() {
         matches!(violation(&e), ProtocolViolation::MalformedReply { .. }),
         "{e}"
     );
+    // An OP_REPLY to the OP_MSG hello is how some old servers refuse OP_MSG: over a caller's
+    // stream there is no reconnecting, so it is reported (and the host remembered as old).
     let e = run(None, |_, _| Some(Answer::OpReply(hello_reply()))).await;
-    assert!(
-        matches!(violation(&e), ProtocolViolation::MalformedReply { .. }),
+    assert_eq!(
+        violation(&e),
+        &ProtocolViolation::UnexpectedReplyOpCode { received: 1 },
         "{e}"
     );
 }
@@ -322,4 +325,43 @@ async fn a_server_that_hangs_up_mid_conversation_is_a_wire_error() {
     })
     .await;
     assert!(matches!(e, Error::Wire(_)), "{e:?}");
+}
+
+#[tokio::test]
+async fn connect_retries_with_op_query_when_the_op_msg_hello_gets_an_op_reply() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                while let Ok(request) =
+                    wire::read_frame(&mut stream, wire::DEFAULT_MAX_MESSAGE_SIZE).await
+                {
+                    let reply = match &request.message {
+                        // A 3.4-era server: an error document in an OP_REPLY for the OP_MSG...
+                        Message::Msg(_) => Message::Reply(OpReply::command_reply(
+                            doc! { "$err": "unknown opcode" },
+                        )),
+                        // ...and proper answers to OP_QUERY.
+                        _ => Message::Reply(OpReply::command_reply(
+                            doc! { "ok": 1.0, "ismaster": true, "maxWireVersion": 5 },
+                        )),
+                    };
+                    let frame = Frame::reply_to(request.request_id, reply);
+                    if wire::write_frame(&mut stream, &frame).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let config: ClientConfig = format!("mongodb://{address}/").parse().unwrap();
+    let authenticator = Authenticator::new(&config).unwrap();
+    let mut connection = authenticator.connect().await.unwrap();
+    assert!(connection.uses_op_query());
+    assert_eq!(connection.authenticated_mechanism(), None);
+    connection
+        .run_command("admin", doc! { "ping": 1 })
+        .await
+        .unwrap();
 }
