@@ -22,13 +22,17 @@ use mongo_auth_test_server::{Role, Server, ServerConfig, User, demo};
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() {
     let uri = std::env::args()
         .nth(1)
         .or_else(|| std::env::var("MONGODB_URI").ok());
-    match uri {
+    let result = match uri {
         Some(uri) => against_a_server(&uri).await,
         None => against_the_embedded_server().await,
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        std::process::exit(1);
     }
 }
 

@@ -244,7 +244,13 @@ impl Authenticator {
                 return self.open_unix(host).await;
             }
             let tcp = tokio::net::TcpStream::connect((host.host.as_str(), host.port_or_default()))
-                .await?;
+                .await
+                .map_err(|e| {
+                    Error::Io(std::io::Error::new(
+                        e.kind(),
+                        format!("cannot connect to {name}: {e}"),
+                    ))
+                })?;
             tcp.set_nodelay(true)?;
             match &self.tls {
                 None => Ok(Box::new(tcp) as Box<dyn Stream>),
