@@ -478,4 +478,24 @@ mod tests {
             Err(Error::Protocol(_))
         ));
     }
+
+    #[test]
+    fn arbitrary_hello_replies_never_panic() {
+        use proptest::prelude::*;
+        const KEYS: &[&str] = &[
+            "ok",
+            "maxWireVersion",
+            "saslSupportedMechs",
+            "speculativeAuthenticate",
+            "maxMessageSizeBytes",
+            "arbiterOnly",
+            "errmsg",
+            "code",
+        ];
+        proptest!(ProptestConfig::with_cases(1024), |(reply in crate::mechanism::tests::arbitrary_reply(KEYS))| {
+            if let Ok(parsed) = HelloReply::parse(&reply) {
+                let _ = negotiate(&parsed);
+            }
+        });
+    }
 }

@@ -146,7 +146,7 @@ pub(crate) fn check_auth_reply(reply: &Document, mechanism: Mechanism) -> Result
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -182,5 +182,68 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    /// Arbitrary BSON values for the fields a reply parser reads.
+    pub(crate) fn arbitrary_value() -> impl proptest::strategy::Strategy<Value = Bson> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Bson::Null),
+            any::<i32>().prop_map(Bson::Int32),
+            any::<i64>().prop_map(Bson::Int64),
+            any::<f64>().prop_map(Bson::Double),
+            any::<bool>().prop_map(Bson::Boolean),
+            ".{0,12}".prop_map(Bson::String),
+            proptest::collection::vec(any::<u8>(), 0..40).prop_map(|bytes| Bson::Binary(
+                bson::Binary {
+                    subtype: BinarySubtype::Generic,
+                    bytes
+                }
+            )),
+            proptest::collection::vec(".{0,8}".prop_map(Bson::String), 0..3).prop_map(Bson::Array),
+        ]
+    }
+
+    /// A document holding some of `keys`, each with an arbitrary value.
+    pub(crate) fn arbitrary_reply(
+        keys: &'static [&'static str],
+    ) -> impl proptest::strategy::Strategy<Value = Document> {
+        use proptest::prelude::*;
+        proptest::collection::vec(proptest::option::of(arbitrary_value()), keys.len()).prop_map(
+            move |values| {
+                let mut document = Document::new();
+                for (key, value) in keys.iter().zip(values) {
+                    if let Some(value) = value {
+                        document.insert(*key, value);
+                    }
+                }
+                document
+            },
+        )
+    }
+
+    #[test]
+    fn arbitrary_replies_never_panic() {
+        use crate::mechanism::cr::CrClient;
+        use crate::mechanism::x509::X509Client;
+        use mongo_auth_core::Password;
+        use proptest::prelude::*;
+        const KEYS: &[&str] = &[
+            "ok",
+            "conversationId",
+            "done",
+            "payload",
+            "code",
+            "codeName",
+            "errmsg",
+            "nonce",
+            "user",
+        ];
+        proptest!(ProptestConfig::with_cases(1024), |(reply in arbitrary_reply(KEYS))| {
+            let _ = SaslReply::parse(&reply, "saslStart", Mechanism::ScramSha256);
+            let _ = X509Client::new(None).handle_reply(&reply);
+            let _ = CrClient::new("u", &Password::new("p")).handle_nonce(&reply);
+            let _ = crate::mechanism::plain::PlainClient::new("u", &Password::new("p")).handle_reply(&reply);
+        });
     }
 }
