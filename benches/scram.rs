@@ -348,6 +348,9 @@ fn main() {
     println!(
         "\n== PBKDF2 (SCRAM Hi): mongo-auth vs OpenSSL PKCS5_PBKDF2_HMAC (python3 hashlib) =="
     );
+    if let Some(version) = openssl_version() {
+        println!("({version})");
+    }
     println!(
         "{:<10} {:>10} {:>14} {:>14} {:>8}",
         "hash", "iterations", "mongo-auth", "openssl", "ratio"
