@@ -170,6 +170,11 @@ impl Authenticator {
     /// Shakes hands and authenticates over a stream the caller already has; see
     /// [`crate::authenticate`].
     ///
+    /// The stream is used as it is. The configuration's TLS settings still decide whether PLAIN
+    /// may send its password: without TLS in the configuration (or the clear-text opt-in) PLAIN is
+    /// refused, whatever the stream is. An OP_MSG hello the server drops cannot be retried on the
+    /// caller's stream; the error is returned and the next stream to `host` starts with OP_QUERY.
+    ///
     /// ```no_run
     /// # async fn run(authenticator: &mongo_auth::Authenticator) -> Result<(), mongo_auth::Error> {
     /// let stream = tokio::net::TcpStream::connect("127.0.0.1:27017").await?;
