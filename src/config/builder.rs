@@ -15,6 +15,7 @@ use super::credential::{
 use super::tls::{
     Tls, TlsState, WithClientCert, WithoutClientCert, WithoutTls, WithoutTlsClearTextAllowed,
 };
+use super::wording::{Vocabulary, reword};
 use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs, TlsSettings};
 
 /// Builds a [`ClientConfig`] in code. The type parameters are the builder's state: `C` the credential
@@ -413,6 +414,7 @@ impl<C: CredentialState, T: TlsState> ClientConfigBuilder<C, T> {
         let allow_plain = self.tls.allows_plain_password_in_clear();
         let tls = self.tls.into_settings();
         let parts = self.credential.into_parts();
+        let mechanism = parts.as_ref().and_then(|p| p.mechanism);
         let mut options = self.options;
         options.allow_plain_without_tls |= allow_plain;
         assemble(Assembly {
@@ -423,7 +425,14 @@ impl<C: CredentialState, T: TlsState> ClientConfigBuilder<C, T> {
             options,
             secret_refs: self.secret_refs,
         })
-        .map_err(ConfigError::Rules)
+        .map_err(|errors| {
+            let reworded: Vec<Error> = errors
+                .iter()
+                .map(|e| reword(e.clone(), Vocabulary::Builder, mechanism))
+                .collect();
+            // rewording keeps one error per error, so the list is never empty
+            ConfigError::Rules(Errors::from_vec(reworded).unwrap_or(errors))
+        })
     }
 }
 

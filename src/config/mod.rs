@@ -55,6 +55,7 @@ mod parse;
 mod secret;
 mod serde;
 mod tls;
+mod wording;
 
 pub use self::builder::{ClientConfigBuilder, DangerousClientConfigBuilder};
 pub use self::credential::{

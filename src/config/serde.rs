@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use mongo_auth_core::rules::{self, CredentialParts};
-use mongo_auth_core::{Error, ErrorKind, Errors, MechanismProperties, Password};
+use mongo_auth_core::{Error, ErrorKind, Errors, Mechanism, MechanismProperties, Password};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
+use super::wording::{Vocabulary, reword};
 use super::{
     Assembly, CaSource, ClientCertificate, ClientConfig, ConfigError, ConnectOptions,
     CredentialInput, FieldError, HostEntry, SecretRef, SecretRefs, TlsSettings, assemble,
@@ -107,18 +108,26 @@ where
         let text = error.inner().to_string();
         match LAST_ERROR.with(|last| last.borrow_mut().take()) {
             Some(typed) if text.contains(&typed.to_string()) => typed.under(&path),
-            _ => ConfigError::Fields(vec![FieldError::new(path, format_message(&text))]),
+            _ => {
+                let message = format_message(&text, &path);
+                ConfigError::Fields(vec![FieldError::new(path, message)])
+            }
         }
     })
 }
 
 /// The message of a format's error without the context some formats append (`toml` adds the key
 /// path, which the field path already gives).
-fn format_message(text: &str) -> String {
+fn format_message(text: &str, path: &str) -> String {
     let text = text.trim_end();
-    text.split_once("\nin `")
-        .map_or(text, |(message, _)| message)
-        .to_owned()
+    let text = text
+        .split_once("\nin `")
+        .map_or(text, |(message, _)| message);
+    // some formats (YAML) start the message with the path, which the field error already shows
+    match text.split_once(": ") {
+        Some((prefix, rest)) if !path.is_empty() && prefix.ends_with(path) => rest.to_owned(),
+        _ => text.to_owned(),
+    }
 }
 
 // ---- the structured form ----------------------------------------------------------------------------
@@ -307,8 +316,8 @@ impl<'de> Deserialize<'de> for ClientConfig {
                             let path = e.path().to_string();
                             let path = if path == "." { String::new() } else { path };
                             fail::<A::Error>(ConfigError::Fields(vec![FieldError::new(
-                                path,
-                                format_message(&e.into_inner().to_string()),
+                                path.clone(),
+                                format_message(&e.into_inner().to_string(), &path),
                             )]))
                         })?;
                 raw.check().map_err(fail)
@@ -328,10 +337,16 @@ impl Problems {
         self.0.push(FieldError::new(path, message));
     }
 
-    /// Puts each rulebook error at the field it is about.
-    fn rules(&mut self, errors: Errors, srv: bool) {
+    /// Puts each rulebook error at the field it is about, its fix said in a config file's words.
+    /// A missing secret that was already reported (an unset variable, an unreadable file) is not
+    /// reported again as missing.
+    fn rules(&mut self, errors: Errors, srv: bool, mechanism: Option<Mechanism>, unresolved: bool) {
         for error in errors {
+            if unresolved && error.kind() == ErrorKind::MissingPassword {
+                continue;
+            }
             let path = field_of(&error, srv);
+            let error = reword(error, Vocabulary::File, mechanism);
             self.0.push(FieldError::from_rule(path, error));
         }
     }
@@ -375,11 +390,14 @@ impl RawConfig {
         };
 
         // credential
+        let mut mechanism = None;
+        let mut password_unresolved = false;
         let credential = self.auth.map(|auth| {
-            let mechanism = match auth.mechanism.as_deref().map(rules::parse_mechanism) {
+            mechanism = match auth.mechanism.as_deref().map(rules::parse_mechanism) {
                 None => None,
                 Some(Ok(mechanism)) => mechanism,
                 Some(Err(error)) => {
+                    let error = reword(error, Vocabulary::File, None);
                     problems
                         .0
                         .push(FieldError::from_rule("auth.mechanism", error));
@@ -391,6 +409,7 @@ impl RawConfig {
                 SecretInput::Reference(reference) => {
                     let resolved = reference.resolve();
                     secret_refs.password = Some(reference);
+                    password_unresolved = resolved.is_err();
                     resolved
                         .map_err(|message| problems.field("auth.password", message))
                         .ok()
@@ -523,7 +542,7 @@ impl RawConfig {
             Ok(config) if problems.0.is_empty() => Ok(config),
             Ok(_) => Err(ConfigError::Fields(problems.0)),
             Err(errors) => {
-                problems.rules(errors, srv);
+                problems.rules(errors, srv, mechanism, password_unresolved);
                 Err(ConfigError::Fields(problems.0))
             }
         }
