@@ -27,7 +27,9 @@ use super::tls::{Tls, TlsState, WithClientCert, WithoutTlsClearTextAllowed};
 
 /// The entry points of the credential builders, one per mechanism.
 ///
-/// `Credential` itself has no values: it only names the constructors.
+/// `Credential` itself has no values: it only names the constructors. MONGODB-AWS and MONGODB-OIDC
+/// take their credentials from the environment; when the runtime supports them they get constructors
+/// here and types of their own (the state traits are sealed, so adding them breaks no one).
 ///
 /// ```
 /// use mongo_auth::Credential;
