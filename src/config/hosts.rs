@@ -29,8 +29,17 @@ pub(crate) fn parse_host(text: &str, srv: bool) -> Result<Host, Error> {
     }
     let encoded;
     let text_in_uri = if text.contains('/') {
-        // a socket path is percent-encoded in a connection string
-        encoded = text.replace('%', "%25").replace('/', "%2F");
+        // a socket path is given as a path and percent-encoded in a connection string
+        encoded = text
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>();
         encoded.as_str()
     } else {
         text

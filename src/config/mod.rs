@@ -382,7 +382,7 @@ impl fmt::Display for ClientConfig {
         if let Some(credential) = &self.credential
             && let Some(username) = &credential.username
         {
-            write_encoded(f, username)?;
+            write_encoded(f, username, b"")?;
             if credential.password.is_some() {
                 f.write_str(":<redacted>")?;
             }
@@ -393,7 +393,7 @@ impl fmt::Display for ClientConfig {
                 f.write_str(",")?;
             }
             if host.kind == mongo_auth_core::HostKind::Unix {
-                write_encoded(f, &host.host)?;
+                write_encoded(f, &host.host, b"")?;
             } else {
                 write!(f, "{host}")?;
             }
@@ -483,21 +483,25 @@ impl fmt::Display for ClientConfig {
                     if i > 0 {
                         f.write_str(",")?;
                     }
-                    write_encoded(f, pair)?;
+                    write_encoded(f, pair, OPTION_VALUE_KEEP)?;
                 }
             } else {
-                write_encoded(f, value)?;
+                write_encoded(f, value, OPTION_VALUE_KEEP)?;
             }
         }
         Ok(())
     }
 }
 
-/// Percent-encodes what a connection string cannot hold literally (keeps unreserved characters and the
-/// few that are safe in option values and paths).
-fn write_encoded(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+/// What an option value may hold literally besides unreserved characters (paths, `$external`,
+/// `KEY:value` pairs).
+const OPTION_VALUE_KEEP: &[u8] = b"$/:";
+
+/// Percent-encodes what a connection string cannot hold literally: keeps unreserved characters and
+/// `keep`.
+fn write_encoded(f: &mut fmt::Formatter<'_>, text: &str, keep: &[u8]) -> fmt::Result {
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~$/:".contains(&byte) {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) || keep.contains(&byte) {
             write!(f, "{}", byte as char)?;
         } else {
             write!(f, "%{byte:02X}")?;
