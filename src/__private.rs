@@ -17,16 +17,16 @@
 
 use std::time::Duration;
 
-pub use mongo_auth_core::{
-    Canonicalize, Credential, Host, HostKind, Mechanism, MechanismProperties,
-};
+pub use mongo_auth_core::{Canonicalize, Host, HostKind, Mechanism};
 
 pub use crate::config::{
     ClientConfigBuilder, GssapiCredential, HasPassword, HasUsername, MongodbCr, NegotiatedScram,
     NoCredential, NoPassword, NoUsername, PasswordCredential, PasswordMechanism, Plain, ScramSha1,
     ScramSha256, Tls, WithClientCert, WithoutClientCert, WithoutTls, X509Credential,
 };
-use crate::config::{ConnectOptions, HostEntry, SecretRefs, TlsSettings, TlsState};
+use mongo_auth_core::{Credential, MechanismProperties};
+
+use crate::config::{ConnectOptions, HostEntry, SecretRefs, TlsSettings};
 
 /// A host from validated parts.
 pub fn host(kind: HostKind, host: &str, port: Option<u16>) -> Host {
@@ -180,62 +180,138 @@ pub fn with_options<C, T>(
 }
 
 // ---- a literal with nothing left to code --------------------------------------------------------
+//
+// The macro writes the parts as one constant expression, `config(&UriConfig { … })`: the compiler
+// promotes it to a static, so each literal costs one call in the code that uses it.
 
-/// A credential the rulebook resolved when the literal compiled (source defaulted, properties typed).
-pub fn credential(
-    username: Option<&str>,
-    password: Option<&str>,
-    source: &str,
-    mechanism: Option<Mechanism>,
-    properties: MechanismProperties,
-) -> Credential {
-    Credential::from_parts(
-        username.map(str::to_owned),
-        password.map(crate::Password::new),
-        source.to_owned(),
-        mechanism,
-        properties,
-    )
+/// Everything a literal says, as the rulebook decoded and checked it when the literal compiled.
+#[derive(Clone, Copy, Debug)]
+pub struct UriConfig<'a> {
+    /// `mongodb+srv`.
+    pub srv: bool,
+    /// The hosts: kind, host, port.
+    pub hosts: &'a [(HostKind, &'a str, Option<u16>)],
+    /// The resolved credential, if the literal configures authentication.
+    pub credential: Option<UriCredential<'a>>,
+    /// TLS, when the literal turns it on.
+    pub tls: Option<UriTls<'a>>,
+    /// The connection options.
+    pub options: OptionParts<'a>,
 }
 
-/// GSSAPI properties with the rulebook's defaults already filled in.
-pub fn gssapi_properties(
-    service_name: &str,
-    canonicalize_host_name: Canonicalize,
-    service_realm: Option<&str>,
-    service_host: Option<&str>,
-) -> MechanismProperties {
-    MechanismProperties::Gssapi(mongo_auth_core::GssapiProperties {
-        service_name: service_name.to_owned(),
-        canonicalize_host_name,
-        service_realm: service_realm.map(str::to_owned),
-        service_host: service_host.map(str::to_owned),
-    })
+/// A credential as the rulebook resolved it (source defaulted, properties typed).
+#[derive(Clone, Copy, Debug)]
+pub struct UriCredential<'a> {
+    /// The user name.
+    pub username: Option<&'a str>,
+    /// The password.
+    pub password: Option<&'a str>,
+    /// The resolved source.
+    pub source: &'a str,
+    /// The mechanism; `None` negotiates SCRAM.
+    pub mechanism: Option<Mechanism>,
+    /// The mechanism properties.
+    pub properties: UriProperties<'a>,
 }
 
-/// MONGODB-AWS or MONGODB-OIDC properties as the literal gave them.
-pub fn property_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+/// Mechanism properties, typed per mechanism.
+#[derive(Clone, Copy, Debug)]
+pub enum UriProperties<'a> {
+    /// No properties.
+    None,
+    /// GSSAPI, with the rulebook's defaults filled in.
+    Gssapi {
+        /// `SERVICE_NAME`.
+        service_name: &'a str,
+        /// `CANONICALIZE_HOST_NAME`.
+        canonicalize_host_name: Canonicalize,
+        /// `SERVICE_REALM`.
+        service_realm: Option<&'a str>,
+        /// `SERVICE_HOST`.
+        service_host: Option<&'a str>,
+    },
+    /// MONGODB-AWS properties as given.
+    Aws(&'a [(&'a str, &'a str)]),
+    /// MONGODB-OIDC properties as given.
+    Oidc(&'a [(&'a str, &'a str)]),
+}
+
+/// TLS as the literal configures it.
+#[derive(Clone, Copy, Debug)]
+pub struct UriTls<'a> {
+    /// CA file, CRL file and the relaxations.
+    pub parts: TlsParts<'a>,
+    /// `tlsCertificateKeyFile`.
+    pub certificate_file: Option<&'a str>,
+    /// A private key in a file of its own.
+    pub key_file: Option<&'a str>,
+    /// `tlsCertificateKeyFilePassword`.
+    pub key_password: Option<&'a str>,
+}
+
+fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
         .iter()
         .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
         .collect()
 }
 
+impl UriCredential<'_> {
+    fn to_core(self) -> Credential {
+        let properties = match self.properties {
+            UriProperties::None => MechanismProperties::None,
+            UriProperties::Gssapi {
+                service_name,
+                canonicalize_host_name,
+                service_realm,
+                service_host,
+            } => MechanismProperties::Gssapi(mongo_auth_core::GssapiProperties {
+                service_name: service_name.to_owned(),
+                canonicalize_host_name,
+                service_realm: service_realm.map(str::to_owned),
+                service_host: service_host.map(str::to_owned),
+            }),
+            UriProperties::Aws(given) => MechanismProperties::Aws(pairs(given)),
+            UriProperties::Oidc(given) => MechanismProperties::Oidc(pairs(given)),
+        };
+        Credential::from_parts(
+            self.username.map(str::to_owned),
+            self.password.map(crate::Password::new),
+            self.source.to_owned(),
+            self.mechanism,
+            properties,
+        )
+    }
+}
+
+impl UriTls<'_> {
+    fn to_settings(self) -> TlsSettings {
+        match self.certificate_file {
+            None => tls_without_client_cert(self.parts).into_settings(),
+            Some(certificate_file) => tls_with_client_cert(
+                self.parts,
+                certificate_file,
+                self.key_file,
+                self.key_password,
+            )
+            .into_settings(),
+        }
+    }
+}
+
 /// The configuration of a literal that leaves nothing to code, from parts both layers of the rulebook
 /// accepted when it compiled: nothing is parsed or checked again.
-pub fn config<T: TlsState>(
-    hosts: Vec<Host>,
-    srv: bool,
-    credential: Option<Credential>,
-    tls: T,
-    options: OptionParts<'_>,
-) -> crate::ClientConfig {
-    let options = with_options(builder(Vec::new(), srv), options).options;
+pub fn config(parts: &UriConfig<'_>) -> crate::ClientConfig {
+    let options = with_options(builder(Vec::new(), parts.srv), parts.options).options;
     crate::ClientConfig {
-        hosts,
-        srv,
-        credential,
-        tls: tls.into_settings(),
+        hosts: parts
+            .hosts
+            .iter()
+            .map(|&(kind, name, port)| host(kind, name, port))
+            .collect(),
+        srv: parts.srv,
+        credential: parts.credential.map(UriCredential::to_core),
+        tls: parts.tls.map(UriTls::to_settings),
         options,
         secret_refs: SecretRefs::default(),
         warnings: Vec::new(),

@@ -205,8 +205,8 @@ fn agree(uri: &str, tally: &mut Tally) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads the credential back out of an expansion's tokens: the `__private::credential(…)` call of a
-/// complete literal, or the builder credential of a literal that leaves a part to code. Written against
+/// Reads the credential back out of an expansion's tokens: the `UriCredential { … }` of a complete
+/// literal, or the builder credential of a literal that leaves a part to code. Written against
 /// the token shape, not by calling the emitter, so a mistake in what the emitter writes shows up as a
 /// difference from the run-time credential.
 mod expansion_decoder {
@@ -218,24 +218,21 @@ mod expansion_decoder {
     type Tokens = Vec<TokenTree>;
 
     pub(crate) fn credential(expansion: &TokenStream) -> Result<Option<Credential>, String> {
-        if let Some(args) = find_call(expansion.clone(), "credential")? {
-            let [username, password, source, mechanism, properties] = args.as_slice() else {
-                return Err(format!(
-                    "credential(…) takes 5 arguments, found {}",
-                    args.len()
-                ));
-            };
+        if let Some(body) = find_struct(expansion.clone(), "UriCredential") {
+            let fields = fields(body)?;
             return Ok(Some(Credential::from_parts(
-                option(username)?.map(string).transpose()?,
-                option(password)?
+                option(field(&fields, "username")?)?
+                    .map(string)
+                    .transpose()?,
+                option(field(&fields, "password")?)?
                     .map(string)
                     .transpose()?
                     .map(Password::new),
-                string(source.clone())?,
-                option(mechanism)?
+                string(field(&fields, "source")?.clone())?,
+                option(field(&fields, "mechanism")?)?
                     .map(|path| self::mechanism(&last_ident(&path)?))
                     .transpose()?,
-                self::properties(properties)?,
+                self::properties(field(&fields, "properties")?)?,
             )));
         }
         if let Some((marker, args)) =
@@ -270,6 +267,55 @@ mod expansion_decoder {
             )));
         }
         Ok(None)
+    }
+
+    /// The brace group that follows the path ending in `name`.
+    fn find_struct(tokens: TokenStream, name: &str) -> Option<TokenStream> {
+        let trees: Tokens = tokens.into_iter().collect();
+        for (i, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Ident(ident) if ident == name => {
+                    if let Some(TokenTree::Group(g)) = trees.get(i + 1) {
+                        if g.delimiter() == Delimiter::Brace {
+                            return Some(g.stream());
+                        }
+                    }
+                }
+                TokenTree::Group(g) => {
+                    if let Some(found) = find_struct(g.stream(), name) {
+                        return Some(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// `name: value, …` split at the top-level commas.
+    fn fields(body: TokenStream) -> Result<Vec<(String, Tokens)>, String> {
+        arguments(body)
+            .into_iter()
+            .map(|field| {
+                let mut parts = field.into_iter();
+                match (parts.next(), parts.next()) {
+                    (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(colon)))
+                        if colon.as_char() == ':' =>
+                    {
+                        Ok((name.to_string(), parts.collect()))
+                    }
+                    _ => Err("a field is not `name: value`".to_owned()),
+                }
+            })
+            .collect()
+    }
+
+    fn field<'a>(fields: &'a [(String, Tokens)], name: &str) -> Result<&'a Tokens, String> {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| format!("no field `{name}`"))
     }
 
     /// The arguments of the first `…::name(…)` call (a path call, not a method call).
@@ -386,32 +432,34 @@ mod expansion_decoder {
     fn properties(value: &Tokens) -> Result<MechanismProperties, String> {
         match value.as_slice() {
             [.., TokenTree::Ident(none)] if none == "None" => Ok(MechanismProperties::None),
-            [.., TokenTree::Ident(f), TokenTree::Group(args)] if f == "gssapi_properties" => {
-                let args = arguments(args.stream());
-                let [service_name, canonicalize, realm, host] = args.as_slice() else {
-                    return Err("gssapi_properties takes 4 arguments".into());
-                };
-                let canonicalize = match last_ident(canonicalize)?.as_str() {
-                    "None" => Canonicalize::None,
-                    "Forward" => Canonicalize::Forward,
-                    "ForwardAndReverse" => Canonicalize::ForwardAndReverse,
-                    other => return Err(format!("unknown CANONICALIZE_HOST_NAME `{other}`")),
-                };
+            [.., TokenTree::Ident(gssapi), TokenTree::Group(body)]
+                if gssapi == "Gssapi" && body.delimiter() == Delimiter::Brace =>
+            {
+                let fields = fields(body.stream())?;
+                let canonicalize =
+                    match last_ident(field(&fields, "canonicalize_host_name")?)?.as_str() {
+                        "None" => Canonicalize::None,
+                        "Forward" => Canonicalize::Forward,
+                        "ForwardAndReverse" => Canonicalize::ForwardAndReverse,
+                        other => return Err(format!("unknown CANONICALIZE_HOST_NAME `{other}`")),
+                    };
                 Ok(MechanismProperties::Gssapi(GssapiProperties {
-                    service_name: string(service_name.clone())?,
+                    service_name: string(field(&fields, "service_name")?.clone())?,
                     canonicalize_host_name: canonicalize,
-                    service_realm: option(realm)?.map(string).transpose()?,
-                    service_host: option(host)?.map(string).transpose()?,
+                    service_realm: option(field(&fields, "service_realm")?)?
+                        .map(string)
+                        .transpose()?,
+                    service_host: option(field(&fields, "service_host")?)?
+                        .map(string)
+                        .transpose()?,
                 }))
             }
             [.., TokenTree::Ident(kind), TokenTree::Group(inner)]
                 if kind == "Aws" || kind == "Oidc" =>
             {
-                // `(…::property_pairs(&[("K", "V"), …]))`
-                let pairs_call =
-                    find_call(inner.stream(), "property_pairs")?.ok_or("no property_pairs(…)")?;
+                // `(&[("K", "V"), …])`
                 let mut pairs = Vec::new();
-                for tree in pairs_call.concat() {
+                for tree in inner.stream() {
                     if let TokenTree::Group(list) = tree {
                         for pair in list.stream() {
                             if let TokenTree::Group(pair) = pair {

@@ -2,16 +2,17 @@
 //! of `mongo_auth::__private`. The generated code parses nothing; every string in it is a part the
 //! rulebook has already decoded and checked.
 //!
-//! A literal with nothing left to code becomes a `ClientConfig`:
+//! A literal with nothing left to code becomes a `ClientConfig`, from one constant expression that the
+//! compiler promotes to a static (so a literal costs one call where it is used):
 //!
 //! ```text
-//! ::mongo_auth::__private::config(
-//!     ::std::vec![::mongo_auth::__private::host(HostKind::Hostname, "db.example.com", None)],
-//!     false,                                             // mongodb+srv
-//!     Some(::mongo_auth::__private::credential(Some("app"), Some("pw"), "shop", None, MechanismProperties::None)),
-//!     ::mongo_auth::__private::tls_without_client_cert(TlsParts { … }),   // or WithoutTls
-//!     ::mongo_auth::__private::OptionParts { … },
-//! )
+//! ::mongo_auth::__private::config(&::mongo_auth::__private::UriConfig {
+//!     srv: false,
+//!     hosts: &[(HostKind::Hostname, "db.example.com", None)],
+//!     credential: Some(UriCredential { username: Some("app"), password: Some("pw"), source: "shop", … }),
+//!     tls: Some(UriTls { parts: TlsParts { … }, certificate_file: None, … }),
+//!     options: OptionParts { … },
+//! })
 //! ```
 //!
 //! A literal that leaves something to code becomes a builder in the state that demands it:
@@ -64,10 +65,17 @@ pub(crate) fn config(accepted: &Accepted) -> TokenStream {
             with_tls_and_options(builder, tls, options)
         }
         (_, credential) => {
+            let hosts = uri.hosts().iter().map(static_host);
             let credential = option(credential.map(self::credential));
-            let tls = tls.unwrap_or_else(|| quote!(::mongo_auth::__private::WithoutTls));
+            let tls = option(static_tls(uri));
             quote! {
-                ::mongo_auth::__private::config(#hosts, #srv, #credential, #tls, #options)
+                ::mongo_auth::__private::config(&::mongo_auth::__private::UriConfig {
+                    srv: #srv,
+                    hosts: &[#(#hosts),*],
+                    credential: #credential,
+                    tls: #tls,
+                    options: #options,
+                })
             }
         }
     }
@@ -98,13 +106,25 @@ fn password_mechanism(mechanism: Option<Mechanism>) -> TokenStream {
     }
 }
 
-fn host(host: &Host) -> TokenStream {
-    let kind = match host.kind {
+/// `(kind, host, port)`, for `UriConfig`'s constant host list.
+fn static_host(host: &Host) -> TokenStream {
+    let kind = host_kind(host.kind);
+    let name = &host.host;
+    let port = option(host.port.map(|port| quote!(#port)));
+    quote!((::mongo_auth::__private::HostKind::#kind, #name, #port))
+}
+
+fn host_kind(kind: HostKind) -> TokenStream {
+    match kind {
         HostKind::Hostname => quote!(Hostname),
         HostKind::Ipv4 => quote!(Ipv4),
         HostKind::IpLiteral => quote!(IpLiteral),
         HostKind::Unix => quote!(Unix),
-    };
+    }
+}
+
+fn host(host: &Host) -> TokenStream {
+    let kind = host_kind(host.kind);
     let name = &host.host;
     let port = option(host.port.map(|port| quote!(#port)));
     quote! {
@@ -120,7 +140,13 @@ fn credential(credential: &Credential) -> TokenStream {
     let mechanism = option(credential.mechanism.map(mechanism));
     let properties = properties(&credential.properties);
     quote! {
-        ::mongo_auth::__private::credential(#username, #password, #source, #mechanism, #properties)
+        ::mongo_auth::__private::UriCredential {
+            username: #username,
+            password: #password,
+            source: #source,
+            mechanism: #mechanism,
+            properties: #properties,
+        }
     }
 }
 
@@ -141,7 +167,7 @@ fn mechanism(mechanism: Mechanism) -> TokenStream {
 
 fn properties(properties: &MechanismProperties) -> TokenStream {
     match properties {
-        MechanismProperties::None => quote!(::mongo_auth::__private::MechanismProperties::None),
+        MechanismProperties::None => quote!(::mongo_auth::__private::UriProperties::None),
         MechanismProperties::Gssapi(gssapi) => {
             let service_name = &gssapi.service_name;
             let canonicalize = match gssapi.canonicalize_host_name {
@@ -152,40 +178,29 @@ fn properties(properties: &MechanismProperties) -> TokenStream {
             let service_realm = option_str(gssapi.service_realm.as_deref());
             let service_host = option_str(gssapi.service_host.as_deref());
             quote! {
-                ::mongo_auth::__private::gssapi_properties(
-                    #service_name,
-                    ::mongo_auth::__private::Canonicalize::#canonicalize,
-                    #service_realm,
-                    #service_host,
-                )
+                ::mongo_auth::__private::UriProperties::Gssapi {
+                    service_name: #service_name,
+                    canonicalize_host_name: ::mongo_auth::__private::Canonicalize::#canonicalize,
+                    service_realm: #service_realm,
+                    service_host: #service_host,
+                }
             }
         }
         MechanismProperties::Aws(pairs) => {
             let pairs = pairs.iter().map(|(k, v)| quote!((#k, #v)));
-            quote! {
-                ::mongo_auth::__private::MechanismProperties::Aws(
-                    ::mongo_auth::__private::property_pairs(&[#(#pairs),*])
-                )
-            }
+            quote!(::mongo_auth::__private::UriProperties::Aws(&[#(#pairs),*]))
         }
         MechanismProperties::Oidc(pairs) => {
             let pairs = pairs.iter().map(|(k, v)| quote!((#k, #v)));
-            quote! {
-                ::mongo_auth::__private::MechanismProperties::Oidc(
-                    ::mongo_auth::__private::property_pairs(&[#(#pairs),*])
-                )
-            }
+            quote!(::mongo_auth::__private::UriProperties::Oidc(&[#(#pairs),*]))
         }
         other => unreachable!("mechanism properties {other:?} have no expansion"),
     }
 }
 
-/// The TLS state, when TLS is on: `tlsInsecure` relaxes both certificate and hostname checks, as for a
-/// connection string read at run time.
-fn tls(uri: &ConnectionString) -> Option<TokenStream> {
-    if !uri.tls_enabled() {
-        return None;
-    }
+/// CA file, CRL file and the relaxations: `tlsInsecure` relaxes both certificate and hostname checks,
+/// as for a connection string read at run time.
+fn tls_parts(uri: &ConnectionString) -> TokenStream {
     let options = uri.options();
     let insecure = options.tls_insecure().unwrap_or(false);
     let ca_file = option_str(options.tls_ca_file());
@@ -194,23 +209,36 @@ fn tls(uri: &ConnectionString) -> Option<TokenStream> {
         insecure || options.tls_allow_invalid_certificates().unwrap_or(false);
     let allow_invalid_hostnames =
         insecure || options.tls_allow_invalid_hostnames().unwrap_or(false);
-    let parts = quote! {
+    quote! {
         ::mongo_auth::__private::TlsParts {
             ca_file: #ca_file,
             crl_file: #crl_file,
             allow_invalid_certificates: #allow_invalid_certificates,
             allow_invalid_hostnames: #allow_invalid_hostnames,
         }
-    };
+    }
+}
+
+fn key_password(uri: &ConnectionString) -> TokenStream {
+    option_str(
+        uri.options()
+            .tls_certificate_key_file_password()
+            .map(|p| p.expose_secret()),
+    )
+}
+
+/// The builder's TLS state, when TLS is on.
+fn tls(uri: &ConnectionString) -> Option<TokenStream> {
+    if !uri.tls_enabled() {
+        return None;
+    }
+    let options = uri.options();
+    let parts = tls_parts(uri);
     Some(match options.tls_certificate_key_file() {
         None => quote!(::mongo_auth::__private::tls_without_client_cert(#parts)),
         Some(certificate_file) => {
             let key_file = option_str(options.tls_private_key_file());
-            let key_password = option_str(
-                options
-                    .tls_certificate_key_file_password()
-                    .map(|p| p.expose_secret()),
-            );
+            let key_password = key_password(uri);
             quote! {
                 ::mongo_auth::__private::tls_with_client_cert(
                     #parts,
@@ -219,6 +247,26 @@ fn tls(uri: &ConnectionString) -> Option<TokenStream> {
                     #key_password,
                 )
             }
+        }
+    })
+}
+
+/// TLS for `UriConfig`, when TLS is on.
+fn static_tls(uri: &ConnectionString) -> Option<TokenStream> {
+    if !uri.tls_enabled() {
+        return None;
+    }
+    let options = uri.options();
+    let parts = tls_parts(uri);
+    let certificate_file = option_str(options.tls_certificate_key_file());
+    let key_file = option_str(options.tls_private_key_file());
+    let key_password = key_password(uri);
+    Some(quote! {
+        ::mongo_auth::__private::UriTls {
+            parts: #parts,
+            certificate_file: #certificate_file,
+            key_file: #key_file,
+            key_password: #key_password,
         }
     })
 }
