@@ -229,3 +229,20 @@ fn builder_and_connection_string_agree() {
         built.tls().unwrap().ca_file()
     );
 }
+
+#[test]
+fn a_maximum_below_the_spec_minimum_iteration_count_is_refused() {
+    let error = ClientConfig::builder()
+        .hosts(["db"])
+        .max_scram_iterations(1000)
+        .build()
+        .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::InvalidOptionValue]);
+    assert!(error.to_string().contains("4096"), "{error}");
+    let config = ClientConfig::builder()
+        .hosts(["db"])
+        .max_scram_iterations(4096)
+        .build()
+        .unwrap();
+    assert_eq!(config.max_scram_iterations(), 4096);
+}

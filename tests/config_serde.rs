@@ -360,6 +360,19 @@ fn every_problem_is_reported() {
 }
 
 #[test]
+fn scram_iteration_maximum_below_the_minimum() {
+    let error = from_deserializer::<ClientConfig, _>(&mut serde_json::Deserializer::from_str(
+        r#"{ "hosts": ["db"], "options": { "max_scram_iterations": 100 } }"#,
+    ))
+    .unwrap_err();
+    assert_eq!(error.fields()[0].path(), "options.max_scram_iterations");
+    assert_eq!(
+        error.fields()[0].rule().map(|r| r.kind()),
+        Some(ErrorKind::InvalidOptionValue)
+    );
+}
+
+#[test]
 fn missing_source_is_not_an_empty_source() {
     let config: ClientConfig = serde_json::from_str(
         r#"{ "hosts": ["db"], "auth": { "username": "u", "password": "p" } }"#,

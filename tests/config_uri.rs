@@ -140,6 +140,13 @@ fn plain_needs_tls() {
     let error = parse("mongodb://ldapuser:ldappw@example.com/?authMechanism=PLAIN").unwrap_err();
     assert_eq!(kinds(&error), [ErrorKind::PlainNeedsTls]);
     assert!(!error.to_string().contains("ldappw"));
+    // the fix that is not a URI option is named as this crate spells it
+    assert!(
+        error
+            .to_string()
+            .contains(".dangerous().allow_plain_password_without_tls()"),
+        "{error}"
+    );
     let config =
         parse("mongodb://ldapuser:ldappw@example.com/?authMechanism=PLAIN&tls=true").unwrap();
     assert_eq!(config.credential().unwrap().source, "$external");

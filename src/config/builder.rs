@@ -517,6 +517,9 @@ pub(crate) enum CredentialInput {
     Checked(mongo_auth_core::Credential),
 }
 
+/// The smallest SCRAM iteration count the spec lets a server use.
+const MIN_SCRAM_ITERATIONS: u32 = 4096;
+
 /// Runs the rulebook on the parts: hosts, the spec's credential rules, then the library layer.
 /// Reports every problem.
 pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
@@ -536,6 +539,18 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
             ErrorKind::InvalidHost,
             0..0,
             "no host given: add one, e.g. `db.example.com:27017`",
+        ));
+    }
+    // The spec's minimum iteration count (4096) always holds: a smaller maximum accepts no server.
+    let iterations = assembly.options.max_scram_iterations;
+    if iterations < MIN_SCRAM_ITERATIONS {
+        errors.push(Error::new(
+            ErrorKind::InvalidOptionValue,
+            0..0,
+            format!(
+                "max_scram_iterations is {iterations}, below the spec's minimum SCRAM iteration count \
+                 ({MIN_SCRAM_ITERATIONS}), so no server could be accepted: give {MIN_SCRAM_ITERATIONS} or more"
+            ),
         ));
     }
     if assembly.srv && hosts.len() > 1 {

@@ -3,7 +3,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use mongo_auth_core::ConnectionString;
+use mongo_auth_core::{ConnectionString, Errors};
+
+use super::wording::{Vocabulary, reword};
 
 use super::{
     Assembly, CaSource, ClientCertificate, ClientConfig, ConfigError, ConnectOptions,
@@ -47,7 +49,14 @@ impl TryFrom<ConnectionString> for ClientConfig {
     type Error = ConfigError;
 
     fn try_from(uri: ConnectionString) -> Result<Self, Self::Error> {
-        uri.check_library_rules().map_err(ConfigError::Rules)?;
+        uri.check_library_rules().map_err(|errors| {
+            let mechanism = uri.credential().and_then(|c| c.mechanism);
+            let reworded: Vec<_> = errors
+                .iter()
+                .map(|e| reword(e.clone(), Vocabulary::ConnectionString, mechanism))
+                .collect();
+            ConfigError::Rules(Errors::from_vec(reworded).unwrap_or(errors))
+        })?;
         let options = uri.options();
         let tls = uri.tls_enabled().then(|| {
             let insecure = options.tls_insecure().unwrap_or(false);

@@ -365,6 +365,7 @@ fn field_of(error: &Error, srv: bool) -> &'static str {
         ErrorKind::InvalidMechanismProperty => "auth.properties",
         ErrorKind::X509NeedsTls | ErrorKind::PlainNeedsTls => "tls",
         ErrorKind::TopologyRule => "options",
+        ErrorKind::InvalidOptionValue => "options.max_scram_iterations",
         _ => "",
     }
 }
@@ -505,12 +506,6 @@ impl RawConfig {
         // options
         let raw = self.options.unwrap_or_default();
         let defaults = ConnectOptions::default();
-        if raw.max_scram_iterations.is_some_and(|n| n < 4096) {
-            problems.field(
-                "options.max_scram_iterations",
-                "the SCRAM iteration count is at least 4096 by the spec: give 4096 or more",
-            );
-        }
         let options = ConnectOptions {
             app_name: raw.app_name,
             connect_timeout: raw

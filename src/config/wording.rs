@@ -11,6 +11,9 @@ pub(crate) enum Vocabulary {
     Builder,
     /// A structured config file: `source = …`, `tls = { … }`.
     File,
+    /// A connection string read at run time: the rulebook's own words, except where the fix is
+    /// made in code.
+    ConnectionString,
 }
 
 fn mechanism_name(mechanism: Option<Mechanism>) -> &'static str {
@@ -31,6 +34,12 @@ pub(crate) fn reword(error: Error, vocabulary: Vocabulary, mechanism: Option<Mec
              `options.allow_plain_password_without_tls = true`"
                 .to_owned()
         }
+        (Vocabulary::ConnectionString, ErrorKind::PlainNeedsTls) => {
+            "PLAIN sends the password in clear: add tls=true, or build the configuration in code with \
+             `.dangerous().allow_plain_password_without_tls()`"
+                .to_owned()
+        }
+        (Vocabulary::ConnectionString, _) => error.message().to_owned(),
         (Vocabulary::File, ErrorKind::MissingPassword) => format!(
             "{name} needs a password: add `password = {{ env = \"MONGO_PASSWORD\" }}`, \
              `{{ file = \"…\" }}` or the password itself"
