@@ -275,10 +275,10 @@ mod expansion_decoder {
         for (i, tree) in trees.iter().enumerate() {
             match tree {
                 TokenTree::Ident(ident) if ident == name => {
-                    if let Some(TokenTree::Group(g)) = trees.get(i + 1) {
-                        if g.delimiter() == Delimiter::Brace {
-                            return Some(g.stream());
-                        }
+                    if let Some(TokenTree::Group(g)) = trees.get(i + 1)
+                        && g.delimiter() == Delimiter::Brace
+                    {
+                        return Some(g.stream());
                     }
                 }
                 TokenTree::Group(g) => {
@@ -326,10 +326,10 @@ mod expansion_decoder {
                 TokenTree::Ident(ident) if ident == name => {
                     let after_path =
                         i > 0 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':');
-                    if let (true, Some(TokenTree::Group(g))) = (after_path, trees.get(i + 1)) {
-                        if g.delimiter() == Delimiter::Parenthesis {
-                            return Ok(Some(arguments(g.stream())));
-                        }
+                    if let (true, Some(TokenTree::Group(g))) = (after_path, trees.get(i + 1))
+                        && g.delimiter() == Delimiter::Parenthesis
+                    {
+                        return Ok(Some(arguments(g.stream())));
                     }
                 }
                 TokenTree::Group(g) => {

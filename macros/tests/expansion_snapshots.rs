@@ -127,9 +127,10 @@ fn write_tokens(out: &mut String, tokens: TokenStream, depth: usize, block: bool
         let at_line_start = out.is_empty() || out.ends_with('\n');
         if at_line_start {
             out.push_str(&"    ".repeat(depth));
-        } else if field_colon || out.ends_with(',') {
-            out.push(' ');
-        } else if !joint && !out.ends_with(['(', '<']) && !starts_tight(&tree) {
+        } else if field_colon
+            || out.ends_with(',')
+            || (!joint && !out.ends_with(['(', '<']) && !starts_tight(&tree))
+        {
             out.push(' ');
         }
         joint = false;

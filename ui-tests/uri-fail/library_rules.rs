@@ -3,9 +3,12 @@ use mongo_auth::mongo_uri;
 
 fn main() {
     // a client certificate without TLS
-    let _ = mongo_uri!("mongodb://localhost/?authMechanism=MONGODB-X509&tlsCertificateKeyFile=client.pem");
+    let _ = mongo_uri!(
+        "mongodb://localhost/?authMechanism=MONGODB-X509&tlsCertificateKeyFile=client.pem"
+    );
     // TLS turned off explicitly
     let _ = mongo_uri!("mongodb://localhost/?authMechanism=MONGODB-X509&tls=false");
     // PLAIN would send the password in clear
-    let _ = mongo_uri!("mongodb://user:password@localhost/?authMechanism=PLAIN&authSource=$external");
+    let _ =
+        mongo_uri!("mongodb://user:password@localhost/?authMechanism=PLAIN&authSource=$external");
 }

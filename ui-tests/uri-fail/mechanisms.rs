@@ -11,7 +11,9 @@ fn main() {
     let _ = mongo_uri!("mongodb://localhost/?authMechanism=PLAIN&tls=true");
     let _ = mongo_uri!("mongodb://localhost/?authMechanism=GSSAPI");
     // MONGODB-X509 takes no password: the certificate is the credential
-    let _ = mongo_uri!("mongodb://CN=client:secret@localhost/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=client.pem");
+    let _ = mongo_uri!(
+        "mongodb://CN=client:secret@localhost/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=client.pem"
+    );
     // a userinfo `@` with nothing in it still asks for authentication
     let _ = mongo_uri!("mongodb://@localhost");
 }

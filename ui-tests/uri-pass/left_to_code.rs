@@ -9,15 +9,23 @@ fn main() -> Result<(), ConfigError> {
         .build()?;
     let credential = config.credential().unwrap();
     assert_eq!(credential.source, "shop");
-    assert_eq!(credential.password.as_ref().unwrap().expose_secret(), "pencil");
+    assert_eq!(
+        credential.password.as_ref().unwrap().expose_secret(),
+        "pencil"
+    );
 
     // negotiated SCRAM, MONGODB-CR and PLAIN (over TLS) leave the password to code the same way
-    let config = mongo_uri!("mongodb://app@db.example.com").password(secret.clone()).build()?;
+    let config = mongo_uri!("mongodb://app@db.example.com")
+        .password(secret.clone())
+        .build()?;
     assert_eq!(config.credential().unwrap().mechanism, None);
     let config = mongo_uri!("mongodb://app@db.example.com/?authMechanism=MONGODB-CR")
         .password(secret.clone())
         .build()?;
-    assert_eq!(config.credential().unwrap().mechanism, Some(Mechanism::MongodbCr));
+    assert_eq!(
+        config.credential().unwrap().mechanism,
+        Some(Mechanism::MongodbCr)
+    );
     let config = mongo_uri!("mongodb://ldapuser@ldap.example.com/?authMechanism=PLAIN&tls=true")
         .password(secret)
         .build()?;

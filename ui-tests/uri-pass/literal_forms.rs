@@ -4,8 +4,13 @@ use mongo_auth::mongo_uri;
 use std::time::Duration;
 
 fn main() {
-    let config = mongo_uri!(r"mongodb://db1.example.com:27018,10.0.0.2,[::1]:27019/?replicaSet=rs0");
-    let hosts: Vec<_> = config.hosts().iter().map(|h| (h.kind, h.host.as_str(), h.port)).collect();
+    let config =
+        mongo_uri!(r"mongodb://db1.example.com:27018,10.0.0.2,[::1]:27019/?replicaSet=rs0");
+    let hosts: Vec<_> = config
+        .hosts()
+        .iter()
+        .map(|h| (h.kind, h.host.as_str(), h.port))
+        .collect();
     assert_eq!(
         hosts,
         [

@@ -7,7 +7,10 @@ fn main() {
     let config: ClientConfig = mongo_uri!("mongodb://user:pass%2Fword@127.0.0.1");
     let credential = config.credential().unwrap();
     assert_eq!(credential.username.as_deref(), Some("user"));
-    assert_eq!(credential.password.as_ref().unwrap().expose_secret(), "pass/word");
+    assert_eq!(
+        credential.password.as_ref().unwrap().expose_secret(),
+        "pass/word"
+    );
     assert_eq!(credential.source, "admin");
     assert_eq!(credential.mechanism, None);
     assert_eq!(config.hosts()[0].host, "127.0.0.1");
@@ -17,18 +20,24 @@ fn main() {
     assert_eq!(config.credential().unwrap().source, "admin");
 
     // SCRAM-SHA-1 against the path database
-    let config = mongo_uri!("mongodb://user:password@example.com/the_database?authMechanism=SCRAM-SHA-1");
+    let config =
+        mongo_uri!("mongodb://user:password@example.com/the_database?authMechanism=SCRAM-SHA-1");
     let credential = config.credential().unwrap();
     assert_eq!(credential.mechanism, Some(Mechanism::ScramSha1));
     assert_eq!(credential.source, "the_database");
 
     // MONGODB-CR, for servers before 4.0
-    let config = mongo_uri!("mongodb://user:password@example.com/?authSource=the_database&authMechanism=MONGODB-CR");
+    let config = mongo_uri!(
+        "mongodb://user:password@example.com/?authSource=the_database&authMechanism=MONGODB-CR"
+    );
     let credential = config.credential().unwrap();
     assert_eq!(credential.mechanism, Some(Mechanism::MongodbCr));
     assert_eq!(credential.source, "the_database");
 
     // SCRAM-SHA-256, added since
     let config = mongo_uri!("mongodb://user:password@example.com/?authMechanism=SCRAM-SHA-256");
-    assert_eq!(config.credential().unwrap().mechanism, Some(Mechanism::ScramSha256));
+    assert_eq!(
+        config.credential().unwrap().mechanism,
+        Some(Mechanism::ScramSha256)
+    );
 }

@@ -11,7 +11,10 @@ fn main() {
     assert_eq!(credential.source, "$external");
     assert_eq!(credential.username, None);
     let tls = config.tls().unwrap();
-    assert_eq!(tls.certificate_file().unwrap().to_str(), Some("/path/to/client.pem"));
+    assert_eq!(
+        tls.certificate_file().unwrap().to_str(),
+        Some("/path/to/client.pem")
+    );
     assert_eq!(tls.ca_file().unwrap().to_str(), Some("/path/to/ca.pem"));
 
     // X509 with the certificate subject as the user name
@@ -24,7 +27,9 @@ fn main() {
     );
 
     // PLAIN against LDAP through $external, over TLS
-    let config = mongo_uri!("mongodb://user:password@example.com/?authMechanism=PLAIN&authSource=$external&tls=true");
+    let config = mongo_uri!(
+        "mongodb://user:password@example.com/?authMechanism=PLAIN&authSource=$external&tls=true"
+    );
     let credential = config.credential().unwrap();
     assert_eq!(credential.mechanism, Some(Mechanism::Plain));
     assert_eq!(credential.source, "$external");
