@@ -11,4 +11,6 @@ fn main() {
     // PLAIN would send the password in clear
     let _ =
         mongo_uri!("mongodb://user:password@localhost/?authMechanism=PLAIN&authSource=$external");
+    // the certificate is left to code, whose `.tls(…)` would replace the literal's CA file
+    let _ = mongo_uri!("mongodb://localhost/?authMechanism=MONGODB-X509&tls=true&tlsCAFile=ca.pem");
 }

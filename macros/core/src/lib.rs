@@ -108,6 +108,9 @@ pub fn check_with(uri: &str, layers: Layers) -> Result<Accepted, Vec<Diagnostic>
         if let Err(errors) = checked {
             refused.extend(errors.iter().map(|error| literal_fix(&parsed, error)));
         }
+        if deferred.client_certificate {
+            refused.extend(tls_settings_code_would_replace(&parsed));
+        }
     }
     if refused.is_empty() {
         Ok(Accepted {
@@ -168,6 +171,37 @@ fn deferred(uri: &ConnectionString) -> Deferred {
     }
 }
 
+/// A literal that leaves MONGODB-X509's client certificate to code gets its TLS from code, whole
+/// (`.tls(Tls::client_cert(…))`): TLS settings in the literal would be silently replaced, so they are
+/// refused.
+fn tls_settings_code_would_replace(uri: &ConnectionString) -> Vec<Diagnostic> {
+    const SETTINGS: [&str; 6] = [
+        "tlsCAFile",
+        "tlsCRLFile",
+        "tlsAllowInvalidCertificates",
+        "tlsAllowInvalidHostnames",
+        "tlsInsecure",
+        "tlsCertificateKeyFilePassword",
+    ];
+    SETTINGS
+        .iter()
+        .filter_map(|key| uri.options().entry(key))
+        .map(|entry| {
+            Diagnostic::new(
+                Rule::Error(ErrorKind::X509NeedsTls),
+                entry.span(),
+                format!(
+                    "MONGODB-X509 without tlsCertificateKeyFile takes its TLS settings from code, \
+                     which would replace {}: add tlsCertificateKeyFile=… to the literal, or move \
+                     {} into .tls(Tls::client_cert(…))",
+                    entry.key(),
+                    entry.key()
+                ),
+            )
+        })
+        .collect()
+}
+
 /// `mongo_uri!` as a function from tokens to tokens: the input must be one string literal. Errors come
 /// back as `compile_error!` invocations on the literal; a panic is caught and reported as a bug.
 pub fn mongo_uri(input: TokenStream) -> TokenStream {
@@ -221,6 +255,20 @@ pub fn report_panics(body: impl FnOnce() -> TokenStream) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn x509_certificate_from_code_takes_tls_from_code_whole() {
+        let accepted = check("mongodb://h/?authMechanism=MONGODB-X509&tls=true").unwrap();
+        assert!(accepted.deferred().client_certificate);
+        let uri = "mongodb://h/?authMechanism=MONGODB-X509&tls=true&tlsCAFile=ca.pem";
+        let refused = check(uri).unwrap_err();
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert_eq!(&uri[refused[0].range()], "tlsCAFile=ca.pem");
+        assert!(refused[0].message().contains("add tlsCertificateKeyFile"));
+        // with the certificate in the literal, its TLS settings stay
+        check("mongodb://h/?authMechanism=MONGODB-X509&tls=true&tlsCAFile=ca.pem&tlsCertificateKeyFile=c.pem")
+            .unwrap();
+    }
 
     #[test]
     fn a_panic_is_reported_as_a_bug() {
