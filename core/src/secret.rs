@@ -51,3 +51,16 @@ impl From<&str> for Password {
         Self(secret.to_owned())
     }
 }
+
+/// Lets `.password(&secret)` take a borrowed `String` (from `std::env::var`, a config struct, …).
+///
+/// ```
+/// use mongo_auth_core::Password;
+/// let secret = String::from("pencil");
+/// assert_eq!(Password::from(&secret).expose_secret(), "pencil");
+/// ```
+impl From<&String> for Password {
+    fn from(secret: &String) -> Self {
+        Self(secret.clone())
+    }
+}
