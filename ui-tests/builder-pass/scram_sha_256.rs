@@ -18,11 +18,13 @@ fn main() {
         Some(Mechanism::ScramSha256)
     );
 
+    // a borrowed String works as well
+    let borrowed = String::from("pencil");
     let config = ClientConfig::builder()
         .hosts(["db.example.com"])
         .credential(
             Credential::scram_sha_256()
-                .password("pencil")
+                .password(&borrowed)
                 .username("app"),
         )
         .build()
