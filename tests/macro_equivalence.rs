@@ -14,12 +14,17 @@
 //!    source other than `$external`) and by nothing else.
 //! 3. Expansion. For every string `mongo_uri!` accepts, `expand` succeeds, and the credential written
 //!    into the expansion's tokens (decoded back from them) is the run-time credential.
+//! 4. The typed configuration. A literal that leaves nothing to code is accepted exactly when
+//!    `str::parse::<ClientConfig>` (both layers, at run time) accepts the string without a warning, with
+//!    the same credential; a literal that leaves a password or a client certificate to code is one the
+//!    run-time parse refuses for exactly that.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use mongo_auth::ClientConfig;
 use mongo_auth_core::{ConnectionString, ErrorKind, Errors, Warning};
-use mongo_auth_macros_core::{Diagnostic, Layers, Rule, check, check_with, expand};
+use mongo_auth_macros_core::{Deferred, Diagnostic, Layers, Rule, check, check_with, expand};
 
 fn spec_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/tests")
@@ -76,6 +81,8 @@ struct Tally {
     refused_warnings: usize,
     refused_library: usize,
     expanded: usize,
+    typed_config: usize,
+    left_to_code: usize,
 }
 
 #[test]
@@ -96,13 +103,16 @@ fn macro_and_runtime_agree_on_every_spec_case() {
     }
     println!(
         "macro equivalence: {} spec cases; {} accepted by both, {} refused for run-time errors, {} refused \
-         for run-time warnings, {} refused by the library layer only, {} expansions decoded",
+         for run-time warnings, {} refused by the library layer only, {} expansions decoded; {} agree \
+         with str::parse::<ClientConfig>, {} leave a part to code",
         tally.cases,
         tally.accepted,
         tally.refused_errors,
         tally.refused_warnings,
         tally.refused_library,
-        tally.expanded
+        tally.expanded,
+        tally.typed_config,
+        tally.left_to_code
     );
     assert!(
         failures.is_empty(),
@@ -201,6 +211,51 @@ fn agree(uri: &str, tally: &mut Tally) -> Result<(), String> {
         }
         let _ = accepted;
         tally.expanded += 1;
+    }
+
+    // 4. The run-time typed configuration.
+    let config = uri.parse::<ClientConfig>();
+    match (&full, &config) {
+        (Ok(accepted), Ok(config)) if accepted.deferred() == Deferred::default() => {
+            if !config.warnings().is_empty() {
+                return Err("the macro accepts what str::parse::<ClientConfig> warns about".into());
+            }
+            if config.credential() != accepted.connection_string().credential() {
+                return Err("the macro's credential is not ClientConfig's".into());
+            }
+            tally.typed_config += 1;
+        }
+        (Ok(_), Ok(_)) => {
+            return Err(
+                "the macro leaves a part to code that str::parse::<ClientConfig> does not need"
+                    .into(),
+            );
+        }
+        (Ok(accepted), Err(error)) => {
+            let deferred = accepted.deferred();
+            let expected = if deferred.password {
+                ErrorKind::MissingPassword
+            } else if deferred.client_certificate {
+                ErrorKind::X509NeedsTls
+            } else {
+                return Err(format!(
+                    "the macro accepts what str::parse::<ClientConfig> refuses: {error}"
+                ));
+            };
+            if error.rules().iter().any(|e| e.kind() != expected) {
+                return Err(format!(
+                    "str::parse::<ClientConfig> refuses for more than the part left to code: {error}"
+                ));
+            }
+            tally.left_to_code += 1;
+        }
+        (Err(_), Ok(config)) if config.warnings().is_empty() => {
+            return Err(
+                "str::parse::<ClientConfig> accepts without a warning what the macro refuses"
+                    .into(),
+            );
+        }
+        (Err(_), _) => {}
     }
     Ok(())
 }
