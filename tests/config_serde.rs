@@ -419,3 +419,13 @@ fn tls_shapes() {
     assert!(error.to_string().contains("tls.key_password"), "{error}");
     assert!(!error.to_string().contains("pencil-secret"));
 }
+
+#[test]
+fn hosts_and_srv_together_is_one_problem() {
+    let error = from_deserializer::<ClientConfig, _>(&mut serde_json::Deserializer::from_str(
+        r#"{ "hosts": ["a.example.com"], "srv": "cluster0.example.com" }"#,
+    ))
+    .unwrap_err();
+    assert_eq!(error.fields().len(), 1, "{error}");
+    assert_eq!(error.fields()[0].path(), "srv");
+}

@@ -376,18 +376,17 @@ impl RawConfig {
         let mut secret_refs = SecretRefs::default();
 
         // hosts
-        let srv = self.srv.is_some();
-        let hosts = match (self.hosts, self.srv) {
-            (Some(_), Some(_)) => {
+        let (hosts, srv) = match (self.hosts, self.srv) {
+            (Some(hosts), Some(_)) => {
                 problems.field(
                     "srv",
                     "give either `hosts` or `srv` (a mongodb+srv name), not both",
                 );
-                Vec::new()
+                (hosts.into_iter().map(HostEntry::Text).collect(), false)
             }
-            (Some(hosts), None) => hosts.into_iter().map(HostEntry::Text).collect(),
-            (None, Some(name)) => vec![HostEntry::Text(name)],
-            (None, None) => Vec::new(),
+            (Some(hosts), None) => (hosts.into_iter().map(HostEntry::Text).collect(), false),
+            (None, Some(name)) => (vec![HostEntry::Text(name)], true),
+            (None, None) => (Vec::new(), false),
         };
 
         // credential
