@@ -429,3 +429,20 @@ fn hosts_and_srv_together_is_one_problem() {
     assert_eq!(error.fields().len(), 1, "{error}");
     assert_eq!(error.fields()[0].path(), "srv");
 }
+
+#[test]
+fn the_example_config_file_loads() {
+    // `cargo test` runs in the package root, where the file's secret path is relative to
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/from_config.toml"),
+    )
+    .unwrap();
+    let app: App = from_deserializer(toml::Deserializer::parse(&text).unwrap()).unwrap();
+    let credential = app.mongodb.credential().unwrap();
+    assert_eq!(credential.mechanism, Some(Mechanism::ScramSha256));
+    assert!(
+        !toml::to_string(&app.mongodb)
+            .unwrap()
+            .contains("demo-password")
+    );
+}
