@@ -392,6 +392,30 @@ impl Authenticator {
     }
 }
 
+/// What to check after the server refused the credential.
+fn hint(credential: &Credential, mechanism: Mechanism, server_text: &str) -> String {
+    match mechanism {
+        Mechanism::MongodbX509 if server_text.contains("No verified subject") => {
+            "the server received no client certificate: set the certificate (tlsCertificateKeyFile) \
+             and make sure the server requests client certificates"
+                .to_owned()
+        }
+        Mechanism::MongodbX509 => "the user name, when given, must be the certificate's RFC 2253 \
+             subject exactly (leave it out to let the server read it from the certificate), and \
+             the server needs a user for that subject in $external"
+            .to_owned(),
+        Mechanism::Gssapi => format!(
+            "check that the Kerberos principal exists as a user in {}",
+            credential.source
+        ),
+        _ => format!(
+            "check the user name, the password and the source (authSource={}); an unknown user \
+             and a wrong password look the same",
+            credential.source
+        ),
+    }
+}
+
 fn carries_tls_error(error: &std::io::Error) -> bool {
     error
         .get_ref()
@@ -524,6 +548,24 @@ impl Conversation<'_> {
             .credential
             .mechanism
             .unwrap_or_else(|| handshake::negotiate(reply));
+        let credential = self.credential;
+        self.run_mechanism(mechanism, reply, speculative)
+            .await
+            .map_err(|error| match error {
+                Error::Authentication(mut failure) => {
+                    failure.hint = Some(hint(credential, mechanism, &failure.message));
+                    Error::Authentication(failure)
+                }
+                other => other,
+            })
+    }
+
+    async fn run_mechanism(
+        self,
+        mechanism: Mechanism,
+        reply: &HelloReply,
+        speculative: Option<Speculative>,
+    ) -> Result<(Option<Mechanism>, Option<String>), Error> {
         // The speculative reply is used only for the mechanism that was speculated.
         let speculative = speculative.filter(|s| s.mechanism() == mechanism);
         let speculative_reply = reply

@@ -163,6 +163,8 @@ pub struct AuthenticationError {
     pub code_name: Option<String>,
     /// The server's text (`errmsg`, or the SCRAM `e=` attribute).
     pub message: String,
+    /// What to check, from the client's side (for example the source the credential used).
+    pub hint: Option<String>,
 }
 
 impl fmt::Display for AuthenticationError {
@@ -177,6 +179,10 @@ impl fmt::Display for AuthenticationError {
             (None, Some(code)) => write!(f, " (code {code})"),
             (Some(name), None) => write!(f, " ({name})"),
             (None, None) => Ok(()),
+        }?;
+        match &self.hint {
+            Some(hint) => write!(f, "; {hint}"),
+            None => Ok(()),
         }
     }
 }

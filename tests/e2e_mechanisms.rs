@@ -158,6 +158,8 @@ async fn x509_against_a_server_that_asks_for_no_certificate_is_a_clear_error() {
         Err(Error::Authentication(e)) => {
             assert_eq!(e.mechanism, Mechanism::MongodbX509);
             assert!(e.message.contains("subject"), "{}", e.message);
+            let hint = e.hint.as_deref().unwrap_or_default();
+            assert!(hint.contains("no client certificate"), "{hint}");
         }
         other => panic!("{other:?}"),
     }

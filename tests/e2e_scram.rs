@@ -198,12 +198,12 @@ async fn speculative_and_skip_empty_exchange_on_and_off() {
 async fn wrong_password_and_unknown_user_are_the_same_error_kind() {
     let server = start(server_config()).await;
     for (mechanism, user, password) in [
-        (Some("SCRAM-SHA-256"), USER, "wrong"),
-        (Some("SCRAM-SHA-1"), USER, "wrong"),
-        (None, USER, "wrong"),
-        (Some("SCRAM-SHA-256"), "nobody", "pw"),
-        (Some("SCRAM-SHA-1"), "nobody", "pw"),
-        (None, "nobody", "pw"),
+        (Some("SCRAM-SHA-256"), USER, "Wr0ng-Pa55"),
+        (Some("SCRAM-SHA-1"), USER, "Wr0ng-Pa55"),
+        (None, USER, "Wr0ng-Pa55"),
+        (Some("SCRAM-SHA-256"), "nobody", "N0body-Pa55"),
+        (Some("SCRAM-SHA-1"), "nobody", "N0body-Pa55"),
+        (None, "nobody", "N0body-Pa55"),
         // A user that exists, but not in this source.
         (None, "shopper", "cart"),
     ] {
@@ -212,6 +212,7 @@ async fn wrong_password_and_unknown_user_are_the_same_error_kind() {
             Err(Error::Authentication(failure)) => {
                 assert!(!failure.message.is_empty());
                 let text = Error::Authentication(failure).to_string();
+                assert!(text.contains("authSource=admin"), "{text}");
                 assert!(!text.contains(password), "the password leaks into {text}");
             }
             other => {

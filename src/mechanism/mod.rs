@@ -142,6 +142,7 @@ pub(crate) fn check_auth_reply(reply: &Document, mechanism: Mechanism) -> Result
             .get_str("errmsg")
             .unwrap_or("the server refused the credential without a message")
             .to_owned(),
+        hint: None,
     }))
 }
 

@@ -618,6 +618,7 @@ impl ScramClientFinal {
                 code: None,
                 code_name: None,
                 message: format!("the server ended the SCRAM conversation with e={server_error}"),
+                hint: None,
             }));
         }
         let Some(signature) = first.strip_prefix("v=") else {
