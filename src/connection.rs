@@ -259,22 +259,80 @@ pub async fn connect(config: &ClientConfig) -> Result<Connection, Error> {
 /// The stream is used as it is: any TLS must already be set up on it. `host` (`host:port`) names
 /// the server for the per-host memory of legacy servers and for GSSAPI.
 ///
+/// `with` is an [`Authenticator`] (shared by many streams, one SCRAM key cache) or a
+/// [`ClientConfig`] (a fresh authenticator for this one stream).
+///
 /// ```no_run
 /// # async fn run(config: mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
 /// use mongo_auth::Authenticator;
+/// // With an authenticator shared by every stream:
 /// let authenticator = Authenticator::new(&config)?;
 /// let stream = tokio::net::TcpStream::connect("127.0.0.1:27017").await?;
 /// let connection = mongo_auth::authenticate(stream, &authenticator, "127.0.0.1:27017").await?;
 /// println!("{:?}", connection.authenticated_mechanism());
+/// // Or straight from the configuration:
+/// let stream = tokio::net::TcpStream::connect("127.0.0.1:27017").await?;
+/// let connection = mongo_auth::authenticate(stream, &config, "127.0.0.1:27017").await?;
 /// # Ok(()) }
 /// ```
-pub async fn authenticate<S>(
-    stream: S,
-    authenticator: &Authenticator,
-    host: &str,
-) -> Result<Connection, Error>
+pub async fn authenticate<S, A>(stream: S, with: A, host: &str) -> Result<Connection, Error>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    A: AuthenticateWith,
 {
-    authenticator.authenticate(stream, host).await
+    match with.authenticator()? {
+        AuthenticatorRef::Borrowed(authenticator) => authenticator.authenticate(stream, host).await,
+        AuthenticatorRef::Owned(authenticator) => authenticator.authenticate(stream, host).await,
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for &crate::Authenticator {}
+    impl Sealed for &std::sync::Arc<crate::Authenticator> {}
+    impl Sealed for &crate::ClientConfig {}
+}
+
+/// What [`authenticate`] can authenticate with: `&Authenticator`, `&Arc<Authenticator>` or
+/// `&ClientConfig`. Sealed.
+///
+/// ```
+/// fn takes<A: mongo_auth::AuthenticateWith>(_: A) {}
+/// # fn run(config: &mongo_auth::ClientConfig, authenticator: &mongo_auth::Authenticator) {
+/// takes(config);
+/// takes(authenticator);
+/// # }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`authenticate` needs an `&Authenticator` or a `&ClientConfig`, not `{Self}`",
+    label = "pass `&authenticator` or `&config`"
+)]
+pub trait AuthenticateWith: sealed::Sealed {
+    #[doc(hidden)]
+    fn authenticator(&self) -> Result<AuthenticatorRef<'_>, Error>;
+}
+
+/// An authenticator borrowed from the caller or built for one call.
+#[doc(hidden)]
+pub enum AuthenticatorRef<'a> {
+    Borrowed(&'a Authenticator),
+    Owned(Box<Authenticator>),
+}
+
+impl AuthenticateWith for &Authenticator {
+    fn authenticator(&self) -> Result<AuthenticatorRef<'_>, Error> {
+        Ok(AuthenticatorRef::Borrowed(self))
+    }
+}
+
+impl AuthenticateWith for &Arc<Authenticator> {
+    fn authenticator(&self) -> Result<AuthenticatorRef<'_>, Error> {
+        Ok(AuthenticatorRef::Borrowed(self))
+    }
+}
+
+impl AuthenticateWith for &ClientConfig {
+    fn authenticator(&self) -> Result<AuthenticatorRef<'_>, Error> {
+        Ok(AuthenticatorRef::Owned(Box::new(Authenticator::new(self)?)))
+    }
 }

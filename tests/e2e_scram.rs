@@ -346,6 +346,15 @@ async fn authenticate_over_a_caller_stream_and_run_commands() {
         Some(Mechanism::ScramSha256)
     );
     assert!(!connection.uses_op_query());
+    // Straight from the configuration, too.
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let other = mongo_auth::authenticate(stream, &config, &server.addr().to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        other.authenticated_mechanism(),
+        Some(Mechanism::ScramSha256)
+    );
     let ping = connection
         .run_command("admin", doc! { "ping": 1 })
         .await
