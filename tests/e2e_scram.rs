@@ -429,3 +429,42 @@ async fn unreachable_hosts_are_typed_errors() {
     assert_eq!(connection.host(), server.addr().to_string());
     server.shutdown().await;
 }
+
+#[test]
+fn arbitrary_user_names_and_passwords_authenticate() {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    // One server holds every generated user (a prefix keeps the names unique).
+    let mut config = ServerConfig::new();
+    let mut cases = Vec::new();
+    let mut runner = proptest::test_runner::TestRunner::default();
+    let strategy = ("[a-zA-Z0-9,=@.é: ]{1,12}", "[ -~]{0,16}");
+    for index in 0..24 {
+        let (user, password) = strategy.new_tree(&mut runner).unwrap().current();
+        let user = format!("u{index}-{user}");
+        config = config.user(
+            User::new(user.clone(), "admin")
+                .password(password.clone())
+                .scram_iterations(4096),
+        );
+        cases.push((user, password));
+    }
+    runtime.block_on(async {
+        let server = start(config).await;
+        for (user, password) in &cases {
+            for mechanism in [Some("SCRAM-SHA-1"), Some("SCRAM-SHA-256"), None] {
+                let config = config_for(&server, mechanism, user, password, "admin");
+                let connection = mongo_auth::connect(&config)
+                    .await
+                    .unwrap_or_else(|e| panic!("{user:?} / {password:?} / {mechanism:?}: {e}"));
+                assert!(connection.authenticated_mechanism().is_some());
+            }
+        }
+        server.shutdown().await;
+    });
+}
