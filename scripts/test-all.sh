@@ -8,16 +8,33 @@ root=$(pwd)
 step() { printf '\n==> %s\n' "$*"; }
 
 # --- system packages (Debian) -------------------------------------------------------------------
-# MIT krb5 (KDC, admin tools, client tools, headers) and libclang for the `gssapi` feature's bindgen.
-apt_packages=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev pkg-config libclang1-14 libclang-common-14-dev)
+# MIT krb5 (KDC, admin tools, client tools, headers), pkg-config and libclang for the `gssapi` feature's
+# bindgen, a C toolchain for pykerberos, and python3 with venv when the machine has none of its own.
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "error: this script installs Debian packages: run it as root on a Debian machine (apt-get)" >&2
+  exit 1
+fi
+apt_packages=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev pkg-config)
+command -v cc >/dev/null 2>&1 || apt_packages+=(build-essential)
+python3 -m venv --help >/dev/null 2>&1 || apt_packages+=(python3 python3-venv python3-dev)
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  step "installing Debian packages: ${missing[*]}"
+for p in "${apt_packages[@]}"; do have_pkg "$p" || missing+=("$p"); done
+# libclang: bindgen needs the shared library and clang's headers, not the clang binary. Debian 12
+# names them libclang1-14 / libclang-common-14-dev; elsewhere libclang-dev pulls in the current ones.
+need_clang=0
+have_pkg libclang1-14 && have_pkg libclang-common-14-dev || need_clang=1
+if [ ${#missing[@]} -gt 0 ] || [ $need_clang -eq 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  if [ $need_clang -eq 1 ]; then
+    if apt-cache show libclang1-14 >/dev/null 2>&1; then
+      missing+=(libclang1-14 libclang-common-14-dev)
+    else
+      missing+=(libclang-dev)
+    fi
+  fi
+  step "installing Debian packages: ${missing[*]}"
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
