@@ -291,6 +291,61 @@ fn parse_hosts(
     hosts
 }
 
+/// One host as written in a connection string's host list (see [`Host::parse`]): the characters that
+/// end or split a host list cannot be part of it, the rest is [`parse_host`]'s.
+pub(crate) fn parse_one_host(text: &str) -> Result<Host, Errors> {
+    let mut report = Report::default();
+    if text.is_empty() {
+        report.error(
+            ErrorKind::InvalidHost,
+            0..0,
+            "empty host: write a host name, an IPv4 address, [IPv6] or a percent-encoded socket \
+             path, each with an optional :port",
+        );
+    }
+    for (reserved, message) in [
+        (
+            ',',
+            "`,` separates the hosts of a host list: give one host, without `,`",
+        ),
+        (
+            '/',
+            "unescaped `/` in a host: percent-encode a Unix socket path, as in \
+             %2Ftmp%2Fmongodb-27017.sock",
+        ),
+        (
+            '?',
+            "unescaped `?` in a host: `?` starts a connection string's options; remove it from the host",
+        ),
+        (
+            '@',
+            "unescaped `@` in a host: `@` ends a connection string's userinfo; remove the user name \
+             from the host",
+        ),
+    ] {
+        if let Some(at) = text.find(reserved) {
+            report.error(ErrorKind::InvalidHost, at..at + 1, message);
+        }
+    }
+    let host = if report.errors.is_empty() {
+        parse_host(text, 0..text.len(), &mut report)
+    } else {
+        None
+    };
+    match (host, report.into_errors()) {
+        (Some(parsed), None) => Ok(parsed.host),
+        (_, Some(errors)) => Err(errors),
+        // parse_host reports why it returns no host; this arm only keeps the function total
+        (None, None) => Err(crate::Error::new(
+            ErrorKind::InvalidHost,
+            0..text.len(),
+            "not a valid host: write a host name, an IPv4 address, [IPv6] or a percent-encoded \
+             socket path, each with an optional :port",
+        )
+        .into()),
+    }
+}
+
 fn parse_port(input: &str, span: Range<usize>, report: &mut Report) -> Option<u16> {
     let text = &input[span.clone()];
     let port = text

@@ -1,21 +1,11 @@
-//! Host text from builders and config files, checked by the rulebook's connection-string grammar.
+//! Host text from builders and config files, checked by the rulebook's host grammar ([`Host::parse`]).
 
-use mongo_auth_core::{ConnectionString, Error, ErrorKind, Host};
+use mongo_auth_core::{Error, ErrorKind, Host, HostKind};
 
 /// Parses one host (`name`, `name:port`, `[ipv6]:port`, `a.b.c.d:port`, a `.sock` path) with the
-/// rulebook's grammar: the text is checked as the host list of a connection string, and must be exactly
-/// one host with nothing else around it.
+/// rulebook's grammar. A socket path is given as a path (`/tmp/mongodb-27017.sock`), not
+/// percent-encoded as in a connection string. With `srv`, the host is the one DNS name to look up.
 pub(crate) fn parse_host(text: &str, srv: bool) -> Result<Host, Error> {
-    let not_a_host = || {
-        Error::new(
-            ErrorKind::InvalidHost,
-            0..0,
-            format!(
-                "`{text}` is not one host: write `name`, `name:port`, `[ipv6]:port` or a socket path \
-                 ending in `.sock`, one per entry"
-            ),
-        )
-    };
     if text.is_empty() {
         return Err(Error::new(
             ErrorKind::InvalidHost,
@@ -23,10 +13,9 @@ pub(crate) fn parse_host(text: &str, srv: bool) -> Result<Host, Error> {
             "empty host: write `name` or `name:port`",
         ));
     }
-    // Characters that would end the host list in a connection string cannot be part of a host.
-    if text.contains(['/', '?', '@', ',']) && !text.ends_with(".sock") {
-        return Err(not_a_host());
-    }
+    let in_error = |kind: ErrorKind, message: &str| {
+        Error::new(kind, 0..0, format!("host `{text}`: {message}"))
+    };
     let encoded;
     let text_in_uri = if text.contains('/') {
         // a socket path is given as a path and percent-encoded in a connection string
@@ -44,19 +33,66 @@ pub(crate) fn parse_host(text: &str, srv: bool) -> Result<Host, Error> {
     } else {
         text
     };
-    let scheme = if srv { "mongodb+srv://" } else { "mongodb://" };
-    let uri = ConnectionString::parse(&format!("{scheme}{text_in_uri}")).map_err(|errors| {
-        let first = errors.into_vec().swap_remove(0);
-        Error::new(
-            first.kind(),
-            0..0,
-            format!("host `{text}`: {}", first.message()),
-        )
+    let host = Host::parse(text_in_uri).map_err(|errors| {
+        let first = errors.first();
+        in_error(first.kind(), first.message())
     })?;
-    match uri.hosts() {
-        [host] if !uri.has_userinfo() && uri.database().is_none() && uri.options().is_empty() => {
-            Ok(host.clone())
+    if srv {
+        if host.port.is_some() {
+            return Err(in_error(
+                ErrorKind::SrvRule,
+                "mongodb+srv takes no port (DNS SRV records give the ports): remove the port",
+            ));
         }
-        _ => Err(not_a_host()),
+        if host.kind != HostKind::Hostname {
+            return Err(in_error(
+                ErrorKind::SrvRule,
+                "mongodb+srv needs a DNS name to look up, not an address or a socket path",
+            ));
+        }
+    }
+    Ok(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_as_a_builder_writes_them() {
+        let host = parse_host("/tmp/mongodb 27017.sock", false).unwrap();
+        assert_eq!(
+            (host.kind, host.host.as_str()),
+            (HostKind::Unix, "/tmp/mongodb 27017.sock")
+        );
+        let host = parse_host("[::1]:27019", false).unwrap();
+        assert_eq!((host.kind, host.port), (HostKind::IpLiteral, Some(27019)));
+        let host = parse_host("cluster0.example.com", true).unwrap();
+        assert_eq!((host.kind, host.port), (HostKind::Hostname, None));
+    }
+
+    #[test]
+    fn refusals_name_the_host() {
+        for (text, srv, kind, part) in [
+            ("", false, ErrorKind::InvalidHost, "empty host"),
+            ("db:0", false, ErrorKind::InvalidPort, "a port is a number"),
+            ("a,b", false, ErrorKind::InvalidHost, "give one host"),
+            ("u@db", false, ErrorKind::InvalidHost, "`@`"),
+            ("db?x=1", false, ErrorKind::InvalidHost, "`?`"),
+            ("/tmp/mongodb", false, ErrorKind::InvalidHost, ".sock"),
+            ("db:27017", true, ErrorKind::SrvRule, "takes no port"),
+            ("10.0.0.1", true, ErrorKind::SrvRule, "needs a DNS name"),
+            ("/tmp/m.sock", true, ErrorKind::SrvRule, "needs a DNS name"),
+        ] {
+            let error = parse_host(text, srv).unwrap_err();
+            assert_eq!(error.kind(), kind, "{text}: {error}");
+            assert!(error.message().contains(part), "{text}: {error}");
+            if !text.is_empty() {
+                assert!(
+                    error.message().starts_with(&format!("host `{text}`: ")),
+                    "{error}"
+                );
+            }
+        }
     }
 }
