@@ -450,6 +450,14 @@ mod tests {
     use crate::{Authenticator, ClientConfig, Credential, Error};
     use mongo_auth_test_server::{Server, ServerConfig, User};
 
+    #[test]
+    fn authenticators_are_shared_and_connections_move_between_tasks() {
+        fn shared<T: Send + Sync + 'static>() {}
+        fn movable<T: Send + 'static>() {}
+        shared::<Authenticator>();
+        movable::<crate::Connection>();
+    }
+
     #[tokio::test]
     async fn plain_is_never_sent_without_tls_or_the_opt_in() {
         let server = Server::start(ServerConfig::new().user(User::plain("ldap", "secret")))
