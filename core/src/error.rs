@@ -143,6 +143,9 @@ impl std::error::Error for Error {}
 
 /// All the problems found in one input, in the order of the input. Never empty.
 ///
+/// A failed [`ConnectionString::parse`](crate::ConnectionString::parse) also keeps the warnings it found
+/// before giving up ([`Errors::warnings`]), so that every problem of the input can be shown at once.
+///
 /// ```
 /// use mongo_auth_core::ConnectionString;
 /// // two problems: a bad port and a conflicting pair of TLS options
@@ -155,6 +158,7 @@ impl std::error::Error for Error {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Errors {
     errors: Vec<Error>,
+    warnings: Vec<Warning>,
 }
 
 impl Errors {
@@ -164,8 +168,42 @@ impl Errors {
             None
         } else {
             errors.sort_by_key(|e| (e.span.start, e.span.end));
-            Some(Self { errors })
+            Some(Self {
+                errors,
+                warnings: Vec::new(),
+            })
         }
+    }
+
+    /// These errors, with the warnings found in the same input (sorted by position in the input).
+    ///
+    /// ```
+    /// use mongo_auth_core::{Error, ErrorKind, Errors, Warning, WarningKind};
+    /// let errors = Errors::from(Error::new(ErrorKind::InvalidPort, 19..20, "invalid port `0`"))
+    ///     .with_warnings(vec![Warning::new(WarningKind::UnknownOption, 23..34, "unknown option")]);
+    /// assert_eq!(errors.warnings().len(), 1);
+    /// ```
+    pub fn with_warnings(mut self, mut warnings: Vec<Warning>) -> Self {
+        warnings.sort_by_key(|w| (w.span.start, w.span.end));
+        self.warnings = warnings;
+        self
+    }
+
+    /// The warnings found in the same input before it was refused, in input order: an unknown, repeated
+    /// or deprecated option, an invalid value. Empty when the input had none, or when the errors did
+    /// not come from a connection string. [`Display`](fmt::Display) shows only the errors.
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionString, ErrorKind, WarningKind};
+    /// let input = "mongodb://localhost:0/?replicaSett=rs0";
+    /// let errors = ConnectionString::parse(input).unwrap_err();
+    /// assert_eq!(errors.first().kind(), ErrorKind::InvalidPort);
+    /// let warning = &errors.warnings()[0];
+    /// assert_eq!(warning.kind(), WarningKind::UnknownOption);
+    /// assert_eq!(&input[warning.span()], "replicaSett");
+    /// ```
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// The first error (errors are sorted by position in the input).
@@ -204,6 +242,7 @@ impl From<Error> for Errors {
     fn from(error: Error) -> Self {
         Self {
             errors: vec![error],
+            warnings: Vec::new(),
         }
     }
 }
@@ -339,8 +378,8 @@ impl Report {
         self.warnings.push(Warning::new(kind, span, message));
     }
 
-    /// The errors, if any.
+    /// The errors, if any, with the warnings found alongside them.
     pub(crate) fn into_errors(self) -> Option<Errors> {
-        Errors::from_vec(self.errors)
+        Errors::from_vec(self.errors).map(|errors| errors.with_warnings(self.warnings))
     }
 }

@@ -124,7 +124,7 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
         .flatten();
 
     if let Some(errors) = Errors::from_vec(std::mem::take(&mut report.errors)) {
-        return Err(errors);
+        return Err(errors.with_warnings(report.warnings));
     }
     Ok(ConnectionString {
         srv,

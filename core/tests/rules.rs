@@ -745,3 +745,63 @@ fn wtimeout_yields_to_wtimeoutms() {
         Some(&OptionValue::Int(5))
     );
 }
+
+#[test]
+fn a_refused_string_keeps_its_warnings() {
+    let input =
+        "mongodb://alice%zz:pw@localhost:0/?tls=true&ssl=false&replicaSett=rs0&wtimeout=5&&w=1&w=2";
+    let errors = errors(input);
+    assert_eq!(
+        kinds(&errors),
+        [
+            ErrorKind::InvalidUserinfo,
+            ErrorKind::InvalidPort,
+            ErrorKind::ConflictingOptions
+        ]
+    );
+    let warnings: Vec<_> = errors
+        .warnings()
+        .iter()
+        .map(|w| (w.kind(), &input[w.span()]))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (WarningKind::UnknownOption, "replicaSett"),
+            (WarningKind::DeprecatedOption, "wtimeout"),
+            (WarningKind::IgnoredOption, "&"),
+            (WarningKind::RepeatedOption, "w"),
+        ],
+        "{:?}",
+        errors.warnings()
+    );
+    // the same warnings a successful parse reports
+    let fixed = input
+        .replace("%zz", "")
+        .replace(":0", "")
+        .replace("&ssl=false", "");
+    let uri = parse(&fixed);
+    let mut fixed_warnings: Vec<_> = uri
+        .warnings()
+        .iter()
+        .map(|w| format!("{:?} {}", w.kind(), w.message()))
+        .collect();
+    let mut refused_warnings: Vec<_> = errors
+        .warnings()
+        .iter()
+        .map(|w| format!("{:?} {}", w.kind(), w.message()))
+        .collect();
+    fixed_warnings.sort();
+    refused_warnings.sort();
+    assert_eq!(fixed_warnings, refused_warnings);
+    // Display stays about the errors
+    assert!(!errors.to_string().contains("replicaSett"), "{errors}");
+    // errors that are not from a connection string have none
+    let errors = validate_credential(CredentialParts {
+        username: Some(String::new()),
+        mechanism: Some(Mechanism::ScramSha256),
+        ..CredentialParts::default()
+    })
+    .unwrap_err();
+    assert!(errors.warnings().is_empty());
+}

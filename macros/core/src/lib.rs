@@ -149,8 +149,16 @@ fn literal_fix(uri: &ConnectionString, error: &mongo_auth_core::Error) -> Diagno
     }
 }
 
+/// The errors of a refused parse and the warnings found alongside them (refused too, as for a string
+/// that parses), in the order of the string.
 fn diagnostics(errors: &Errors) -> Vec<Diagnostic> {
-    errors.iter().map(Diagnostic::from).collect()
+    let mut refused: Vec<Diagnostic> = errors
+        .iter()
+        .map(Diagnostic::from)
+        .chain(errors.warnings().iter().map(Diagnostic::from))
+        .collect();
+    refused.sort_by_key(|d| (d.range().start, d.range().end));
+    refused
 }
 
 /// What the literal leaves to code, decided by the library layer's own verdict on the literal as written.
@@ -268,6 +276,24 @@ mod tests {
         // with the certificate in the literal, its TLS settings stay
         check("mongodb://h/?authMechanism=MONGODB-X509&tls=true&tlsCAFile=ca.pem&tlsCertificateKeyFile=c.pem")
             .unwrap();
+    }
+
+    #[test]
+    fn warnings_are_refused_with_the_errors() {
+        let uri = "mongodb://alice%zz:pw@localhost:0/?tls=true&ssl=false&replicaSett=rs0";
+        let refused = check(uri).unwrap_err();
+        let rules: Vec<_> = refused.iter().map(Diagnostic::rule).collect();
+        assert_eq!(
+            rules,
+            [
+                Rule::Error(ErrorKind::InvalidUserinfo),
+                Rule::Error(ErrorKind::InvalidPort),
+                Rule::Error(ErrorKind::ConflictingOptions),
+                Rule::Warning(mongo_auth_core::WarningKind::UnknownOption),
+            ]
+        );
+        assert_eq!(&uri[refused[3].range()], "replicaSett");
+        assert!(refused[3].message().contains("replicaSet"), "{refused:?}");
     }
 
     #[test]
