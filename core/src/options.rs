@@ -237,6 +237,11 @@ impl Options {
     /// let errors = Options::from_pairs([("tlsInsecure", "true"), ("tlsAllowInvalidHostnames", "true")])
     ///     .unwrap_err();
     /// assert_eq!(errors.first().kind(), ErrorKind::ConflictingOptions);
+    ///
+    /// // refused input keeps its warnings
+    /// let errors = Options::from_pairs([("tlsInsecure", "true"), ("tlsAllowInvalidHostnames", "true"), ("replicaSett", "rs0")])
+    ///     .unwrap_err();
+    /// assert_eq!(errors.warnings().len(), 1);
     /// ```
     pub fn from_pairs<K, V>(
         pairs: impl IntoIterator<Item = (K, V)>,
@@ -259,7 +264,7 @@ impl Options {
         let mut report = crate::error::Report::default();
         let options = crate::uri_options::apply(&raw, &mut report);
         match crate::Errors::from_vec(std::mem::take(&mut report.errors)) {
-            Some(errors) => Err(errors),
+            Some(errors) => Err(errors.with_warnings(report.warnings)),
             None => Ok((options, report.warnings)),
         }
     }
