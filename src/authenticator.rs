@@ -114,7 +114,9 @@ impl Authenticator {
 
     /// Opens an authenticated connection to the first reachable host of the configuration
     /// (resolving `mongodb+srv` first). An authentication failure is returned at once; network
-    /// failures move on to the next host.
+    /// failures move on to the next host, and so does a host that answers as an arbiter when a
+    /// credential is configured ([`Error::Arbiter`]: arbiters hold no users, so a connection to
+    /// one is never handed back as if it were authenticated).
     ///
     /// ```no_run
     /// # async fn run(authenticator: &mongo_auth::Authenticator) -> Result<(), mongo_auth::Error> {
@@ -350,8 +352,16 @@ impl Authenticator {
             // Never more than the standard 48 MB, whatever a server claims.
             transport.max_message_size = size.min(crate::wire::DEFAULT_MAX_MESSAGE_SIZE);
         }
+        if reply.arbiter && self.credential().is_some() {
+            // An arbiter holds no users and cannot authenticate anyone: a connection to it is
+            // never reported as authenticated. `connect` moves on to the next host.
+            return Err(Error::Arbiter(crate::error::ArbiterError {
+                host: host.to_owned(),
+            })
+            .into());
+        }
         let (mechanism, user) = match self.credential() {
-            Some(credential) if !reply.arbiter => {
+            Some(credential) => {
                 let conversation = Conversation {
                     authenticator: self,
                     transport: &mut transport,

@@ -59,6 +59,9 @@ pub enum Error {
     NotSupported(NotSupported),
     /// No host of the configuration could be reached and authenticated against.
     NoReachableHost(NoReachableHost),
+    /// A credential is configured but the server is a replica-set arbiter, which holds no users:
+    /// the connection is refused rather than returned unauthenticated.
+    Arbiter(ArbiterError),
 }
 
 impl fmt::Display for Error {
@@ -77,6 +80,7 @@ impl fmt::Display for Error {
             Error::Gssapi(e) => write!(f, "GSSAPI error: {e}"),
             Error::NotSupported(e) => e.fmt(f),
             Error::NoReachableHost(e) => e.fmt(f),
+            Error::Arbiter(e) => e.fmt(f),
         }
     }
 }
@@ -322,6 +326,35 @@ impl fmt::Display for ProtocolViolation {
                 "the speculative authentication reply does not match the speculated mechanism",
             ),
         }
+    }
+}
+
+/// A credential is configured but the server answered hello as an arbiter (`arbiterOnly: true`).
+/// Arbiters hold no users, so no authentication can happen there; rather than hand back a
+/// connection that looks authenticated but is not, the handshake stops with this error.
+///
+/// ```
+/// # fn check(err: mongo_auth::Error) {
+/// if let mongo_auth::Error::Arbiter(e) = &err {
+///     eprintln!("{} is an arbiter; list a data-bearing member", e.host);
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ArbiterError {
+    /// The host that answered as an arbiter.
+    pub host: String,
+}
+
+impl fmt::Display for ArbiterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is an arbiter, which holds no users: connect to a data-bearing member of the \
+             replica set",
+            self.host
+        )
     }
 }
 

@@ -365,3 +365,27 @@ async fn connect_retries_with_op_query_when_the_op_msg_hello_gets_an_op_reply() 
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn an_arbiter_never_yields_an_authenticated_looking_connection() {
+    // With a credential configured, a hello reply claiming `arbiterOnly` (which would let a hostile
+    // server skip the conversation) is refused with a typed error, and no conversation starts.
+    let commands = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = commands.clone();
+    let e = run(None, move |_, body| {
+        seen.lock()
+            .unwrap()
+            .push(body.keys().next().cloned().unwrap_or_default());
+        let mut reply = hello_reply();
+        reply.insert("isWritablePrimary", false);
+        reply.insert("arbiterOnly", true);
+        Some(Answer::Body(reply))
+    })
+    .await;
+    match &e {
+        Error::Arbiter(arbiter) => assert_eq!(arbiter.host, "hostile.invalid:27017"),
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().contains("data-bearing member"), "{e}");
+    assert_eq!(commands.lock().unwrap().len(), 1, "only the hello was sent");
+}
