@@ -172,10 +172,13 @@ impl Authenticator {
     /// Shakes hands and authenticates over a stream the caller already has; see
     /// [`crate::authenticate`].
     ///
-    /// The stream is used as it is. The configuration's TLS settings still decide whether PLAIN
-    /// may send its password: without TLS in the configuration (or the clear-text opt-in) PLAIN is
-    /// refused, whatever the stream is. An OP_MSG hello the server drops cannot be retried on the
-    /// caller's stream; the error is returned and the next stream to `host` starts with OP_QUERY.
+    /// The stream is used as it is, and this library cannot see whether it is encrypted: PLAIN,
+    /// which sends the password in clear, is refused on it unless the configuration opted in to
+    /// clear-text PLAIN (`allow_plain_without_tls`), whatever the configuration's TLS settings say.
+    /// For a stream that is encrypted (TLS the caller set up, an SSH tunnel), use
+    /// [`Authenticator::authenticate_over_tls`]. An OP_MSG hello the server drops cannot be
+    /// retried on the caller's stream; the error is returned and the next stream to `host` starts
+    /// with OP_QUERY.
     ///
     /// ```no_run
     /// # async fn run(authenticator: &mongo_auth::Authenticator) -> Result<(), mongo_auth::Error> {
@@ -187,8 +190,42 @@ impl Authenticator {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
+        self.authenticate_stream(Box::new(stream), host, Channel::CallerStream)
+            .await
+    }
+
+    /// As [`Authenticator::authenticate`], over a stream the caller asserts is encrypted (TLS it
+    /// set up itself, an SSH tunnel, an encrypting proxy). The assertion is what lets PLAIN send
+    /// its password without the clear-text opt-in; nothing else changes. Use it only for a stream
+    /// that really is encrypted: this library cannot check.
+    ///
+    /// ```no_run
+    /// # async fn run(
+    /// #     authenticator: &mongo_auth::Authenticator,
+    /// #     tls_stream: tokio::io::DuplexStream,
+    /// # ) -> Result<(), mongo_auth::Error> {
+    /// // `tls_stream`: a TLS client stream the application opened (tokio-rustls, native-tls...).
+    /// let connection = authenticator
+    ///     .authenticate_over_tls(tls_stream, "db.example.com:27017")
+    ///     .await?;
+    /// # let _ = connection; Ok(()) }
+    /// ```
+    pub async fn authenticate_over_tls<S>(&self, stream: S, host: &str) -> Result<Connection, Error>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        self.authenticate_stream(Box::new(stream), host, Channel::CallerEncrypted)
+            .await
+    }
+
+    async fn authenticate_stream(
+        &self,
+        stream: Box<dyn Stream>,
+        host: &str,
+        channel: Channel,
+    ) -> Result<Connection, Error> {
         let op_query = self.is_legacy(host);
-        let handshake = self.handshake(Box::new(stream), host, op_query);
+        let handshake = self.handshake(stream, host, op_query, channel);
         match tokio::time::timeout(self.options.handshake_timeout, handshake).await {
             Err(_) => Err(self.handshake_timeout(host)),
             Ok(Ok(connection)) => Ok(connection),
@@ -207,8 +244,10 @@ impl Authenticator {
         let deadline = tokio::time::Instant::now() + self.options.handshake_timeout;
         let op_query = self.is_legacy(&name);
         let stream = self.open(host, &name).await?;
+        let channel = self.own_channel();
         let first =
-            tokio::time::timeout_at(deadline, self.handshake(stream, &name, op_query)).await;
+            tokio::time::timeout_at(deadline, self.handshake(stream, &name, op_query, channel))
+                .await;
         match first {
             Err(_) => Err(self.handshake_timeout(&name)),
             Ok(Ok(connection)) => Ok(connection),
@@ -217,7 +256,12 @@ impl Authenticator {
                 // A server older than 3.6 drops OP_MSG: reconnect once and speak OP_QUERY.
                 self.mark_legacy(&name, true);
                 let stream = self.open(host, &name).await?;
-                match tokio::time::timeout_at(deadline, self.handshake(stream, &name, true)).await {
+                match tokio::time::timeout_at(
+                    deadline,
+                    self.handshake(stream, &name, true, channel),
+                )
+                .await
+                {
                     Err(_) => Err(self.handshake_timeout(&name)),
                     Ok(Ok(connection)) => Ok(connection),
                     Ok(Err(HandshakeFailure::Failed(e) | HandshakeFailure::OpMsgRefused(e))) => {
@@ -312,12 +356,22 @@ impl Authenticator {
         }
     }
 
+    /// What a stream this authenticator opened is: TLS when the configuration has TLS settings.
+    fn own_channel(&self) -> Channel {
+        if self.tls.is_some() {
+            Channel::OwnTls
+        } else {
+            Channel::OwnClear
+        }
+    }
+
     /// Hello, then the conversation, on one stream.
     async fn handshake(
         &self,
         stream: Box<dyn Stream>,
         host: &str,
         op_query: bool,
+        channel: Channel,
     ) -> Result<Connection, HandshakeFailure> {
         let framing = if op_query {
             Framing::OpQuery
@@ -367,6 +421,7 @@ impl Authenticator {
                     transport: &mut transport,
                     credential,
                     host,
+                    channel,
                 };
                 conversation
                     .run(&reply, hello.speculative)
@@ -548,12 +603,33 @@ impl From<Error> for HandshakeFailure {
     }
 }
 
+/// What is known about the stream a handshake runs on, which decides whether PLAIN may send its
+/// password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Channel {
+    /// Opened by the authenticator with TLS.
+    OwnTls,
+    /// Opened by the authenticator without TLS (or a Unix socket without TLS settings).
+    OwnClear,
+    /// The caller's stream, of unknown protection ([`Authenticator::authenticate`]).
+    CallerStream,
+    /// The caller's stream, asserted encrypted ([`Authenticator::authenticate_over_tls`]).
+    CallerEncrypted,
+}
+
+impl Channel {
+    fn encrypted(self) -> bool {
+        matches!(self, Channel::OwnTls | Channel::CallerEncrypted)
+    }
+}
+
 /// One authentication conversation over a transport.
 struct Conversation<'a> {
     authenticator: &'a Authenticator,
     transport: &'a mut Transport,
     credential: &'a Credential,
     host: &'a str,
+    channel: Channel,
 }
 
 impl Conversation<'_> {
@@ -703,10 +779,16 @@ impl Conversation<'_> {
 
     async fn plain(self) -> Result<(), Error> {
         let (user, password) = self.username_and_password(Mechanism::Plain)?;
-        if self.authenticator.tls.is_none() && !self.authenticator.options.allow_plain_without_tls {
+        if !self.channel.encrypted() && !self.authenticator.options.allow_plain_without_tls {
             return Err(Error::not_supported(
-                "PLAIN sends the password in clear and this connection has no TLS; enable TLS, or opt \
-                 in to clear-text PLAIN explicitly (allow_plain_without_tls) on a trusted network",
+                if self.channel == Channel::CallerStream {
+                    "PLAIN sends the password in clear and the stream given to authenticate is not \
+                 known to be encrypted; set up TLS on it and call authenticate_over_tls, or opt in \
+                 to clear-text PLAIN explicitly (allow_plain_without_tls) on a trusted network"
+                } else {
+                    "PLAIN sends the password in clear and this connection has no TLS; enable TLS, or \
+                 opt in to clear-text PLAIN explicitly (allow_plain_without_tls) on a trusted network"
+                },
             ));
         }
         let plain = PlainClient::new(user, password);

@@ -256,7 +256,9 @@ pub async fn connect(config: &ClientConfig) -> Result<Connection, Error> {
 }
 
 /// Shakes hands and authenticates over a stream the caller already opened (TCP, TLS, a tunnel).
-/// The stream is used as it is: any TLS must already be set up on it. `host` (`host:port`) names
+/// The stream is used as it is: any TLS must already be set up on it. PLAIN is refused on it
+/// unless the configuration opted in to clear-text PLAIN; for a stream that is encrypted, call
+/// [`authenticate_over_tls`]. `host` (`host:port`) names
 /// the server for the per-host memory of legacy servers and for GSSAPI.
 ///
 /// `with` is an [`Authenticator`] (shared by many streams, one SCRAM key cache) or a
@@ -283,6 +285,41 @@ where
     match with.authenticator()? {
         AuthenticatorRef::Borrowed(authenticator) => authenticator.authenticate(stream, host).await,
         AuthenticatorRef::Owned(authenticator) => authenticator.authenticate(stream, host).await,
+    }
+}
+
+/// As [`authenticate`], over a stream the caller asserts is encrypted (TLS it set up itself, an
+/// SSH tunnel, an encrypting proxy). The assertion is what lets PLAIN send its password without
+/// the clear-text opt-in (`allow_plain_without_tls`); plain [`authenticate`] refuses PLAIN on a
+/// stream it cannot see into. This library cannot check the assertion: use it only for a stream
+/// that really is encrypted.
+///
+/// ```no_run
+/// # async fn run(
+/// #     config: mongo_auth::ClientConfig,
+/// #     tls_stream: tokio::io::DuplexStream,
+/// # ) -> Result<(), mongo_auth::Error> {
+/// // `tls_stream`: a TLS client stream the application opened (tokio-rustls, native-tls...).
+/// let connection =
+///     mongo_auth::authenticate_over_tls(tls_stream, &config, "db.example.com:27017").await?;
+/// # let _ = connection; Ok(()) }
+/// ```
+pub async fn authenticate_over_tls<S, A>(
+    stream: S,
+    with: A,
+    host: &str,
+) -> Result<Connection, Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    A: AuthenticateWith,
+{
+    match with.authenticator()? {
+        AuthenticatorRef::Borrowed(authenticator) => {
+            authenticator.authenticate_over_tls(stream, host).await
+        }
+        AuthenticatorRef::Owned(authenticator) => {
+            authenticator.authenticate_over_tls(stream, host).await
+        }
     }
 }
 

@@ -19,7 +19,7 @@ pub mod wire;
 
 pub use authenticator::Authenticator;
 pub use config::{ClientConfig, ClientConfigBuilder, ConfigError, Credential, Tls, TlsSettings};
-pub use connection::{AuthenticateWith, Connection, authenticate, connect};
+pub use connection::{AuthenticateWith, Connection, authenticate, authenticate_over_tls, connect};
 pub use error::Error;
 pub use mongo_auth_core as core;
 pub use mongo_auth_core::{Mechanism, Password};

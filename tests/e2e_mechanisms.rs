@@ -255,3 +255,47 @@ async fn scram_sha_1_over_op_query_on_a_3_4_server() {
     ));
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_over_a_caller_stream_needs_the_stream_to_be_declared_encrypted() {
+    // The configuration has TLS settings, but the caller's stream is plain TCP: TLS in the
+    // configuration says nothing about that stream, so PLAIN is refused before any saslStart.
+    let pki = TestPki::generate_temporary().unwrap();
+    let server = start(ServerConfig::new().user(User::plain("ldapuser", "ldap-secret"))).await;
+    let host = server.addr().to_string();
+    let config = ClientConfig::builder()
+        .host(host.clone())
+        .credential(
+            Credential::plain()
+                .username("ldapuser")
+                .password("ldap-secret"),
+        )
+        .tls(Tls::with_ca_file(&pki.ca))
+        .build()
+        .unwrap();
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    match mongo_auth::authenticate(stream, &config, &host).await {
+        Err(Error::NotSupported(e)) => {
+            assert!(e.what.contains("authenticate_over_tls"), "{e}");
+            assert!(!e.to_string().contains("ldap-secret"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let sasl_starts = server
+        .connections()
+        .iter()
+        .flat_map(|c| c.commands.clone())
+        .filter(|c| c == "saslStart")
+        .count();
+    assert_eq!(sasl_starts, 0, "the password never left the client");
+
+    // The caller asserting the stream is encrypted is what lets PLAIN go (the test server's
+    // stream is plain TCP; only the assertion is under test here).
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let mut connection = mongo_auth::authenticate_over_tls(stream, &config, &host)
+        .await
+        .unwrap();
+    assert_eq!(connection.authenticated_mechanism(), Some(Mechanism::Plain));
+    assert_eq!(user_and_roles(&mut connection).await, "ldapuser");
+    server.shutdown().await;
+}
