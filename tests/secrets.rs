@@ -344,3 +344,216 @@ fn secret_references_are_written_back_not_their_values() {
     assert_eq!(reference, SecretRef::File(password_file.clone()));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A password written as a number: the error must not echo it.
+const NUMERIC_SECRET: &str = "918273645";
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct App {
+    #[allow(dead_code)]
+    mongodb: ClientConfig,
+}
+
+fn toml_app(text: &str) -> Result<App, ConfigError> {
+    let document = toml::Deserializer::parse(text).unwrap_or_else(|e| panic!("{e}"));
+    from_deserializer(document)
+}
+
+fn yaml_app(text: &str) -> Result<App, ConfigError> {
+    from_deserializer(serde_yaml::Deserializer::from_str(text))
+}
+
+fn json_app(text: &str) -> Result<App, ConfigError> {
+    from_deserializer(&mut serde_json::Deserializer::from_str(text))
+}
+
+fn assert_error_hidden(what: &str, error: &ConfigError) {
+    let shown = format!("{error} {error:?}");
+    assert_hidden(what, &shown);
+    assert!(
+        !shown.contains(NUMERIC_SECRET),
+        "{what} shows the password: {shown}"
+    );
+}
+
+#[test]
+fn passwords_of_the_wrong_type_are_not_echoed() {
+    let password_shape =
+        "the password must be a string (quote it) or { env = \"VAR\" } / { file = \"path\" }";
+    let toml_files = [
+        (
+            "mongodb.auth.password",
+            format!(
+                "[mongodb]\nhosts = [\"db\"]\nauth = {{ username = \"u\", password = {NUMERIC_SECRET} }}\n"
+            ),
+        ),
+        (
+            "mongodb.auth.password",
+            format!(
+                "[mongodb]\nhosts = [\"db\"]\nauth = {{ username = \"u\", password = {NUMERIC_SECRET}.5 }}\n"
+            ),
+        ),
+        (
+            "mongodb.auth.password",
+            "[mongodb]\nhosts = [\"db\"]\nauth = { username = \"u\", password = true }\n"
+                .to_owned(),
+        ),
+        (
+            "mongodb.auth.password",
+            format!(
+                "[mongodb]\nhosts = [\"db\"]\nauth = {{ username = \"u\", password = [{NUMERIC_SECRET}] }}\n"
+            ),
+        ),
+        (
+            "mongodb.auth.password",
+            format!(
+                "[mongodb]\nhosts = [\"db\"]\nauth = {{ username = \"u\", password = {{ env = {NUMERIC_SECRET} }} }}\n"
+            ),
+        ),
+        (
+            "mongodb.tls.key_password",
+            format!(
+                "[mongodb]\nhosts = [\"db\"]\ntls = {{ certificate_key_file = \"c.pem\", key_password = {NUMERIC_SECRET} }}\n"
+            ),
+        ),
+    ];
+    for (path, text) in &toml_files {
+        let error = toml_app(text).unwrap_err();
+        assert_error_hidden(text, &error);
+        assert!(error.fields()[0].path().starts_with(path), "{text}: {error}");
+    }
+    let yaml_files = [
+        (
+            "mongodb.auth.password",
+            format!(
+                "mongodb:\n  hosts: [db]\n  auth:\n    username: u\n    password: {NUMERIC_SECRET}\n"
+            ),
+        ),
+        (
+            "mongodb.auth.password",
+            "mongodb:\n  hosts: [db]\n  auth:\n    username: u\n    password: true\n".to_owned(),
+        ),
+        (
+            "mongodb.auth.password",
+            format!(
+                "mongodb:\n  hosts: [db]\n  auth:\n    username: u\n    password:\n      - {NUMERIC_SECRET}\n"
+            ),
+        ),
+        (
+            "mongodb.tls.key_password",
+            format!(
+                "mongodb:\n  hosts: [db]\n  tls:\n    certificate_key_file: c.pem\n    key_password: {NUMERIC_SECRET}\n"
+            ),
+        ),
+    ];
+    for (path, text) in &yaml_files {
+        let error = yaml_app(text).unwrap_err();
+        assert_error_hidden(text, &error);
+        assert!(error.fields()[0].path().starts_with(path), "{text}: {error}");
+        // serde_yaml's own error carries our message too, and no value
+        let plain = serde_yaml::from_str::<App>(text).unwrap_err().to_string();
+        assert!(!plain.contains(NUMERIC_SECRET), "{plain}");
+    }
+    let json = format!(
+        r#"{{ "mongodb": {{ "hosts": ["db"], "auth": {{ "username": "u", "password": {NUMERIC_SECRET} }} }} }}"#
+    );
+    let error = json_app(&json).unwrap_err();
+    assert_error_hidden(&json, &error);
+    let plain = serde_json::from_str::<App>(&json).unwrap_err().to_string();
+    assert!(!plain.contains(NUMERIC_SECRET), "{plain}");
+    // the message says what to write instead
+    let error = toml_app(&toml_files[0].1).unwrap_err();
+    assert_eq!(error.fields()[0].message(), password_shape);
+    let error = yaml_app(&yaml_files[0].1).unwrap_err();
+    assert!(
+        error.fields()[0].message().starts_with(password_shape),
+        "{error}"
+    );
+}
+
+#[test]
+fn format_errors_quoting_the_input_are_not_shown() {
+    let toml_files = [
+        // a connection string with a password that breaks a rule (PLAIN without TLS)
+        format!("mongodb = \"mongodb://u:{SECRET}@h/?authMechanism=PLAIN\"\n"),
+        // a connection string with a password, and an unknown field beside it
+        format!("mongodb = \"mongodb://u:{SECRET}@h/\"\nmongdb_timeout = 5\n"),
+        // an inline table with a password and a misspelt field
+        format!(
+            "[mongodb]\nhosts = [\"db\"]\nauth = {{ username = \"u\", password = \"{SECRET}\", sorce = \"admin\" }}\n"
+        ),
+        // a connection string where a table belongs
+        format!("[mongodb]\nhosts = [\"db\"]\nauth = \"mongodb://u:{SECRET}@h/\"\n"),
+        // a wrong value beside an inline key password
+        format!(
+            "[mongodb]\nhosts = [\"db\"]\ntls = {{ certificate_key_file = \"c.pem\", key_password = \"{KEY_SECRET}\", crl_file = 5 }}\n"
+        ),
+    ];
+    for text in &toml_files {
+        let error = toml_app(text).unwrap_err();
+        assert_error_hidden(text, &error);
+    }
+    // the premise: toml's own Display quotes the offending line
+    let plain = toml::from_str::<App>(&toml_files[0])
+        .unwrap_err()
+        .to_string();
+    assert!(plain.contains(SECRET), "{plain}");
+
+    let error = toml_app(&toml_files[2]).unwrap_err();
+    assert_eq!(error.fields()[0].path(), "mongodb.auth.sorce", "{error}");
+    assert!(
+        error.to_string().contains("unknown field `sorce`"),
+        "{error}"
+    );
+    let error = toml_app(&toml_files[0]).unwrap_err();
+    assert_eq!(error.fields()[0].path(), "mongodb", "{error}");
+    assert!(error.to_string().contains("PLAIN"), "{error}");
+    let error = toml_app(&toml_files[3]).unwrap_err();
+    assert_eq!(error.fields()[0].path(), "mongodb.auth", "{error}");
+    assert!(
+        error.to_string().contains("invalid type: a string"),
+        "{error}"
+    );
+
+    let yaml_files = [
+        format!("mongodb: \"mongodb://u:{SECRET}@h/?authMechanism=PLAIN\"\n"),
+        format!("mongodb: \"mongodb://u:{SECRET}@h/\"\nmongdb_timeout: 5\n"),
+        format!(
+            "mongodb:\n  hosts: [db]\n  auth: {{ username: u, password: \"{SECRET}\", sorce: admin }}\n"
+        ),
+        format!("mongodb:\n  hosts: [db]\n  auth: \"mongodb://u:{SECRET}@h/\"\n"),
+        format!(
+            "mongodb:\n  hosts: [db]\n  tls: {{ key_password: {KEY_SECRET}, crl_file: [1] }}\n"
+        ),
+        // a syntax error on the line of the password
+        format!("mongodb:\n  hosts: [db]\n  auth: {{ username: u, password: \"{SECRET}\" \n"),
+        format!("mongodb: [\"mongodb://u:{SECRET}@h/\"]\n"),
+    ];
+    for text in &yaml_files {
+        let error = yaml_app(text).unwrap_err();
+        assert_error_hidden(text, &error);
+    }
+    let error = yaml_app(&yaml_files[2]).unwrap_err();
+    assert_eq!(error.fields()[0].path(), "mongodb.auth.sorce", "{error}");
+    assert!(
+        error.to_string().contains("unknown field `sorce`"),
+        "{error}"
+    );
+
+    let json_files = [
+        format!(r#"{{ "mongodb": {{ "hosts": ["db"], "auth": "mongodb://u:{SECRET}@h/" }} }}"#),
+        format!(
+            r#"{{ "mongodb": {{ "hosts": ["db"], "auth": {{ "username": "u", "password": "{SECRET}", "sorce": 1 }} }} }}"#
+        ),
+        format!(
+            r#"{{ "mongodb": {{ "hosts": ["db"], "auth": {{ "username": "u", "password": "{SECRET}" }}"#
+        ),
+        format!(r#"{{ "mongodb": "mongodb://u:{SECRET}@h/", "other": "{SECRET}" }}"#),
+        format!(r#"{{ "mongodb": 5, "x": "{SECRET}" }}"#),
+    ];
+    for text in &json_files {
+        let error = json_app(text).unwrap_err();
+        assert_error_hidden(text, &error);
+    }
+}

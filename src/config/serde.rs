@@ -105,29 +105,133 @@ where
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
         let path = if path == "." { String::new() } else { path };
+        // the format's own text is only looked at, never shown: it can quote the input
         let text = error.inner().to_string();
         match LAST_ERROR.with(|last| last.borrow_mut().take()) {
             Some(typed) if text.contains(&typed.to_string()) => typed.under(&path),
-            _ => {
-                let message = format_message(&text, &path);
-                ConfigError::Fields(vec![FieldError::new(path, message)])
-            }
+            _ => ConfigError::Fields(vec![FieldError::new(path, safe_message(&text))]),
         }
     })
 }
 
-/// The message of a format's error without the context some formats append (`toml` adds the key
-/// path, which the field path already gives).
-fn format_message(text: &str, path: &str) -> String {
-    let text = text.trim_end();
-    let text = text
-        .split_once("\nin `")
-        .map_or(text, |(message, _)| message);
-    // some formats (YAML) start the message with the path, which the field error already shows
-    match text.split_once(": ") {
-        Some((prefix, rest)) if !path.is_empty() && prefix.ends_with(path) => rest.to_owned(),
-        _ => text.to_owned(),
+/// What a value that is not a secret gets: the value itself is never shown.
+const PASSWORD_SHAPE: &str =
+    "the password must be a string (quote it) or { env = \"VAR\" } / { file = \"path\" }";
+/// The messages this crate raises through `de::Error::custom` that hold nothing of the input.
+const OWN_MESSAGES: [&str; 1] = [PASSWORD_SHAPE];
+
+/// A message for a format's error that holds nothing of the input.
+///
+/// A format's error text can quote the input: `toml` shows the offending source line, and serde's
+/// `invalid type` / `invalid value` messages show the value (`integer \`123456\``, `string "…"`).
+/// So the message is rebuilt from the parts of serde's standard messages that come from the types
+/// (expected types, field names) and from this crate's own messages; anything else is left out, with
+/// the position kept when the format gives one.
+fn safe_message(text: &str) -> String {
+    let message = describe(text).unwrap_or_else(|| {
+        "the input does not have the expected shape here (the format's own message is not shown: \
+         it can quote the input, secrets included)"
+            .to_owned()
+    });
+    match position(text) {
+        Some((line, column)) => format!("{message} (line {line}, column {column})"),
+        None => message,
     }
+}
+
+/// serde's standard messages, without the values they quote.
+fn describe(text: &str) -> Option<String> {
+    if let Some(own) = OWN_MESSAGES.iter().find(|own| text.contains(**own)) {
+        return Some((*own).to_owned());
+    }
+    // field names come from the types (or are keys of the input, never values)
+    for marker in ["unknown field `", "missing field `", "duplicate field `"] {
+        if let Some(rest) = after(text, marker) {
+            return Some(format!("{}{}", &marker, without_position(rest)));
+        }
+    }
+    if let Some(rest) = after(text, "unknown variant `") {
+        // the variant is a value of the input: left out
+        let expected = rest.split_once("`, ").map_or("", |(_, expected)| expected);
+        return Some(format!("unknown variant, {}", without_position(expected)));
+    }
+    for (marker, word) in [
+        ("invalid type: ", "invalid type"),
+        ("invalid value: ", "invalid value"),
+    ] {
+        if let Some(rest) = after(text, marker) {
+            let rest = without_position(rest);
+            let (unexpected, expected) = rest.rsplit_once(", expected ")?;
+            return Some(match kind_of(unexpected) {
+                Some(kind) => format!("{word}: {kind}, expected {expected}"),
+                None => format!("{word}, expected {expected}"),
+            });
+        }
+    }
+    if let Some(rest) = after(text, "invalid length ") {
+        // a count and an expected length: nothing of the input
+        let rest = without_position(rest);
+        if rest
+            .split_once(", expected ")
+            .is_some_and(|(count, _)| count.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Some(format!("invalid length {rest}"));
+        }
+    }
+    None
+}
+
+/// The rest of the line of `text` after `marker`.
+fn after<'t>(text: &'t str, marker: &str) -> Option<&'t str> {
+    let at = text.find(marker)?;
+    let rest = &text[at + marker.len()..];
+    Some(rest.lines().next().unwrap_or_default().trim_end())
+}
+
+/// `line` without the ` at line 3 column 5` that serde_json and serde_yaml append.
+fn without_position(line: &str) -> &str {
+    line.rfind(" at line ").map_or(line, |at| &line[..at])
+}
+
+/// The kind of a value in serde's `Unexpected` wording, without the value.
+fn kind_of(unexpected: &str) -> Option<&'static str> {
+    const KINDS: [(&str, &str); 16] = [
+        ("boolean", "a boolean"),
+        ("integer", "an integer"),
+        ("floating point", "a floating point number"),
+        ("character", "a character"),
+        ("string", "a string"),
+        ("byte array", "a byte array"),
+        ("unit value", "a unit value"),
+        ("Option value", "an option"),
+        ("newtype struct", "a newtype struct"),
+        ("sequence", "a sequence"),
+        ("map", "a map"),
+        ("enum", "an enum"),
+        ("unit variant", "a unit variant"),
+        ("newtype variant", "a newtype variant"),
+        ("tuple variant", "a tuple variant"),
+        ("struct variant", "a struct variant"),
+    ];
+    KINDS
+        .iter()
+        .filter(|(prefix, _)| unexpected.starts_with(prefix))
+        .max_by_key(|(prefix, _)| prefix.len())
+        .map(|(_, kind)| *kind)
+}
+
+/// The first `line N, column M` / `line N column M` in a format's error.
+fn position(text: &str) -> Option<(u64, u64)> {
+    text.match_indices("line ").find_map(|(at, marker)| {
+        let rest = &text[at + marker.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let line = rest[..digits].parse().ok()?;
+        let rest = rest[digits..].trim_start_matches(',').trim_start();
+        let rest = rest.strip_prefix("column ")?;
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let column = rest[..digits].parse().ok()?;
+        Some((line, column))
+    })
 }
 
 // ---- the structured form ----------------------------------------------------------------------------
@@ -261,6 +365,52 @@ impl<'de> Deserialize<'de> for SecretInput {
                 SecretRef::deserialize(de::value::MapAccessDeserializer::new(map))
                     .map(SecretInput::Reference)
             }
+            // every other shape: an error that does not show the value
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<SecretInput, E> {
+                Err(E::custom(PASSWORD_SHAPE))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<SecretInput, E> {
+                Err(E::custom(PASSWORD_SHAPE))
+            }
+            fn visit_i128<E: de::Error>(self, _: i128) -> Result<SecretInput, E> {
+                Err(E::custom(PASSWORD_SHAPE))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<SecretInput, E> {
+                Err(E::custom(PASSWORD_SHAPE))
+            }
+            fn visit_u128<E: de::Error>(self, _: u128) -> Result<SecretInput, E> {
+                Err(E::custom(PASSWORD_SHAPE))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<SecretInput, E> {
+                Err(E::custom(PASSWORD_SHAPE))
+            }
+            fn visit_char<E: de::Error>(self, _: char) -> Result<SecretInput, E> {
+                Err(E::custom(PASSWORD_SHAPE))
+            }
+            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<SecretInput, E> {
+                Err(E::custom(PASSWORD_SHAPE))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<SecretInput, E> {
+                Err(E::custom(PASSWORD_SHAPE))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<SecretInput, E> {
+                Err(E::custom(PASSWORD_SHAPE))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, _: D) -> Result<SecretInput, D::Error> {
+                Err(de::Error::custom(PASSWORD_SHAPE))
+            }
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                _: D,
+            ) -> Result<SecretInput, D::Error> {
+                Err(de::Error::custom(PASSWORD_SHAPE))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<SecretInput, A::Error> {
+                Err(de::Error::custom(PASSWORD_SHAPE))
+            }
+            fn visit_enum<A: de::EnumAccess<'de>>(self, _: A) -> Result<SecretInput, A::Error> {
+                Err(de::Error::custom(PASSWORD_SHAPE))
+            }
         }
         deserializer.deserialize_any(SecretVisitor)
     }
@@ -317,7 +467,7 @@ impl<'de> Deserialize<'de> for ClientConfig {
                             let path = if path == "." { String::new() } else { path };
                             fail::<A::Error>(ConfigError::Fields(vec![FieldError::new(
                                 path.clone(),
-                                format_message(&e.into_inner().to_string(), &path),
+                                safe_message(&e.into_inner().to_string()),
                             )]))
                         })?;
                 raw.check().map_err(fail)
