@@ -751,12 +751,11 @@ impl Conversation<'_> {
             .await?;
         let client_final = server_first_step.handle_keys(&keys);
         drop(keys);
+        // The client-final message carries the proof: the command is wiped once sent.
+        let mut command = sasl_continue(&server_first.conversation_id, client_final.message());
         let reply = self
             .transport
-            .round_trip(
-                source,
-                sasl_continue(&server_first.conversation_id, client_final.message()),
-            )
+            .round_trip_secret(source, &mut command)
             .await?;
         let server_final = SaslReply::parse(&reply, "saslContinue", mechanism)?;
         client_final.handle_server_final(&server_final.payload)?;
@@ -792,9 +791,11 @@ impl Conversation<'_> {
             ));
         }
         let plain = PlainClient::new(user, password);
+        // The payload holds the password in clear: the command is wiped once sent.
+        let mut command = plain.sasl_start();
         let reply = self
             .transport
-            .round_trip(&self.credential.source, plain.sasl_start())
+            .round_trip_secret(&self.credential.source, &mut command)
             .await?;
         plain.handle_reply(&reply)
     }
@@ -805,9 +806,10 @@ impl Conversation<'_> {
         let cr = CrClient::new(user, password);
         let reply = self.transport.round_trip(source, cr.getnonce()).await?;
         let authenticate = cr.handle_nonce(&reply)?;
+        let mut command = authenticate.command().clone();
         let reply = self
             .transport
-            .round_trip(source, authenticate.command().clone())
+            .round_trip_secret(source, &mut command)
             .await?;
         authenticate.handle_reply(&reply)
     }

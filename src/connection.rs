@@ -55,8 +55,37 @@ impl Transport {
     pub(crate) async fn round_trip(
         &mut self,
         db: &str,
-        mut command: Document,
+        command: Document,
     ) -> Result<Document, Error> {
+        let request = self.request(db, command);
+        self.exchange(&request).await
+    }
+
+    /// As [`Transport::round_trip`], for a command that carries a secret (a PLAIN payload, a
+    /// SCRAM client proof): once the exchange ends, however it ends (error, cancellation by a
+    /// timeout), every binary and string value of the command is wiped, and the wiped command is
+    /// left in `command`. The encoded frame is wiped by [`wire::write_frame`].
+    pub(crate) async fn round_trip_secret(
+        &mut self,
+        db: &str,
+        command: &mut Document,
+    ) -> Result<Document, Error> {
+        let mut request = WipeOnDrop(self.request(db, std::mem::take(command)));
+        let result = self.exchange(&request.0).await;
+        let body = match &mut request.0.message {
+            Message::Msg(msg) => &mut msg.body,
+            Message::Query(query) => &mut query.query,
+            Message::Reply(reply) => match reply.documents.first_mut() {
+                Some(document) => document,
+                None => return result,
+            },
+        };
+        wipe_document(body);
+        *command = std::mem::take(body);
+        result
+    }
+
+    fn request(&self, db: &str, mut command: Document) -> Frame {
         if let Some(version) = &self.server_api
             && self.framing == Framing::OpMsg
             && !command.contains_key("apiVersion")
@@ -70,8 +99,11 @@ impl Transport {
             }
             Framing::OpQuery => Message::Query(OpQuery::command(db, command)),
         };
-        let request = Frame::new(message);
-        wire::write_frame(&mut self.stream, &request).await?;
+        Frame::new(message)
+    }
+
+    async fn exchange(&mut self, request: &Frame) -> Result<Document, Error> {
+        wire::write_frame(&mut self.stream, request).await?;
         self.round_trips += 1;
         let reply = wire::read_frame(&mut self.stream, self.max_message_size).await?;
         if reply.response_to != request.request_id {
@@ -98,6 +130,41 @@ impl Transport {
             }
         }
         Ok(reply.message.into_command_document()?)
+    }
+}
+
+/// A request frame whose documents are wiped when it is dropped.
+struct WipeOnDrop(Frame);
+
+impl Drop for WipeOnDrop {
+    fn drop(&mut self) {
+        match &mut self.0.message {
+            Message::Msg(msg) => {
+                wipe_document(&mut msg.body);
+                for sequence in &mut msg.sequences {
+                    sequence.documents.iter_mut().for_each(wipe_document);
+                }
+            }
+            Message::Query(query) => wipe_document(&mut query.query),
+            Message::Reply(reply) => reply.documents.iter_mut().for_each(wipe_document),
+        }
+    }
+}
+
+/// Zeroes (and empties) every binary and string value of `document`, nested ones included.
+pub(crate) fn wipe_document(document: &mut Document) {
+    fn wipe(value: &mut bson::Bson) {
+        use zeroize::Zeroize;
+        match value {
+            bson::Bson::Binary(binary) => binary.bytes.zeroize(),
+            bson::Bson::String(text) => text.zeroize(),
+            bson::Bson::Document(document) => wipe_document(document),
+            bson::Bson::Array(items) => items.iter_mut().for_each(wipe),
+            _ => {}
+        }
+    }
+    for (_, value) in document.iter_mut() {
+        wipe(value);
     }
 }
 
@@ -371,5 +438,62 @@ impl AuthenticateWith for &Arc<Authenticator> {
 impl AuthenticateWith for &ClientConfig {
     fn authenticator(&self) -> Result<AuthenticatorRef<'_>, Error> {
         Ok(AuthenticatorRef::Owned(Box::new(Authenticator::new(self)?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanism::plain::PlainClient;
+    use mongo_auth_core::Password;
+
+    #[tokio::test]
+    async fn secret_commands_are_wiped_once_sent() {
+        let (client, mut server) = tokio::io::duplex(1 << 16);
+        let peer = tokio::spawn(async move {
+            let request = wire::read_frame(&mut server, wire::DEFAULT_MAX_MESSAGE_SIZE)
+                .await
+                .unwrap();
+            let body = request.message.into_command_document().unwrap();
+            let payload = body.get_binary_generic("payload").unwrap().clone();
+            let reply = Frame::reply_to(
+                request.request_id,
+                Message::Msg(OpMsg::new(bson::doc! { "ok": 1.0 })),
+            );
+            wire::write_frame(&mut server, &reply).await.unwrap();
+            payload
+        });
+        let mut transport = Transport::new(Box::new(client), Framing::OpMsg, None);
+        let plain = PlainClient::new("user", &Password::new("pencil"));
+        let mut command = plain.sasl_start();
+        let reply = transport
+            .round_trip_secret("$external", &mut command)
+            .await
+            .unwrap();
+        assert_eq!(reply.get_f64("ok").unwrap(), 1.0);
+        // The server got the password; the client's copy of the command holds it no more.
+        assert_eq!(peer.await.unwrap(), b"\0user\0pencil");
+        assert!(command.get_binary_generic("payload").unwrap().is_empty());
+        assert_eq!(command.get_str("mechanism").unwrap(), "");
+    }
+
+    #[test]
+    fn wiping_reaches_nested_values() {
+        let mut document = bson::doc! {
+            "a": "secret",
+            "b": { "c": bson::Binary { subtype: bson::spec::BinarySubtype::Generic, bytes: b"xyz".to_vec() } },
+            "d": ["secret"],
+            "n": 5,
+        };
+        wipe_document(&mut document);
+        assert_eq!(
+            document,
+            bson::doc! {
+                "a": "",
+                "b": { "c": bson::Binary { subtype: bson::spec::BinarySubtype::Generic, bytes: vec![] } },
+                "d": [""],
+                "n": 5,
+            }
+        );
     }
 }

@@ -51,7 +51,9 @@ impl PlainClient {
         &self.payload
     }
 
-    /// The `saslStart` command.
+    /// The `saslStart` command. Its payload holds the password in clear; the
+    /// [`Authenticator`](crate::Authenticator) zeroes the command's values (and the encoded frame)
+    /// once it is sent, and a caller driving this step itself should do the same.
     pub fn sasl_start(&self) -> Document {
         doc! {
             "saslStart": 1,

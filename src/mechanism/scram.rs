@@ -554,13 +554,23 @@ impl ScramServerFirst {
                 .map(|(k, s)| k ^ s)
                 .collect(),
         );
-        let expected_server_signature = mechanism.hmac(&keys.server_key, auth_message);
-        let message = format!(
-            "c={GS2_HEADER_BASE64},r={},p={}",
-            self.full_nonce,
-            BASE64.encode(&*proof)
-        )
-        .into_bytes();
+        let expected_server_signature =
+            Zeroizing::new(mechanism.hmac(&keys.server_key, auth_message));
+        let proof = Zeroizing::new(BASE64.encode(&*proof));
+        // Sized up front so that no reallocation leaves a copy of the proof behind.
+        let mut message = Zeroizing::new(Vec::with_capacity(
+            "c=,r=,p=".len() + GS2_HEADER_BASE64.len() + self.full_nonce.len() + proof.len(),
+        ));
+        for part in [
+            "c=",
+            GS2_HEADER_BASE64,
+            ",r=",
+            self.full_nonce.as_str(),
+            ",p=",
+            proof.as_str(),
+        ] {
+            message.extend_from_slice(part.as_bytes());
+        }
         ScramClientFinal {
             mechanism,
             message,
@@ -574,8 +584,10 @@ impl ScramServerFirst {
 #[must_use = "a SCRAM step does nothing until its message is sent and the reply handled"]
 pub struct ScramClientFinal {
     mechanism: ScramMechanism,
-    message: Vec<u8>,
-    expected_server_signature: Vec<u8>,
+    /// Holds the client proof: zeroed when dropped.
+    message: Zeroizing<Vec<u8>>,
+    /// Zeroed when dropped.
+    expected_server_signature: Zeroizing<Vec<u8>>,
 }
 
 impl fmt::Debug for ScramClientFinal {
@@ -627,7 +639,11 @@ impl ScramClientFinal {
         let signature = BASE64
             .decode(signature)
             .map_err(|_| malformed("the server signature (v=) is not valid base64"))?;
-        if bool::from(signature.as_slice().ct_eq(&self.expected_server_signature)) {
+        if bool::from(
+            signature
+                .as_slice()
+                .ct_eq(self.expected_server_signature.as_slice()),
+        ) {
             Ok(ScramVerified {
                 mechanism: self.mechanism,
             })
@@ -673,6 +689,34 @@ mod tests {
     use super::*;
 
     const SHA1_NONCE: &str = "fyko+d2lbbFgONRv9qkxdawL";
+
+    #[test]
+    fn the_client_final_message_and_expected_signature_are_zeroed_on_drop() {
+        fn zeroed_on_drop<T: zeroize::Zeroize>(_: &Zeroizing<T>) {}
+        let first = ScramClientFirst::with_nonce(
+            ScramMechanism::Sha1,
+            "user",
+            &Password::new("pencil"),
+            SHA1_NONCE,
+        )
+        .unwrap();
+        let server_first = first
+            .handle_server_first(SHA1_SERVER_FIRST, 100_000)
+            .unwrap();
+        let keys = ScramKeys::derive(&server_first.key_request());
+        let client_final = server_first.handle_keys(&keys);
+        zeroed_on_drop(&client_final.message);
+        zeroed_on_drop(&client_final.expected_server_signature);
+        // Built in place, the message is still the RFC 5802 one.
+        assert_eq!(
+            client_final.message(),
+            b"c=biws,r=fyko+d2lbbFgONRv9qkxdawLHo+Vgk7qvUOKUwuWLIWg4l/9SraGMHEE,p=MC2T8BvbmWRckDw8oWl5IVghwCY="
+        );
+        assert_eq!(
+            client_final.message().len(),
+            client_final.message.capacity()
+        );
+    }
     const SHA1_SERVER_FIRST: &[u8] =
         b"r=fyko+d2lbbFgONRv9qkxdawLHo+Vgk7qvUOKUwuWLIWg4l/9SraGMHEE,s=rQ9ZY3MntBeuP3E1TDVC4w==,i=10000";
     const SHA256_NONCE: &str = "rOprNGfwEbeRWgbNEkqO";

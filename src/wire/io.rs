@@ -52,7 +52,8 @@ where
     Frame::decode(&message, max_message_size)
 }
 
-/// Encodes `frame` and writes it whole to `writer`, then flushes.
+/// Encodes `frame` and writes it whole to `writer`, then flushes. The encoded bytes are zeroed
+/// before their buffer is freed (an authentication command carries a password or a proof).
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
@@ -70,7 +71,7 @@ pub async fn write_frame<W>(writer: &mut W, frame: &Frame) -> Result<(), WireErr
 where
     W: AsyncWrite + Unpin + ?Sized,
 {
-    let bytes = frame.encode()?;
+    let bytes = zeroize::Zeroizing::new(frame.encode()?);
     writer.write_all(&bytes).await?;
     writer.flush().await?;
     Ok(())

@@ -555,9 +555,14 @@ fn length_i32(len: usize) -> Result<i32, WireError> {
         .map_err(|_| WireError::Encode(format!("{len} bytes do not fit a wire length")))
 }
 
+/// Appends `doc`'s BSON to `out`. The serializer's own buffer is zeroed before it is freed, as
+/// [`write_frame`](crate::wire::write_frame) zeroes the frame's.
 fn write_document(out: &mut Vec<u8>, doc: &Document) -> Result<(), WireError> {
-    doc.to_writer(&mut *out)
-        .map_err(|e| WireError::Encode(format!("a document failed to serialize: {e}")))
+    let raw = bson::RawDocumentBuf::try_from(doc)
+        .map_err(|e| WireError::Encode(format!("a document failed to serialize: {e}")))?;
+    let raw = zeroize::Zeroizing::new(raw.into_bytes());
+    out.extend_from_slice(&raw);
+    Ok(())
 }
 
 /// A bounds-checked cursor over a message body.
