@@ -439,6 +439,8 @@ impl Authenticator {
             handshake_round_trips,
             hello_reply: reply_document,
             max_wire_version: reply.max_wire_version,
+            operation_timeout: self.options.handshake_timeout,
+            broken: false,
         })
     }
 

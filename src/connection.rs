@@ -3,13 +3,14 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bson::Document;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::authenticator::Authenticator;
 use crate::config::ClientConfig;
-use crate::error::{CommandError, Error, ProtocolViolation};
+use crate::error::{CommandError, Error, ProtocolViolation, Timeout, TimeoutPhase};
 use crate::mechanism::{reply_code, reply_ok};
 use crate::wire::{self, Frame, Message, OpMsg, OpQuery};
 use mongo_auth_core::Mechanism;
@@ -190,6 +191,10 @@ pub struct Connection {
     pub(crate) handshake_round_trips: u32,
     pub(crate) hello_reply: Document,
     pub(crate) max_wire_version: i32,
+    /// The bound on each command's round trip after the handshake.
+    pub(crate) operation_timeout: Duration,
+    /// A command timed out: a late reply may still arrive, so the stream is out of step.
+    pub(crate) broken: bool,
 }
 
 impl fmt::Debug for Connection {
@@ -207,6 +212,11 @@ impl Connection {
     /// Runs a command on database `db`. A reply with `ok: 0` is an [`Error::Command`] with the
     /// server's code, `codeName` and `errmsg`.
     ///
+    /// The round trip is bounded by the operation timeout (by default the configuration's
+    /// handshake timeout; see [`Connection::set_operation_timeout`]): a server that does not answer
+    /// in time gives an [`Error::Timeout`] with [`TimeoutPhase::Operation`], after which the
+    /// connection refuses further commands (a late reply would be taken for the next one's).
+    ///
     /// ```no_run
     /// # async fn run(connection: &mut mongo_auth::Connection) -> Result<(), mongo_auth::Error> {
     /// let reply = connection.run_command("admin", bson::doc! { "ping": 1 }).await?;
@@ -214,8 +224,29 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn run_command(&mut self, db: &str, command: Document) -> Result<Document, Error> {
+        if self.broken {
+            return Err(Error::Io(std::io::Error::new(
+                std::io::ErrorKind::NotConnected,
+                format!(
+                    "an earlier command to {} timed out and the connection is out of step with the \
+                     server; open a new connection",
+                    self.host
+                ),
+            )));
+        }
         let name = command.keys().next().cloned().unwrap_or_default();
-        let reply = self.transport.round_trip(db, command).await?;
+        let round_trip = self.transport.round_trip(db, command);
+        let reply = match tokio::time::timeout(self.operation_timeout, round_trip).await {
+            Ok(reply) => reply?,
+            Err(_) => {
+                self.broken = true;
+                return Err(Error::Timeout(Timeout {
+                    phase: TimeoutPhase::Operation,
+                    after: self.operation_timeout,
+                    host: self.host.clone(),
+                }));
+            }
+        };
         if reply_ok(&reply) && reply.contains_key("ok") {
             return Ok(reply);
         }
@@ -228,6 +259,31 @@ impl Connection {
                 .unwrap_or("the command failed")
                 .to_owned(),
         }))
+    }
+
+    /// Sets how long [`Connection::run_command`] waits for the server's reply (the request
+    /// written and the reply read). It starts as the configuration's handshake timeout (30 s by
+    /// default).
+    ///
+    /// ```no_run
+    /// # async fn run(connection: &mut mongo_auth::Connection) -> Result<(), mongo_auth::Error> {
+    /// connection.set_operation_timeout(std::time::Duration::from_secs(5));
+    /// connection.run_command("admin", bson::doc! { "ping": 1 }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_operation_timeout(&mut self, timeout: Duration) {
+        self.operation_timeout = timeout;
+    }
+
+    /// The bound on each command's round trip; see [`Connection::set_operation_timeout`].
+    ///
+    /// ```no_run
+    /// # fn run(connection: &mongo_auth::Connection) {
+    /// println!("commands time out after {:?}", connection.operation_timeout());
+    /// # }
+    /// ```
+    pub fn operation_timeout(&self) -> Duration {
+        self.operation_timeout
     }
 
     /// The mechanism this connection authenticated with (the negotiated one when the

@@ -437,6 +437,9 @@ pub enum TimeoutPhase {
     Handshake,
     /// `mongodb+srv` resolution.
     Dns,
+    /// A command after the handshake ([`Connection::run_command`](crate::Connection::run_command),
+    /// bounded by [`Connection::set_operation_timeout`](crate::Connection::set_operation_timeout)).
+    Operation,
 }
 
 /// A deadline passed.
@@ -476,6 +479,13 @@ impl fmt::Display for Timeout {
             TimeoutPhase::Dns => write!(
                 f,
                 "resolving {} timed out after {:?}",
+                self.host, self.after
+            ),
+            TimeoutPhase::Operation => write!(
+                f,
+                "{} did not answer a command within {:?} (operation timeout; raise it with \
+                 Connection::set_operation_timeout); the connection is out of step with the server, \
+                 open a new one",
                 self.host, self.after
             ),
         }

@@ -24,6 +24,8 @@ enum Answer {
     WrongResponseTo(Document),
     /// An OP_REPLY to an OP_MSG.
     OpReply(Document),
+    /// Read the request and never answer, keeping the stream open.
+    Stall,
 }
 
 fn binary(bytes: impl Into<Vec<u8>>) -> Bson {
@@ -88,9 +90,41 @@ fn hello_reply() -> Document {
     doc! { "ok": 1.0, "isWritablePrimary": true, "maxWireVersion": 21, "maxMessageSizeBytes": 48_000_000 }
 }
 
-/// Serves `script` (called with each request body and its index) on one end of a duplex stream and
-/// authenticates over the other end with a SCRAM-SHA-256 credential (or `credential`).
-async fn run<F>(credential: Option<ClientConfig>, mut script: F) -> Error
+/// Authenticates with a SCRAM-SHA-256 credential (or `credential`) over a stream served by
+/// `script` (see [`serve`]); the authentication must fail.
+async fn run<F>(credential: Option<ClientConfig>, script: F) -> Error
+where
+    F: FnMut(usize, &Document) -> Option<Answer> + Send + 'static,
+{
+    let client = serve(script);
+    let config = credential.unwrap_or_else(scram_config);
+    let authenticator = Authenticator::new(&config).unwrap();
+    match mongo_auth::authenticate(client, &authenticator, "hostile.invalid:27017").await {
+        Ok(connection) => panic!("authenticated against a hostile script: {connection:?}"),
+        Err(e) => {
+            assert!(!e.to_string().contains(PASSWORD));
+            e
+        }
+    }
+}
+
+fn scram_config() -> ClientConfig {
+    ClientConfig::builder()
+        .host("hostile.invalid:27017")
+        .credential(
+            Credential::scram_sha_256()
+                .username("app")
+                .password(PASSWORD)
+                .source("admin"),
+        )
+        .handshake_timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+/// Serves `script` (called with each request body and its index) on one end of a duplex stream
+/// and returns the other end; `None` hangs up.
+fn serve<F>(mut script: F) -> tokio::io::DuplexStream
 where
     F: FnMut(usize, &Document) -> Option<Answer> + Send + 'static,
 {
@@ -116,33 +150,21 @@ where
                     request.request_id,
                     Message::Reply(OpReply::command_reply(reply)),
                 ),
+                Answer::Stall => {
+                    // Keep reading (so the client's writes never block) and never answer.
+                    while wire::read_frame(&mut server, wire::DEFAULT_MAX_MESSAGE_SIZE)
+                        .await
+                        .is_ok()
+                    {}
+                    return;
+                }
             };
             if wire::write_frame(&mut server, &frame).await.is_err() {
                 return;
             }
         }
     });
-    let config = credential.unwrap_or_else(|| {
-        ClientConfig::builder()
-            .host("hostile.invalid:27017")
-            .credential(
-                Credential::scram_sha_256()
-                    .username("app")
-                    .password(PASSWORD)
-                    .source("admin"),
-            )
-            .handshake_timeout(Duration::from_secs(20))
-            .build()
-            .unwrap()
-    });
-    let authenticator = Authenticator::new(&config).unwrap();
-    match mongo_auth::authenticate(client, &authenticator, "hostile.invalid:27017").await {
-        Ok(connection) => panic!("authenticated against a hostile script: {connection:?}"),
-        Err(e) => {
-            assert!(!e.to_string().contains(PASSWORD));
-            e
-        }
-    }
+    client
 }
 
 fn violation(e: &Error) -> &ProtocolViolation {
@@ -388,4 +410,66 @@ async fn an_arbiter_never_yields_an_authenticated_looking_connection() {
     }
     assert!(e.to_string().contains("data-bearing member"), "{e}");
     assert_eq!(commands.lock().unwrap().len(), 1, "only the hello was sent");
+}
+
+#[tokio::test]
+async fn a_server_that_stalls_after_authentication_times_out_the_command() {
+    // Authenticates properly (speculative SCRAM-SHA-256), answers one ping, then stalls.
+    let mut scram = None;
+    let client = serve(move |index, body| match index {
+        0 => {
+            let state = Scram::start(body.get_document("speculativeAuthenticate").unwrap());
+            let mut reply = hello_reply();
+            reply.insert(
+                "speculativeAuthenticate",
+                doc! { "conversationId": 1, "done": false, "payload": binary(state.server_first.clone().into_bytes()) },
+            );
+            scram = Some(state);
+            Some(Answer::Body(reply))
+        }
+        1 => {
+            let server_final = scram.as_ref().unwrap().server_final(body);
+            Some(Answer::Body(doc! {
+                "conversationId": 1, "done": true, "payload": binary(server_final), "ok": 1,
+            }))
+        }
+        2 => Some(Answer::Body(doc! { "ok": 1.0 })),
+        _ => Some(Answer::Stall),
+    });
+    let authenticator = Authenticator::new(&scram_config()).unwrap();
+    let mut connection = mongo_auth::authenticate(client, &authenticator, "hostile.invalid:27017")
+        .await
+        .unwrap();
+    assert_eq!(
+        connection.operation_timeout(),
+        Duration::from_secs(20),
+        "the handshake timeout is the default"
+    );
+    connection
+        .run_command("admin", doc! { "ping": 1 })
+        .await
+        .unwrap();
+    connection.set_operation_timeout(Duration::from_millis(200));
+    // Only a guard against a hang in a broken build; the operation timeout is what is tested.
+    let e = tokio::time::timeout(
+        Duration::from_secs(60),
+        connection.run_command("admin", doc! { "ping": 1 }),
+    )
+    .await
+    .expect("the operation timeout bounds a stalled command")
+    .unwrap_err();
+    match &e {
+        Error::Timeout(t) => {
+            assert_eq!(t.phase, mongo_auth::error::TimeoutPhase::Operation);
+            assert_eq!(t.after, Duration::from_millis(200));
+            assert_eq!(t.host, "hostile.invalid:27017");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The stream is out of step now: further commands are refused at once.
+    let e = connection
+        .run_command("admin", doc! { "ping": 1 })
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("open a new connection"), "{e}");
 }
