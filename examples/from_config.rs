@@ -5,8 +5,8 @@
 //! cargo run --example from_config [path/to/config.toml]
 //! ```
 
-use mongo_auth::ClientConfig;
 use mongo_auth::config::from_deserializer;
+use mongo_auth::{ClientConfig, ConfigError};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -22,7 +22,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| "examples/from_config.toml".to_owned());
     let text = std::fs::read_to_string(&path)?;
 
-    let app: AppConfig = from_deserializer(toml::Deserializer::parse(&text)?)?;
+    // `from_deserializer` errors name the field and the rule, never the file's text; a TOML syntax
+    // error is reported by its message, without the source line toml's Display would quote
+    let document =
+        toml::Deserializer::parse(&text).map_err(|e| ConfigError::from_message(e.message()))?;
+    let app: AppConfig = from_deserializer(document)?;
     println!("loaded {path}");
     println!("as a connection string: {}", app.mongodb);
     println!("debug: {:#?}", app.mongodb);
@@ -34,7 +38,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         hosts = ["db.example.com"]
         auth = { mechanism = "MONGODB-X509", password = "not-for-x509" }
     "#;
-    match from_deserializer::<AppConfig, _>(toml::Deserializer::parse(bad)?) {
+    let document =
+        toml::Deserializer::parse(bad).map_err(|e| ConfigError::from_message(e.message()))?;
+    match from_deserializer::<AppConfig, _>(document) {
         Ok(_) => unreachable!("MONGODB-X509 with a password and no TLS is refused"),
         Err(error) => println!("a bad file is refused:\n{error}"),
     }

@@ -198,6 +198,9 @@ impl ConfigError {
     /// A field error from a message of a deserializer that did not go through
     /// [`from_deserializer`](super::from_deserializer): the message becomes the error at the root.
     ///
+    /// The message is kept as given: pass one that holds no input, such as a TOML syntax error's
+    /// `message()` (its Display quotes the source line).
+    ///
     /// ```
     /// let error = mongo_auth::ConfigError::from_message("invalid type: integer `3`, expected a string");
     /// assert_eq!(error.to_string(), "invalid type: integer `3`, expected a string");

@@ -4,7 +4,7 @@
 //! Three ways in, one rulebook:
 //!
 //! ```
-//! use mongo_auth::{ClientConfig, Credential, Tls};
+//! use mongo_auth::{ClientConfig, ConfigError, Credential, Tls};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // a builder chain: an invalid combination has no method to call, or no `build()`
 //! let built = ClientConfig::builder()
@@ -18,21 +18,59 @@
 //!     "mongodb://app:pencil@db.example.com/?authSource=admin&authMechanism=SCRAM-SHA-256&tls=true".parse()?;
 //! assert_eq!(built.credential(), parsed.credential());
 //!
-//! // a config file (TOML, JSON, YAML, …) through serde
+//! // a config file (TOML, JSON, YAML, …) through serde, loaded with `config::from_deserializer`:
+//! // its errors give the field path and the rule, never the file's text
 //! #[derive(serde::Deserialize)]
 //! struct App {
 //!     mongodb: ClientConfig,
 //! }
-//! let app: App = toml::from_str(
-//!     r#"
+//! let text = r#"
 //!     [mongodb]
 //!     hosts = ["db.example.com"]
 //!     tls = true
 //!     auth = { mechanism = "SCRAM-SHA-256", username = "app", password = "pencil", source = "admin" }
-//!     "#,
-//! )?;
+//! "#;
+//! // a TOML syntax error: `message()` leaves out the source line that toml's Display shows
+//! let document = toml::Deserializer::parse(text).map_err(|e| ConfigError::from_message(e.message()))?;
+//! let app: App = mongo_auth::config::from_deserializer(document)?;
 //! assert_eq!(app.mongodb.credential(), built.credential());
 //! # Ok(()) }
+//! ```
+//!
+//! # Errors and secrets
+//!
+//! [`ConfigError`] never holds a secret: the rulebook's messages name options, not values, and
+//! [`from_deserializer`] builds a config file's errors from the field path and the rule alone. A
+//! format library's own error does not promise that: `toml`'s Display quotes the offending source line
+//! (a line that may hold a password), and serde's `invalid type` messages quote the value
+//! (`integer \`123456\``). So load files with [`from_deserializer`] rather than `toml::from_str`,
+//! `serde_yaml::from_str` or `serde_json::from_str`, and for TOML report a syntax error of
+//! `toml::Deserializer::parse` by its `message()` (and `span()`), not its Display:
+//!
+//! ```
+//! use mongo_auth::{ClientConfig, ConfigError};
+//! #[derive(Debug, serde::Deserialize)]
+//! struct App {
+//!     mongodb: ClientConfig,
+//! }
+//! // a misspelt field beside an inline password
+//! let text = r#"mongodb = { hosts = ["db"], auth = { username = "app", password = "pencil", sorce = "admin" } }"#;
+//! let shown = toml::from_str::<App>(text).unwrap_err().to_string();
+//! assert!(shown.contains("pencil")); // toml quotes the line
+//! let document = toml::Deserializer::parse(text).map_err(|e| ConfigError::from_message(e.message()))?;
+//! let error = mongo_auth::config::from_deserializer::<App, _>(document).unwrap_err();
+//! assert!(!error.to_string().contains("pencil"));
+//! assert!(error.to_string().starts_with("mongodb.auth.sorce: unknown field `sorce`"));
+//!
+//! // a password that is not a string: the value is not repeated, the fix is given
+//! let yaml = "mongodb:\n  hosts: [db]\n  auth: { username: app, password: 123456 }\n";
+//! let error = mongo_auth::config::from_deserializer::<App, _>(serde_yaml::Deserializer::from_str(yaml))
+//!     .unwrap_err();
+//! assert!(!error.to_string().contains("123456"));
+//! assert!(error.fields()[0].message().starts_with(
+//!     r#"the password must be a string (quote it) or { env = "VAR" } / { file = "path" }"#
+//! ));
+//! # Ok::<(), ConfigError>(())
 //! ```
 //!
 //! The typestates ([`ClientConfigBuilder`], [`PasswordCredential`], [`Tls`]) make these fail to compile,
@@ -87,6 +125,27 @@ mod sealed {
 ///
 /// Every way of making one (builders, `mongo_uri!`, `str::parse`, serde) has run the rulebook's spec
 /// layer and the library layer, so a `ClientConfig` is always one that can be used to connect.
+/// Debug, Display and `Serialize` never show a secret.
+///
+/// ```
+/// use mongo_auth::{ClientConfig, Credential, Tls};
+/// # fn main() -> Result<(), mongo_auth::ConfigError> {
+/// let config = ClientConfig::builder()
+///     .hosts(["db1.example.com", "db2.example.com:27018"])
+///     .credential(Credential::scram_sha_256().username("app").password("pencil"))
+///     .tls(Tls::with_ca_file("ca.pem"))
+///     .build()?;
+/// assert_eq!(config.hosts().len(), 2);
+/// assert_eq!(config.credential().unwrap().source, "admin");
+/// assert!(config.tls().is_some());
+/// assert!(!format!("{config} {config:?}").contains("pencil"));
+///
+/// // the same rules at run time: a connection string that breaks one is refused
+/// let parsed: ClientConfig = "mongodb://app:pencil@db1.example.com/?authMechanism=SCRAM-SHA-256".parse()?;
+/// assert_eq!(parsed.credential(), config.credential());
+/// assert!("mongodb://db/?authMechanism=MONGODB-X509".parse::<ClientConfig>().is_err());
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     /// The seed hosts; for `mongodb+srv`, the one SRV name.
@@ -149,6 +208,25 @@ impl Default for ConnectOptions {
 }
 
 /// TLS settings, checked but not yet loaded: files are read when the connector is built.
+///
+/// A configuration's settings come from [`ClientConfig::tls`]; a [`Tls`] builder state gives its own
+/// through `into_settings()`. Debug never shows the key password.
+///
+/// ```
+/// use std::path::Path;
+/// let config: mongo_auth::ClientConfig =
+///     "mongodb://db/?tls=true&tlsCAFile=ca.pem&tlsCertificateKeyFile=client.pem".parse()?;
+/// let tls = config.tls().unwrap();
+/// assert_eq!(tls.ca_file(), Some(Path::new("ca.pem")));
+/// assert_eq!(tls.certificate_file(), Some(Path::new("client.pem")));
+/// assert!(!tls.has_key_password());
+/// assert!(!tls.allows_invalid_certificates());
+///
+/// let settings = mongo_auth::Tls::client_cert("client.pem").key_password("pencil").into_settings();
+/// assert!(settings.has_key_password());
+/// assert!(!format!("{settings:?}").contains("pencil"));
+/// # Ok::<(), mongo_auth::ConfigError>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct TlsSettings {
     /// Where trusted roots come from.

@@ -71,8 +71,22 @@ fn fail<E: de::Error>(error: ConfigError) -> E {
 ///
 /// Unknown fields are errors. Every broken rule is reported at its field path
 /// (`mongodb.auth.password: MONGODB-X509 takes no password …`); [`from_deserializer`] returns them as a
-/// typed [`ConfigError`], and any other serde entry point (`toml::from_str`, …) puts the same text in
-/// its own error.
+/// typed [`ConfigError`].
+///
+/// # Errors never show the file
+///
+/// The message of every error is built from the field path and this crate's own text: the value at
+/// fault is never repeated (`password = 123456` says what to write, not `123456`), and neither is the
+/// format library's error text, which can quote the input. Any other serde entry point
+/// (`toml::from_str`, `serde_yaml::from_str`, `serde_json::from_str`) returns the format's own error,
+/// whose Display may: `toml`'s shows the offending source line, which can hold a password. Only
+/// [`from_deserializer`] gives the guarantee.
+///
+/// `toml::Deserializer::parse` reads the whole document first, so a TOML syntax error is its error,
+/// before `from_deserializer` runs: report its `message()` (and `span()`), which leave out the source
+/// line, through [`ConfigError::from_message`], as below. serde_json and serde_yaml read as they
+/// deserialize: their syntax errors come out of `from_deserializer`, as a message without the input
+/// and the line and column.
 ///
 /// `Serialize` writes the structured form back without any secret: a password that came from
 /// `{ env = … }` or `{ file = … }` is written as that reference, an inline one is left out.
@@ -90,11 +104,21 @@ fn fail<E: de::Error>(error: ConfigError) -> E {
 /// auth = { mechanism = "MONGODB-X509", password = "pencil" }
 /// tls = { certificate_key_file = "client.pem" }
 /// "#;
-/// let error = mongo_auth::config::from_deserializer::<App, _>(toml::Deserializer::parse(text).unwrap())
+/// let document = toml::Deserializer::parse(text)
+///     .map_err(|e| mongo_auth::ConfigError::from_message(e.message()))?;
+/// let error = mongo_auth::config::from_deserializer::<App, _>(document)
 ///     .map(|_| ())
 ///     .unwrap_err();
 /// assert_eq!(error.fields()[0].path(), "mongodb.auth.password");
 /// assert!(error.to_string().starts_with("mongodb.auth.password: MONGODB-X509 takes no password"));
+/// assert!(!error.to_string().contains("pencil"));
+///
+/// // YAML and JSON: the deserializer goes in as it is
+/// let yaml = "mongodb:\n  hosts: [db.example.com]\n  auth: { username: app, password: pencil }\n";
+/// let app: App = mongo_auth::config::from_deserializer(serde_yaml::Deserializer::from_str(yaml))?;
+/// let json = r#"{ "mongodb": "mongodb://app:pencil@db.example.com/" }"#;
+/// let app: App = mongo_auth::config::from_deserializer(&mut serde_json::Deserializer::from_str(json))?;
+/// # Ok::<(), mongo_auth::ConfigError>(())
 /// ```
 pub fn from_deserializer<'de, T, D>(deserializer: D) -> Result<T, ConfigError>
 where
@@ -129,8 +153,8 @@ const OWN_MESSAGES: [&str; 1] = [PASSWORD_SHAPE];
 /// the position kept when the format gives one.
 fn safe_message(text: &str) -> String {
     let message = describe(text).unwrap_or_else(|| {
-        "the input does not have the expected shape here (the format's own message is not shown: \
-         it can quote the input, secrets included)"
+        "the input could not be read here: a syntax error or a value of the wrong shape (the \
+         format's own message is not shown: it can quote the input, secrets included)"
             .to_owned()
     });
     match position(text) {
@@ -437,6 +461,10 @@ impl<'de> Deserialize<'de> for RawTls {
 }
 
 /// A connection string (`"mongodb://…"`) or a structured table; see [`from_deserializer`] for the format.
+///
+/// The error text this puts in a format's error holds no secret, but the format may add the input
+/// around it (`toml` shows the source line): load files with [`from_deserializer`], which returns
+/// only this crate's text.
 ///
 /// ```
 /// let config: mongo_auth::ClientConfig = serde_json::from_str(
