@@ -4,9 +4,13 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::{Frame, HEADER_LEN, Header, WireError};
 
+/// The buffer a message is first read into; it grows as more of the body arrives.
+const INITIAL_BUFFER: usize = 16 * 1024;
+
 /// Reads one whole message from `reader` and decodes it.
 ///
-/// The header is read and checked against `max_message_size` before the body is allocated. A
+/// The header is read and checked against `max_message_size` before any of the body is read, and
+/// the body's buffer grows with the bytes that arrive rather than with the declared length. A
 /// stream that ends before the first byte gives [`WireError::ClosedBetweenMessages`]; one that ends
 /// mid-message gives [`WireError::ConnectionClosed`]. This function does not time out: wrap it in
 /// `tokio::time::timeout` to bound the wait for a server that stalls.
@@ -40,9 +44,16 @@ where
     }
     let parsed = Header::parse(&header, max_message_size)?;
     let length = parsed.length as usize; // checked non-negative and bounded by Header::parse
-    let mut message = vec![0u8; length];
-    message[..HEADER_LEN].copy_from_slice(&header);
-    let got = fill(reader, &mut message[HEADER_LEN..]).await?;
+    // The buffer grows as bytes arrive (read_to_end doubles it when full), capped by the declared
+    // length: a header alone cannot make the reader allocate up to 48 MB.
+    let mut message = Vec::with_capacity(length.min(INITIAL_BUFFER));
+    message.extend_from_slice(&header);
+    let body = (length - HEADER_LEN) as u64;
+    let got = (&mut *reader)
+        .take(body)
+        .read_to_end(&mut message)
+        .await
+        .map_err(WireError::Io)?;
     if got < length - HEADER_LEN {
         return Err(WireError::ConnectionClosed {
             received: got,

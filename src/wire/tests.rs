@@ -428,6 +428,56 @@ mod stream {
         });
     }
 
+    /// Sends a header declaring the largest allowed message, then 100 body bytes, then ends;
+    /// records the largest read buffer it is offered.
+    struct Trickle {
+        bytes: Vec<u8>,
+        sent: usize,
+        largest_buffer: usize,
+    }
+
+    impl tokio::io::AsyncRead for Trickle {
+        fn poll_read(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            self.largest_buffer = self.largest_buffer.max(buf.remaining());
+            let n = buf.remaining().min(self.bytes.len() - self.sent).min(40);
+            let start = self.sent;
+            buf.put_slice(&self.bytes[start..start + n]);
+            self.sent += n;
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    #[test]
+    fn the_body_buffer_grows_with_the_data_not_with_the_declared_length() {
+        block_on(async {
+            let mut bytes = vec![0u8; 16];
+            bytes[0..4].copy_from_slice(&(MAX as i32).to_le_bytes());
+            bytes[12..16].copy_from_slice(&2013i32.to_le_bytes());
+            bytes.extend_from_slice(&[0u8; 100]);
+            let mut trickle = Trickle {
+                bytes,
+                sent: 0,
+                largest_buffer: 0,
+            };
+            let err = read_frame(&mut trickle, MAX).await.unwrap_err();
+            assert!(
+                matches!(err, WireError::ConnectionClosed { received: 100, expected } if expected == MAX - 16),
+                "{err:?}"
+            );
+            // A declared 48 MB with 100 bytes sent never makes the reader offer (and so allocate)
+            // a buffer anywhere near the declared size.
+            assert!(
+                trickle.largest_buffer <= 64 * 1024,
+                "offered a {} byte buffer",
+                trickle.largest_buffer
+            );
+        });
+    }
+
     #[test]
     fn frames_follow_each_other_on_one_stream() {
         block_on(async {
