@@ -687,7 +687,7 @@ impl Conversation<'_> {
                 self.cr().await?;
                 None
             }
-            Mechanism::MongodbX509 => Some(self.x509(speculative_reply).await?),
+            Mechanism::MongodbX509 => self.x509(speculative_reply).await?,
             Mechanism::Gssapi => {
                 self.gssapi().await?;
                 None
@@ -816,7 +816,10 @@ impl Conversation<'_> {
         authenticate.handle_reply(&reply)
     }
 
-    async fn x509(self, speculative_reply: Option<&bson::Document>) -> Result<String, Error> {
+    async fn x509(
+        self,
+        speculative_reply: Option<&bson::Document>,
+    ) -> Result<Option<String>, Error> {
         let x509 = X509Client::new(self.credential.username.as_deref());
         if let Some(reply) = speculative_reply {
             return x509.handle_reply(reply);

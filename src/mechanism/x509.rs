@@ -15,7 +15,9 @@ use crate::mechanism::check_auth_reply;
 /// let x509 = X509Client::new(None);
 /// assert_eq!(x509.authenticate(), doc! { "authenticate": 1, "mechanism": "MONGODB-X509" });
 /// let user = x509.handle_reply(&doc! { "dbname": "$external", "user": "CN=client", "ok": 1 }).unwrap();
-/// assert_eq!(user, "CN=client");
+/// assert_eq!(user.as_deref(), Some("CN=client"));
+/// // An old server's bare `ok: 1` names no user.
+/// assert_eq!(X509Client::new(None).handle_reply(&doc! { "ok": 1 }).unwrap(), None);
 /// ```
 #[derive(Clone, Debug)]
 pub struct X509Client {
@@ -40,14 +42,17 @@ impl X509Client {
         command
     }
 
-    /// Checks the reply (or the speculative reply) and returns the authenticated user.
-    pub fn handle_reply(self, reply: &Document) -> Result<String, Error> {
+    /// Checks the reply (or the speculative reply) and returns the authenticated user: the one the
+    /// server named, else the one the application gave, else `None` (never an empty name).
+    pub fn handle_reply(self, reply: &Document) -> Result<Option<String>, Error> {
         check_auth_reply(reply, Mechanism::MongodbX509)?;
         match reply.get_str("user") {
-            Ok(user) => Ok(user.to_owned()),
+            Ok(user) if !user.is_empty() => Ok(Some(user.to_owned())),
             // Old servers answer `authenticate` with only `ok: 1`.
-            Err(_) if reply.get("ok").is_some() => Ok(self.username.unwrap_or_default()),
-            Err(_) => Err(Error::protocol(
+            _ if reply.get("ok").is_some() => {
+                Ok(self.username.filter(|username| !username.is_empty()))
+            }
+            _ => Err(Error::protocol(
                 Some(Mechanism::MongodbX509),
                 ProtocolViolation::MalformedReply {
                     command: "authenticate",
@@ -68,6 +73,24 @@ mod tests {
         let with = X509Client::new(Some("CN=client,O=Org")).authenticate();
         assert_eq!(with.get_str("user").unwrap(), "CN=client,O=Org");
         assert!(!with.contains_key("username"));
+    }
+
+    #[test]
+    fn a_reply_without_a_user_names_none_or_the_given_one() {
+        for reply in [doc! { "ok": 1 }, doc! { "ok": 1, "user": "" }] {
+            assert_eq!(X509Client::new(None).handle_reply(&reply).unwrap(), None);
+            assert_eq!(
+                X509Client::new(Some("CN=given"))
+                    .handle_reply(&reply)
+                    .unwrap()
+                    .as_deref(),
+                Some("CN=given")
+            );
+        }
+        assert!(matches!(
+            X509Client::new(None).handle_reply(&doc! { "user": "" }),
+            Err(Error::Protocol(_))
+        ));
     }
 
     #[test]
