@@ -11,7 +11,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use crate::authenticator::Authenticator;
 use crate::config::ClientConfig;
 use crate::error::{CommandError, Error, ProtocolViolation, Timeout, TimeoutPhase};
-use crate::mechanism::{reply_code, reply_ok};
+use crate::mechanism::reply_ok;
 use crate::wire::{self, Frame, Message, OpMsg, OpQuery};
 use mongo_auth_core::Mechanism;
 
@@ -250,15 +250,11 @@ impl Connection {
         if reply_ok(&reply) && reply.contains_key("ok") {
             return Ok(reply);
         }
-        Err(Error::Command(CommandError {
-            command: name,
-            code: reply_code(&reply).unwrap_or(0),
-            code_name: reply.get_str("codeName").ok().map(str::to_owned),
-            message: reply
-                .get_str("errmsg")
-                .unwrap_or("the command failed")
-                .to_owned(),
-        }))
+        Err(Error::Command(CommandError::from_reply(
+            &name,
+            &reply,
+            "the command failed",
+        )))
     }
 
     /// Sets how long [`Connection::run_command`] waits for the server's reply (the request

@@ -380,6 +380,19 @@ pub struct CommandError {
     pub message: String,
 }
 
+impl CommandError {
+    /// The error an `ok: 0` reply to `command` stands for: the reply's `code` (0 without one),
+    /// `codeName` and `errmsg` (`fallback` without one).
+    pub(crate) fn from_reply(command: &str, reply: &bson::Document, fallback: &str) -> Self {
+        CommandError {
+            command: command.to_owned(),
+            code: crate::mechanism::reply_code(reply).unwrap_or(0),
+            code_name: reply.get_str("codeName").ok().map(str::to_owned),
+            message: reply.get_str("errmsg").unwrap_or(fallback).to_owned(),
+        }
+    }
+}
+
 impl fmt::Display for CommandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

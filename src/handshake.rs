@@ -6,6 +6,7 @@ use bson::{Bson, Document, doc};
 use mongo_auth_core::{Credential, Mechanism};
 
 use crate::error::{Error, ProtocolViolation};
+use crate::mechanism::bson_i32;
 use crate::mechanism::scram::{ScramClientFirst, ScramMechanism};
 use crate::mechanism::x509::X509Client;
 
@@ -187,15 +188,11 @@ pub(crate) struct HelloReply {
 impl HelloReply {
     pub(crate) fn parse(reply: &Document) -> Result<Self, Error> {
         if !crate::mechanism::reply_ok(reply) || reply.get("ok").is_none() {
-            return Err(Error::Command(crate::error::CommandError {
-                command: "hello".to_owned(),
-                code: crate::mechanism::reply_code(reply).unwrap_or(0),
-                code_name: reply.get_str("codeName").ok().map(str::to_owned),
-                message: reply
-                    .get_str("errmsg")
-                    .unwrap_or("the server refused the handshake")
-                    .to_owned(),
-            }));
+            return Err(Error::Command(crate::error::CommandError::from_reply(
+                "hello",
+                reply,
+                "the server refused the handshake",
+            )));
         }
         let malformed = |problem: String| {
             Error::protocol(
@@ -208,9 +205,8 @@ impl HelloReply {
         };
         let max_wire_version = match reply.get("maxWireVersion") {
             None => 0,
-            Some(value) => {
-                as_i32(value).ok_or_else(|| malformed("maxWireVersion is not an integer".into()))?
-            }
+            Some(value) => bson_i32(value)
+                .ok_or_else(|| malformed("maxWireVersion is not an integer".into()))?,
         };
         let sasl_supported_mechs = match reply.get("saslSupportedMechs") {
             None => None,
@@ -233,7 +229,7 @@ impl HelloReply {
         };
         let max_message_size = reply
             .get("maxMessageSizeBytes")
-            .and_then(as_i32)
+            .and_then(bson_i32)
             .and_then(|size| usize::try_from(size).ok())
             .filter(|&size| size >= 1024);
         Ok(HelloReply {
@@ -243,15 +239,6 @@ impl HelloReply {
             max_message_size,
             arbiter: reply.get_bool("arbiterOnly").unwrap_or(false),
         })
-    }
-}
-
-fn as_i32(value: &Bson) -> Option<i32> {
-    match value {
-        Bson::Int32(v) => Some(*v),
-        Bson::Int64(v) => i32::try_from(*v).ok(),
-        Bson::Double(v) if v.fract() == 0.0 && v.abs() <= f64::from(i32::MAX) => Some(*v as i32),
-        _ => None,
     }
 }
 

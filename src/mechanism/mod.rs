@@ -116,11 +116,20 @@ pub(crate) fn reply_ok(reply: &Document) -> bool {
     }
 }
 
+/// A reply's `code`, if it is a number that is exactly an `i32`.
 pub(crate) fn reply_code(reply: &Document) -> Option<i32> {
-    match reply.get("code") {
-        Some(Bson::Int32(v)) => Some(*v),
-        Some(Bson::Int64(v)) => i32::try_from(*v).ok(),
-        Some(Bson::Double(v)) if v.fract() == 0.0 && v.abs() < f64::from(i32::MAX) => {
+    reply.get("code").and_then(bson_i32)
+}
+
+/// A BSON number that is exactly an `i32` (an `Int32`, an `Int64` in range, or a whole `Double`
+/// in range), the one reading of numeric reply fields used everywhere.
+pub(crate) fn bson_i32(value: &Bson) -> Option<i32> {
+    match value {
+        Bson::Int32(v) => Some(*v),
+        Bson::Int64(v) => i32::try_from(*v).ok(),
+        Bson::Double(v)
+            if v.fract() == 0.0 && *v >= f64::from(i32::MIN) && *v <= f64::from(i32::MAX) =>
+        {
             Some(*v as i32)
         }
         _ => None,
@@ -149,6 +158,29 @@ pub(crate) fn check_auth_reply(reply: &Document, mechanism: Mechanism) -> Result
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_read_as_i32_exactly_and_at_the_edges() {
+        for (value, expected) in [
+            (Bson::Int32(i32::MAX), Some(i32::MAX)),
+            (Bson::Int64(i64::from(i32::MAX)), Some(i32::MAX)),
+            (Bson::Int64(i64::from(i32::MAX) + 1), None),
+            (Bson::Double(f64::from(i32::MAX)), Some(i32::MAX)),
+            (Bson::Double(f64::from(i32::MIN)), Some(i32::MIN)),
+            (Bson::Double(f64::from(i32::MAX) + 1.0), None),
+            (Bson::Double(18.5), None),
+            (Bson::Double(f64::NAN), None),
+            (Bson::Double(f64::INFINITY), None),
+            (Bson::String("18".into()), None),
+        ] {
+            assert_eq!(bson_i32(&value), expected, "{value:?}");
+            assert_eq!(
+                reply_code(&doc! { "code": value.clone() }),
+                expected,
+                "{value:?}"
+            );
+        }
+    }
 
     #[test]
     fn sasl_reply_rejects_malformed_envelopes() {
