@@ -594,3 +594,16 @@ fn toml_syntax_errors_through_the_documented_pattern_hide_secrets() {
         assert_error_hidden(text, &error);
     }
 }
+
+#[test]
+fn wrong_property_values_say_what_is_expected() {
+    let text = format!(
+        "[mongodb]\nhosts = [\"db\"]\nauth = {{ mechanism = \"GSSAPI\", username = \"u@R\", password = \"{SECRET}\", properties = {{ SERVICE_NAME = 5 }} }}\n"
+    );
+    let error = toml_app(&text).unwrap_err();
+    assert_error_hidden(&text, &error);
+    assert_eq!(
+        error.to_string(),
+        "mongodb.auth.properties.SERVICE_NAME: invalid type: an integer, expected a string or a boolean"
+    );
+}

@@ -329,11 +329,32 @@ struct RawAuth {
     properties: Option<BTreeMap<String, PropertyValue>>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A mechanism property: text, or a boolean (`CANONICALIZE_HOST_NAME = true`).
 enum PropertyValue {
     Text(String),
     Flag(bool),
+}
+
+impl<'de> Deserialize<'de> for PropertyValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PropertyVisitor;
+        impl Visitor<'_> for PropertyVisitor {
+            type Value = PropertyValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a boolean")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PropertyValue, E> {
+                Ok(PropertyValue::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<PropertyValue, E> {
+                Ok(PropertyValue::Text(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<PropertyValue, E> {
+                Ok(PropertyValue::Flag(v))
+            }
+        }
+        deserializer.deserialize_any(PropertyVisitor)
+    }
 }
 
 impl PropertyValue {
