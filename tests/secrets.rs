@@ -539,6 +539,10 @@ fn format_errors_quoting_the_input_are_not_shown() {
     for text in &yaml_files {
         let error = yaml_app(text).unwrap_err();
         assert_error_hidden(text, &error);
+        // serde_yaml's Display adds a path and a position, not the source: inside a ClientConfig
+        // the message is this crate's, so it holds no value either
+        let plain = serde_yaml::from_str::<App>(text).unwrap_err().to_string();
+        assert_hidden(&format!("serde_yaml: {text}"), &plain);
     }
     let error = yaml_app(&yaml_files[2]).unwrap_err();
     assert_eq!(error.fields()[0].path(), "mongodb.auth.sorce", "{error}");
@@ -561,6 +565,9 @@ fn format_errors_quoting_the_input_are_not_shown() {
     for text in &json_files {
         let error = json_app(text).unwrap_err();
         assert_error_hidden(text, &error);
+        // serde_json's Display adds a position, not the source
+        let plain = serde_json::from_str::<App>(text).unwrap_err().to_string();
+        assert_hidden(&format!("serde_json: {text}"), &plain);
     }
 }
 
@@ -605,5 +612,45 @@ fn wrong_property_values_say_what_is_expected() {
     assert_eq!(
         error.to_string(),
         "mongodb.auth.properties.SERVICE_NAME: invalid type: an integer, expected a string or a boolean"
+    );
+}
+
+/// `from_deserializer` rewrites the errors of the caller's own fields too: the value is left out.
+#[test]
+fn errors_outside_the_client_config_leave_the_value_out() {
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Service {
+        mongodb: ClientConfig,
+        workers: u32,
+    }
+    let text = format!("mongodb = \"mongodb://db/\"\nworkers = \"{SECRET}\"\n");
+    let document = toml::Deserializer::parse(&text).unwrap();
+    let error = from_deserializer::<Service, _>(document).unwrap_err();
+    assert_error_hidden(&text, &error);
+    assert_eq!(error.fields()[0].path(), "workers", "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("workers: invalid type: a string, expected u32"),
+        "{error}"
+    );
+    // the premise: the format's own error shows it
+    assert!(
+        serde_json::from_str::<Service>(&format!(
+            r#"{{ "mongodb": "mongodb://db/", "workers": "{SECRET}" }}"#
+        ))
+        .unwrap_err()
+        .to_string()
+        .contains(SECRET)
+    );
+    let error = from_deserializer::<Service, _>(&mut serde_json::Deserializer::from_str(&format!(
+        r#"{{ "mongodb": "mongodb://db/", "workers": "{SECRET}" }}"#
+    )))
+    .unwrap_err();
+    assert_error_hidden("json workers", &error);
+    assert_eq!(
+        error.to_string(),
+        "workers: invalid type: a string, expected u32 (line 1, column 58)"
     );
 }
