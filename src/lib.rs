@@ -1,5 +1,4 @@
-//! mongo-auth: MongoDB authentication configuration that cannot be wrong, and the authenticator that
-//! runs it.
+#![doc = include_str!("../README.md")]
 // No unsafe code even with the `gssapi` feature: libgssapi wraps the GSSAPI FFI.
 #![forbid(unsafe_code)]
 
