@@ -136,7 +136,9 @@ mod tests {
             let alone = Host::parse(text);
             let in_list = ConnectionString::parse(&format!("{prefix}{text}"));
             match (&alone, &in_list) {
-                (Ok(host), Ok(uri)) => assert_eq!(uri.hosts(), [host.clone()], "{text}"),
+                (Ok(host), Ok(uri)) => {
+                    assert_eq!(uri.hosts(), std::slice::from_ref(host), "{text}")
+                }
                 (Err(alone), Err(in_list)) => {
                     let shifted: Vec<_> = in_list
                         .iter()

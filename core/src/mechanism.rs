@@ -74,8 +74,8 @@ impl fmt::Display for UnknownMechanism {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown authMechanism `{}` (expected one of SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-CR, \
-             MONGODB-X509, GSSAPI, PLAIN, MONGODB-AWS, MONGODB-OIDC, or DEFAULT to negotiate)",
+            "unknown authMechanism `{}`: use one of SCRAM-SHA-256, SCRAM-SHA-1, MONGODB-CR, \
+             MONGODB-X509, GSSAPI, PLAIN, MONGODB-AWS, MONGODB-OIDC, or DEFAULT to negotiate",
             self.0
         )
     }
@@ -148,7 +148,8 @@ impl fmt::Display for InvalidCanonicalize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "invalid CANONICALIZE_HOST_NAME `{}`: use none, forward or forwardAndReverse",
+            "invalid CANONICALIZE_HOST_NAME `{}`: use none, forward or forwardAndReverse (or the \
+             legacy false or true)",
             self.0
         )
     }

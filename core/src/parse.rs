@@ -41,7 +41,13 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
         {
             "the scheme must be written in lower case: mongodb:// or mongodb+srv://".to_owned()
         } else {
-            "the connection string must start with mongodb:// or mongodb+srv://".to_owned()
+            let what = if input.contains("://") {
+                "unknown scheme"
+            } else {
+                "missing scheme"
+            };
+            // the text is not quoted: without a known scheme, nothing says where a password would be
+            format!("{what}: start the connection string with mongodb:// or mongodb+srv://")
         };
         report.error(ErrorKind::InvalidScheme, 0..end, message);
         return Err(report.into_errors().expect("an error was reported"));
@@ -370,7 +376,10 @@ fn parse_port(input: &str, span: Range<usize>, report: &mut Report) -> Option<u1
             report.error(
                 ErrorKind::InvalidPort,
                 span,
-                format!("invalid {shown}: a port is a number from 1 to 65535"),
+                format!(
+                    "invalid {shown}: give a number from 1 to 65535, or leave the port out for \
+                     27017"
+                ),
             );
             None
         }
@@ -405,7 +414,10 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
             report.error(
                 ErrorKind::InvalidHost,
                 address_span,
-                format!("`{address}` is not an IPv6 address: brackets are for IPv6 literals"),
+                format!(
+                    "`{address}` is not an IPv6 address: brackets are for IPv6 literals; fix the \
+                     address, or remove the brackets around a host name or IPv4 address"
+                ),
             );
         }
         let (port, port_span) = if after.is_empty() {
@@ -420,7 +432,8 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
             report.error(
                 ErrorKind::InvalidHost,
                 span.end - after.len()..span.end,
-                "unexpected text after `]`: an IP literal may only be followed by :port",
+                "unexpected text after `]` in an IP literal: remove it (only :port may follow the \
+                 address)",
             );
             return None;
         };
@@ -486,8 +499,9 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
             ErrorKind::InvalidHost,
             name_span,
             format!(
-                "invalid character {bad:?} in host `{name}`: a host is a name, an IPv4 address, \
-                 [IPv6] or a percent-encoded socket path"
+                "host `{name}` cannot contain {}: remove it (a host is a name of letters, digits, \
+                 `-`, `.` and `_`, an IPv4 address, [IPv6] or a percent-encoded socket path)",
+                describe_char(bad)
             ),
         );
         return None;
@@ -508,13 +522,18 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
     })
 }
 
+/// A character as a message names it: `x` in backticks, words for the invisible ones.
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        '\t' => "a tab".to_owned(),
+        c if c.is_control() => format!("the control character U+{:04X}", u32::from(c)),
+        c => format!("`{c}`"),
+    }
+}
+
 fn parse_database(input: &str, span: Range<usize>, report: &mut Report) -> Option<String> {
     let raw = &input[span.clone()];
-    let hint = if raw.contains('@') {
-        " (if it is part of the user name or password, write `/` there as %2F)"
-    } else {
-        ""
-    };
     let name = decode(
         input,
         span.clone(),
@@ -526,11 +545,27 @@ fn parse_database(input: &str, span: Range<usize>, report: &mut Report) -> Optio
         .chars()
         .find(|c| matches!(c, '/' | '\\' | ' ' | '"' | '$'))
     {
-        let message = match bad {
-            '$' => "the database name cannot contain `$`: to authenticate against $external, use \
-                    authSource=$external"
-                .to_owned(),
-            _ => format!("the database name cannot contain {bad:?}: remove it{hint}"),
+        const RULE: &str = "database names cannot contain / \\ space \" $";
+        let message = if bad == '$' && name.contains("external") {
+            "the database name cannot contain `$`: to authenticate against $external, remove it \
+             from the path and add authSource=$external"
+                .to_owned()
+        } else if bad == '/' && raw.contains('@') {
+            format!(
+                "the database name cannot contain `/`: if the `/` is part of the user name or \
+                 password, write it there as %2F ({RULE})"
+            )
+        } else if bad == '/' && raw.ends_with(".sock") {
+            format!(
+                "the database name cannot contain `/`: a Unix socket path goes in the host list, \
+                 percent-encoded, as in mongodb://%2Ftmp%2Fmongodb-27017.sock ({RULE})"
+            )
+        } else {
+            format!(
+                "the database name cannot contain {}: percent-encoding does not help, {RULE}; \
+                 choose another name",
+                describe_char(bad)
+            )
         };
         report.error(ErrorKind::InvalidDatabase, span, message);
         return None;
@@ -629,7 +664,8 @@ fn check_topology(
                 report.error(
                     ErrorKind::SrvRule,
                     host.span.clone(),
-                    "mongodb+srv needs a DNS name to look up, not an address or a socket path",
+                    "mongodb+srv needs a DNS name to look up, not an address or a socket path: give \
+                     the cluster's DNS name, or use mongodb:// for an address",
                 );
             }
         }

@@ -93,7 +93,7 @@ pub fn validate_credential(parts: CredentialParts) -> Result<Credential, Errors>
         (None, None) => Err(Error::new(
             ErrorKind::NotImplemented,
             0..0,
-            "credential could not be built",
+            "the credential could not be built, and no rule says why: please report this as a bug",
         )
         .into()),
     }
@@ -517,8 +517,8 @@ fn oidc_properties(
             } else {
                 span()
             },
-            "MONGODB-OIDC needs ENVIRONMENT in authMechanismProperties (test, azure, gcp or k8s), \
-             as in authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:<resource>",
+            "MONGODB-OIDC needs ENVIRONMENT in authMechanismProperties: add test, azure, gcp or \
+             k8s, as in authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:<resource>",
         ),
         None => {}
         Some(environment) => {

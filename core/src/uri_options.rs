@@ -561,7 +561,7 @@ fn merge(
                     ErrorKind::ConflictingOptions,
                     pair.span.clone(),
                     format!(
-                        "{}={} contradicts {}={}: tls and ssl must all have the same value",
+                        "{}={} contradicts {}={}: give tls and ssl the same value, or keep only tls",
                         spelled,
                         value,
                         origin.spelled,

@@ -805,3 +805,158 @@ fn a_refused_string_keeps_its_warnings() {
     .unwrap_err();
     assert!(errors.warnings().is_empty());
 }
+
+#[test]
+fn characters_are_named_not_debug_printed() {
+    for (input, named) in [
+        ("mongodb://h/a%5Cb", "`\\`"),
+        ("mongodb://h/a%20b", "a space"),
+        ("mongodb://h/a%22b", "`\"`"),
+        ("mongodb://h/a%2Fb", "`/`"),
+        ("mongodb://h/a$b", "`$`"),
+        ("mongodb://a%5Cb/", "`\\`"),
+        ("mongodb://a%09b/", "a tab"),
+        ("mongodb://a%01b/", "U+0001"),
+    ] {
+        let refused = errors(input);
+        let message = refused.first().message();
+        assert!(message.contains(named), "{input}: {message}");
+        assert!(!message.contains('\''), "{input}: {message}");
+    }
+}
+
+#[test]
+fn forbidden_database_characters_say_what_to_do() {
+    let refused = errors("mongodb://h/my%20db");
+    assert_eq!(
+        refused.first().message(),
+        "the database name cannot contain a space: percent-encoding does not help, database names \
+         cannot contain / \\ space \" $; choose another name"
+    );
+    let message = errors("mongodb://h/$external").first().message().to_owned();
+    assert!(message.contains("authSource=$external"), "{message}");
+    let message = errors("mongodb://h/a$b").first().message().to_owned();
+    assert!(message.contains("choose another name"), "{message}");
+    // a `/` that is not meant for the database gets the fix for what it is meant for
+    let message = errors("mongodb://alice:foo/bar@localhost/db")
+        .iter()
+        .find(|e| e.kind() == ErrorKind::InvalidDatabase)
+        .expect("a database error")
+        .message()
+        .to_owned();
+    assert!(message.contains("write it there as %2F"), "{message}");
+    let message = errors("mongodb:///tmp/mongodb-27017.sock")
+        .iter()
+        .find(|e| e.kind() == ErrorKind::InvalidDatabase)
+        .expect("a database error")
+        .message()
+        .to_owned();
+    assert!(
+        message.contains("mongodb://%2Ftmp%2Fmongodb-27017.sock"),
+        "{message}"
+    );
+}
+
+/// Every error message is lower-case (or starts with an option or mechanism name), has no trailing
+/// period, and says what to do after a `:`.
+#[test]
+fn error_messages_follow_the_house_rule() {
+    let inputs = [
+        "",
+        "MONGODB://h",
+        "http://h",
+        "mongodb://a@b@h",
+        "mongodb://u:p:q@h",
+        "mongodb://u%zz@h",
+        "mongodb://u%FF@h",
+        "mongodb://",
+        "mongodb:///tmp/m.sock",
+        "mongodb://a,,b",
+        "mongodb://h:0",
+        "mongodb://h:",
+        "mongodb://[::1",
+        "mongodb://[zz]",
+        "mongodb://[::1]x",
+        "mongodb://%2Ftmp%2Fm",
+        "mongodb://%2Ftmp%2Fm.sock:1",
+        "mongodb://:27017",
+        "mongodb://a%5Cb",
+        "mongodb://h/a%20b",
+        "mongodb://h/$external",
+        "mongodb://h/?tls",
+        "mongodb+srv://a,b",
+        "mongodb+srv://h:27017",
+        "mongodb+srv://10.0.0.1",
+        "mongodb+srv://h/?directConnection=true",
+        "mongodb+srv://h/?srvMaxHosts=1&replicaSet=rs&loadBalanced=true",
+        "mongodb://h/?srvServiceName=x",
+        "mongodb://a,b/?directConnection=true&loadBalanced=true",
+        "mongodb://h/?loadBalanced=true&replicaSet=rs&directConnection=true",
+        "mongodb://h/?tls=true&ssl=false",
+        "mongodb://h/?ssl_certfile=c.pem&tls=false",
+        "mongodb://h/?tlsInsecure=true&tlsAllowInvalidCertificates=true",
+        "mongodb://h/?proxyPort=1&proxyUsername=u",
+        "mongodb://h/?proxyHost=p&proxyHost=q",
+        "mongodb://h/?proxyHost=p&proxyPassword=x",
+        "mongodb://h/?minPoolSize=5&maxPoolSize=1",
+        "mongodb://h/?readPreferenceTags=dc:ny",
+        "mongodb://h/?maxStalenessSeconds=100",
+        "mongodb://h/?tlsAllowInvalidCertificates=true&ssl_cert_reqs=CERT_REQUIRED",
+        "mongodb://@h/?authMechanism=SCRAM-SHA-256",
+        "mongodb://u@h/?authMechanism=scram-sha-256",
+        "mongodb://u:p@h/?authMechanism=MONGODB-X509",
+        "mongodb://@h/?authMechanism=MONGODB-X509",
+        "mongodb://u@h/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:x",
+        "mongodb://u@h/?authMechanism=GSSAPI&authSource=admin",
+        "mongodb://u@h/?authMechanism=GSSAPI&authMechanismProperties=SERVICE_NAME:,X:1,CANONICALIZE_HOST_NAME:sometimes",
+        "mongodb://u@h/?authMechanism=GSSAPI&authMechanismProperties=SERVICE_NAME:a,service_name:b",
+        "mongodb://u@h/?authMechanism=GSSAPI&gssapiServiceName=a&authMechanismProperties=SERVICE_NAME:b",
+        "mongodb://u@h/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:gcp",
+        "mongodb://u@h/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:test,TOKEN_RESOURCE:r,ALLOWED_HOSTS:x,OIDC_CALLBACK:f,X:1",
+        "mongodb://h/?authMechanism=MONGODB-OIDC",
+        "mongodb://h/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:nowhere",
+        "mongodb://u@h/?authMechanismProperties=A:1&authMechanism=SCRAM-SHA-1",
+        "mongodb://u@h/?authSource=",
+    ];
+    let mut seen = 0;
+    for input in inputs {
+        for error in errors(input).iter() {
+            seen += 1;
+            check_house_rule(input, error.message());
+        }
+    }
+    // the library layer
+    for input in [
+        "mongodb://h/?authMechanism=MONGODB-X509",
+        "mongodb://h/?authMechanism=MONGODB-X509&tls=true",
+        "mongodb://u:p@h/?authMechanism=PLAIN",
+        "mongodb://u@h/",
+    ] {
+        for error in parse(input).check_library_rules().unwrap_err().iter() {
+            seen += 1;
+            check_house_rule(input, error.message());
+        }
+    }
+    assert!(seen >= 70, "only {seen} messages checked");
+}
+
+fn check_house_rule(input: &str, message: &str) {
+    let first = message.chars().next().expect("a message");
+    let starts_with_a_name = message
+        .split([' ', '=', ':'])
+        .next()
+        .is_some_and(|word| word.chars().any(|c| c.is_ascii_uppercase()) || word.contains('`'));
+    assert!(
+        first.is_lowercase() || starts_with_a_name || !first.is_alphabetic(),
+        "{input}: not lower-case: {message}"
+    );
+    assert!(
+        !message.ends_with('.'),
+        "{input}: trailing period: {message}"
+    );
+    assert!(message.contains(": "), "{input}: no fix: {message}");
+    assert!(
+        !message.contains("'\\"),
+        "{input}: debug-printed character: {message}"
+    );
+}

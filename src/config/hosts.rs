@@ -14,7 +14,11 @@ pub(crate) fn parse_host(text: &str, srv: bool) -> Result<Host, Error> {
         ));
     }
     let in_error = |kind: ErrorKind, message: &str| {
-        Error::new(kind, 0..0, format!("host `{text}`: {message}"))
+        if message.contains(&format!("`{text}`")) {
+            Error::new(kind, 0..0, message)
+        } else {
+            Error::new(kind, 0..0, format!("host `{text}`: {message}"))
+        }
     };
     let encoded;
     let text_in_uri = if text.contains('/') {
@@ -47,7 +51,8 @@ pub(crate) fn parse_host(text: &str, srv: bool) -> Result<Host, Error> {
         if host.kind != HostKind::Hostname {
             return Err(in_error(
                 ErrorKind::SrvRule,
-                "mongodb+srv needs a DNS name to look up, not an address or a socket path",
+                "mongodb+srv needs a DNS name to look up, not an address or a socket path: give \
+                 the cluster's DNS name, or list addresses as hosts without srv",
             ));
         }
     }
@@ -75,7 +80,8 @@ mod tests {
     fn refusals_name_the_host() {
         for (text, srv, kind, part) in [
             ("", false, ErrorKind::InvalidHost, "empty host"),
-            ("db:0", false, ErrorKind::InvalidPort, "a port is a number"),
+            ("db:0", false, ErrorKind::InvalidPort, "from 1 to 65535"),
+            ("a\\b", false, ErrorKind::InvalidHost, "cannot contain `\\`"),
             ("a,b", false, ErrorKind::InvalidHost, "give one host"),
             ("u@db", false, ErrorKind::InvalidHost, "`@`"),
             ("db?x=1", false, ErrorKind::InvalidHost, "`?`"),
@@ -89,9 +95,11 @@ mod tests {
             assert!(error.message().contains(part), "{text}: {error}");
             if !text.is_empty() {
                 assert!(
-                    error.message().starts_with(&format!("host `{text}`: ")),
+                    error.message().contains(&format!("host `{text}`")),
                     "{error}"
                 );
+                let quoted = format!("`{text}`");
+                assert_eq!(error.message().matches(&quoted).count(), 1, "{error}");
             }
         }
     }
