@@ -587,7 +587,7 @@ fn split_options<'a>(input: &'a str, span: Range<usize>, report: &mut Report) ->
             report.warn(
                 WarningKind::IgnoredOption,
                 piece_span.start.saturating_sub(1)..piece_span.start.min(input.len()),
-                "empty option between `&` separators is ignored",
+                "empty option between `&` separators is ignored: remove the extra `&`",
             );
             continue;
         }
@@ -810,7 +810,7 @@ fn build_credential(
             report.warn(
                 WarningKind::IgnoredOption,
                 entry.span(),
-                "gssapiServiceName only applies to authMechanism=GSSAPI and is ignored",
+                "gssapiServiceName only applies to authMechanism=GSSAPI and is ignored: remove it",
             );
         } else {
             match properties

@@ -365,7 +365,11 @@ pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
                         pair.key
                     )
                 }
-                None => format!("unknown option `{}` is ignored", pair.key),
+                None => format!(
+                    "unknown option `{}` is ignored: check its spelling against the \
+                     connection-string options, or remove it",
+                    pair.key
+                ),
             };
             report.warn(WarningKind::UnknownOption, pair.key_span.clone(), message);
             continue;

@@ -624,7 +624,11 @@ fn unknown_options_suggest_the_closest_key() {
     assert_eq!(messages[0].1, "conectTimeoutMS");
     assert!(messages[0].2.contains("did you mean `connectTimeoutMS`?"));
     assert!(messages[1].2.contains("did you mean `authMechanism`?"));
-    assert_eq!(messages[2].2, "unknown option `zzz` is ignored");
+    assert_eq!(
+        messages[2].2,
+        "unknown option `zzz` is ignored: check its spelling against the connection-string \
+         options, or remove it"
+    );
     assert_eq!(uri.options().replica_set(), Some("rs"));
 }
 
@@ -959,4 +963,25 @@ fn check_house_rule(input: &str, message: &str) {
         !message.contains("'\\"),
         "{input}: debug-printed character: {message}"
     );
+}
+
+/// Warnings say what happens at run time and what to do about it.
+#[test]
+fn warning_messages_say_what_to_do() {
+    let mut seen = 0;
+    for input in [
+        "mongodb://h/?zzz=1&replicaSett=rs&&tls=yes&w=1&w=2&wtimeout=5&compressors=lz4",
+        "mongodb://h/?ssl_cert_reqs=CERT_NONE&ssl_match_hostname=false&ssl_keyfile=k.pem",
+        "mongodb://h/?authMechanismProperties=SERVICE_NAME:x&gssapiServiceName=y",
+        "mongodb://u@h/?gssapiServiceName=y&authMechanism=SCRAM-SHA-256",
+        "mongodb://u@h/?authMechanism=GSSAPI&authMechanismProperties=SERVICE_NAME,X",
+        "mongodb://h/?readPreference=sometimes&maxStalenessSeconds=5&srvServiceName=-",
+    ] {
+        let uri = parse(input);
+        for warning in uri.warnings() {
+            seen += 1;
+            check_house_rule(input, warning.message());
+        }
+    }
+    assert!(seen >= 15, "only {seen} warnings checked");
 }

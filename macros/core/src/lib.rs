@@ -297,6 +297,23 @@ mod tests {
     }
 
     #[test]
+    fn refused_warnings_say_what_to_do_in_the_literal() {
+        for uri in [
+            "mongodb://h/?zzz=1&&replicaSett=rs&tls=yes&w=1&w=2&wtimeout=5&compressors=lz4",
+            "mongodb://h/?ssl_cert_reqs=CERT_NONE&ssl_keyfile=k.pem",
+            "mongodb://h/?authMechanismProperties=SERVICE_NAME:x",
+            "mongodb://u:p@h/?gssapiServiceName=y&authMechanism=SCRAM-SHA-256",
+        ] {
+            let refused = check(uri).unwrap_err();
+            for diagnostic in refused {
+                let message = diagnostic.message();
+                assert!(!message.contains("ignored"), "{uri}: {message}");
+                assert!(message.contains(": "), "{uri}: {message}");
+            }
+        }
+    }
+
+    #[test]
     fn a_panic_is_reported_as_a_bug() {
         let tokens = report_panics(|| panic!("index out of bounds"));
         let text = tokens.to_string();
