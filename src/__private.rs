@@ -26,7 +26,7 @@ pub use crate::config::{
 };
 use mongo_auth_core::{Credential, MechanismProperties};
 
-use crate::config::{ConnectOptions, HostEntry, SecretRefs, TlsSettings};
+use crate::config::{ConnectOptions, HostEntry, SecretRefs, SourceParts, TlsSettings};
 
 /// A host from validated parts.
 pub fn host(kind: HostKind, host: &str, port: Option<u16>) -> Host {
@@ -152,10 +152,16 @@ pub struct OptionParts<'a> {
     pub replica_set: Option<&'a str>,
     /// `directConnection`.
     pub direct_connection: Option<bool>,
-    /// `loadBalanced`.
-    pub load_balanced: bool,
+    /// `loadBalanced`, when given.
+    pub load_balanced: Option<bool>,
     /// `srvServiceName`.
     pub srv_service_name: Option<&'a str>,
+    /// `srvMaxHosts`, when given.
+    pub srv_max_hosts: Option<u64>,
+    /// `authSource`, when given (the credential holds the resolved source).
+    pub auth_source: Option<&'a str>,
+    /// The database path.
+    pub database: Option<&'a str>,
 }
 
 /// Sets the connection options of a literal on a builder in any state.
@@ -173,6 +179,11 @@ pub fn with_options<C, T>(
         direct_connection: parts.direct_connection,
         load_balanced: parts.load_balanced,
         srv_service_name: parts.srv_service_name.map(str::to_owned),
+        srv_max_hosts: parts.srv_max_hosts,
+        source_parts: Some(SourceParts {
+            explicit: parts.auth_source.map(str::to_owned),
+            database: parts.database.map(str::to_owned),
+        }),
         ..defaults
     };
     builder.secret_refs = SecretRefs::default();

@@ -58,9 +58,9 @@ pub struct Authenticator {
     options: ConnectOptions,
     keys: KeyCache,
     legacy_hosts: Mutex<HashSet<String>>,
-    /// The `mongodb+srv` lookup, done on the first connect: the hosts, and the credential with the
-    /// TXT record's `authSource` applied.
-    srv_resolution: OnceCell<(Vec<Host>, Option<Credential>)>,
+    /// The `mongodb+srv` lookup, done on the first connect: the hosts, and the credential and
+    /// options with the TXT record's options applied.
+    srv_resolution: OnceCell<crate::srv::Resolved>,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -130,20 +130,15 @@ impl Authenticator {
                 .srv_resolution
                 .get_or_try_init(|| async {
                     let resolution = crate::srv::resolve(&self.hosts, &self.options).await?;
-                    let credential = self.credential.clone().map(|mut credential| {
-                        // The TXT record's authSource applies where the credential kept the
-                        // mechanism's default source ("admin"); an explicit source wins.
-                        if let Some(source) = resolution.auth_source
-                            && credential.source == "admin"
-                        {
-                            credential.source = source;
-                        }
-                        credential
-                    });
-                    Ok::<_, Error>((resolution.hosts, credential))
+                    crate::srv::apply(
+                        self.hosts.first().map_or("", |host| host.host.as_str()),
+                        resolution,
+                        self.credential.as_ref(),
+                        &self.options,
+                    )
                 })
                 .await?
-                .0
+                .hosts
         } else {
             &self.hosts
         };
@@ -332,8 +327,17 @@ impl Authenticator {
     /// The credential: the configuration's, with a `mongodb+srv` TXT `authSource` applied.
     fn credential(&self) -> Option<&Credential> {
         match self.srv_resolution.get() {
-            Some((_, credential)) => credential.as_ref(),
+            Some(resolved) => resolved.credential.as_ref(),
             None => self.credential.as_ref(),
+        }
+    }
+
+    /// The options: the configuration's, with a `mongodb+srv` TXT `replicaSet` and `loadBalanced`
+    /// merged under them.
+    fn options(&self) -> &ConnectOptions {
+        match self.srv_resolution.get() {
+            Some(resolved) => &resolved.options,
+            None => &self.options,
         }
     }
 
@@ -383,7 +387,7 @@ impl Authenticator {
             credential: self.credential(),
             app_name: self.options.app_name.as_deref(),
             server_api: self.options.server_api.as_deref(),
-            load_balanced: self.options.load_balanced,
+            load_balanced: self.options().load_balanced.unwrap_or(false),
             op_query,
             speculative: true,
         })?;

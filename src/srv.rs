@@ -8,7 +8,9 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use mongo_auth_core::{Host, HostKind};
+use mongo_auth_core::rules;
+use mongo_auth_core::srv::TxtOptions;
+use mongo_auth_core::{Credential, Errors, Host, HostKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::config::ConnectOptions;
@@ -22,12 +24,53 @@ const CLASS_IN: u16 = 1;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Resolution {
     pub(crate) hosts: Vec<Host>,
-    /// `authSource` from the TXT record.
-    pub(crate) auth_source: Option<String>,
-    /// `replicaSet` from the TXT record.
-    pub(crate) replica_set: Option<String>,
-    /// `loadBalanced` from the TXT record.
-    pub(crate) load_balanced: Option<bool>,
+    /// The TXT record's options, checked by the rulebook.
+    pub(crate) txt: TxtOptions,
+}
+
+/// A configuration with a `mongodb+srv` lookup applied.
+#[derive(Clone, Debug)]
+pub(crate) struct Resolved {
+    pub(crate) hosts: Vec<Host>,
+    pub(crate) credential: Option<Credential>,
+    pub(crate) options: ConnectOptions,
+}
+
+/// Merges a lookup into the configuration: the credential's source is resolved again by the
+/// rulebook with the TXT `authSource` as one of its inputs.
+pub(crate) fn apply(
+    name: &str,
+    resolution: Resolution,
+    credential: Option<&Credential>,
+    options: &ConnectOptions,
+) -> Result<Resolved, Error> {
+    let Resolution { hosts, txt } = resolution;
+    let options = options.clone();
+    let credential = credential.cloned().map(|mut credential| {
+        if let Some(parts) = &options.source_parts {
+            credential.source = rules::resolve_source(
+                credential.mechanism,
+                parts.explicit.as_deref(),
+                txt.auth_source.as_deref(),
+                parts.database.as_deref(),
+            );
+        }
+        credential
+    });
+    Ok(Resolved {
+        hosts,
+        credential,
+        options,
+    })
+}
+
+fn rules_error(name: &str, errors: &Errors) -> Error {
+    let problem = errors
+        .iter()
+        .map(|e| e.message())
+        .collect::<Vec<_>>()
+        .join("; ");
+    dns_error(name, &problem)
 }
 
 /// Resolves the SRV name of a `mongodb+srv` configuration with the system's resolvers.
@@ -311,14 +354,8 @@ fn interpret(name: &str, srv: &Answer, txt: &Answer) -> Result<Resolution, Error
         }
         hosts.push(Host::from_parts(HostKind::Hostname, target, Some(port)));
     }
-    let mut resolution = Resolution {
-        hosts,
-        auth_source: None,
-        replica_set: None,
-        load_balanced: None,
-    };
-    match txt.records.as_slice() {
-        [] => {}
+    let txt = match txt.records.as_slice() {
+        [] => TxtOptions::default(),
         [(_, data, length)] => {
             let mut text = String::new();
             let bytes = &txt.message[*data..data + length];
@@ -331,37 +368,15 @@ fn interpret(name: &str, srv: &Answer, txt: &Answer) -> Result<Resolution, Error
                 text.push_str(&String::from_utf8_lossy(chunk));
                 at += 1 + l;
             }
-            for option in text.split('&').filter(|o| !o.is_empty()) {
-                let (key, value) = option.split_once('=').unwrap_or((option, ""));
-                match key.to_ascii_lowercase().as_str() {
-                    "authsource" => resolution.auth_source = Some(value.to_owned()),
-                    "replicaset" => resolution.replica_set = Some(value.to_owned()),
-                    "loadbalanced" => {
-                        resolution.load_balanced = Some(match value {
-                            "true" => true,
-                            "false" => false,
-                            _ => {
-                                return Err(fail(format!(
-                                    "the TXT record's loadBalanced={value} is not true or false"
-                                )));
-                            }
-                        });
-                    }
-                    _ => {
-                        return Err(fail(format!(
-                            "the TXT record sets {key}, but only authSource, replicaSet and loadBalanced are allowed there"
-                        )));
-                    }
-                }
-            }
+            TxtOptions::parse(&text).map_err(|errors| rules_error(name, &errors))?
         }
         _ => {
             return Err(fail(
                 "more than one TXT record (the spec allows one)".to_owned(),
             ));
         }
-    }
-    Ok(resolution)
+    };
+    Ok(Resolution { hosts, txt })
 }
 
 #[cfg(test)]
@@ -443,8 +458,8 @@ mod tests {
                 Host::from_parts(HostKind::Hostname, "b.example.com".into(), Some(27018)),
             ]
         );
-        assert_eq!(resolution.auth_source.as_deref(), Some("shop"));
-        assert_eq!(resolution.replica_set.as_deref(), Some("rs0"));
+        assert_eq!(resolution.txt.auth_source.as_deref(), Some("shop"));
+        assert_eq!(resolution.txt.replica_set.as_deref(), Some("rs0"));
     }
 
     #[test]
@@ -489,6 +504,7 @@ mod tests {
         assert_eq!(
             interpret(name, &good, &txt(&["loadBalanced=true"]))
                 .unwrap()
+                .txt
                 .load_balanced,
             Some(true)
         );
@@ -506,6 +522,120 @@ mod tests {
         assert!(interpret(name, &good, &two).is_err());
         let nx = parsed(answer(5, "_mongodb._tcp.x", TYPE_SRV, &[], 3), 5, TYPE_SRV);
         assert!(interpret(name, &nx, &no_txt).is_err());
+    }
+
+    fn resolution(txt: &str) -> Resolution {
+        Resolution {
+            hosts: vec![Host::from_parts(
+                HostKind::Hostname,
+                "a.example.com".into(),
+                Some(27017),
+            )],
+            txt: TxtOptions::parse(txt).unwrap(),
+        }
+    }
+
+    fn applied(uri: &str, txt: &str) -> Result<Resolved, Error> {
+        let config: crate::ClientConfig = uri.parse().unwrap();
+        apply(
+            "c.example.com",
+            resolution(txt),
+            config.credential.as_ref(),
+            &config.options,
+        )
+    }
+
+    fn source(uri: &str, txt: &str) -> String {
+        applied(uri, txt).unwrap().credential.unwrap().source
+    }
+
+    #[test]
+    fn txt_auth_source_is_resolved_by_the_rulebook() {
+        // an explicit authSource wins over TXT, even when it is `admin`
+        assert_eq!(
+            source(
+                "mongodb+srv://u:p@c.example.com/?authSource=admin",
+                "authSource=shop"
+            ),
+            "admin"
+        );
+        // TXT wins over the database path
+        assert_eq!(
+            source("mongodb+srv://u:p@c.example.com/db", "authSource=shop"),
+            "shop"
+        );
+        assert_eq!(source("mongodb+srv://u:p@c.example.com/db", ""), "db");
+        assert_eq!(
+            source("mongodb+srv://u:p@c.example.com", "authSource=shop"),
+            "shop"
+        );
+        // PLAIN's default is $external, and TXT still replaces it
+        assert_eq!(
+            source(
+                "mongodb+srv://u:p@c.example.com/?authMechanism=PLAIN",
+                "authSource=ldap"
+            ),
+            "ldap"
+        );
+        assert_eq!(
+            source("mongodb+srv://u:p@c.example.com/?authMechanism=PLAIN", ""),
+            "$external"
+        );
+        // $external-only mechanisms keep $external
+        assert_eq!(
+            source(
+                "mongodb+srv://c.example.com/?authMechanism=MONGODB-X509&tlsCertificateKeyFile=c.pem",
+                "authSource=admin"
+            ),
+            "$external"
+        );
+        // decoded once
+        assert_eq!(
+            source("mongodb+srv://u:p@c.example.com", "authSource=my%20db"),
+            "my db"
+        );
+        // code: an explicit source wins, a default database loses to TXT
+        let config = crate::ClientConfig::builder()
+            .srv("c.example.com")
+            .credential(
+                crate::Credential::scram_sha_256()
+                    .username("u")
+                    .password("p")
+                    .source("admin"),
+            )
+            .build()
+            .unwrap();
+        let resolved = apply(
+            "c.example.com",
+            resolution("authSource=shop"),
+            config.credential.as_ref(),
+            &config.options,
+        )
+        .unwrap();
+        assert_eq!(resolved.credential.unwrap().source, "admin");
+    }
+
+    #[test]
+    fn an_empty_txt_auth_source_is_refused() {
+        let name = "cluster0.example.com";
+        let srv = parsed(
+            answer(
+                1,
+                "_mongodb._tcp.x",
+                TYPE_SRV,
+                &[srv_rdata(27017, "a.example.com")],
+                0,
+            ),
+            1,
+            TYPE_SRV,
+        );
+        let txt = parsed(
+            answer(2, name, TYPE_TXT, &[txt_rdata(&["authSource="])], 0),
+            2,
+            TYPE_TXT,
+        );
+        let error = interpret(name, &srv, &txt).unwrap_err();
+        assert!(error.to_string().contains("authSource is empty"), "{error}");
     }
 
     #[test]

@@ -569,3 +569,22 @@ mod expansion_decoder {
         tokens.iter().cloned().collect::<TokenStream>().to_string()
     }
 }
+
+/// A `mongodb+srv` literal keeps what its source was resolved from (an explicit `authSource`, the
+/// database path) and its topology options as given, exactly as a run-time parse does, so that the
+/// TXT record is merged the same way at connect time.
+#[test]
+fn srv_literals_keep_the_inputs_of_the_source_and_topology() {
+    let literal = mongo_auth::mongo_uri!(
+        "mongodb+srv://app:pencil@cluster0.example.com/shop?authSource=admin&loadBalanced=false"
+    );
+    let parsed: ClientConfig =
+        "mongodb+srv://app:pencil@cluster0.example.com/shop?authSource=admin&loadBalanced=false"
+            .parse()
+            .unwrap();
+    let debug = format!("{literal:?}");
+    assert_eq!(debug, format!("{parsed:?}"));
+    assert!(debug.contains(r#"explicit: Some("admin")"#), "{debug}");
+    assert!(debug.contains(r#"database: Some("shop")"#), "{debug}");
+    assert!(debug.contains("load_balanced: Some(false)"), "{debug}");
+}

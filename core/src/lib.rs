@@ -34,6 +34,7 @@ pub mod options;
 mod parse;
 pub mod rules;
 mod secret;
+pub mod srv;
 pub mod uri;
 mod uri_options;
 

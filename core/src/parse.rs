@@ -148,7 +148,7 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
 
 /// Checks that every `%` is followed by two hex digits, then decodes to UTF-8. `what` names the part in
 /// messages; the decoded text never appears in them.
-fn decode<'a>(
+pub(crate) fn decode<'a>(
     input: &'a str,
     span: Range<usize>,
     kind: ErrorKind,

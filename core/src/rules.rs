@@ -180,6 +180,41 @@ pub fn default_source(mechanism: Option<Mechanism>, database: Option<&str>) -> &
     }
 }
 
+/// The final source of a credential, with everything that can give one: an explicit `authSource`
+/// (connection string or code) wins, then a `mongodb+srv` TXT record's `authSource`, then the
+/// mechanism's default ([`default_source`]: the database path, else `admin` or `$external`).
+/// `$external`-only mechanisms ignore the TXT record and the database (an explicit source was
+/// already checked to be `$external` for them).
+///
+/// ```
+/// use mongo_auth_core::{rules::resolve_source, Mechanism};
+/// // URI options win over TXT
+/// assert_eq!(resolve_source(None, Some("admin"), Some("shop"), None), "admin");
+/// // TXT wins over the database path
+/// assert_eq!(resolve_source(None, None, Some("shop"), Some("db")), "shop");
+/// assert_eq!(resolve_source(Some(Mechanism::Plain), None, Some("ldap"), None), "ldap");
+/// assert_eq!(resolve_source(Some(Mechanism::Plain), None, None, None), "$external");
+/// assert_eq!(resolve_source(Some(Mechanism::MongodbX509), None, Some("admin"), None), "$external");
+/// ```
+pub fn resolve_source(
+    mechanism: Option<Mechanism>,
+    explicit: Option<&str>,
+    txt: Option<&str>,
+    database: Option<&str>,
+) -> String {
+    if external_only(mechanism) {
+        return explicit.unwrap_or(EXTERNAL).to_owned();
+    }
+    explicit
+        .or(txt)
+        .unwrap_or_else(|| default_source(mechanism, database))
+        .to_owned()
+}
+
+/// The smallest SCRAM iteration count the spec lets a server use (RFC 7677 and the auth spec): a
+/// server offering fewer is refused, and a client maximum below it accepts no server.
+pub const MIN_SCRAM_ITERATIONS: u32 = 4096;
+
 /// Whether the mechanism only authenticates against `$external`.
 pub fn external_only(mechanism: Option<Mechanism>) -> bool {
     matches!(

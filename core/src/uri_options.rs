@@ -681,7 +681,7 @@ fn invalid(report: &mut Report, pair: &RawPair<'_>, spelled: &str, expected: &st
     );
 }
 
-fn parse_bool(text: &str) -> Option<bool> {
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
     if text.eq_ignore_ascii_case("true") {
         Some(true)
     } else if text.eq_ignore_ascii_case("false") {

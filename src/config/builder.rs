@@ -16,7 +16,7 @@ use super::tls::{
     Tls, TlsState, WithClientCert, WithoutClientCert, WithoutTls, WithoutTlsClearTextAllowed,
 };
 use super::wording::{Vocabulary, reword};
-use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs, TlsSettings};
+use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs, SourceParts, TlsSettings};
 
 /// Builds a [`ClientConfig`] in code. The type parameters are the builder's state: `C` the credential
 /// ([`NoCredential`], a [`PasswordCredential`], an [`X509Credential`], a
@@ -241,7 +241,7 @@ impl<C, T> ClientConfigBuilder<C, T> {
     /// # let _ = builder;
     /// ```
     pub fn load_balanced(mut self, load_balanced: bool) -> Self {
-        self.options.load_balanced = load_balanced;
+        self.options.load_balanced = Some(load_balanced);
         self
     }
 
@@ -560,6 +560,15 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
             "mongodb+srv takes exactly one host name to look up",
         ));
     }
+    let mut options = assembly.options;
+    if options.source_parts.is_none()
+        && let Some(CredentialInput::Parts(parts)) = &assembly.credential
+    {
+        options.source_parts = Some(SourceParts {
+            explicit: parts.source.clone(),
+            database: parts.database.clone(),
+        });
+    }
     let credential = match assembly.credential {
         None => None,
         Some(CredentialInput::Checked(credential)) => Some(credential),
@@ -579,8 +588,8 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
                 .as_ref()
                 .is_some_and(|tls| tls.client_certificate.is_some()),
         };
-        let rules = LibraryRules::default()
-            .allow_plain_without_tls(assembly.options.allow_plain_without_tls);
+        let rules =
+            LibraryRules::default().allow_plain_without_tls(options.allow_plain_without_tls);
         if let Err(e) = library::check_credential(credential.as_ref(), facts, rules) {
             errors.extend(e);
         }
@@ -593,7 +602,7 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
         srv: assembly.srv,
         credential,
         tls: assembly.tls,
-        options: assembly.options,
+        options,
         secret_refs: assembly.secret_refs,
         warnings: Vec::new(),
     })

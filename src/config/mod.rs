@@ -184,10 +184,27 @@ pub(crate) struct ConnectOptions {
     pub(crate) replica_set: Option<String>,
     /// `directConnection`.
     pub(crate) direct_connection: Option<bool>,
-    /// `loadBalanced`.
-    pub(crate) load_balanced: bool,
+    /// `loadBalanced`, when given (absent means `false`, unless a `mongodb+srv` TXT record says
+    /// otherwise).
+    pub(crate) load_balanced: Option<bool>,
     /// `srvServiceName`, default `mongodb`.
     pub(crate) srv_service_name: Option<String>,
+    /// `srvMaxHosts`, when given.
+    pub(crate) srv_max_hosts: Option<u64>,
+    /// What the credential's source was resolved from, so that a `mongodb+srv` TXT `authSource`
+    /// can be applied at connect time by the rulebook ([`mongo_auth_core::rules::resolve_source`]).
+    /// `None` until an entry point records it.
+    pub(crate) source_parts: Option<SourceParts>,
+}
+
+/// The inputs of a credential's source other than DNS: an explicit `authSource` and the database
+/// path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SourceParts {
+    /// `authSource` from the connection string or code.
+    pub(crate) explicit: Option<String>,
+    /// The database path (connection string) or default database (code).
+    pub(crate) database: Option<String>,
 }
 
 impl Default for ConnectOptions {
@@ -201,8 +218,10 @@ impl Default for ConnectOptions {
             allow_plain_without_tls: false,
             replica_set: None,
             direct_connection: None,
-            load_balanced: false,
+            load_balanced: None,
             srv_service_name: None,
+            srv_max_hosts: None,
+            source_parts: None,
         }
     }
 }
@@ -405,7 +424,7 @@ impl ClientConfig {
     /// # Ok::<(), mongo_auth::ConfigError>(())
     /// ```
     pub fn load_balanced(&self) -> bool {
-        self.options.load_balanced
+        self.options.load_balanced.unwrap_or(false)
     }
 
     /// `srvServiceName` (the default, `mongodb`, when none was given).
@@ -537,8 +556,8 @@ impl fmt::Display for ClientConfig {
         if let Some(direct) = o.direct_connection {
             options.push(("directConnection", direct.to_string()));
         }
-        if o.load_balanced {
-            options.push(("loadBalanced", "true".to_owned()));
+        if let Some(load_balanced) = o.load_balanced {
+            options.push(("loadBalanced", load_balanced.to_string()));
         }
         if let Some(name) = &o.srv_service_name {
             options.push(("srvServiceName", name.clone()));

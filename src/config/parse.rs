@@ -9,7 +9,7 @@ use super::wording::{Vocabulary, reword};
 
 use super::{
     Assembly, CaSource, ClientCertificate, ClientConfig, ConfigError, ConnectOptions,
-    CredentialInput, HostEntry, SecretRefs, TlsSettings, assemble,
+    CredentialInput, HostEntry, SecretRefs, SourceParts, TlsSettings, assemble,
 };
 
 /// Parses a connection string and applies both layers of rules. A missing password is an error here
@@ -86,8 +86,13 @@ impl TryFrom<ConnectionString> for ClientConfig {
                 .map_or(defaults.connect_timeout, Duration::from_millis),
             replica_set: options.replica_set().map(str::to_owned),
             direct_connection: options.direct_connection(),
-            load_balanced: options.load_balanced().unwrap_or(false),
+            load_balanced: options.load_balanced(),
             srv_service_name: options.srv_service_name().map(str::to_owned),
+            srv_max_hosts: options.srv_max_hosts(),
+            source_parts: Some(SourceParts {
+                explicit: options.auth_source().map(str::to_owned),
+                database: uri.database().map(str::to_owned),
+            }),
             ..defaults
         };
         let mut config = assemble(Assembly {

@@ -758,8 +758,9 @@ impl RawConfig {
             allow_plain_without_tls: raw.allow_plain_password_without_tls,
             replica_set: raw.replica_set,
             direct_connection: raw.direct_connection,
-            load_balanced: raw.load_balanced.unwrap_or(false),
+            load_balanced: raw.load_balanced,
             srv_service_name: raw.srv_service_name,
+            ..defaults
         };
 
         let assembled = assemble(Assembly {
@@ -928,7 +929,7 @@ impl OptionsOut<'_> {
             && !o.allow_plain_without_tls
             && o.replica_set.is_none()
             && o.direct_connection.is_none()
-            && !o.load_balanced
+            && o.load_balanced.is_none()
             && o.srv_service_name.is_none()
     }
 }
@@ -959,8 +960,8 @@ impl Serialize for OptionsOut<'_> {
         if let Some(direct) = o.direct_connection {
             map.serialize_entry("direct_connection", &direct)?;
         }
-        if o.load_balanced {
-            map.serialize_entry("load_balanced", &true)?;
+        if let Some(load_balanced) = o.load_balanced {
+            map.serialize_entry("load_balanced", &load_balanced)?;
         }
         if let Some(name) = &o.srv_service_name {
             map.serialize_entry("srv_service_name", name)?;

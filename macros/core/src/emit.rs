@@ -277,8 +277,11 @@ fn options(uri: &ConnectionString) -> TokenStream {
     let connect_timeout_ms = option(options.connect_timeout_ms().map(|ms| quote!(#ms)));
     let replica_set = option_str(options.replica_set());
     let direct_connection = option(options.direct_connection().map(|b| quote!(#b)));
-    let load_balanced = options.load_balanced().unwrap_or(false);
+    let load_balanced = option(options.load_balanced().map(|b| quote!(#b)));
     let srv_service_name = option_str(options.srv_service_name());
+    let srv_max_hosts = option(options.srv_max_hosts().map(|n| quote!(#n)));
+    let auth_source = option_str(options.auth_source());
+    let database = option_str(uri.database());
     quote! {
         ::mongo_auth::__private::OptionParts {
             app_name: #app_name,
@@ -287,6 +290,9 @@ fn options(uri: &ConnectionString) -> TokenStream {
             direct_connection: #direct_connection,
             load_balanced: #load_balanced,
             srv_service_name: #srv_service_name,
+            srv_max_hosts: #srv_max_hosts,
+            auth_source: #auth_source,
+            database: #database,
         }
     }
 }
