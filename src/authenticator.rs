@@ -569,6 +569,51 @@ mod tests {
         server.shutdown().await;
     }
 
+    /// What a `mongodb+srv` lookup found reaches the conversation: the TXT `authSource` becomes the
+    /// source and the TXT `loadBalanced=true` makes the first command `hello` (with
+    /// `loadBalanced: true`).
+    #[tokio::test]
+    async fn the_txt_record_reaches_the_handshake() {
+        let server =
+            Server::start(ServerConfig::new().user(User::new("app", "shop").password("pencil")))
+                .await
+                .unwrap();
+        let config = ClientConfig::builder()
+            .host(server.addr().to_string())
+            .credential(
+                Credential::scram_sha_256()
+                    .username("app")
+                    .password("pencil"),
+            )
+            .build()
+            .unwrap();
+        let mut authenticator = Authenticator::new(&config).unwrap();
+        authenticator.srv = true;
+        let resolution = crate::srv::Resolution {
+            hosts: config.hosts.clone(),
+            txt: mongo_auth_core::srv::TxtOptions::parse("authSource=shop&loadBalanced=true")
+                .unwrap(),
+        };
+        let resolved = crate::srv::apply(
+            "cluster0.example.com",
+            resolution,
+            config.credential.as_ref(),
+            &config.options,
+        )
+        .unwrap();
+        assert_eq!(resolved.options.load_balanced, Some(true));
+        authenticator.srv_resolution.set(resolved).unwrap();
+        let connection = authenticator.connect().await.unwrap();
+        assert_eq!(
+            connection.authenticated_mechanism(),
+            Some(mongo_auth_core::Mechanism::ScramSha256)
+        );
+        let records = server.connections();
+        assert_eq!(records[0].commands[0], "hello", "{:?}", records[0].commands);
+        assert_eq!(records[0].authenticated, ["app@shop"]);
+        server.shutdown().await;
+    }
+
     #[test]
     fn host_without_port_strips_only_the_port() {
         assert_eq!(host_without_port("db.example.com:27017"), "db.example.com");

@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use mongo_auth_core::rules;
-use mongo_auth_core::srv::TxtOptions;
+use mongo_auth_core::srv::{SrvTopology, TxtOptions};
 use mongo_auth_core::{Credential, Errors, Host, HostKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -36,8 +36,9 @@ pub(crate) struct Resolved {
     pub(crate) options: ConnectOptions,
 }
 
-/// Merges a lookup into the configuration: the credential's source is resolved again by the
-/// rulebook with the TXT `authSource` as one of its inputs.
+/// Merges a lookup into the configuration: the connection string's (or code's) options override
+/// the TXT record's, the credential's source is resolved again by the rulebook with the TXT
+/// `authSource` as one of its inputs, and the rulebook's topology rules run on the merged options.
 pub(crate) fn apply(
     name: &str,
     resolution: Resolution,
@@ -45,7 +46,18 @@ pub(crate) fn apply(
     options: &ConnectOptions,
 ) -> Result<Resolved, Error> {
     let Resolution { hosts, txt } = resolution;
-    let options = options.clone();
+    let mut options = options.clone();
+    options.replica_set = options.replica_set.or(txt.replica_set);
+    options.load_balanced = options.load_balanced.or(txt.load_balanced);
+    SrvTopology {
+        hosts: hosts.len(),
+        replica_set: options.replica_set.as_deref(),
+        load_balanced: options.load_balanced,
+        direct_connection: options.direct_connection,
+        srv_max_hosts: options.srv_max_hosts,
+    }
+    .check()
+    .map_err(|errors| rules_error(name, &errors))?;
     let credential = credential.cloned().map(|mut credential| {
         if let Some(parts) = &options.source_parts {
             credential.source = rules::resolve_source(
@@ -613,6 +625,57 @@ mod tests {
         )
         .unwrap();
         assert_eq!(resolved.credential.unwrap().source, "admin");
+    }
+
+    #[test]
+    fn txt_topology_options_are_merged_under_the_uri_and_checked() {
+        let resolved = applied("mongodb+srv://c.example.com", "replicaSet=rs0").unwrap();
+        assert_eq!(resolved.options.replica_set.as_deref(), Some("rs0"));
+        assert_eq!(resolved.options.load_balanced, None);
+        // URI options win over TXT
+        let resolved = applied(
+            "mongodb+srv://c.example.com/?replicaSet=mine&loadBalanced=false",
+            "replicaSet=rs0&loadBalanced=true",
+        )
+        .unwrap();
+        assert_eq!(resolved.options.replica_set.as_deref(), Some("mine"));
+        assert_eq!(resolved.options.load_balanced, Some(false));
+        let resolved = applied("mongodb+srv://c.example.com", "loadBalanced=true").unwrap();
+        assert_eq!(resolved.options.load_balanced, Some(true));
+        // the topology rules run again on the merged options
+        for (uri, txt) in [
+            (
+                "mongodb+srv://c.example.com/?replicaSet=rs0",
+                "loadBalanced=true",
+            ),
+            (
+                "mongodb+srv://c.example.com/?loadBalanced=true",
+                "replicaSet=rs0",
+            ),
+            (
+                "mongodb+srv://c.example.com/?srvMaxHosts=1",
+                "replicaSet=rs0",
+            ),
+            (
+                "mongodb+srv://c.example.com/?srvMaxHosts=1",
+                "loadBalanced=true",
+            ),
+        ] {
+            let error = applied(uri, txt).unwrap_err();
+            assert!(matches!(error, Error::Dns(_)), "{uri} {txt}: {error}");
+        }
+        assert!(
+            applied(
+                "mongodb+srv://c.example.com/?srvMaxHosts=0",
+                "replicaSet=rs0"
+            )
+            .is_ok()
+        );
+        // loadBalanced=true needs exactly one SRV host
+        let config: crate::ClientConfig = "mongodb+srv://c.example.com".parse().unwrap();
+        let mut two = resolution("loadBalanced=true");
+        two.hosts.push(two.hosts[0].clone());
+        assert!(apply("c.example.com", two, None, &config.options).is_err());
     }
 
     #[test]
