@@ -44,6 +44,6 @@ pub use host::{Host, HostKind};
 pub use mechanism::{
     Canonicalize, GssapiProperties, InvalidCanonicalize, Mechanism, UnknownMechanism,
 };
-pub use options::{OptionEntry, OptionValue, Options};
+pub use options::{EffectiveTls, OptionEntry, OptionValue, Options};
 pub use secret::Password;
 pub use uri::ConnectionString;

@@ -319,6 +319,39 @@ impl Options {
         self.entries.iter().find(|e| e.key == key).map(|e| &e.value)
     }
 
+    /// The TLS settings these options ask for, with the library's documented meaning applied once
+    /// for every entry point (run-time parse, `mongo_uri!`):
+    ///
+    /// - TLS is on when `tls`/`ssl` says so, otherwise only for `mongodb+srv` (`srv`);
+    /// - `tlsInsecure=true` relaxes both the certificate check and the hostname check (it also
+    ///   implies no OCSP or revocation check, which this library does not do anyway);
+    /// - `tlsAllowInvalidCertificates` and `tlsAllowInvalidHostnames` relax one check each.
+    ///
+    /// ```
+    /// use mongo_auth_core::ConnectionString;
+    /// let uri = ConnectionString::parse("mongodb://db/?tls=true&tlsInsecure=true&tlsCAFile=ca.pem").unwrap();
+    /// let tls = uri.options().effective_tls(uri.is_srv());
+    /// assert!(tls.enabled);
+    /// assert_eq!(tls.ca_file, Some("ca.pem"));
+    /// assert!(tls.allow_invalid_certificates && tls.allow_invalid_hostnames);
+    /// assert!(ConnectionString::parse("mongodb+srv://c.example.com").unwrap().effective_tls().enabled);
+    /// ```
+    pub fn effective_tls(&self, srv: bool) -> EffectiveTls<'_> {
+        let insecure = self.tls_insecure().unwrap_or(false);
+        EffectiveTls {
+            enabled: self.tls().unwrap_or(srv),
+            ca_file: self.tls_ca_file(),
+            certificate_key_file: self.tls_certificate_key_file(),
+            key_file: self.tls_private_key_file(),
+            key_password: self.tls_certificate_key_file_password(),
+            crl_file: self.tls_crl_file(),
+            allow_invalid_certificates: insecure
+                || self.tls_allow_invalid_certificates().unwrap_or(false),
+            allow_invalid_hostnames: insecure
+                || self.tls_allow_invalid_hostnames().unwrap_or(false),
+        }
+    }
+
     /// `tls` (or its alias `ssl`) as given. `None` when neither was given; see
     /// [`ConnectionString::tls_enabled`](crate::ConnectionString::tls_enabled) for the effective value.
     pub fn tls(&self) -> Option<bool> {
@@ -487,4 +520,27 @@ impl Options {
         self.by_canonical("proxyPassword")
             .and_then(OptionValue::as_secret)
     }
+}
+
+/// The TLS settings a connection string asks for, from [`Options::effective_tls`]. Debug never shows
+/// the key password.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EffectiveTls<'a> {
+    /// Whether TLS is on.
+    pub enabled: bool,
+    /// `tlsCAFile`; `None` for the system roots.
+    pub ca_file: Option<&'a str>,
+    /// `tlsCertificateKeyFile`: the client certificate (and its key unless `key_file` is set).
+    pub certificate_key_file: Option<&'a str>,
+    /// `ssl_keyfile` (PyMongo 3): the client private key in a file of its own.
+    pub key_file: Option<&'a str>,
+    /// `tlsCertificateKeyFilePassword`.
+    pub key_password: Option<&'a Password>,
+    /// `tlsCRLFile`.
+    pub crl_file: Option<&'a str>,
+    /// Skip the certificate chain validation (`tlsAllowInvalidCertificates` or `tlsInsecure`).
+    pub allow_invalid_certificates: bool,
+    /// Skip the hostname check (`tlsAllowInvalidHostnames` or `tlsInsecure`).
+    pub allow_invalid_hostnames: bool,
 }

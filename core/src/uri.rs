@@ -137,7 +137,14 @@ impl ConnectionString {
     /// Whether TLS is on: `tls`/`ssl` when given, otherwise on for `mongodb+srv` only. (A PyMongo 3
     /// `ssl_*` option without `tls` stores `tls=true`, as PyMongo 3 turned TLS on for them.)
     pub fn tls_enabled(&self) -> bool {
-        self.options.tls().unwrap_or(self.srv)
+        self.effective_tls().enabled
+    }
+
+    /// The TLS settings this connection string asks for ([`Options::effective_tls`]).
+    ///
+    /// [`Options::effective_tls`]: crate::Options::effective_tls
+    pub fn effective_tls(&self) -> crate::options::EffectiveTls<'_> {
+        self.options.effective_tls(self.srv)
     }
 
     /// Applies the library layer of rules with the default policy ([`LibraryRules::default`]): see

@@ -985,3 +985,54 @@ fn warning_messages_say_what_to_do() {
     }
     assert!(seen >= 15, "only {seen} warnings checked");
 }
+
+/// One computation of the TLS a connection string asks for, used by the run-time parse and by
+/// `mongo_uri!`: `tlsInsecure` relaxes both checks, TLS defaults on only for `mongodb+srv`.
+#[test]
+fn effective_tls_is_computed_once() {
+    let tls = |input: &str| {
+        let uri = parse(input);
+        let effective = uri.effective_tls();
+        (
+            effective.enabled,
+            effective.allow_invalid_certificates,
+            effective.allow_invalid_hostnames,
+        )
+    };
+    assert_eq!(
+        tls("mongodb://db/?tls=true&tlsInsecure=true"),
+        (true, true, true)
+    );
+    assert_eq!(
+        tls("mongodb://db/?tls=true&tlsInsecure=false"),
+        (true, false, false)
+    );
+    assert_eq!(
+        tls("mongodb://db/?tls=true&tlsAllowInvalidHostnames=true"),
+        (true, false, true)
+    );
+    assert_eq!(
+        tls("mongodb://db/?tls=true&tlsAllowInvalidCertificates=true"),
+        (true, true, false)
+    );
+    assert_eq!(tls("mongodb://db"), (false, false, false));
+    assert_eq!(tls("mongodb+srv://c.example.com"), (true, false, false));
+    assert_eq!(
+        tls("mongodb+srv://c.example.com/?tls=false"),
+        (false, false, false)
+    );
+    let uri = parse(
+        "mongodb://db/?tls=true&tlsCAFile=ca.pem&tlsCertificateKeyFile=c.pem\
+         &tlsCertificateKeyFilePassword=pencil&tlsCRLFile=crl.pem",
+    );
+    let effective = uri.effective_tls();
+    assert_eq!(effective.ca_file, Some("ca.pem"));
+    assert_eq!(effective.certificate_key_file, Some("c.pem"));
+    assert_eq!(effective.crl_file, Some("crl.pem"));
+    assert_eq!(
+        effective.key_password.map(Password::expose_secret),
+        Some("pencil")
+    );
+    assert!(!format!("{effective:?}").contains("pencil"));
+    assert_eq!(mongo_auth_core::rules::MIN_SCRAM_ITERATIONS, 4096);
+}

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use mongo_auth_core::library::{self, LibraryRules, TlsFacts};
-use mongo_auth_core::rules::{self, CredentialParts};
+use mongo_auth_core::rules::{self, CredentialParts, MIN_SCRAM_ITERATIONS};
 use mongo_auth_core::{Error, ErrorKind, Errors, Host, Password};
 
 use super::credential::{
@@ -516,9 +516,6 @@ pub(crate) enum CredentialInput {
     Parts(CredentialParts),
     Checked(mongo_auth_core::Credential),
 }
-
-/// The smallest SCRAM iteration count the spec lets a server use.
-const MIN_SCRAM_ITERATIONS: u32 = 4096;
 
 /// Runs the rulebook on the parts: hosts, the spec's credential rules, then the library layer.
 /// Reports every problem.

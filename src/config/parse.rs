@@ -58,25 +58,21 @@ impl TryFrom<ConnectionString> for ClientConfig {
             ConfigError::Rules(Errors::from_vec(reworded).unwrap_or(errors))
         })?;
         let options = uri.options();
-        let tls = uri.tls_enabled().then(|| {
-            let insecure = options.tls_insecure().unwrap_or(false);
-            TlsSettings {
-                ca: options
-                    .tls_ca_file()
-                    .map_or(CaSource::System, |path| CaSource::File(path.into())),
-                client_certificate: options.tls_certificate_key_file().map(|path| {
-                    ClientCertificate {
-                        certificate_file: path.into(),
-                        key_file: options.tls_private_key_file().map(Into::into),
-                        key_password: options.tls_certificate_key_file_password().cloned(),
-                    }
+        let effective = uri.effective_tls();
+        let tls = effective.enabled.then(|| TlsSettings {
+            ca: effective
+                .ca_file
+                .map_or(CaSource::System, |path| CaSource::File(path.into())),
+            client_certificate: effective
+                .certificate_key_file
+                .map(|path| ClientCertificate {
+                    certificate_file: path.into(),
+                    key_file: effective.key_file.map(Into::into),
+                    key_password: effective.key_password.cloned(),
                 }),
-                crl_file: options.tls_crl_file().map(Into::into),
-                allow_invalid_certificates: insecure
-                    || options.tls_allow_invalid_certificates().unwrap_or(false),
-                allow_invalid_hostnames: insecure
-                    || options.tls_allow_invalid_hostnames().unwrap_or(false),
-            }
+            crl_file: effective.crl_file.map(Into::into),
+            allow_invalid_certificates: effective.allow_invalid_certificates,
+            allow_invalid_hostnames: effective.allow_invalid_hostnames,
         });
         let defaults = ConnectOptions::default();
         let connect_options = ConnectOptions {

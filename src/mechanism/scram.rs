@@ -24,12 +24,13 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{CredentialError, Error, ProtocolViolation};
 
-/// The minimum iteration count the SCRAM spec allows a server to ask for.
+/// The minimum iteration count the SCRAM spec allows a server to ask for (the rulebook's
+/// [`MIN_SCRAM_ITERATIONS`](mongo_auth_core::rules::MIN_SCRAM_ITERATIONS)).
 ///
 /// ```
 /// assert_eq!(mongo_auth::mechanism::scram::MIN_ITERATIONS, 4096);
 /// ```
-pub const MIN_ITERATIONS: u32 = 4096;
+pub const MIN_ITERATIONS: u32 = mongo_auth_core::rules::MIN_SCRAM_ITERATIONS;
 
 /// `base64("n,,")`: the gs2 header without channel binding, echoed in client-final.
 const GS2_HEADER_BASE64: &str = "biws";

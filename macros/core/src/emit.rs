@@ -20,7 +20,8 @@
 //! client certificate (needs `.tls(Tls::client_cert(…))`); `.build()` compiles once it is supplied.
 
 use mongo_auth_core::{
-    Canonicalize, ConnectionString, Credential, Host, HostKind, Mechanism, MechanismProperties,
+    Canonicalize, ConnectionString, Credential, EffectiveTls, Host, HostKind, Mechanism,
+    MechanismProperties,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -198,17 +199,13 @@ fn properties(properties: &MechanismProperties) -> TokenStream {
     }
 }
 
-/// CA file, CRL file and the relaxations: `tlsInsecure` relaxes both certificate and hostname checks,
-/// as for a connection string read at run time.
-fn tls_parts(uri: &ConnectionString) -> TokenStream {
-    let options = uri.options();
-    let insecure = options.tls_insecure().unwrap_or(false);
-    let ca_file = option_str(options.tls_ca_file());
-    let crl_file = option_str(options.tls_crl_file());
-    let allow_invalid_certificates =
-        insecure || options.tls_allow_invalid_certificates().unwrap_or(false);
-    let allow_invalid_hostnames =
-        insecure || options.tls_allow_invalid_hostnames().unwrap_or(false);
+/// CA file, CRL file and the relaxations, as the rulebook computes them for a connection string
+/// read at run time ([`mongo_auth_core::Options::effective_tls`]).
+fn tls_parts(tls: &EffectiveTls<'_>) -> TokenStream {
+    let ca_file = option_str(tls.ca_file);
+    let crl_file = option_str(tls.crl_file);
+    let allow_invalid_certificates = tls.allow_invalid_certificates;
+    let allow_invalid_hostnames = tls.allow_invalid_hostnames;
     quote! {
         ::mongo_auth::__private::TlsParts {
             ca_file: #ca_file,
@@ -219,26 +216,22 @@ fn tls_parts(uri: &ConnectionString) -> TokenStream {
     }
 }
 
-fn key_password(uri: &ConnectionString) -> TokenStream {
-    option_str(
-        uri.options()
-            .tls_certificate_key_file_password()
-            .map(|p| p.expose_secret()),
-    )
+fn key_password(tls: &EffectiveTls<'_>) -> TokenStream {
+    option_str(tls.key_password.map(|p| p.expose_secret()))
 }
 
 /// The builder's TLS state, when TLS is on.
 fn tls(uri: &ConnectionString) -> Option<TokenStream> {
-    if !uri.tls_enabled() {
+    let effective = uri.effective_tls();
+    if !effective.enabled {
         return None;
     }
-    let options = uri.options();
-    let parts = tls_parts(uri);
-    Some(match options.tls_certificate_key_file() {
+    let parts = tls_parts(&effective);
+    Some(match effective.certificate_key_file {
         None => quote!(::mongo_auth::__private::tls_without_client_cert(#parts)),
         Some(certificate_file) => {
-            let key_file = option_str(options.tls_private_key_file());
-            let key_password = key_password(uri);
+            let key_file = option_str(effective.key_file);
+            let key_password = key_password(&effective);
             quote! {
                 ::mongo_auth::__private::tls_with_client_cert(
                     #parts,
@@ -253,14 +246,14 @@ fn tls(uri: &ConnectionString) -> Option<TokenStream> {
 
 /// TLS for `UriConfig`, when TLS is on.
 fn static_tls(uri: &ConnectionString) -> Option<TokenStream> {
-    if !uri.tls_enabled() {
+    let effective = uri.effective_tls();
+    if !effective.enabled {
         return None;
     }
-    let options = uri.options();
-    let parts = tls_parts(uri);
-    let certificate_file = option_str(options.tls_certificate_key_file());
-    let key_file = option_str(options.tls_private_key_file());
-    let key_password = key_password(uri);
+    let parts = tls_parts(&effective);
+    let certificate_file = option_str(effective.certificate_key_file);
+    let key_file = option_str(effective.key_file);
+    let key_password = key_password(&effective);
     Some(quote! {
         ::mongo_auth::__private::UriTls {
             parts: #parts,
