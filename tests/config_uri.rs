@@ -232,3 +232,23 @@ fn display_is_a_redacted_connection_string_that_parses_back() {
     let again = parse(&shown.replace(":<redacted>", ":secret")).unwrap();
     assert_eq!(again.credential(), config.credential());
 }
+
+/// A string the library layer refuses keeps the spec's warnings about it, like one the parser
+/// refuses: the unknown option is reported next to the PLAIN-without-TLS error.
+#[test]
+fn library_refusals_keep_the_strings_warnings() {
+    let error = parse("mongodb://u:p@db/?authMechanism=PLAIN&replicaSett=rs0").unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::PlainNeedsTls]);
+    match &error {
+        ConfigError::Rules(errors) => {
+            let warnings = errors.warnings();
+            assert_eq!(warnings.len(), 1, "{warnings:?}");
+            assert!(warnings[0].message().contains("replicaSet"), "{warnings:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // and core's own check keeps them too
+    let uri =
+        ConnectionString::parse("mongodb://u:p@db/?authMechanism=PLAIN&replicaSett=rs0").unwrap();
+    assert_eq!(uri.check_library_rules().unwrap_err().warnings().len(), 1);
+}

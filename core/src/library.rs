@@ -122,7 +122,8 @@ pub(crate) fn check_connection_string(
     check(uri.credential(), tls, rules, &spans, &mut report);
     match report.into_errors() {
         None => Ok(()),
-        Some(errors) => Err(errors),
+        // the string's own warnings travel with its refusal, as for a string the parser refuses
+        Some(errors) => Err(errors.with_warnings(uri.warnings().to_vec())),
     }
 }
 

@@ -55,7 +55,11 @@ impl TryFrom<ConnectionString> for ClientConfig {
                 .iter()
                 .map(|e| reword(e.clone(), Vocabulary::ConnectionString, mechanism))
                 .collect();
-            ConfigError::Rules(Errors::from_vec(reworded).unwrap_or(errors))
+            let warnings = errors.warnings().to_vec();
+            ConfigError::Rules(
+                Errors::from_vec(reworded)
+                    .map_or(errors, |reworded| reworded.with_warnings(warnings)),
+            )
         })?;
         let options = uri.options();
         let effective = uri.effective_tls();
@@ -104,7 +108,7 @@ impl TryFrom<ConnectionString> for ClientConfig {
             options: connect_options,
             secret_refs: SecretRefs::default(),
         })
-        .map_err(ConfigError::Rules)?;
+        .map_err(|errors| ConfigError::Rules(errors.with_warnings(uri.warnings().to_vec())))?;
         config.warnings = uri.warnings().to_vec();
         Ok(config)
     }
