@@ -148,6 +148,8 @@ pub struct OptionParts<'a> {
     pub app_name: Option<&'a str>,
     /// `connectTimeoutMS`.
     pub connect_timeout_ms: Option<u64>,
+    /// `socketTimeoutMS`.
+    pub socket_timeout_ms: Option<u64>,
     /// `replicaSet`.
     pub replica_set: Option<&'a str>,
     /// `directConnection`.
@@ -175,6 +177,10 @@ pub fn with_options<C, T>(
         connect_timeout: parts
             .connect_timeout_ms
             .map_or(defaults.connect_timeout, Duration::from_millis),
+        socket_timeout: parts
+            .socket_timeout_ms
+            .filter(|&ms| ms > 0)
+            .map(Duration::from_millis),
         replica_set: parts.replica_set.map(str::to_owned),
         direct_connection: parts.direct_connection,
         load_balanced: parts.load_balanced,

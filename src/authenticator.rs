@@ -443,7 +443,10 @@ impl Authenticator {
             handshake_round_trips,
             hello_reply: reply_document,
             max_wire_version: reply.max_wire_version,
-            operation_timeout: self.options.handshake_timeout,
+            operation_timeout: self
+                .options
+                .socket_timeout
+                .unwrap_or(self.options.handshake_timeout),
             broken: false,
         })
     }
@@ -611,6 +614,41 @@ mod tests {
         let records = server.connections();
         assert_eq!(records[0].commands[0], "hello", "{:?}", records[0].commands);
         assert_eq!(records[0].authenticated, ["app@shop"]);
+        server.shutdown().await;
+    }
+
+    /// `socketTimeoutMS` bounds the commands of a handed-over connection; without it the
+    /// handshake timeout does.
+    #[tokio::test]
+    async fn socket_timeout_is_the_operation_timeout() {
+        let server =
+            Server::start(ServerConfig::new().user(User::new("app", "admin").password("pencil")))
+                .await
+                .unwrap();
+        let uri = |options: &str| {
+            format!("mongodb://app:pencil@{}/?{options}", server.addr())
+                .parse::<ClientConfig>()
+                .unwrap()
+        };
+        let connection = Authenticator::new(&uri("socketTimeoutMS=1234"))
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        assert_eq!(
+            connection.operation_timeout(),
+            std::time::Duration::from_millis(1234)
+        );
+        let config = uri("appName=x");
+        let connection = Authenticator::new(&config)
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        assert_eq!(
+            connection.operation_timeout(),
+            config.options.handshake_timeout
+        );
         server.shutdown().await;
     }
 

@@ -213,7 +213,7 @@ impl Connection {
     /// server's code, `codeName` and `errmsg`.
     ///
     /// The round trip is bounded by the operation timeout (by default the configuration's
-    /// handshake timeout; see [`Connection::set_operation_timeout`]): a server that does not answer
+    /// `socketTimeoutMS`, else its handshake timeout; see [`Connection::set_operation_timeout`]): a server that does not answer
     /// in time gives an [`Error::Timeout`] with [`TimeoutPhase::Operation`], after which the
     /// connection refuses further commands (a late reply would be taken for the next one's).
     ///

@@ -252,3 +252,35 @@ fn library_refusals_keep_the_strings_warnings() {
         ConnectionString::parse("mongodb://u:p@db/?authMechanism=PLAIN&replicaSett=rs0").unwrap();
     assert_eq!(uri.check_library_rules().unwrap_err().warnings().len(), 1);
 }
+
+/// `socketTimeoutMS` reaches the configuration from every entry point, and 0 means "not set".
+#[test]
+fn socket_timeout_is_plumbed() {
+    use std::time::Duration;
+    let config = parse("mongodb://db/?socketTimeoutMS=5000").unwrap();
+    assert_eq!(config.socket_timeout(), Some(Duration::from_secs(5)));
+    assert!(
+        config.to_string().contains("socketTimeoutMS=5000"),
+        "{config}"
+    );
+    assert_eq!(
+        parse("mongodb://db/?socketTimeoutMS=0")
+            .unwrap()
+            .socket_timeout(),
+        None
+    );
+    assert_eq!(parse("mongodb://db").unwrap().socket_timeout(), None);
+    let built = ClientConfig::builder()
+        .hosts(["db"])
+        .socket_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    assert_eq!(built.socket_timeout(), Some(Duration::from_secs(5)));
+    let literal = mongo_auth::mongo_uri!("mongodb://db/?socketTimeoutMS=5000");
+    assert_eq!(literal.socket_timeout(), Some(Duration::from_secs(5)));
+    let loaded: ClientConfig =
+        toml::from_str("hosts = [\"db\"]\n[options]\nsocket_timeout_ms = 5000\n").unwrap();
+    assert_eq!(loaded.socket_timeout(), Some(Duration::from_secs(5)));
+    let written = toml::to_string(&loaded).unwrap();
+    assert!(written.contains("socket_timeout_ms = 5000"), "{written}");
+}

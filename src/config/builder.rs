@@ -178,6 +178,18 @@ impl<C, T> ClientConfigBuilder<C, T> {
         self
     }
 
+    /// `socketTimeoutMS`: the bound on each command's round trip on a connection once it is
+    /// handed over. Default: the handshake timeout. A zero duration means "not set".
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().socket_timeout(std::time::Duration::from_secs(5));
+    /// # let _ = builder;
+    /// ```
+    pub fn socket_timeout(mut self, timeout: Duration) -> Self {
+        self.options.socket_timeout = (!timeout.is_zero()).then_some(timeout);
+        self
+    }
+
     /// The limit on the whole handshake of one connection (hello plus authentication). Default 30 s.
     ///
     /// ```

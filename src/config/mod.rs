@@ -174,6 +174,9 @@ pub(crate) struct ConnectOptions {
     pub(crate) connect_timeout: Duration,
     /// The deadline for the whole handshake (hello plus authentication) on one connection.
     pub(crate) handshake_timeout: Duration,
+    /// `socketTimeoutMS`: the bound on each command's round trip once a connection is handed
+    /// over (`None`: the handshake timeout).
+    pub(crate) socket_timeout: Option<Duration>,
     /// A Stable API version (`hello` instead of legacy `isMaster` when set).
     pub(crate) server_api: Option<String>,
     /// The largest SCRAM iteration count the client accepts (the spec's minimum of 4096 always holds).
@@ -213,6 +216,7 @@ impl Default for ConnectOptions {
             app_name: None,
             connect_timeout: Duration::from_secs(10),
             handshake_timeout: Duration::from_secs(30),
+            socket_timeout: None,
             server_api: None,
             max_scram_iterations: 1_000_000,
             allow_plain_without_tls: false,
@@ -348,6 +352,20 @@ impl ClientConfig {
     /// ```
     pub fn connect_timeout(&self) -> Duration {
         self.options.connect_timeout
+    }
+
+    /// `socketTimeoutMS`: the bound on each command's round trip on a connection this
+    /// configuration opened ([`Connection::set_operation_timeout`](crate::Connection::set_operation_timeout)
+    /// changes it per connection). `None` when not given (or given as 0): the handshake timeout
+    /// applies.
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://db/?socketTimeoutMS=5000".parse()?;
+    /// assert_eq!(config.socket_timeout(), Some(std::time::Duration::from_secs(5)));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn socket_timeout(&self) -> Option<Duration> {
+        self.options.socket_timeout
     }
 
     /// The limit on the whole handshake (hello plus authentication) of one connection.
@@ -561,6 +579,9 @@ impl fmt::Display for ClientConfig {
         }
         if let Some(name) = &o.srv_service_name {
             options.push(("srvServiceName", name.clone()));
+        }
+        if let Some(timeout) = o.socket_timeout {
+            options.push(("socketTimeoutMS", timeout.as_millis().to_string()));
         }
         if o.connect_timeout != ConnectOptions::default().connect_timeout {
             options.push((

@@ -84,6 +84,10 @@ impl TryFrom<ConnectionString> for ClientConfig {
             connect_timeout: options
                 .connect_timeout_ms()
                 .map_or(defaults.connect_timeout, Duration::from_millis),
+            socket_timeout: options
+                .socket_timeout_ms()
+                .filter(|&ms| ms > 0)
+                .map(Duration::from_millis),
             replica_set: options.replica_set().map(str::to_owned),
             direct_connection: options.direct_connection(),
             load_balanced: options.load_balanced(),

@@ -60,6 +60,7 @@ fn fail<E: de::Error>(error: ConfigError) -> E {
 /// app_name = "inventory"
 /// connect_timeout_ms = 10000
 /// handshake_timeout_ms = 30000
+/// socket_timeout_ms = 30000                 # each command after the handshake; 0 or absent: the handshake timeout
 /// server_api = "1"
 /// max_scram_iterations = 1000000
 /// replica_set = "rs0"
@@ -410,6 +411,8 @@ struct RawOptions {
     #[serde(default)]
     handshake_timeout_ms: Option<u64>,
     #[serde(default)]
+    socket_timeout_ms: Option<u64>,
+    #[serde(default)]
     server_api: Option<String>,
     #[serde(default)]
     max_scram_iterations: Option<u32>,
@@ -751,6 +754,10 @@ impl RawConfig {
             handshake_timeout: raw
                 .handshake_timeout_ms
                 .map_or(defaults.handshake_timeout, Duration::from_millis),
+            socket_timeout: raw
+                .socket_timeout_ms
+                .filter(|&ms| ms > 0)
+                .map(Duration::from_millis),
             server_api: raw.server_api,
             max_scram_iterations: raw
                 .max_scram_iterations
@@ -924,6 +931,7 @@ impl OptionsOut<'_> {
         o.app_name.is_none()
             && o.connect_timeout == d.connect_timeout
             && o.handshake_timeout == d.handshake_timeout
+            && o.socket_timeout.is_none()
             && o.server_api.is_none()
             && o.max_scram_iterations == d.max_scram_iterations
             && !o.allow_plain_without_tls
@@ -947,6 +955,9 @@ impl Serialize for OptionsOut<'_> {
         }
         if o.handshake_timeout != d.handshake_timeout {
             map.serialize_entry("handshake_timeout_ms", &millis(o.handshake_timeout))?;
+        }
+        if let Some(timeout) = o.socket_timeout {
+            map.serialize_entry("socket_timeout_ms", &millis(timeout))?;
         }
         if let Some(version) = &o.server_api {
             map.serialize_entry("server_api", version)?;

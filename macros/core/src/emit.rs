@@ -268,6 +268,7 @@ fn options(uri: &ConnectionString) -> TokenStream {
     let options = uri.options();
     let app_name = option_str(options.app_name());
     let connect_timeout_ms = option(options.connect_timeout_ms().map(|ms| quote!(#ms)));
+    let socket_timeout_ms = option(options.socket_timeout_ms().map(|ms| quote!(#ms)));
     let replica_set = option_str(options.replica_set());
     let direct_connection = option(options.direct_connection().map(|b| quote!(#b)));
     let load_balanced = option(options.load_balanced().map(|b| quote!(#b)));
@@ -279,6 +280,7 @@ fn options(uri: &ConnectionString) -> TokenStream {
         ::mongo_auth::__private::OptionParts {
             app_name: #app_name,
             connect_timeout_ms: #connect_timeout_ms,
+            socket_timeout_ms: #socket_timeout_ms,
             replica_set: #replica_set,
             direct_connection: #direct_connection,
             load_balanced: #load_balanced,
