@@ -466,13 +466,35 @@ impl Authenticator {
     }
 }
 
-/// What to check after the server refused the credential.
-fn hint(credential: &Credential, mechanism: Mechanism, server_text: &str) -> String {
+/// What to check after the server refused the credential. `subject` is the RFC 2253 subject of
+/// the client certificate this authenticator presents, when it has one.
+fn hint(
+    credential: &Credential,
+    mechanism: Mechanism,
+    server_text: &str,
+    subject: Option<&str>,
+) -> String {
     match mechanism {
         Mechanism::MongodbX509 if server_text.contains("No verified subject") => {
             "the server received no client certificate: set the certificate (tlsCertificateKeyFile) \
              and make sure the server requests client certificates"
                 .to_owned()
+        }
+        Mechanism::MongodbX509 if let Some(subject) = subject => {
+            let mut hint = format!(
+                "the certificate's subject is `{subject}`; the server has no user with that \
+                 subject in $external: create one (db.getSiblingDB(\"$external\").createUser) or \
+                 use the certificate of an existing user"
+            );
+            if let Some(username) = &credential.username
+                && username != subject
+            {
+                hint.push_str(&format!(
+                    "; the user name given (`{username}`) is not that subject: leave it out, or \
+                     write the subject exactly"
+                ));
+            }
+            hint
         }
         Mechanism::MongodbX509 => "the user name, when given, must be the certificate's RFC 2253 \
              subject exactly (leave it out to let the server read it from the certificate), and \
@@ -732,11 +754,20 @@ impl Conversation<'_> {
             .mechanism
             .unwrap_or_else(|| handshake::negotiate(reply));
         let credential = self.credential;
+        // the subject matters only when this authenticator's own TLS presented the certificate
+        let subject = match self.channel {
+            Channel::OwnTls => self
+                .authenticator
+                .tls
+                .as_ref()
+                .and_then(TlsConnector::client_certificate_subject),
+            _ => None,
+        };
         self.run_mechanism(mechanism, reply, speculative)
             .await
             .map_err(|error| match error {
                 Error::Authentication(mut failure) => {
-                    failure.hint = Some(hint(credential, mechanism, &failure.message));
+                    failure.hint = Some(hint(credential, mechanism, &failure.message, subject));
                     Error::Authentication(failure)
                 }
                 other => other,

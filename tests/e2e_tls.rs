@@ -634,6 +634,15 @@ mod over_connect {
                 .await
                 .unwrap_err();
             assert!(err.is_authentication_failure(), "{err:?}");
+            let Error::Authentication(failure) = &err else {
+                panic!("{err:?}")
+            };
+            let hint = failure.hint.as_deref().unwrap_or_default();
+            assert!(
+                hint.contains(&format!("the certificate's subject is `{CLIENT_SUBJECT}`")),
+                "{hint}"
+            );
+            assert!(hint.contains("`CN=someone else`"), "{hint}");
 
             // a valid certificate whose subject is no user
             let tls = Tls::client_cert(&pki.client_escaped.pem).ca_file(&pki.ca);
@@ -641,6 +650,17 @@ mod over_connect {
                 .await
                 .unwrap_err();
             assert!(err.is_authentication_failure(), "{err:?}");
+            let Error::Authentication(failure) = &err else {
+                panic!("{err:?}")
+            };
+            let hint = failure.hint.as_deref().unwrap_or_default();
+            assert!(
+                hint.contains(&format!(
+                    "the certificate's subject is `{ESCAPED_CLIENT_SUBJECT}`; the server has no \
+                     user with that subject in $external"
+                )),
+                "{hint}"
+            );
             server.shutdown().await;
         }
     }
