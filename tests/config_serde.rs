@@ -446,3 +446,23 @@ fn the_example_config_file_loads() {
             .contains("demo-password")
     );
 }
+
+/// A `mongodb+srv` configuration whose source is only the mechanism's default is written without
+/// it, so that the DNS TXT record's authSource still applies once the file is read back; an
+/// explicit source is written.
+#[test]
+fn srv_default_source_is_left_to_dns() {
+    let config: ClientConfig = "mongodb+srv://app:pencil@cluster0.example.com"
+        .parse()
+        .unwrap();
+    let json = serde_json::to_string(&config).unwrap();
+    assert!(!json.contains("source"), "{json}");
+    let config: ClientConfig = "mongodb+srv://app:pencil@cluster0.example.com/?authSource=admin"
+        .parse()
+        .unwrap();
+    let json = serde_json::to_string(&config).unwrap();
+    assert!(json.contains(r#""source":"admin""#), "{json}");
+    let config: ClientConfig = "mongodb://app:pencil@db".parse().unwrap();
+    let json = serde_json::to_string(&config).unwrap();
+    assert!(json.contains(r#""source":"admin""#), "{json}");
+}

@@ -824,6 +824,12 @@ impl Serialize for ClientConfig {
                 &AuthOut {
                     credential,
                     password: self.secret_refs.password.as_ref(),
+                    // a mongodb+srv source that is only the mechanism's default stays unwritten,
+                    // so that the TXT record's authSource still applies once the file is read back
+                    write_source: !(self.srv
+                        && self.options.source_parts.as_ref().is_some_and(|parts| {
+                            parts.explicit.is_none() && parts.database.is_none()
+                        })),
                 },
             )?;
         }
@@ -846,6 +852,7 @@ impl Serialize for ClientConfig {
 struct AuthOut<'a> {
     credential: &'a mongo_auth_core::Credential,
     password: Option<&'a SecretRef>,
+    write_source: bool,
 }
 
 impl Serialize for AuthOut<'_> {
@@ -862,7 +869,9 @@ impl Serialize for AuthOut<'_> {
         if let (Some(reference), Some(_)) = (self.password, &c.password) {
             map.serialize_entry("password", reference)?;
         }
-        map.serialize_entry("source", &c.source)?;
+        if self.write_source {
+            map.serialize_entry("source", &c.source)?;
+        }
         if let MechanismProperties::Gssapi(p) = &c.properties {
             let mut properties = BTreeMap::new();
             properties.insert("SERVICE_NAME", p.service_name.as_str());
