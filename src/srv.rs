@@ -39,13 +39,14 @@ pub(crate) struct Resolved {
 /// Merges a lookup into the configuration: the connection string's (or code's) options override
 /// the TXT record's, the credential's source is resolved again by the rulebook with the TXT
 /// `authSource` as one of its inputs, and the rulebook's topology rules run on the merged options.
+/// `srvMaxHosts` > 0 keeps a random choice of that many hosts.
 pub(crate) fn apply(
     name: &str,
     resolution: Resolution,
     credential: Option<&Credential>,
     options: &ConnectOptions,
 ) -> Result<Resolved, Error> {
-    let Resolution { hosts, txt } = resolution;
+    let Resolution { mut hosts, txt } = resolution;
     let mut options = options.clone();
     options.replica_set = options.replica_set.or(txt.replica_set);
     options.load_balanced = options.load_balanced.or(txt.load_balanced);
@@ -58,6 +59,22 @@ pub(crate) fn apply(
     }
     .check()
     .map_err(|errors| rules_error(name, &errors))?;
+    if let Some(max) = options.srv_max_hosts.filter(|&n| n > 0)
+        && let Ok(max) = usize::try_from(max)
+        && hosts.len() > max
+    {
+        // srvMaxHosts: a random choice of that many hosts (partial Fisher-Yates)
+        for i in 0..max {
+            let mut random = [0u8; 8];
+            getrandom::fill(&mut random).map_err(|e| {
+                dns_error(name, &format!("no randomness to apply srvMaxHosts: {e}"))
+            })?;
+            let span = (hosts.len() - i) as u64;
+            let j = i + (u64::from_le_bytes(random) % span) as usize;
+            hosts.swap(i, j);
+        }
+        hosts.truncate(max);
+    }
     let credential = credential.cloned().map(|mut credential| {
         if let Some(parts) = &options.source_parts {
             credential.source = rules::resolve_source(
@@ -676,6 +693,44 @@ mod tests {
         let mut two = resolution("loadBalanced=true");
         two.hosts.push(two.hosts[0].clone());
         assert!(apply("c.example.com", two, None, &config.options).is_err());
+    }
+
+    #[test]
+    fn srv_max_hosts_picks_that_many_of_the_srv_hosts() {
+        let config: crate::ClientConfig = "mongodb+srv://c.example.com/?srvMaxHosts=2"
+            .parse()
+            .unwrap();
+        let all: Vec<Host> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|h| Host::from_parts(HostKind::Hostname, format!("{h}.example.com"), Some(27017)))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..64 {
+            let resolution = Resolution {
+                hosts: all.clone(),
+                txt: TxtOptions::default(),
+            };
+            let resolved = apply("c.example.com", resolution, None, &config.options).unwrap();
+            assert_eq!(resolved.hosts.len(), 2);
+            assert_ne!(resolved.hosts[0], resolved.hosts[1]);
+            assert!(resolved.hosts.iter().all(|h| all.contains(h)));
+            seen.extend(resolved.hosts);
+        }
+        // a random choice, not always the first two
+        assert!(seen.len() > 2, "{seen:?}");
+        // 0 and a larger maximum keep every host
+        for uri in [
+            "mongodb+srv://c.example.com/?srvMaxHosts=0",
+            "mongodb+srv://c.example.com/?srvMaxHosts=9",
+        ] {
+            let config: crate::ClientConfig = uri.parse().unwrap();
+            let resolution = Resolution {
+                hosts: all.clone(),
+                txt: TxtOptions::default(),
+            };
+            let resolved = apply("c.example.com", resolution, None, &config.options).unwrap();
+            assert_eq!(resolved.hosts, all);
+        }
     }
 
     #[test]
