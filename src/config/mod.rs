@@ -412,7 +412,9 @@ impl ClientConfig {
         self.options.allow_plain_without_tls
     }
 
-    /// `replicaSet`.
+    /// `replicaSet`. For `mongodb+srv`, a DNS TXT record's `replicaSet` (and `loadBalanced`, and
+    /// `authSource`) applies at connect time where the configuration gives none: the connection
+    /// string's and code's options win over the TXT record's.
     ///
     /// ```
     /// let config: mongo_auth::ClientConfig = "mongodb://db/?replicaSet=rs0".parse()?;
