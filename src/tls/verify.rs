@@ -9,6 +9,40 @@ use rustls::crypto::CryptoProvider;
 use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
+/// The handshake-signature methods of [`ServerCertVerifier`] (`verify_tls12_signature`,
+/// `verify_tls13_signature`, `supported_verify_schemes`), each returning the expression given for
+/// it. The caller names the receiver and the arguments so that its expressions can use them.
+macro_rules! handshake_signatures {
+    (
+        $self:ident, $message:ident, $cert:ident, $dss:ident;
+        tls12: $tls12:expr,
+        tls13: $tls13:expr,
+        schemes: $schemes:expr $(,)?
+    ) => {
+        fn verify_tls12_signature(
+            &$self,
+            $message: &[u8],
+            $cert: &CertificateDer<'_>,
+            $dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            $tls12
+        }
+
+        fn verify_tls13_signature(
+            &$self,
+            $message: &[u8],
+            $cert: &CertificateDer<'_>,
+            $dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            $tls13
+        }
+
+        fn supported_verify_schemes(&$self) -> Vec<SignatureScheme> {
+            $schemes
+        }
+    };
+}
+
 /// `tlsAllowInvalidHostnames`: the WebPKI verifier with only the host-name mismatch forgiven.
 ///
 /// rustls' WebPKI verifier checks the chain (issuer, dates, revocation) first and the name last,
@@ -47,26 +81,11 @@ impl ServerCertVerifier for NoHostnameCheck {
         }
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+    handshake_signatures! {
+        self, message, cert, dss;
+        tls12: self.inner.verify_tls12_signature(message, cert, dss),
+        tls13: self.inner.verify_tls13_signature(message, cert, dss),
+        schemes: self.inner.supported_verify_schemes(),
     }
 
     fn root_hint_subjects(&self) -> Option<&[DistinguishedName]> {
@@ -101,37 +120,20 @@ impl ServerCertVerifier for NoChainCheck {
         Ok(ServerCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
+    handshake_signatures! {
+        self, message, cert, dss;
+        tls12: rustls::crypto::verify_tls12_signature(
             message,
             cert,
             dss,
             &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
+        ),
+        tls13: rustls::crypto::verify_tls13_signature(
             message,
             cert,
             dss,
             &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        ),
+        schemes: self.provider.signature_verification_algorithms.supported_schemes(),
     }
 }
