@@ -189,14 +189,14 @@ pub struct Server;
 impl Server {
     /// Derives the configured users' credentials, binds 127.0.0.1 on an ephemeral port and starts
     /// accepting connections on the current tokio runtime.
-    pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
+    pub async fn start(mut config: ServerConfig) -> Result<RunningServer, ServerError> {
         let tls = config
             .tls
             .as_ref()
             .map(crate::tls::TlsOptions::acceptor)
             .transpose()
             .map_err(ServerError::Tls)?;
-        let users = config.users;
+        let users = std::mem::take(&mut config.users);
         // PBKDF2 for every user: keep it off the async worker.
         let users = tokio::task::spawn_blocking(move || {
             users
@@ -211,20 +211,7 @@ impl Server {
             .await
             .map_err(ServerError::Bind)?;
         let addr = listener.local_addr().map_err(ServerError::Bind)?;
-        let (stop, shutdown) = watch::channel(false);
-        let shared = Arc::new(Shared {
-            users,
-            max_wire_version: config.max_wire_version,
-            speculative_authentication: config.speculative_authentication,
-            skip_empty_exchange: config.skip_empty_exchange,
-            require_auth: config.require_auth,
-            misbehaviours: config.misbehaviours,
-            sasl_mechanisms: config.sasl_mechanisms,
-            max_message_size: config.max_message_size,
-            records: Mutex::new(Records::default()),
-            next_id: AtomicU64::new(0),
-            shutdown,
-        });
+        let (stop, shared) = Shared::new(config, users);
         let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared), tls));
         Ok(RunningServer {
             addr,
@@ -238,13 +225,21 @@ impl Server {
 #[cfg(test)]
 impl Shared {
     /// The state of a server that is not listening, for driving `serve_connection` directly.
-    pub(crate) fn for_tests(config: ServerConfig) -> (Arc<Self>, watch::Sender<bool>) {
-        let users = config
-            .users
+    pub(crate) fn for_tests(mut config: ServerConfig) -> (Arc<Self>, watch::Sender<bool>) {
+        let users = std::mem::take(&mut config.users)
             .into_iter()
             .map(|u| u.store())
             .collect::<Result<Vec<_>, _>>()
             .expect("test users store");
+        let (stop, shared) = Shared::new(config, users);
+        (shared, stop)
+    }
+}
+
+impl Shared {
+    /// The state shared by a server's connections: `config`'s settings (its `users` are not read)
+    /// with `users` as stored, and the sender that tells the connections to stop.
+    fn new(config: ServerConfig, users: Vec<StoredUser>) -> (watch::Sender<bool>, Arc<Self>) {
         let (stop, shutdown) = watch::channel(false);
         let shared = Arc::new(Shared {
             users,
@@ -259,7 +254,7 @@ impl Shared {
             next_id: AtomicU64::new(0),
             shutdown,
         });
-        (shared, stop)
+        (stop, shared)
     }
 }
 
