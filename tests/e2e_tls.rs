@@ -62,6 +62,69 @@ fn server(pki: &TestPki) -> TlsOptions {
     TlsOptions::new(&pki.server.pem)
 }
 
+/// A subject echo with the good server certificate that asks for a client certificate from the
+/// test CA in the way `client_auth` says.
+async fn asking_for_client_certificate(
+    pki: &TestPki,
+    client_auth: fn(std::path::PathBuf) -> ClientAuth,
+) -> std::net::SocketAddr {
+    subject_echo(server(pki).client_auth(client_auth(pki.ca.clone()))).await
+}
+
+fn required(ca: std::path::PathBuf) -> ClientAuth {
+    ClientAuth::Required { ca }
+}
+
+fn optional(ca: std::path::PathBuf) -> ClientAuth {
+    ClientAuth::Optional { ca }
+}
+
+/// The subject the server at `address` saw from a connection to `localhost` made with `tls`.
+async fn accepted(address: std::net::SocketAddr, tls: mongo_auth::TlsSettings) -> String {
+    subject_seen(address, "localhost", tls).await.unwrap()
+}
+
+/// Why a connection to `localhost` at `address` made with `tls` failed.
+async fn refused(address: std::net::SocketAddr, tls: mongo_auth::TlsSettings) -> TlsError {
+    subject_seen(address, "localhost", tls).await.unwrap_err()
+}
+
+/// Trusting the test CA.
+fn trusting_ca(pki: &TestPki) -> mongo_auth::TlsSettings {
+    Tls::with_ca_file(&pki.ca).into_settings()
+}
+
+/// Trusting the test CA, with `tlsAllowInvalidHostnames`.
+fn allowing_invalid_hostnames(pki: &TestPki) -> mongo_auth::TlsSettings {
+    Tls::with_ca_file(&pki.ca)
+        .dangerous()
+        .allow_invalid_hostnames()
+        .into_settings()
+}
+
+/// Trusting the test CA, with `tlsAllowInvalidCertificates`.
+fn allowing_invalid_certificates(pki: &TestPki) -> mongo_auth::TlsSettings {
+    Tls::with_ca_file(&pki.ca)
+        .dangerous()
+        .allow_invalid_certificates()
+        .into_settings()
+}
+
+/// The certificate at `address` has `expected` as its problem with `tlsAllowInvalidHostnames`, and
+/// is accepted with `tlsAllowInvalidCertificates`.
+async fn only_invalid_certificates_forgive(
+    pki: &TestPki,
+    address: std::net::SocketAddr,
+    expected: CertificateProblem,
+) {
+    let err = refused(address, allowing_invalid_hostnames(pki)).await;
+    assert_eq!(problem(&err), &expected);
+    assert_eq!(
+        accepted(address, allowing_invalid_certificates(pki)).await,
+        "-"
+    );
+}
+
 fn problem(err: &TlsError) -> &CertificateProblem {
     match err {
         TlsError::ServerCertificate { problem, .. } => problem,
@@ -74,7 +137,7 @@ async fn verified_server_without_client_certificate() {
     let pki = TestPki::generate_temporary().unwrap();
     let address = subject_echo(server(&pki)).await;
     for host in ["localhost", "127.0.0.1"] {
-        let seen = subject_seen(address, host, Tls::with_ca_file(&pki.ca).into_settings()).await;
+        let seen = subject_seen(address, host, trusting_ca(&pki)).await;
         assert_eq!(seen.unwrap(), "-", "host {host}");
     }
 }
@@ -82,23 +145,18 @@ async fn verified_server_without_client_certificate() {
 #[tokio::test]
 async fn server_sees_client_subject() {
     let pki = TestPki::generate_temporary().unwrap();
-    let required = ClientAuth::Required { ca: pki.ca.clone() };
-    let address = subject_echo(server(&pki).client_auth(required)).await;
+    let address = asking_for_client_certificate(&pki, required).await;
 
     let one_file = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
     assert_eq!(
-        subject_seen(address, "localhost", one_file.into_settings())
-            .await
-            .unwrap(),
+        accepted(address, one_file.into_settings()).await,
         CLIENT_SUBJECT
     );
 
     let two_files =
         Tls::client_cert_and_key(&pki.client.certificate, &pki.client.key).ca_file(&pki.ca);
     assert_eq!(
-        subject_seen(address, "localhost", two_files.into_settings())
-            .await
-            .unwrap(),
+        accepted(address, two_files.into_settings()).await,
         CLIENT_SUBJECT
     );
 
@@ -106,17 +164,13 @@ async fn server_sees_client_subject() {
         .key_password(KEY_PASSWORD)
         .ca_file(&pki.ca);
     assert_eq!(
-        subject_seen(address, "localhost", encrypted.into_settings())
-            .await
-            .unwrap(),
+        accepted(address, encrypted.into_settings()).await,
         CLIENT_SUBJECT
     );
 
     let escaped = Tls::client_cert(&pki.client_escaped.pem).ca_file(&pki.ca);
     assert_eq!(
-        subject_seen(address, "localhost", escaped.into_settings())
-            .await
-            .unwrap(),
+        accepted(address, escaped.into_settings()).await,
         ESCAPED_CLIENT_SUBJECT
     );
     // the helper reads the same subject from the file
@@ -129,20 +183,11 @@ async fn server_sees_client_subject() {
 #[tokio::test]
 async fn optional_client_certificate() {
     let pki = TestPki::generate_temporary().unwrap();
-    let optional = ClientAuth::Optional { ca: pki.ca.clone() };
-    let address = subject_echo(server(&pki).client_auth(optional)).await;
-    let anonymous = Tls::with_ca_file(&pki.ca);
-    assert_eq!(
-        subject_seen(address, "localhost", anonymous.into_settings())
-            .await
-            .unwrap(),
-        "-"
-    );
+    let address = asking_for_client_certificate(&pki, optional).await;
+    assert_eq!(accepted(address, trusting_ca(&pki)).await, "-");
     let with_cert = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
     assert_eq!(
-        subject_seen(address, "localhost", with_cert.into_settings())
-            .await
-            .unwrap(),
+        accepted(address, with_cert.into_settings()).await,
         CLIENT_SUBJECT
     );
 }
@@ -150,16 +195,9 @@ async fn optional_client_certificate() {
 #[tokio::test]
 async fn required_client_certificate_missing_or_untrusted() {
     let pki = TestPki::generate_temporary().unwrap();
-    let required = ClientAuth::Required { ca: pki.ca.clone() };
-    let address = subject_echo(server(&pki).client_auth(required)).await;
+    let address = asking_for_client_certificate(&pki, required).await;
 
-    let err = subject_seen(
-        address,
-        "localhost",
-        Tls::with_ca_file(&pki.ca).into_settings(),
-    )
-    .await
-    .unwrap_err();
+    let err = refused(address, trusting_ca(&pki)).await;
     assert!(matches!(err, TlsError::Refused { .. }), "{err:?}");
     assert!(
         err.to_string()
@@ -168,9 +206,7 @@ async fn required_client_certificate_missing_or_untrusted() {
     );
 
     let untrusted = Tls::client_cert(&pki.client_other_ca.pem).ca_file(&pki.ca);
-    let err = subject_seen(address, "localhost", untrusted.into_settings())
-        .await
-        .unwrap_err();
+    let err = refused(address, untrusted.into_settings()).await;
     assert!(matches!(err, TlsError::Refused { .. }), "{err:?}");
     let message = err.to_string();
     assert!(
@@ -184,13 +220,7 @@ async fn required_client_certificate_missing_or_untrusted() {
 async fn wrong_ca_is_rejected_and_named() {
     let pki = TestPki::generate_temporary().unwrap();
     let address = subject_echo(server(&pki)).await;
-    let err = subject_seen(
-        address,
-        "localhost",
-        Tls::with_ca_file(&pki.other_ca).into_settings(),
-    )
-    .await
-    .unwrap_err();
+    let err = refused(address, Tls::with_ca_file(&pki.other_ca).into_settings()).await;
     assert_eq!(problem(&err), &CertificateProblem::UnknownIssuer);
     let message = err.to_string();
     assert!(
@@ -199,9 +229,7 @@ async fn wrong_ca_is_rejected_and_named() {
     );
     assert!(message.contains("tlsCAFile"), "{message}");
     // the bundled public roots do not trust the test CA either
-    let err = subject_seen(address, "localhost", Tls::enabled().into_settings())
-        .await
-        .unwrap_err();
+    let err = refused(address, Tls::enabled().into_settings()).await;
     assert_eq!(problem(&err), &CertificateProblem::UnknownIssuer);
 }
 
@@ -209,47 +237,19 @@ async fn wrong_ca_is_rejected_and_named() {
 async fn expired_server_certificate() {
     let pki = TestPki::generate_temporary().unwrap();
     let address = subject_echo(TlsOptions::new(&pki.server_expired.pem)).await;
-    let err = subject_seen(
-        address,
-        "localhost",
-        Tls::with_ca_file(&pki.ca).into_settings(),
-    )
-    .await
-    .unwrap_err();
+    let err = refused(address, trusting_ca(&pki)).await;
     assert_eq!(problem(&err), &CertificateProblem::Expired);
     assert!(err.to_string().contains("has expired"), "{err}");
 
     // allowing invalid host names does not forgive expiry
-    let hostnames = Tls::with_ca_file(&pki.ca)
-        .dangerous()
-        .allow_invalid_hostnames();
-    let err = subject_seen(address, "localhost", hostnames.into_settings())
-        .await
-        .unwrap_err();
-    assert_eq!(problem(&err), &CertificateProblem::Expired);
-
-    let certificates = Tls::with_ca_file(&pki.ca)
-        .dangerous()
-        .allow_invalid_certificates();
-    assert_eq!(
-        subject_seen(address, "localhost", certificates.into_settings())
-            .await
-            .unwrap(),
-        "-"
-    );
+    only_invalid_certificates_forgive(&pki, address, CertificateProblem::Expired).await;
 }
 
 #[tokio::test]
 async fn wrong_host_name() {
     let pki = TestPki::generate_temporary().unwrap();
     let address = subject_echo(TlsOptions::new(&pki.server_wrong_host.pem)).await;
-    let err = subject_seen(
-        address,
-        "localhost",
-        Tls::with_ca_file(&pki.ca).into_settings(),
-    )
-    .await
-    .unwrap_err();
+    let err = refused(address, trusting_ca(&pki)).await;
     assert!(
         matches!(problem(&err), CertificateProblem::WrongHost { .. }),
         "{err:?}"
@@ -258,24 +258,12 @@ async fn wrong_host_name() {
     assert!(message.contains("tlsAllowInvalidHostnames"), "{message}");
     assert!(message.contains("db.invalid"), "{message}");
 
-    let hostnames = Tls::with_ca_file(&pki.ca)
-        .dangerous()
-        .allow_invalid_hostnames();
     assert_eq!(
-        subject_seen(address, "localhost", hostnames.into_settings())
-            .await
-            .unwrap(),
+        accepted(address, allowing_invalid_hostnames(&pki)).await,
         "-"
     );
-    let certificates = Tls::with_ca_file(&pki.ca)
-        .dangerous()
-        .allow_invalid_certificates();
-    assert_eq!(
-        subject_seen(address, "127.0.0.1", certificates.into_settings())
-            .await
-            .unwrap(),
-        "-"
-    );
+    let seen = subject_seen(address, "127.0.0.1", allowing_invalid_certificates(&pki)).await;
+    assert_eq!(seen.unwrap(), "-");
 }
 
 #[tokio::test]
@@ -283,24 +271,8 @@ async fn allow_invalid_hostnames_still_checks_the_chain() {
     let pki = TestPki::generate_temporary().unwrap();
     // a server certificate for the right names from a CA the client does not trust
     let address = subject_echo(TlsOptions::new(&pki.server_other_ca.pem)).await;
-    let hostnames = Tls::with_ca_file(&pki.ca)
-        .dangerous()
-        .allow_invalid_hostnames();
-    let err = subject_seen(address, "localhost", hostnames.into_settings())
-        .await
-        .unwrap_err();
-    assert_eq!(problem(&err), &CertificateProblem::UnknownIssuer);
-
     // only allowing invalid certificates lets it through
-    let certificates = Tls::with_ca_file(&pki.ca)
-        .dangerous()
-        .allow_invalid_certificates();
-    assert_eq!(
-        subject_seen(address, "localhost", certificates.into_settings())
-            .await
-            .unwrap(),
-        "-"
-    );
+    only_invalid_certificates_forgive(&pki, address, CertificateProblem::UnknownIssuer).await;
 }
 
 #[tokio::test]
@@ -310,44 +282,22 @@ async fn revoked_server_certificate() {
     let good = subject_echo(server(&pki)).await;
 
     let with_crl = || Tls::with_ca_file(&pki.ca).crl_file(&pki.crl);
-    let err = subject_seen(revoked, "localhost", with_crl().into_settings())
-        .await
-        .unwrap_err();
+    let err = refused(revoked, with_crl().into_settings()).await;
     assert_eq!(problem(&err), &CertificateProblem::Revoked);
     assert!(err.to_string().contains("tlsCRLFile"), "{err}");
-    let err = subject_seen(
-        revoked,
-        "localhost",
-        with_crl()
-            .dangerous()
-            .allow_invalid_hostnames()
-            .into_settings(),
-    )
-    .await
-    .unwrap_err();
+    let hostnames = with_crl().dangerous().allow_invalid_hostnames();
+    let err = refused(revoked, hostnames.into_settings()).await;
     assert_eq!(problem(&err), &CertificateProblem::Revoked);
 
-    assert_eq!(
-        subject_seen(good, "localhost", with_crl().into_settings())
-            .await
-            .unwrap(),
-        "-"
-    );
+    assert_eq!(accepted(good, with_crl().into_settings()).await, "-");
     // without the CRL the revoked certificate is accepted: the CRL is what rejected it
-    let no_crl = Tls::with_ca_file(&pki.ca);
-    assert_eq!(
-        subject_seen(revoked, "localhost", no_crl.into_settings())
-            .await
-            .unwrap(),
-        "-"
-    );
+    assert_eq!(accepted(revoked, trusting_ca(&pki)).await, "-");
 }
 
 #[tokio::test]
 async fn connector_is_shared_by_connections() {
     let pki = TestPki::generate_temporary().unwrap();
-    let required = ClientAuth::Required { ca: pki.ca.clone() };
-    let address = subject_echo(server(&pki).client_auth(required)).await;
+    let address = asking_for_client_certificate(&pki, required).await;
     let settings = Tls::client_cert(&pki.client_encrypted.pem)
         .key_password(KEY_PASSWORD)
         .ca_file(&pki.ca)
@@ -525,6 +475,15 @@ mod over_connect {
         ))
     }
 
+    /// The hint of an authentication failure (empty without one); panics on any other error.
+    fn failure_hint(err: &Error) -> &str {
+        assert!(err.is_authentication_failure(), "{err:?}");
+        let Error::Authentication(failure) = err else {
+            panic!("{err:?}")
+        };
+        failure.hint.as_deref().unwrap_or_default()
+    }
+
     #[tokio::test]
     async fn x509_without_and_with_username_speculative() {
         let pki = TestPki::generate_temporary().unwrap();
@@ -633,11 +592,7 @@ mod over_connect {
             let err = authenticate(&x509_config(&server, tls, Some("CN=someone else")))
                 .await
                 .unwrap_err();
-            assert!(err.is_authentication_failure(), "{err:?}");
-            let Error::Authentication(failure) = &err else {
-                panic!("{err:?}")
-            };
-            let hint = failure.hint.as_deref().unwrap_or_default();
+            let hint = failure_hint(&err);
             assert!(
                 hint.contains(&format!("the certificate's subject is `{CLIENT_SUBJECT}`")),
                 "{hint}"
@@ -649,11 +604,7 @@ mod over_connect {
             let err = authenticate(&x509_config(&server, tls, None))
                 .await
                 .unwrap_err();
-            assert!(err.is_authentication_failure(), "{err:?}");
-            let Error::Authentication(failure) = &err else {
-                panic!("{err:?}")
-            };
-            let hint = failure.hint.as_deref().unwrap_or_default();
+            let hint = failure_hint(&err);
             assert!(
                 hint.contains(&format!(
                     "the certificate's subject is `{ESCAPED_CLIENT_SUBJECT}`; the server has no \
