@@ -4,15 +4,15 @@ mod common;
 
 use std::sync::Arc;
 
-use bson::{Bson, doc};
+use bson::{Bson, Document, doc};
 use common::{Hash, Raw, ScramClient, bin, ok, payload, sasl_continue, sasl_start, scram};
 use mongo_auth::Mechanism;
 use mongo_auth::wire::{
     DEFAULT_MAX_MESSAGE_SIZE, Frame, Message, OpMsg, WireError, read_frame, write_frame,
 };
 use mongo_auth_test_server::{
-    Misbehaviour, Role, SaslConversation, SaslMechanism, SaslStep, Server, ServerConfig, Stage,
-    User,
+    Misbehaviour, Role, RunningServer, SaslConversation, SaslMechanism, SaslStep, Server,
+    ServerConfig, Stage, User,
 };
 
 fn app_user() -> User {
@@ -22,21 +22,96 @@ fn app_user() -> User {
         .role(Role::new("readWrite", "shop"))
 }
 
-async fn start(config: ServerConfig) -> mongo_auth_test_server::RunningServer {
+async fn start(config: ServerConfig) -> RunningServer {
     Server::start(config).await.expect("server starts")
+}
+
+/// `app_user` on a server that misbehaves with `misbehaviour`.
+fn misbehaving(misbehaviour: Misbehaviour) -> ServerConfig {
+    ServerConfig::new().user(app_user()).misbehave(misbehaviour)
+}
+
+/// The reply to `command` on `db`.
+async fn ask(raw: &mut Raw, db: &str, command: Document) -> Document {
+    raw.command(db, command).await.unwrap()
+}
+
+/// A server with `config` and one raw connection to it.
+async fn start_and_connect(config: ServerConfig) -> (RunningServer, Raw) {
+    let server = start(config).await;
+    let raw = Raw::connect(server.addr()).await;
+    (server, raw)
+}
+
+/// A server with `misbehaviour` (and no users) and the error of the first isMaster sent to it, with
+/// the connection it was sent on.
+async fn hello_error(misbehaviour: Misbehaviour) -> (RunningServer, Raw, WireError) {
+    let (server, mut raw) = start_and_connect(ServerConfig::new().misbehave(misbehaviour)).await;
+    let err = raw
+        .command("admin", doc! { "isMaster": 1 })
+        .await
+        .unwrap_err();
+    (server, raw, err)
+}
+
+/// The reply to a saslStart for `mechanism` with `payload` on `db`.
+async fn sasl_start_with(raw: &mut Raw, db: &str, mechanism: &str, payload: &[u8]) -> Document {
+    let command = doc! { "saslStart": 1, "mechanism": mechanism, "payload": bin(payload) };
+    ask(raw, db, command).await
+}
+
+/// The reply to a saslContinue with `payload` on `db` in the conversation `started` (a saslStart
+/// reply or a speculativeAuthenticate document) began.
+async fn continue_conversation(
+    raw: &mut Raw,
+    db: &str,
+    started: &Document,
+    payload: impl Into<Vec<u8>>,
+) -> Document {
+    let id = started.get("conversationId").unwrap();
+    ask(raw, db, sasl_continue(id, payload.into())).await
+}
+
+/// The reply to `client`'s SCRAM saslStart on admin (asking to skip the empty exchange).
+async fn scram_first(raw: &mut Raw, client: &ScramClient) -> Document {
+    ask(raw, "admin", sasl_start(client, true)).await
+}
+
+/// `client`'s SCRAM conversation on admin up to the client-final; the server's answer to it.
+async fn scram_final(raw: &mut Raw, client: &mut ScramClient) -> Result<Document, WireError> {
+    let reply = scram_first(raw, client).await;
+    let id = reply.get("conversationId").unwrap().clone();
+    let final_message = client.client_final(&payload(&reply));
+    raw.command("admin", sasl_continue(&id, final_message))
+        .await
+}
+
+/// The reply to an isMaster (with `hello`'s other fields) that carries a speculative SCRAM-SHA-256
+/// saslStart from `client` for admin.
+async fn speculative_hello(raw: &mut Raw, client: &ScramClient, mut hello: Document) -> Document {
+    let mut speculative = sasl_start(client, true);
+    speculative.insert("db", "admin");
+    hello.insert("speculativeAuthenticate", speculative);
+    ask(raw, "admin", hello).await
+}
+
+/// A server with `config`, a connection to it and the reply to an isMaster on it that offers
+/// helloOk and asks for admin.app's SASL mechanisms.
+async fn hello_asking_for_app(config: ServerConfig) -> (RunningServer, Raw, Document) {
+    let (server, mut raw) = start_and_connect(config).await;
+    let reply = ask(
+        &mut raw,
+        "admin",
+        doc! { "isMaster": 1, "helloOk": true, "saslSupportedMechs": "admin.app" },
+    )
+    .await;
+    (server, raw, reply)
 }
 
 #[tokio::test]
 async fn hello_reports_the_configured_wire_version_and_limits() {
-    let server = start(ServerConfig::new().user(app_user())).await;
-    let mut raw = Raw::connect(server.addr()).await;
-    let reply = raw
-        .command(
-            "admin",
-            doc! { "isMaster": 1, "helloOk": true, "saslSupportedMechs": "admin.app" },
-        )
-        .await
-        .unwrap();
+    let (_server, mut raw, reply) =
+        hello_asking_for_app(ServerConfig::new().user(app_user())).await;
     assert!(ok(&reply));
     assert_eq!(reply.get_bool("ismaster").ok(), Some(true));
     assert_eq!(reply.get_bool("helloOk").ok(), Some(true));
@@ -56,33 +131,25 @@ async fn hello_reports_the_configured_wire_version_and_limits() {
     assert_eq!(mechs, ["SCRAM-SHA-1", "SCRAM-SHA-256"]);
 
     // An unknown user gets no saslSupportedMechs (as mongod does).
-    let reply = raw
-        .command(
-            "admin",
-            doc! { "hello": 1, "saslSupportedMechs": "admin.nobody" },
-        )
-        .await
-        .unwrap();
+    let reply = ask(
+        &mut raw,
+        "admin",
+        doc! { "hello": 1, "saslSupportedMechs": "admin.nobody" },
+    )
+    .await;
     assert_eq!(reply.get_bool("isWritablePrimary").ok(), Some(true));
     assert!(reply.get("saslSupportedMechs").is_none());
     assert!(reply.get("helloOk").is_none(), "helloOk only when asked");
 
-    let old = start(ServerConfig::new().user(app_user()).max_wire_version(6)).await;
-    let mut raw = Raw::connect(old.addr()).await;
-    let reply = raw
-        .command(
-            "admin",
-            doc! { "isMaster": 1, "helloOk": true, "saslSupportedMechs": "admin.app" },
-        )
-        .await
-        .unwrap();
+    let (_old, mut raw, reply) =
+        hello_asking_for_app(ServerConfig::new().user(app_user()).max_wire_version(6)).await;
     assert_eq!(reply.get_i32("maxWireVersion").ok(), Some(6));
     assert!(reply.get("helloOk").is_none(), "3.6 does not know helloOk");
     assert!(
         reply.get("saslSupportedMechs").is_none(),
         "3.6 does not know saslSupportedMechs"
     );
-    let reply = raw.command("admin", doc! { "hello": 1 }).await.unwrap();
+    let reply = ask(&mut raw, "admin", doc! { "hello": 1 }).await;
     assert_eq!(
         reply.get_i32("code").ok(),
         Some(59),
@@ -92,8 +159,7 @@ async fn hello_reports_the_configured_wire_version_and_limits() {
 
 #[tokio::test]
 async fn op_query_is_legacy_hello_only_on_modern_servers() {
-    let server = start(ServerConfig::new()).await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (_server, mut raw) = start_and_connect(ServerConfig::new()).await;
     let reply = raw.query("admin", doc! { "isMaster": 1 }).await.unwrap();
     assert!(ok(&reply));
     assert_eq!(reply.get_i32("maxWireVersion").ok(), Some(21));
@@ -102,8 +168,7 @@ async fn op_query_is_legacy_hello_only_on_modern_servers() {
     assert_eq!(reply.get_i32("code").ok(), Some(352));
 
     // A 4.2 server still serves any command over OP_QUERY, including $query-wrapped ones.
-    let server = start(ServerConfig::new().max_wire_version(8)).await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (_server, mut raw) = start_and_connect(ServerConfig::new().max_wire_version(8)).await;
     let reply = raw.query("admin", doc! { "ping": 1 }).await.unwrap();
     assert!(ok(&reply));
     let reply = raw
@@ -118,8 +183,7 @@ async fn op_query_is_legacy_hello_only_on_modern_servers() {
 
 #[tokio::test]
 async fn old_servers_hang_up_on_op_msg() {
-    let server = start(ServerConfig::new().max_wire_version(5)).await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (server, mut raw) = start_and_connect(ServerConfig::new().max_wire_version(5)).await;
     let err = raw
         .command("admin", doc! { "isMaster": 1 })
         .await
@@ -154,10 +218,7 @@ async fn scram_short_and_long_conversations() {
                 trips, expected_trips,
                 "{hash:?} skip={skip} honours={server_honours}"
             );
-            let status = raw
-                .command("admin", doc! { "connectionStatus": 1 })
-                .await
-                .unwrap();
+            let status = ask(&mut raw, "admin", doc! { "connectionStatus": 1 }).await;
             let info = status.get_document("authInfo").unwrap();
             assert_eq!(
                 info.get_array("authenticatedUsers").unwrap(),
@@ -175,8 +236,8 @@ async fn scram_short_and_long_conversations() {
 
 #[tokio::test]
 async fn skip_empty_exchange_needs_wire_version_9() {
-    let server = start(ServerConfig::new().user(app_user()).max_wire_version(8)).await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (_server, mut raw) =
+        start_and_connect(ServerConfig::new().user(app_user()).max_wire_version(8)).await;
     let (reply, trips) = scram(&mut raw, "admin", Hash::Sha256, "app", "pencil", true).await;
     assert!(ok(&reply));
     assert_eq!(trips, 3);
@@ -199,10 +260,7 @@ async fn wrong_password_and_unknown_user_fail_alike() {
             assert_eq!(reply.get_str("errmsg").ok(), Some("Authentication failed."));
         }
         // A failed user is not authenticated.
-        let status = raw
-            .command("admin", doc! { "connectionStatus": 1 })
-            .await
-            .unwrap();
+        let status = ask(&mut raw, "admin", doc! { "connectionStatus": 1 }).await;
         let users = status
             .get_document("authInfo")
             .unwrap()
@@ -248,8 +306,7 @@ async fn usernames_are_escaped_and_passwords_saslprepped() {
 
 #[tokio::test]
 async fn malformed_sasl_messages_are_errors_not_crashes() {
-    let server = start(ServerConfig::new().user(app_user())).await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (_server, mut raw) = start_and_connect(ServerConfig::new().user(app_user())).await;
     for payload in [
         &b""[..],
         b"n,,",
@@ -260,65 +317,37 @@ async fn malformed_sasl_messages_are_errors_not_crashes() {
         b"n,,n=app",
         b"\xff\xfe",
     ] {
-        let reply = raw
-            .command(
-                "admin",
-                doc! { "saslStart": 1, "mechanism": "SCRAM-SHA-256", "payload": bin(payload) },
-            )
-            .await
-            .unwrap();
+        let reply = sasl_start_with(&mut raw, "admin", "SCRAM-SHA-256", payload).await;
         assert!(!ok(&reply), "{payload:?} accepted");
         assert!(reply.get_i32("code").is_ok());
     }
     // A client-final with a wrong nonce, and a saslContinue with no conversation.
     let client = ScramClient::new(Hash::Sha256, "app", "pencil");
-    let reply = raw
-        .command("admin", sasl_start(&client, true))
-        .await
-        .unwrap();
-    let id = reply.get("conversationId").unwrap().clone();
-    let reply = raw
-        .command(
-            "admin",
-            sasl_continue(&id, b"c=biws,r=not-the-nonce,p=AAAA".to_vec()),
-        )
-        .await
-        .unwrap();
+    let started = scram_first(&mut raw, &client).await;
+    let reply = continue_conversation(
+        &mut raw,
+        "admin",
+        &started,
+        b"c=biws,r=not-the-nonce,p=AAAA",
+    )
+    .await;
     assert!(!ok(&reply));
-    let reply = raw
-        .command("admin", sasl_continue(&id, b"anything".to_vec()))
-        .await
-        .unwrap();
+    let reply = continue_conversation(&mut raw, "admin", &started, b"anything").await;
     assert_eq!(reply.get_i32("code").ok(), Some(17));
     // The connection still works.
-    assert!(ok(&raw.command("admin", doc! { "ping": 1 }).await.unwrap()));
+    assert!(ok(&ask(&mut raw, "admin", doc! { "ping": 1 }).await));
 }
 
 #[tokio::test]
 async fn speculative_scram_in_hello_takes_two_round_trips() {
-    let server = start(ServerConfig::new().user(app_user())).await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (server, mut raw) = start_and_connect(ServerConfig::new().user(app_user())).await;
     let mut client = ScramClient::new(Hash::Sha256, "app", "pencil");
-    let mut speculative = sasl_start(&client, true);
-    speculative.insert("db", "admin");
-    let hello = raw
-        .command(
-            "admin",
-            doc! { "isMaster": 1, "helloOk": true, "speculativeAuthenticate": speculative },
-        )
-        .await
-        .unwrap();
+    let hello = speculative_hello(&mut raw, &client, doc! { "isMaster": 1, "helloOk": true }).await;
     let first = hello.get_document("speculativeAuthenticate").unwrap();
     assert!(first.get("ok").is_none());
     assert_eq!(first.get_bool("done").ok(), Some(false));
     let final_message = client.client_final(&payload(first));
-    let reply = raw
-        .command(
-            "admin",
-            sasl_continue(first.get("conversationId").unwrap(), final_message),
-        )
-        .await
-        .unwrap();
+    let reply = continue_conversation(&mut raw, "admin", first, final_message).await;
     assert!(ok(&reply));
     assert_eq!(reply.get_bool("done").ok(), Some(true));
     assert!(client.verify(&payload(&reply)));
@@ -337,35 +366,17 @@ async fn speculative_authentication_is_ignored_when_off_or_old() {
             .speculative_authentication(false),
         ServerConfig::new().user(app_user()).max_wire_version(8),
     ] {
-        let server = start(config).await;
-        let mut raw = Raw::connect(server.addr()).await;
+        let (server, mut raw) = start_and_connect(config).await;
         let client = ScramClient::new(Hash::Sha256, "app", "pencil");
-        let mut speculative = sasl_start(&client, true);
-        speculative.insert("db", "admin");
-        let hello = raw
-            .command(
-                "admin",
-                doc! { "isMaster": 1, "speculativeAuthenticate": speculative },
-            )
-            .await
-            .unwrap();
+        let hello = speculative_hello(&mut raw, &client, doc! { "isMaster": 1 }).await;
         assert!(ok(&hello));
         assert!(hello.get("speculativeAuthenticate").is_none());
         assert_eq!(server.stats().sasl_conversations, 0);
     }
     // A failing speculative attempt is left out of the reply; the handshake still succeeds.
-    let server = start(ServerConfig::new().user(app_user())).await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (_server, mut raw) = start_and_connect(ServerConfig::new().user(app_user())).await;
     let client = ScramClient::new(Hash::Sha256, "nobody", "pencil");
-    let mut speculative = sasl_start(&client, true);
-    speculative.insert("db", "admin");
-    let hello = raw
-        .command(
-            "admin",
-            doc! { "isMaster": 1, "speculativeAuthenticate": speculative },
-        )
-        .await
-        .unwrap();
+    let hello = speculative_hello(&mut raw, &client, doc! { "isMaster": 1 }).await;
     assert!(ok(&hello));
     assert!(hello.get("speculativeAuthenticate").is_none());
 }
@@ -384,23 +395,14 @@ async fn plain_checks_the_stored_hash() {
         (b"\0ldap\0secret", true),
         (b"ldap\0ldap\0secret", true),
     ] {
-        let reply = raw
-            .command("$external", doc! { "saslStart": 1, "mechanism": "PLAIN", "payload": bin(payload), "autoAuthorize": 1 })
-            .await
-            .unwrap();
+        let reply = ask(&mut raw, "$external", doc! { "saslStart": 1, "mechanism": "PLAIN", "payload": bin(payload), "autoAuthorize": 1 }).await;
         assert_eq!(ok(&reply), good, "{payload:?}: {reply:?}");
         if good {
             assert_eq!(reply.get_bool("done").ok(), Some(true));
         }
     }
     // PLAIN users live in $external.
-    let reply = raw
-        .command(
-            "admin",
-            doc! { "saslStart": 1, "mechanism": "PLAIN", "payload": bin(&b"\0ldap\0secret"[..]) },
-        )
-        .await
-        .unwrap();
+    let reply = sasl_start_with(&mut raw, "admin", "PLAIN", b"\0ldap\0secret").await;
     assert_eq!(reply.get_i32("code").ok(), Some(18));
 }
 
@@ -421,22 +423,11 @@ async fn mongodb_cr_on_an_old_server() {
         let key = hex(&Md5::digest(
             format!("{nonce}{user}{password_digest}").as_bytes(),
         ));
-        let reply = raw
-            .query(
-                "admin",
-                doc! { "authenticate": 1, "user": user, "nonce": &nonce, "key": &key },
-            )
-            .await
-            .unwrap();
+        let authenticate = doc! { "authenticate": 1, "user": user, "nonce": &nonce, "key": &key };
+        let reply = raw.query("admin", authenticate.clone()).await.unwrap();
         assert_eq!(ok(&reply), good, "{reply:?}");
         // A nonce is single-use.
-        let reply = raw
-            .query(
-                "admin",
-                doc! { "authenticate": 1, "user": user, "nonce": &nonce, "key": &key },
-            )
-            .await
-            .unwrap();
+        let reply = raw.query("admin", authenticate).await.unwrap();
         assert!(!ok(&reply));
     }
     // SCRAM does not exist on 2.6, and MONGODB-CR does not exist on modern servers.
@@ -449,23 +440,20 @@ async fn mongodb_cr_on_an_old_server() {
         .await
         .unwrap();
     assert_eq!(reply.get_i32("code").ok(), Some(334));
-    let modern = start(ServerConfig::new()).await;
-    let mut raw = Raw::connect(modern.addr()).await;
-    let reply = raw.command("admin", doc! { "getnonce": 1 }).await.unwrap();
+    let (_modern, mut raw) = start_and_connect(ServerConfig::new()).await;
+    let reply = ask(&mut raw, "admin", doc! { "getnonce": 1 }).await;
     assert_eq!(reply.get_i32("code").ok(), Some(59));
 }
 
 #[tokio::test]
 async fn x509_without_a_certificate_says_so() {
-    let server = start(ServerConfig::demo()).await;
-    let mut raw = Raw::connect(server.addr()).await;
-    let reply = raw
-        .command(
-            "$external",
-            doc! { "authenticate": 1, "mechanism": "MONGODB-X509" },
-        )
-        .await
-        .unwrap();
+    let (_server, mut raw) = start_and_connect(ServerConfig::demo()).await;
+    let reply = ask(
+        &mut raw,
+        "$external",
+        doc! { "authenticate": 1, "mechanism": "MONGODB-X509" },
+    )
+    .await;
     assert_eq!(reply.get_i32("code").ok(), Some(18));
     assert!(
         reply
@@ -474,13 +462,12 @@ async fn x509_without_a_certificate_says_so() {
             .contains("client certificate"),
         "{reply:?}"
     );
-    let reply = raw
-        .command(
-            "admin",
-            doc! { "authenticate": 1, "mechanism": "MONGODB-X509" },
-        )
-        .await
-        .unwrap();
+    let reply = ask(
+        &mut raw,
+        "admin",
+        doc! { "authenticate": 1, "mechanism": "MONGODB-X509" },
+    )
+    .await;
     assert!(
         reply.get_str("errmsg").unwrap().contains("$external"),
         "{reply:?}"
@@ -489,25 +476,21 @@ async fn x509_without_a_certificate_says_so() {
 
 #[tokio::test]
 async fn require_auth_guards_ordinary_commands() {
-    let server = start(ServerConfig::new().user(app_user()).require_auth(true)).await;
-    let mut raw = Raw::connect(server.addr()).await;
-    let reply = raw.command("admin", doc! { "ping": 1 }).await.unwrap();
+    let (_server, mut raw) =
+        start_and_connect(ServerConfig::new().user(app_user()).require_auth(true)).await;
+    let reply = ask(&mut raw, "admin", doc! { "ping": 1 }).await;
     assert_eq!(reply.get_i32("code").ok(), Some(13));
     let (reply, _) = scram(&mut raw, "admin", Hash::Sha256, "app", "pencil", true).await;
     assert!(ok(&reply));
-    assert!(ok(&raw.command("admin", doc! { "ping": 1 }).await.unwrap()));
-    assert!(ok(&raw
-        .command("admin", doc! { "logout": 1 })
-        .await
-        .unwrap()));
-    let reply = raw.command("admin", doc! { "ping": 1 }).await.unwrap();
+    assert!(ok(&ask(&mut raw, "admin", doc! { "ping": 1 }).await));
+    assert!(ok(&ask(&mut raw, "admin", doc! { "logout": 1 }).await));
+    let reply = ask(&mut raw, "admin", doc! { "ping": 1 }).await;
     assert_eq!(reply.get_i32("code").ok(), Some(13));
 }
 
 #[tokio::test]
 async fn missing_db_and_unknown_commands_are_errors() {
-    let server = start(ServerConfig::new()).await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (_server, mut raw) = start_and_connect(ServerConfig::new()).await;
     let request = Frame::new(Message::Msg(OpMsg::new(doc! { "ping": 1 })));
     write_frame(&mut raw.stream, &request).await.unwrap();
     let reply = read_frame(&mut raw.stream, DEFAULT_MAX_MESSAGE_SIZE)
@@ -515,66 +498,32 @@ async fn missing_db_and_unknown_commands_are_errors() {
         .unwrap();
     let reply = reply.message.into_command_document().unwrap();
     assert_eq!(reply.get_i32("code").ok(), Some(40571));
-    let reply = raw
-        .command("admin", doc! { "frobnicate": 1 })
-        .await
-        .unwrap();
+    let reply = ask(&mut raw, "admin", doc! { "frobnicate": 1 }).await;
     assert_eq!(reply.get_i32("code").ok(), Some(59));
     assert_eq!(reply.get_str("codeName").ok(), Some("CommandNotFound"));
 }
 
 #[tokio::test]
 async fn scram_misbehaviours_show_on_the_wire() {
-    let server = start(
-        ServerConfig::new()
-            .user(app_user())
-            .misbehave(Misbehaviour::LowIterationCount(1000)),
-    )
-    .await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (_server, mut raw) =
+        start_and_connect(misbehaving(Misbehaviour::LowIterationCount(1000))).await;
     let client = ScramClient::new(Hash::Sha256, "app", "pencil");
-    let reply = raw
-        .command("admin", sasl_start(&client, true))
-        .await
-        .unwrap();
+    let reply = scram_first(&mut raw, &client).await;
     let first = String::from_utf8(payload(&reply)).unwrap();
     assert!(first.ends_with(",i=1000"), "{first}");
 
-    let server = start(
-        ServerConfig::new()
-            .user(app_user())
-            .misbehave(Misbehaviour::NonceNotExtended),
-    )
-    .await;
-    let mut raw = Raw::connect(server.addr()).await;
-    let reply = raw
-        .command("admin", sasl_start(&client, true))
-        .await
-        .unwrap();
+    let (_server, mut raw) = start_and_connect(misbehaving(Misbehaviour::NonceNotExtended)).await;
+    let reply = scram_first(&mut raw, &client).await;
     let first = String::from_utf8(payload(&reply)).unwrap();
     assert!(
         !first.starts_with(&format!("r={}", client.nonce)),
         "{first}"
     );
 
-    let server = start(
-        ServerConfig::new()
-            .user(app_user())
-            .misbehave(Misbehaviour::WrongServerSignature),
-    )
-    .await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (_server, mut raw) =
+        start_and_connect(misbehaving(Misbehaviour::WrongServerSignature)).await;
     let mut client = ScramClient::new(Hash::Sha256, "app", "pencil");
-    let reply = raw
-        .command("admin", sasl_start(&client, true))
-        .await
-        .unwrap();
-    let id = reply.get("conversationId").unwrap().clone();
-    let final_message = client.client_final(&payload(&reply));
-    let reply = raw
-        .command("admin", sasl_continue(&id, final_message))
-        .await
-        .unwrap();
+    let reply = scram_final(&mut raw, &mut client).await.unwrap();
     assert!(ok(&reply));
     assert!(!client.verify(&payload(&reply)));
 }
@@ -582,58 +531,28 @@ async fn scram_misbehaviours_show_on_the_wire() {
 #[tokio::test]
 async fn connection_misbehaviours() {
     // Dropped mid-conversation.
-    let server = start(ServerConfig::new().user(app_user()).misbehave(
-        Misbehaviour::DropConnection {
-            at: Stage::SaslContinue,
-        },
-    ))
+    let (_server, mut raw) = start_and_connect(misbehaving(Misbehaviour::DropConnection {
+        at: Stage::SaslContinue,
+    }))
     .await;
-    let mut raw = Raw::connect(server.addr()).await;
     let mut client = ScramClient::new(Hash::Sha256, "app", "pencil");
-    let reply = raw
-        .command("admin", sasl_start(&client, true))
-        .await
-        .unwrap();
-    let id = reply.get("conversationId").unwrap().clone();
-    let err = raw
-        .command(
-            "admin",
-            sasl_continue(&id, client.client_final(&payload(&reply))),
-        )
-        .await
-        .unwrap_err();
+    let err = scram_final(&mut raw, &mut client).await.unwrap_err();
     assert!(matches!(err, WireError::ClosedBetweenMessages), "{err:?}");
 
     // Oversized frame header.
-    let server = start(
-        ServerConfig::new().misbehave(Misbehaviour::OversizedFrameHeader { at: Stage::Hello }),
-    )
-    .await;
-    let mut raw = Raw::connect(server.addr()).await;
-    let err = raw
-        .command("admin", doc! { "isMaster": 1 })
-        .await
-        .unwrap_err();
+    let (_server, _raw, err) =
+        hello_error(Misbehaviour::OversizedFrameHeader { at: Stage::Hello }).await;
     assert!(
         matches!(err, WireError::MessageTooLarge { declared, .. } if declared == i64::from(i32::MAX)),
         "{err:?}"
     );
 
     // Malformed reply.
-    let server =
-        start(ServerConfig::new().misbehave(Misbehaviour::MalformedReply { at: Stage::Hello }))
-            .await;
-    let mut raw = Raw::connect(server.addr()).await;
-    let err = raw
-        .command("admin", doc! { "isMaster": 1 })
-        .await
-        .unwrap_err();
+    let (_server, mut raw, err) =
+        hello_error(Misbehaviour::MalformedReply { at: Stage::Hello }).await;
     assert!(matches!(err, WireError::InvalidBson { .. }), "{err:?}");
     // Each misbehaviour strikes once per connection: the next hello is answered.
-    assert!(ok(&raw
-        .command("admin", doc! { "isMaster": 1 })
-        .await
-        .unwrap()));
+    assert!(ok(&ask(&mut raw, "admin", doc! { "isMaster": 1 }).await));
 }
 
 #[tokio::test]
@@ -715,51 +634,27 @@ async fn plugged_sasl_mechanisms_authenticate_external_users() {
         ("eve@X", false),
     ] {
         let mut raw = Raw::connect(server.addr()).await;
-        let reply = raw
-            .command(
-                "$external",
-                doc! { "saslStart": 1, "mechanism": "GSSAPI", "payload": bin(&b"token-1"[..]) },
-            )
-            .await
-            .unwrap();
-        assert_eq!(reply.get_bool("done").ok(), Some(false));
-        assert_eq!(payload(&reply), b"reply-1");
-        let id = reply.get("conversationId").unwrap().clone();
-        let reply = raw
-            .command("$external", sasl_continue(&id, b"token-2".to_vec()))
-            .await
-            .unwrap();
+        let started = sasl_start_with(&mut raw, "$external", "GSSAPI", b"token-1").await;
+        assert_eq!(started.get_bool("done").ok(), Some(false));
+        assert_eq!(payload(&started), b"reply-1");
+        let reply = continue_conversation(&mut raw, "$external", &started, b"token-2").await;
         assert_eq!(payload(&reply), b"wrapped-offer");
-        let reply = raw
-            .command(
-                "$external",
-                sasl_continue(&id, principal.as_bytes().to_vec()),
-            )
-            .await
-            .unwrap();
+        let reply = continue_conversation(&mut raw, "$external", &started, principal).await;
         assert_eq!(ok(&reply), good, "{principal}: {reply:?}");
         if !good {
             assert_eq!(reply.get_i32("code").ok(), Some(18));
         }
     }
     // Without the plug, GSSAPI is not enabled.
-    let bare = start(ServerConfig::new()).await;
-    let mut raw = Raw::connect(bare.addr()).await;
-    let reply = raw
-        .command(
-            "$external",
-            doc! { "saslStart": 1, "mechanism": "GSSAPI", "payload": bin(&b"t"[..]) },
-        )
-        .await
-        .unwrap();
+    let (_bare, mut raw) = start_and_connect(ServerConfig::new()).await;
+    let reply = sasl_start_with(&mut raw, "$external", "GSSAPI", b"t").await;
     assert_eq!(reply.get_i32("code").ok(), Some(334));
 }
 
 #[tokio::test]
 async fn bad_frames_close_the_connection() {
     use tokio::io::AsyncWriteExt;
-    let server = start(ServerConfig::new()).await;
-    let mut raw = Raw::connect(server.addr()).await;
+    let (server, mut raw) = start_and_connect(ServerConfig::new()).await;
     let mut bytes = Frame::new(Message::Msg(OpMsg::new(doc! { "ping": 1, "$db": "admin" })))
         .encode()
         .unwrap();
