@@ -733,6 +733,15 @@ mod tests {
         ScramClientFirst::with_nonce(mechanism, user, &Password::new(password), nonce).unwrap()
     }
 
+    /// The RFC 7677 SHA-256 conversation for user `user`, driven up to the client-final message.
+    fn sha256_client_final(password: &str) -> ScramClientFinal {
+        let server_first = first(ScramMechanism::Sha256, "user", password, SHA256_NONCE)
+            .handle_server_first(SHA256_SERVER_FIRST, 1_000_000)
+            .unwrap();
+        let keys = ScramKeys::derive(&server_first.key_request());
+        server_first.handle_keys(&keys)
+    }
+
     fn violation(err: Error) -> ProtocolViolation {
         match err {
             Error::Protocol(e) => e.violation,
@@ -761,14 +770,7 @@ mod tests {
 
     #[test]
     fn sha256_conversation_vector() {
-        let c = first(ScramMechanism::Sha256, "user", "pencil", SHA256_NONCE);
-        let s = c
-            .handle_server_first(SHA256_SERVER_FIRST, 1_000_000)
-            .unwrap();
-        let f = {
-            let keys = ScramKeys::derive(&s.key_request());
-            s.handle_keys(&keys)
-        };
+        let f = sha256_client_final("pencil");
         let msg = std::str::from_utf8(f.message()).unwrap();
         assert_eq!(
             msg,
@@ -781,14 +783,7 @@ mod tests {
 
     #[test]
     fn wrong_server_signature_is_rejected() {
-        let c = first(ScramMechanism::Sha256, "user", "pencil", SHA256_NONCE);
-        let s = c
-            .handle_server_first(SHA256_SERVER_FIRST, 1_000_000)
-            .unwrap();
-        let f = {
-            let keys = ScramKeys::derive(&s.key_request());
-            s.handle_keys(&keys)
-        };
+        let f = sha256_client_final("pencil");
         let err = f
             .handle_server_final(b"v=7rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
             .unwrap_err();
@@ -797,14 +792,7 @@ mod tests {
 
     #[test]
     fn wrong_password_gives_a_different_proof_and_signature() {
-        let c = first(ScramMechanism::Sha256, "user", "pencil2", SHA256_NONCE);
-        let s = c
-            .handle_server_first(SHA256_SERVER_FIRST, 1_000_000)
-            .unwrap();
-        let f = {
-            let keys = ScramKeys::derive(&s.key_request());
-            s.handle_keys(&keys)
-        };
+        let f = sha256_client_final("pencil2");
         assert!(
             !f.message()
                 .ends_with(b"p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=")
@@ -817,14 +805,7 @@ mod tests {
 
     #[test]
     fn server_error_attribute_is_an_authentication_failure_with_its_text() {
-        let c = first(ScramMechanism::Sha256, "user", "pencil", SHA256_NONCE);
-        let s = c
-            .handle_server_first(SHA256_SERVER_FIRST, 1_000_000)
-            .unwrap();
-        let f = {
-            let keys = ScramKeys::derive(&s.key_request());
-            s.handle_keys(&keys)
-        };
+        let f = sha256_client_final("pencil");
         match f.handle_server_final(b"e=invalid-proof").unwrap_err() {
             Error::Authentication(e) => {
                 assert!(e.message.contains("invalid-proof"), "{}", e.message)
@@ -978,14 +959,7 @@ mod tests {
             b"r=abc",
             b"v=AAAA",
         ] {
-            let c = first(ScramMechanism::Sha256, "user", "pencil", SHA256_NONCE);
-            let s = c
-                .handle_server_first(SHA256_SERVER_FIRST, 1_000_000)
-                .unwrap();
-            let f = {
-                let keys = ScramKeys::derive(&s.key_request());
-                s.handle_keys(&keys)
-            };
+            let f = sha256_client_final("pencil");
             let err = f.handle_server_final(input).unwrap_err();
             assert!(matches!(err, Error::Protocol(_)), "{input:?}: {err:?}");
         }
