@@ -15,8 +15,6 @@
 //! assert_eq!(config.credential().unwrap().source, "shop");
 //! ```
 
-use std::time::Duration;
-
 pub use mongo_auth_core::{Canonicalize, Host, HostKind, Mechanism};
 
 pub use crate::config::{
@@ -174,13 +172,8 @@ pub fn with_options<C, T>(
     let defaults = ConnectOptions::default();
     builder.options = ConnectOptions {
         app_name: parts.app_name.map(str::to_owned),
-        connect_timeout: parts
-            .connect_timeout_ms
-            .map_or(defaults.connect_timeout, Duration::from_millis),
-        socket_timeout: parts
-            .socket_timeout_ms
-            .filter(|&ms| ms > 0)
-            .map(Duration::from_millis),
+        connect_timeout: crate::config::connect_timeout_from_ms(parts.connect_timeout_ms),
+        socket_timeout: crate::config::socket_timeout_from_ms(parts.socket_timeout_ms),
         replica_set: parts.replica_set.map(str::to_owned),
         direct_connection: parts.direct_connection,
         load_balanced: parts.load_balanced,

@@ -2,9 +2,10 @@
 //! SCRAM key cache, the TLS connector and the memory of which hosts are too old for OP_MSG, and it
 //! drives the sans-IO conversations of [`crate::mechanism`] over a stream.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use mongo_auth_core::{Credential, Host, HostKind, Mechanism, Password};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -24,9 +25,10 @@ use crate::mechanism::{SaslReply, sasl_continue};
 use crate::tls::TlsConnector;
 use crate::wire::WireError;
 
-/// How many (mechanism, password, salt, iterations) entries the key cache keeps. A server that
-/// sends a new salt on every conversation cannot make it grow without bound.
-const MAX_CACHED_KEYS: usize = 64;
+/// How many PBKDF2 derivations of one authenticator may run at once on tokio's blocking pool. A
+/// derivation cannot be stopped once started, so a server that sends a new salt to every
+/// connection (and connections that give up waiting) cannot occupy more blocking threads than this.
+const MAX_DERIVATIONS_IN_FLIGHT: usize = 2;
 
 /// Authenticates connections for one [`ClientConfig`]. Build it once and share it (it is `Send +
 /// Sync`; wrap it in an [`Arc`]): its SCRAM key cache means PBKDF2 runs once per (mechanism,
@@ -100,8 +102,8 @@ impl Authenticator {
         })
     }
 
-    /// How many times PBKDF2 has run for this authenticator (one per distinct mechanism, password,
-    /// salt and iteration count, unless the cache was full).
+    /// How many times PBKDF2 has run for this authenticator: once per SCRAM variant, and again
+    /// whenever the server sends that variant a new salt or iteration count.
     ///
     /// ```no_run
     /// # fn run(authenticator: &mongo_auth::Authenticator) {
@@ -220,12 +222,14 @@ impl Authenticator {
         channel: Channel,
     ) -> Result<Connection, Error> {
         let op_query = self.is_legacy(host);
-        let handshake = self.handshake(stream, host, op_query, channel);
-        match tokio::time::timeout(self.options.handshake_timeout, handshake).await {
-            Err(_) => Err(self.handshake_timeout(host)),
-            Ok(Ok(connection)) => Ok(connection),
-            Ok(Err(HandshakeFailure::Failed(e))) => Err(e),
-            Ok(Err(HandshakeFailure::OpMsgRefused(e))) => {
+        let deadline = self.connection_deadline();
+        match deadline
+            .bound(host, self.handshake(stream, host, op_query, channel))
+            .await?
+        {
+            Ok(connection) => Ok(connection),
+            Err(HandshakeFailure::Failed(e)) => Err(e),
+            Err(HandshakeFailure::OpMsgRefused(e)) => {
                 // The caller's stream cannot be reopened; the next stream to this host starts with
                 // OP_QUERY.
                 self.mark_legacy(host, true);
@@ -236,78 +240,69 @@ impl Authenticator {
 
     async fn connect_host(&self, host: &Host) -> Result<Connection, Error> {
         let name = host_name(host);
-        let deadline = tokio::time::Instant::now() + self.options.handshake_timeout;
+        // One deadline for the whole connection phase: TCP, TLS, hello and authentication, the
+        // OP_QUERY retry included.
+        let deadline = self.connection_deadline();
         let op_query = self.is_legacy(&name);
-        let stream = self.open(host, &name).await?;
-        let channel = self.own_channel();
-        let first =
-            tokio::time::timeout_at(deadline, self.handshake(stream, &name, op_query, channel))
-                .await;
+        let stream = deadline.bound(&name, self.open(host, &name)).await??;
+        let channel = self.own_channel(host);
+        let first = deadline
+            .bound(&name, self.handshake(stream, &name, op_query, channel))
+            .await?;
         match first {
-            Err(_) => Err(self.handshake_timeout(&name)),
-            Ok(Ok(connection)) => Ok(connection),
-            Ok(Err(HandshakeFailure::Failed(e))) => Err(e),
-            Ok(Err(HandshakeFailure::OpMsgRefused(_))) => {
+            Ok(connection) => Ok(connection),
+            Err(HandshakeFailure::Failed(e)) => Err(e),
+            Err(HandshakeFailure::OpMsgRefused(_)) => {
                 // A server older than 3.6 drops OP_MSG: reconnect once and speak OP_QUERY.
                 self.mark_legacy(&name, true);
-                let stream = self.open(host, &name).await?;
-                match tokio::time::timeout_at(
-                    deadline,
-                    self.handshake(stream, &name, true, channel),
-                )
-                .await
+                let stream = deadline.bound(&name, self.open(host, &name)).await??;
+                match deadline
+                    .bound(&name, self.handshake(stream, &name, true, channel))
+                    .await?
                 {
-                    Err(_) => Err(self.handshake_timeout(&name)),
-                    Ok(Ok(connection)) => Ok(connection),
-                    Ok(Err(HandshakeFailure::Failed(e) | HandshakeFailure::OpMsgRefused(e))) => {
-                        Err(e)
-                    }
+                    Ok(connection) => Ok(connection),
+                    Err(HandshakeFailure::Failed(e) | HandshakeFailure::OpMsgRefused(e)) => Err(e),
                 }
             }
         }
     }
 
-    fn handshake_timeout(&self, host: &str) -> Error {
-        Error::Timeout(Timeout {
-            phase: TimeoutPhase::Handshake,
-            after: self.options.handshake_timeout,
-            host: host.to_owned(),
-        })
+    /// The deadline of one host's connection phase, from now: `connectTimeoutMS` (10 s unless
+    /// given; none when given as 0), never later than the handshake timeout.
+    fn connection_deadline(&self) -> ConnectionDeadline {
+        let handshake = self.options.handshake_timeout;
+        let (phase, after) = match self.options.connect_timeout {
+            Some(connect) if connect <= handshake => (TimeoutPhase::Connect, connect),
+            _ => (TimeoutPhase::Handshake, handshake),
+        };
+        ConnectionDeadline {
+            // A bound too far away to express is no bound at all.
+            at: tokio::time::Instant::now().checked_add(after),
+            phase,
+            after,
+        }
     }
 
-    /// TCP (or a Unix socket), then TLS when configured, within the connect timeout.
+    /// TCP (or a Unix socket), then TLS when configured; bounded by the caller's deadline.
     async fn open(&self, host: &Host, name: &str) -> Result<Box<dyn Stream>, Error> {
-        let timeout = self.options.connect_timeout;
-        let timed_out = || {
-            Error::Timeout(Timeout {
-                phase: TimeoutPhase::Connect,
-                after: timeout,
-                host: name.to_owned(),
-            })
-        };
-        let connect = async {
-            if host.kind == HostKind::Unix {
-                return self.open_unix(host).await;
-            }
-            let tcp = tokio::net::TcpStream::connect((host.host.as_str(), host.port_or_default()))
-                .await
-                .map_err(|e| {
-                    Error::Io(std::io::Error::new(
-                        e.kind(),
-                        format!("cannot connect to {name}: {e}"),
-                    ))
-                })?;
-            tcp.set_nodelay(true)?;
-            match &self.tls {
-                None => Ok(Box::new(tcp) as Box<dyn Stream>),
-                Some(connector) => {
-                    Ok(Box::new(connector.connect(&host.host, tcp).await?) as Box<dyn Stream>)
-                }
-            }
-        };
-        tokio::time::timeout(timeout, connect)
+        if host.kind == HostKind::Unix {
+            return self.open_unix(host).await;
+        }
+        let tcp = tokio::net::TcpStream::connect((host.host.as_str(), host.port_or_default()))
             .await
-            .map_err(|_| timed_out())?
+            .map_err(|e| {
+                Error::Io(std::io::Error::new(
+                    e.kind(),
+                    format!("cannot connect to {name}: {e}"),
+                ))
+            })?;
+        tcp.set_nodelay(true)?;
+        match &self.tls {
+            None => Ok(Box::new(tcp) as Box<dyn Stream>),
+            Some(connector) => {
+                Ok(Box::new(connector.connect(&host.host, tcp).await?) as Box<dyn Stream>)
+            }
+        }
     }
 
     #[cfg(unix)]
@@ -360,9 +355,12 @@ impl Authenticator {
         }
     }
 
-    /// What a stream this authenticator opened is: TLS when the configuration has TLS settings.
-    fn own_channel(&self) -> Channel {
-        if self.tls.is_some() {
+    /// What a stream this authenticator opened to `host` is: a Unix socket is never TLS-wrapped;
+    /// a TCP stream is TLS when the configuration has TLS settings.
+    fn own_channel(&self, host: &Host) -> Channel {
+        if host.kind == HostKind::Unix {
+            Channel::OwnSocket
+        } else if self.tls.is_some() {
             Channel::OwnTls
         } else {
             Channel::OwnClear
@@ -383,6 +381,11 @@ impl Authenticator {
             Framing::OpMsg
         };
         let mut transport = Transport::new(stream, framing, self.options.server_api.clone());
+        // Each round trip of the handshake is bounded by socketTimeoutMS too, when given.
+        transport.round_trip_timeout = self
+            .options
+            .socket_timeout
+            .map(|after| (after, host.to_owned()));
         let hello = handshake::hello(&HelloParameters {
             credential: self.credential(),
             app_name: self.options.app_name.as_deref(),
@@ -406,10 +409,6 @@ impl Authenticator {
             Framing::OpMsg
         };
         self.mark_legacy(host, legacy);
-        if let Some(size) = reply.max_message_size {
-            // Never more than the standard 48 MB, whatever a server claims.
-            transport.max_message_size = size.min(crate::wire::DEFAULT_MAX_MESSAGE_SIZE);
-        }
         if reply.arbiter && self.credential().is_some() {
             // An arbiter holds no users and cannot authenticate anyone: a connection to it is
             // never reported as authenticated. `connect` moves on to the next host.
@@ -435,6 +434,15 @@ impl Authenticator {
             _ => (None, None),
         };
         let handshake_round_trips = transport.round_trips;
+        // Commands after the handshake have their own bound (Connection::run_command).
+        transport.round_trip_timeout = None;
+        // The handshake's small cap ends here: commands get the server's maxMessageSizeBytes, never
+        // more than the standard 48 MB whatever a server claims.
+        transport.max_message_size = reply
+            .max_message_size
+            .map_or(crate::wire::DEFAULT_MAX_MESSAGE_SIZE, |size| {
+                size.min(crate::wire::DEFAULT_MAX_MESSAGE_SIZE)
+            });
         Ok(Connection {
             transport,
             host: host.to_owned(),
@@ -542,9 +550,12 @@ fn op_msg_refused(error: &Error) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::host_without_port;
-    use crate::{Authenticator, ClientConfig, Credential, Error};
+    use super::{KeyCache, MAX_DERIVATIONS_IN_FLIGHT, host_without_port};
+    use crate::mechanism::scram::{ScramClientFirst, ScramKeyRequest, ScramMechanism};
+    use crate::{Authenticator, ClientConfig, Credential, Error, Password};
     use mongo_auth_test_server::{Server, ServerConfig, User};
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
 
     #[test]
     fn authenticators_are_shared_and_connections_move_between_tasks() {
@@ -674,6 +685,83 @@ mod tests {
         server.shutdown().await;
     }
 
+    fn key_request(mechanism: ScramMechanism, salt: &[u8], iterations: u32) -> ScramKeyRequest {
+        use base64::Engine as _;
+        let server_first = format!(
+            "r=abcdefX,s={},i={iterations}",
+            base64::engine::general_purpose::STANDARD.encode(salt)
+        );
+        ScramClientFirst::with_nonce(mechanism, "app", &Password::new("pencil"), "abcdef")
+            .unwrap()
+            .handle_server_first(server_first.as_bytes(), 1_000_000)
+            .unwrap()
+            .key_request()
+    }
+
+    /// A server that sends a new salt each time replaces its variant's entry; the other
+    /// variant's keys stay cached however many salts go by.
+    #[tokio::test]
+    async fn rotating_salts_replace_an_entry_and_keep_the_others() {
+        let cache = KeyCache::default();
+        cache
+            .get(key_request(ScramMechanism::Sha1, b"steady", 4096))
+            .await
+            .unwrap();
+        for i in 0..70u32 {
+            let salt = format!("rotating-{i}");
+            cache
+                .get(key_request(ScramMechanism::Sha256, salt.as_bytes(), 4096))
+                .await
+                .unwrap();
+        }
+        let before = cache.computations.load(Ordering::Relaxed);
+        cache
+            .get(key_request(ScramMechanism::Sha1, b"steady", 4096))
+            .await
+            .unwrap();
+        cache
+            .get(key_request(ScramMechanism::Sha256, b"rotating-69", 4096))
+            .await
+            .unwrap();
+        assert_eq!(cache.computations.load(Ordering::Relaxed), before);
+        assert_eq!(before, 71);
+    }
+
+    /// Connections that give up waiting for keys do not leave derivations running: at most
+    /// MAX_DERIVATIONS_IN_FLIGHT ever start while the others wait.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn abandoned_derivations_do_not_pile_up_on_the_blocking_pool() {
+        let cache = Arc::new(KeyCache::default());
+        let mut waiting = Vec::new();
+        for i in 0..20u32 {
+            let cache = cache.clone();
+            let mechanism = if i % 2 == 0 {
+                ScramMechanism::Sha1
+            } else {
+                ScramMechanism::Sha256
+            };
+            let salt = format!("salt-{i}");
+            waiting.push(tokio::spawn(async move {
+                // Each connection gives up at once, as one whose deadline passed would.
+                let request = key_request(mechanism, salt.as_bytes(), 1_000_000);
+                tokio::time::timeout(std::time::Duration::from_millis(1), cache.get(request))
+                    .await
+                    .is_err()
+            }));
+        }
+        for task in waiting {
+            assert!(
+                task.await.unwrap(),
+                "a 1,000,000-iteration derivation took under 1 ms"
+            );
+        }
+        let started = cache.computations.load(Ordering::Relaxed);
+        assert!(
+            started <= MAX_DERIVATIONS_IN_FLIGHT as u64,
+            "{started} derivations started"
+        );
+    }
+
     #[test]
     fn host_without_port_strips_only_the_port() {
         assert_eq!(host_without_port("db.example.com:27017"), "db.example.com");
@@ -702,6 +790,31 @@ pub(crate) fn host_name(host: &Host) -> String {
     }
 }
 
+/// The bound on one host's connection phase and what set it.
+#[derive(Clone, Copy, Debug)]
+struct ConnectionDeadline {
+    /// `None`: no bound.
+    at: Option<tokio::time::Instant>,
+    phase: TimeoutPhase,
+    after: Duration,
+}
+
+impl ConnectionDeadline {
+    /// Runs `work` until the deadline; past it, a timeout error that names what set it.
+    async fn bound<T>(&self, host: &str, work: impl Future<Output = T>) -> Result<T, Error> {
+        let Some(at) = self.at else {
+            return Ok(work.await);
+        };
+        tokio::time::timeout_at(at, work).await.map_err(|_| {
+            Error::Timeout(Timeout {
+                phase: self.phase,
+                after: self.after,
+                host: host.to_owned(),
+            })
+        })
+    }
+}
+
 enum HandshakeFailure {
     /// The OP_MSG hello was dropped: retry with OP_QUERY.
     OpMsgRefused(Error),
@@ -720,8 +833,10 @@ impl From<Error> for HandshakeFailure {
 enum Channel {
     /// Opened by the authenticator with TLS.
     OwnTls,
-    /// Opened by the authenticator without TLS (or a Unix socket without TLS settings).
+    /// Opened by the authenticator over TCP without TLS.
     OwnClear,
+    /// A Unix socket opened by the authenticator: local, never TLS-wrapped.
+    OwnSocket,
     /// The caller's stream, of unknown protection ([`Authenticator::authenticate`]).
     CallerStream,
     /// The caller's stream, asserted encrypted ([`Authenticator::authenticate_over_tls`]).
@@ -731,6 +846,11 @@ enum Channel {
 impl Channel {
     fn encrypted(self) -> bool {
         matches!(self, Channel::OwnTls | Channel::CallerEncrypted)
+    }
+
+    /// Encrypted, or a local socket nobody on the network can sit in the middle of.
+    fn private(self) -> bool {
+        self.encrypted() || self == Channel::OwnSocket
     }
 }
 
@@ -749,10 +869,23 @@ impl Conversation<'_> {
         reply: &HelloReply,
         speculative: Option<Speculative>,
     ) -> Result<(Option<Mechanism>, Option<String>), Error> {
-        let mechanism = self
-            .credential
-            .mechanism
-            .unwrap_or_else(|| handshake::negotiate(reply));
+        let mechanism = match self.credential.mechanism {
+            Some(mechanism) => mechanism,
+            None => {
+                let negotiated = handshake::negotiate(reply);
+                if negotiated == Mechanism::MongodbCr && !self.channel.private() {
+                    // Over clear TCP a man in the middle could play an old server and downgrade
+                    // SCRAM to MONGODB-CR: one MD5 per password guess off the wire.
+                    return Err(Error::not_supported(
+                        "the server offers only MONGODB-CR (a server older than 3.0), which is \
+                         negotiated only over TLS or a Unix socket: over clear TCP a man in the \
+                         middle could downgrade SCRAM this way; if this really is an old server, \
+                         ask for it by name with authMechanism=MONGODB-CR, or enable TLS",
+                    ));
+                }
+                negotiated
+            }
+        };
         let credential = self.credential;
         // the subject matters only when this authenticator's own TLS presented the certificate
         let subject = match self.channel {
@@ -899,16 +1032,23 @@ impl Conversation<'_> {
     async fn plain(self) -> Result<(), Error> {
         let (user, password) = self.username_and_password(Mechanism::Plain)?;
         if !self.channel.encrypted() && !self.authenticator.options.allow_plain_without_tls {
-            return Err(Error::not_supported(
-                if self.channel == Channel::CallerStream {
+            return Err(Error::not_supported(match self.channel {
+                Channel::CallerStream => {
                     "PLAIN sends the password in clear and the stream given to authenticate is not \
-                 known to be encrypted; set up TLS on it and call authenticate_over_tls, or opt in \
-                 to clear-text PLAIN explicitly (allow_plain_without_tls) on a trusted network"
-                } else {
+                     known to be encrypted; set up TLS on it and call authenticate_over_tls, or opt \
+                     in to clear-text PLAIN explicitly (allow_plain_without_tls) on a trusted network"
+                }
+                Channel::OwnSocket => {
+                    "PLAIN sends the password in clear and a Unix socket is not TLS-wrapped; connect \
+                     over TCP with TLS, or opt in to clear-text PLAIN explicitly \
+                     (allow_plain_without_tls) for the local socket"
+                }
+                _ => {
                     "PLAIN sends the password in clear and this connection has no TLS; enable TLS, or \
-                 opt in to clear-text PLAIN explicitly (allow_plain_without_tls) on a trusted network"
-                },
-            ));
+                     opt in to clear-text PLAIN explicitly (allow_plain_without_tls) on a trusted \
+                     network"
+                }
+            }));
         }
         let plain = PlainClient::new(user, password);
         // The payload holds the password in clear: the command is wiped once sent.
@@ -1034,33 +1174,89 @@ fn host_without_port(host: &str) -> &str {
     }
 }
 
-/// The SCRAM key cache: `ClientKey`/`ServerKey` per (mechanism, password input, salt, iterations),
-/// each computed once even when many connections ask at the same moment, on tokio's blocking pool.
-#[derive(Default)]
+/// The SCRAM key cache: `ClientKey`/`ServerKey` per SCRAM variant, for the salt and iteration
+/// count the server last sent (an authenticator has one credential, so the password is not part of
+/// the key). Each derivation runs once even when many connections ask at the same moment, on
+/// tokio's blocking pool, at most [`MAX_DERIVATIONS_IN_FLIGHT`] at a time. A server that sends a new
+/// salt replaces its variant's entry; the other variant's stays.
 struct KeyCache {
-    entries: Mutex<HashMap<ScramKeyRequest, Arc<OnceCell<Arc<ScramKeys>>>>>,
+    /// Indexed by [`KeyCache::slot`].
+    entries: Mutex<[Option<CachedKeys>; 2]>,
     computations: AtomicU64,
+    derivations: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::new([None, None]),
+            computations: AtomicU64::new(0),
+            derivations: Arc::new(tokio::sync::Semaphore::new(MAX_DERIVATIONS_IN_FLIGHT)),
+        }
+    }
+}
+
+/// The keys for one salt and iteration count, derived once.
+#[derive(Clone)]
+struct CachedKeys {
+    salt: Vec<u8>,
+    iterations: u32,
+    keys: Arc<OnceCell<Arc<ScramKeys>>>,
 }
 
 impl KeyCache {
+    fn slot(mechanism: ScramMechanism) -> usize {
+        match mechanism {
+            ScramMechanism::Sha1 => 0,
+            ScramMechanism::Sha256 => 1,
+        }
+    }
+
     async fn get(&self, request: ScramKeyRequest) -> Result<Arc<ScramKeys>, Error> {
         let cell = {
             let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-            if !entries.contains_key(&request) && entries.len() >= MAX_CACHED_KEYS {
-                entries.clear();
+            let entry = &mut entries[Self::slot(request.mechanism())];
+            match entry {
+                Some(cached)
+                    if cached.salt == request.salt()
+                        && cached.iterations == request.iterations() =>
+                {
+                    cached.keys.clone()
+                }
+                _ => {
+                    let cached = CachedKeys {
+                        salt: request.salt().to_vec(),
+                        iterations: request.iterations(),
+                        keys: Arc::default(),
+                    };
+                    let keys = cached.keys.clone();
+                    *entry = Some(cached);
+                    keys
+                }
             }
-            entries.entry(request.clone()).or_default().clone()
         };
         let keys = cell
             .get_or_try_init(|| async {
-                self.computations.fetch_add(1, Ordering::Relaxed);
-                tokio::task::spawn_blocking(move || Arc::new(ScramKeys::derive(&request)))
+                // Waiting for a permit can be given up (the connection's deadline); a running
+                // derivation cannot, so only this many ever run.
+                let permit = self
+                    .derivations
+                    .clone()
+                    .acquire_owned()
                     .await
-                    .map_err(|e| {
-                        Error::Io(std::io::Error::other(format!(
-                            "the PBKDF2 task did not finish: {e}"
-                        )))
-                    })
+                    .map_err(|_| Error::Io(std::io::Error::other("the key cache was closed")))?;
+                self.computations.fetch_add(1, Ordering::Relaxed);
+                tokio::task::spawn_blocking(move || {
+                    let keys = Arc::new(ScramKeys::derive(&request));
+                    drop(permit);
+                    keys
+                })
+                .await
+                .map_err(|e| {
+                    Error::Io(std::io::Error::other(format!(
+                        "the PBKDF2 task did not finish: {e}"
+                    )))
+                })
             })
             .await?;
         Ok(keys.clone())

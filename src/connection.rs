@@ -35,6 +35,9 @@ pub(crate) struct Transport {
     pub(crate) max_message_size: usize,
     pub(crate) round_trips: u32,
     pub(crate) server_api: Option<String>,
+    /// The bound on each round trip and the host it names (`socketTimeoutMS` during the
+    /// handshake); `None`: the caller bounds the round trip.
+    pub(crate) round_trip_timeout: Option<(Duration, String)>,
 }
 
 impl Transport {
@@ -46,9 +49,11 @@ impl Transport {
         Self {
             stream,
             framing,
-            max_message_size: wire::DEFAULT_MAX_MESSAGE_SIZE,
+            // Until the handshake ends; then the server's maxMessageSizeBytes (at most 48 MB).
+            max_message_size: wire::MAX_HANDSHAKE_MESSAGE_SIZE,
             round_trips: 0,
             server_api,
+            round_trip_timeout: None,
         }
     }
 
@@ -104,6 +109,22 @@ impl Transport {
     }
 
     async fn exchange(&mut self, request: &Frame) -> Result<Document, Error> {
+        match self.round_trip_timeout.clone() {
+            None => self.exchange_unbounded(request).await,
+            Some((after, host)) => {
+                match tokio::time::timeout(after, self.exchange_unbounded(request)).await {
+                    Ok(reply) => reply,
+                    Err(_) => Err(Error::Timeout(Timeout {
+                        phase: TimeoutPhase::Socket,
+                        after,
+                        host,
+                    })),
+                }
+            }
+        }
+    }
+
+    async fn exchange_unbounded(&mut self, request: &Frame) -> Result<Document, Error> {
         wire::write_frame(&mut self.stream, request).await?;
         self.round_trips += 1;
         let reply = wire::read_frame(&mut self.stream, self.max_message_size).await?;

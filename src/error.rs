@@ -444,10 +444,13 @@ impl fmt::Display for CredentialError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimeoutPhase {
-    /// The TCP (and TLS) connect of one host (`connect_timeout`).
+    /// The connection phase of one host — TCP, TLS, hello and authentication — bounded by
+    /// `connectTimeoutMS` (10 s unless given).
     Connect,
-    /// The whole handshake: hello plus authentication (`handshake_timeout`).
+    /// The same phase, when the handshake timeout (`handshake_timeout`) is the smaller bound.
     Handshake,
+    /// One round trip of the handshake, bounded by `socketTimeoutMS`.
+    Socket,
     /// `mongodb+srv` resolution.
     Dns,
     /// A command after the handshake ([`Connection::run_command`](crate::Connection::run_command),
@@ -480,7 +483,15 @@ impl fmt::Display for Timeout {
         match self.phase {
             TimeoutPhase::Connect => write!(
                 f,
-                "connecting to {} timed out after {:?} (connectTimeoutMS)",
+                "connecting to {} (TCP, TLS, hello and authentication) did not finish within {:?} \
+                 (connectTimeoutMS); check that the host is a MongoDB server that answers, or raise \
+                 connectTimeoutMS",
+                self.host, self.after
+            ),
+            TimeoutPhase::Socket => write!(
+                f,
+                "{} did not answer within {:?} while shaking hands (socketTimeoutMS); check that \
+                 the host is a MongoDB server that answers, or raise socketTimeoutMS",
                 self.host, self.after
             ),
             TimeoutPhase::Handshake => write!(

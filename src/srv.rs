@@ -120,11 +120,13 @@ pub(crate) async fn resolve(hosts: &[Host], options: &ConnectOptions) -> Result<
         let txt = query_any(&nameservers, &name, TYPE_TXT).await?;
         interpret(&name, &srv, &txt)
     };
-    match tokio::time::timeout(options.connect_timeout, lookup).await {
+    // connectTimeoutMS bounds the lookup; with connectTimeoutMS=0, the handshake timeout does.
+    let after = options.connect_timeout.unwrap_or(options.handshake_timeout);
+    match tokio::time::timeout(after, lookup).await {
         Ok(result) => result,
         Err(_) => Err(Error::Timeout(Timeout {
             phase: TimeoutPhase::Dns,
-            after: options.connect_timeout,
+            after,
             host: name,
         })),
     }

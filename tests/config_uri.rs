@@ -214,7 +214,7 @@ fn options_and_warnings() {
     assert_eq!(config.replica_set(), Some("rs0"));
     assert_eq!(
         config.connect_timeout(),
-        std::time::Duration::from_millis(1500)
+        Some(std::time::Duration::from_millis(1500))
     );
     assert_eq!(config.warnings().len(), 1);
 }

@@ -26,6 +26,9 @@ enum Answer {
     OpReply(Document),
     /// Read the request and never answer, keeping the stream open.
     Stall,
+    /// An OP_MSG whose body section is these bytes as they are (BSON that bson's own encoder,
+    /// which recurses, could not write).
+    RawBody(Vec<u8>),
 }
 
 fn binary(bytes: impl Into<Vec<u8>>) -> Bson {
@@ -150,6 +153,21 @@ where
                     request.request_id,
                     Message::Reply(OpReply::command_reply(reply)),
                 ),
+                Answer::RawBody(body) => {
+                    let mut bytes = vec![0u8; 16];
+                    bytes[4..8].copy_from_slice(&wire::next_request_id().to_le_bytes());
+                    bytes[8..12].copy_from_slice(&request.request_id.to_le_bytes());
+                    bytes[12..16].copy_from_slice(&2013i32.to_le_bytes());
+                    bytes.extend_from_slice(&[0, 0, 0, 0, 0]);
+                    bytes.extend_from_slice(&body);
+                    let len = bytes.len() as i32;
+                    bytes[0..4].copy_from_slice(&len.to_le_bytes());
+                    use tokio::io::AsyncWriteExt as _;
+                    if server.write_all(&bytes).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
                 Answer::Stall => {
                     // Keep reading (so the client's writes never block) and never answer.
                     while wire::read_frame(&mut server, wire::DEFAULT_MAX_MESSAGE_SIZE)
@@ -472,4 +490,149 @@ async fn a_server_that_stalls_after_authentication_times_out_the_command() {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("open a new connection"), "{e}");
+}
+
+/// `{a: {a: … {} …}}` nested `depth` levels, built without recursion.
+fn nested(depth: usize) -> Vec<u8> {
+    let mut out = vec![5, 0, 0, 0, 0];
+    for _ in 1..depth {
+        let len = (4 + 1 + 2 + out.len() + 1) as i32;
+        let mut outer = len.to_le_bytes().to_vec();
+        outer.extend_from_slice(b"\x03a\0");
+        outer.extend_from_slice(&out);
+        outer.push(0);
+        out = outer;
+    }
+    out
+}
+
+/// `document`'s BSON with one more field, `key`, whose value is the raw document `value`.
+fn with_raw_field(document: &Document, key: &str, value: &[u8]) -> Vec<u8> {
+    let mut bytes = bson::RawDocumentBuf::try_from(document)
+        .unwrap()
+        .into_bytes();
+    bytes.pop(); // the terminating NUL
+    bytes.push(0x03);
+    bytes.extend_from_slice(key.as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(value);
+    bytes.push(0);
+    let len = bytes.len() as i32;
+    bytes[0..4].copy_from_slice(&len.to_le_bytes());
+    bytes
+}
+
+fn too_deep(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Wire(wire::WireError::DocumentTooDeep {
+            field: "OP_MSG body",
+            max_depth: wire::MAX_DOCUMENT_DEPTH,
+        })
+    )
+}
+
+/// A reply nested 100,000 levels deep (800 KB) would overflow the stack of bson's recursive
+/// decoder and abort the process; it is refused on its raw bytes instead, wherever it comes.
+#[tokio::test]
+async fn deeply_nested_handshake_replies_are_refused_not_a_stack_overflow() {
+    // The hello reply itself.
+    let e = run(None, |_, _| Some(Answer::RawBody(nested(100_000)))).await;
+    assert!(too_deep(&e), "{e:?}");
+    // The speculative reply inside a well-formed hello.
+    let e = run(None, |_, _| {
+        Some(Answer::RawBody(with_raw_field(
+            &hello_reply(),
+            "speculativeAuthenticate",
+            &nested(100_000),
+        )))
+    })
+    .await;
+    assert!(too_deep(&e), "{e:?}");
+    // The saslStart reply (no speculative reply, so a saslStart follows the hello).
+    let e = run(None, |index, _| match index {
+        0 => Some(Answer::Body(hello_reply())),
+        _ => Some(Answer::RawBody(with_raw_field(
+            &doc! { "conversationId": 1, "done": false, "payload": binary(b"r=x".to_vec()), "ok": 1 },
+            "extra",
+            &nested(100_000),
+        ))),
+    })
+    .await;
+    assert!(too_deep(&e), "{e:?}");
+}
+
+/// The handshake has its own size cap: a wide hello (many keys, 2.6 MB) is refused before it is
+/// read, although it is far below the 48 MB of a command reply.
+#[tokio::test]
+async fn a_wide_hello_is_refused_by_the_handshake_size_cap() {
+    let e = run(None, |_, _| {
+        let mut reply = hello_reply();
+        for i in 0..200_000 {
+            reply.insert(format!("k{i}"), i);
+        }
+        Some(Answer::Body(reply))
+    })
+    .await;
+    assert!(
+        matches!(
+            e,
+            Error::Wire(wire::WireError::MessageTooLarge {
+                max: wire::MAX_HANDSHAKE_MESSAGE_SIZE,
+                ..
+            })
+        ),
+        "{e:?}"
+    );
+}
+
+/// After the handshake, a deep command reply is a typed error too, and a wide one (within the
+/// server's maxMessageSizeBytes) is simply a reply.
+#[tokio::test]
+async fn deep_and_wide_command_replies() {
+    let mut scram = None;
+    let client = serve(move |index, body| match index {
+        0 => {
+            let state = Scram::start(body.get_document("speculativeAuthenticate").unwrap());
+            let mut reply = hello_reply();
+            reply.insert(
+                "speculativeAuthenticate",
+                doc! { "conversationId": 1, "done": false, "payload": binary(state.server_first.clone().into_bytes()) },
+            );
+            scram = Some(state);
+            Some(Answer::Body(reply))
+        }
+        1 => {
+            let server_final = scram.as_ref().unwrap().server_final(body);
+            Some(Answer::Body(doc! {
+                "conversationId": 1, "done": true, "payload": binary(server_final), "ok": 1,
+            }))
+        }
+        2 => Some(Answer::RawBody(with_raw_field(
+            &doc! { "ok": 1.0 },
+            "deep",
+            &nested(100_000),
+        ))),
+        _ => {
+            let mut reply = doc! { "ok": 1.0 };
+            for i in 0..200_000 {
+                reply.insert(format!("k{i}"), i);
+            }
+            Some(Answer::Body(reply))
+        }
+    });
+    let authenticator = Authenticator::new(&scram_config()).unwrap();
+    let mut connection = mongo_auth::authenticate(client, &authenticator, "hostile.invalid:27017")
+        .await
+        .unwrap();
+    let e = connection
+        .run_command("admin", doc! { "ping": 1 })
+        .await
+        .unwrap_err();
+    assert!(too_deep(&e), "{e:?}");
+    let wide = connection
+        .run_command("admin", doc! { "ping": 1 })
+        .await
+        .unwrap();
+    assert_eq!(wide.len(), 200_001);
 }

@@ -167,14 +167,16 @@ impl<C, T> ClientConfigBuilder<C, T> {
         self
     }
 
-    /// `connectTimeoutMS`: the limit on one TCP (and TLS) connect. Default 10 s.
+    /// `connectTimeoutMS`: the bound on the whole connection phase of one host (TCP, TLS, hello
+    /// and authentication). Default 10 s; a zero duration means no timeout, as
+    /// `connectTimeoutMS=0` does.
     ///
     /// ```
     /// let builder = mongo_auth::ClientConfig::builder().connect_timeout(std::time::Duration::from_secs(3));
     /// # let _ = builder;
     /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.options.connect_timeout = timeout;
+        self.options.connect_timeout = (!timeout.is_zero()).then_some(timeout);
         self
     }
 

@@ -170,8 +170,9 @@ pub struct ClientConfig {
 pub(crate) struct ConnectOptions {
     /// `appName`, sent in the handshake's client metadata.
     pub(crate) app_name: Option<String>,
-    /// `connectTimeoutMS`: one TCP (and TLS) connect.
-    pub(crate) connect_timeout: Duration,
+    /// `connectTimeoutMS`: the bound on the whole connection phase (TCP, TLS, hello and
+    /// authentication); `None` when given as 0, which means no timeout.
+    pub(crate) connect_timeout: Option<Duration>,
     /// The deadline for the whole handshake (hello plus authentication) on one connection.
     pub(crate) handshake_timeout: Duration,
     /// `socketTimeoutMS`: the bound on each command's round trip once a connection is handed
@@ -210,11 +211,28 @@ pub(crate) struct SourceParts {
     pub(crate) database: Option<String>,
 }
 
+/// `connectTimeoutMS` when none is given: the URI options specification's 10 seconds.
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `connectTimeoutMS` as given in milliseconds: absent is the default, 0 is no timeout.
+pub(crate) fn connect_timeout_from_ms(ms: Option<u64>) -> Option<Duration> {
+    match ms {
+        None => Some(DEFAULT_CONNECT_TIMEOUT),
+        Some(0) => None,
+        Some(ms) => Some(Duration::from_millis(ms)),
+    }
+}
+
+/// `socketTimeoutMS` as given in milliseconds: absent or 0 is not set.
+pub(crate) fn socket_timeout_from_ms(ms: Option<u64>) -> Option<Duration> {
+    ms.filter(|&ms| ms > 0).map(Duration::from_millis)
+}
+
 impl Default for ConnectOptions {
     fn default() -> Self {
         Self {
             app_name: None,
-            connect_timeout: Duration::from_secs(10),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             handshake_timeout: Duration::from_secs(30),
             socket_timeout: None,
             server_api: None,
@@ -343,14 +361,21 @@ impl ClientConfig {
         self.options.app_name.as_deref()
     }
 
-    /// `connectTimeoutMS`: the limit on one TCP (and TLS) connect.
+    /// `connectTimeoutMS`: the bound on the whole connection phase of one host — TCP, TLS, hello
+    /// and authentication. 10 s when not given; `None` when given as 0, which means no timeout (the
+    /// handshake timeout still bounds the handshake).
     ///
     /// ```
+    /// use std::time::Duration;
     /// let config: mongo_auth::ClientConfig = "mongodb://db/?connectTimeoutMS=2500".parse()?;
-    /// assert_eq!(config.connect_timeout(), std::time::Duration::from_millis(2500));
+    /// assert_eq!(config.connect_timeout(), Some(Duration::from_millis(2500)));
+    /// let config: mongo_auth::ClientConfig = "mongodb://db/?connectTimeoutMS=0".parse()?;
+    /// assert_eq!(config.connect_timeout(), None);
+    /// let config: mongo_auth::ClientConfig = "mongodb://db/".parse()?;
+    /// assert_eq!(config.connect_timeout(), Some(Duration::from_secs(10)));
     /// # Ok::<(), mongo_auth::ConfigError>(())
     /// ```
-    pub fn connect_timeout(&self) -> Duration {
+    pub fn connect_timeout(&self) -> Option<Duration> {
         self.options.connect_timeout
     }
 
@@ -586,10 +611,8 @@ impl fmt::Display for ClientConfig {
             options.push(("socketTimeoutMS", timeout.as_millis().to_string()));
         }
         if o.connect_timeout != ConnectOptions::default().connect_timeout {
-            options.push((
-                "connectTimeoutMS",
-                o.connect_timeout.as_millis().to_string(),
-            ));
+            let ms = o.connect_timeout.map_or(0, |timeout| timeout.as_millis());
+            options.push(("connectTimeoutMS", ms.to_string()));
         }
         for (i, (key, value)) in options.iter().enumerate() {
             f.write_str(if i == 0 { "?" } else { "&" })?;

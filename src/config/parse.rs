@@ -1,7 +1,6 @@
 //! Connection strings to configurations: the spec layer (core's parser), then the library layer.
 
 use std::str::FromStr;
-use std::time::Duration;
 
 use mongo_auth_core::{ConnectionString, Errors};
 
@@ -81,13 +80,8 @@ impl TryFrom<ConnectionString> for ClientConfig {
         let defaults = ConnectOptions::default();
         let connect_options = ConnectOptions {
             app_name: options.app_name().map(str::to_owned),
-            connect_timeout: options
-                .connect_timeout_ms()
-                .map_or(defaults.connect_timeout, Duration::from_millis),
-            socket_timeout: options
-                .socket_timeout_ms()
-                .filter(|&ms| ms > 0)
-                .map(Duration::from_millis),
+            connect_timeout: super::connect_timeout_from_ms(options.connect_timeout_ms()),
+            socket_timeout: super::socket_timeout_from_ms(options.socket_timeout_ms()),
             replica_set: options.replica_set().map(str::to_owned),
             direct_connection: options.direct_connection(),
             load_balanced: options.load_balanced(),

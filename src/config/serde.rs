@@ -748,16 +748,11 @@ impl RawConfig {
         let defaults = ConnectOptions::default();
         let options = ConnectOptions {
             app_name: raw.app_name,
-            connect_timeout: raw
-                .connect_timeout_ms
-                .map_or(defaults.connect_timeout, Duration::from_millis),
+            connect_timeout: super::connect_timeout_from_ms(raw.connect_timeout_ms),
             handshake_timeout: raw
                 .handshake_timeout_ms
                 .map_or(defaults.handshake_timeout, Duration::from_millis),
-            socket_timeout: raw
-                .socket_timeout_ms
-                .filter(|&ms| ms > 0)
-                .map(Duration::from_millis),
+            socket_timeout: super::socket_timeout_from_ms(raw.socket_timeout_ms),
             server_api: raw.server_api,
             max_scram_iterations: raw
                 .max_scram_iterations
@@ -960,7 +955,8 @@ impl Serialize for OptionsOut<'_> {
             map.serialize_entry("app_name", name)?;
         }
         if o.connect_timeout != d.connect_timeout {
-            map.serialize_entry("connect_timeout_ms", &millis(o.connect_timeout))?;
+            let ms = o.connect_timeout.map_or(0, millis);
+            map.serialize_entry("connect_timeout_ms", &ms)?;
         }
         if o.handshake_timeout != d.handshake_timeout {
             map.serialize_entry("handshake_timeout_ms", &millis(o.handshake_timeout))?;

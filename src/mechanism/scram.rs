@@ -32,6 +32,22 @@ use crate::error::{CredentialError, Error, ProtocolViolation};
 /// ```
 pub const MIN_ITERATIONS: u32 = mongo_auth_core::rules::MIN_SCRAM_ITERATIONS;
 
+/// The longest server-first message accepted, in bytes. A real one (nonce, salt, iteration count)
+/// is about a hundred bytes.
+///
+/// ```
+/// assert_eq!(mongo_auth::mechanism::scram::MAX_SERVER_FIRST_LEN, 4096);
+/// ```
+pub const MAX_SERVER_FIRST_LEN: usize = 4096;
+
+/// The longest salt accepted once decoded, in bytes. MongoDB's salts are 16 (SHA-1) or 28
+/// (SHA-256) bytes.
+///
+/// ```
+/// assert_eq!(mongo_auth::mechanism::scram::MAX_SALT_LEN, 128);
+/// ```
+pub const MAX_SALT_LEN: usize = 128;
+
 /// `base64("n,,")`: the gs2 header without channel binding, echoed in client-final.
 const GS2_HEADER_BASE64: &str = "biws";
 
@@ -218,8 +234,9 @@ impl fmt::Debug for PasswordInput {
 
 /// What PBKDF2 must derive for one conversation: mechanism, password input, salt, iteration count.
 ///
-/// It is also the key of the [`Authenticator`](crate::Authenticator)'s cache. `Debug` never shows
-/// the password input, and it is zeroized on drop.
+/// The [`Authenticator`](crate::Authenticator)'s cache keeps the derived keys under the mechanism,
+/// salt and iteration count only (an authenticator has one credential). `Debug` never shows the
+/// password input, and it is zeroized on drop.
 ///
 /// ```
 /// use mongo_auth::Password;
@@ -235,7 +252,7 @@ impl fmt::Debug for PasswordInput {
 /// let keys = ScramKeys::derive(&request);
 /// # let _ = keys;
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug)]
 pub struct ScramKeyRequest {
     mechanism: ScramMechanism,
     password: PasswordInput,
@@ -392,8 +409,9 @@ impl ScramClientFirst {
         }
     }
 
-    /// Parses and checks the server-first message: no mandatory extension, a nonce that extends
-    /// ours, a valid base64 salt, an integer iteration count within `[4096, max_iterations]`.
+    /// Parses and checks the server-first message: at most [`MAX_SERVER_FIRST_LEN`] bytes, no
+    /// mandatory extension, a nonce that extends ours, a valid base64 salt of at most
+    /// [`MAX_SALT_LEN`] bytes, an integer iteration count within `[4096, max_iterations]`.
     pub fn handle_server_first(
         self,
         payload: &[u8],
@@ -409,6 +427,12 @@ impl ScramClientFirst {
                 },
             )
         };
+        if payload.len() > MAX_SERVER_FIRST_LEN {
+            return Err(malformed(&format!(
+                "{} bytes long, more than the {MAX_SERVER_FIRST_LEN} accepted",
+                payload.len()
+            )));
+        }
         let text = std::str::from_utf8(payload).map_err(|_| malformed("not utf-8"))?;
         let mut nonce = None;
         let mut salt = None;
@@ -429,11 +453,22 @@ impl ScramClientFirst {
                 (0, b'r') => nonce = Some(value),
                 (0, _) => return Err(malformed("the first attribute is not r=")),
                 (1, b's') => {
+                    // base64 of MAX_SALT_LEN bytes is at most 4 * ceil(MAX_SALT_LEN / 3) long
+                    if value.len() > MAX_SALT_LEN.div_ceil(3) * 4 {
+                        return Err(malformed(&format!(
+                            "the salt (s=) is longer than the {MAX_SALT_LEN} bytes accepted"
+                        )));
+                    }
                     let decoded = BASE64
                         .decode(value)
                         .map_err(|_| malformed("the salt (s=) is not valid base64"))?;
                     if decoded.is_empty() {
                         return Err(malformed("the salt (s=) is empty"));
+                    }
+                    if decoded.len() > MAX_SALT_LEN {
+                        return Err(malformed(&format!(
+                            "the salt (s=) is longer than the {MAX_SALT_LEN} bytes accepted"
+                        )));
                     }
                     salt = Some(decoded);
                 }
@@ -946,6 +981,40 @@ mod tests {
             .unwrap();
         assert_eq!(s.key_request().iterations(), 4096);
         assert_eq!(s.key_request().salt(), b"salt");
+    }
+
+    #[test]
+    fn server_first_messages_and_salts_are_bounded() {
+        let message = |salt: &[u8], extension: usize| {
+            let mut text = format!("r=abcdefX,s={},i=4096", BASE64.encode(salt));
+            if extension > 0 {
+                text.push_str(",x=");
+                text.push_str(&"e".repeat(extension));
+            }
+            text.into_bytes()
+        };
+        let accepted = |payload: &[u8]| {
+            first(ScramMechanism::Sha256, "u", "p", "abcdef").handle_server_first(payload, 200_000)
+        };
+        // The largest salt and the longest message accepted...
+        let salt = accepted(&message(&[7; MAX_SALT_LEN], 0)).unwrap();
+        assert_eq!(salt.key_request().salt().len(), MAX_SALT_LEN);
+        let base = message(b"salt", 0).len();
+        let longest = accepted(&message(b"salt", MAX_SERVER_FIRST_LEN - base - 3)).unwrap();
+        assert_eq!(longest.key_request().salt(), b"salt");
+        // ...and one byte more of either is refused before anything is decoded or derived.
+        for payload in [
+            message(&[7; MAX_SALT_LEN + 1], 0),
+            message(b"salt", MAX_SERVER_FIRST_LEN - base - 2),
+            message(&[7; 1 << 20], 0),
+        ] {
+            let v = violation(accepted(&payload).unwrap_err());
+            assert!(
+                matches!(&v, ProtocolViolation::MalformedScramMessage { problem, .. }
+                    if problem.contains("accepted")),
+                "{v:?}"
+            );
+        }
     }
 
     #[test]

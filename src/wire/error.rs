@@ -87,6 +87,23 @@ pub enum WireError {
         /// What the BSON decoder reported.
         source: bson::error::Error,
     },
+    /// A BSON document in the message nests documents and arrays deeper than
+    /// [`MAX_DOCUMENT_DEPTH`](crate::wire::MAX_DOCUMENT_DEPTH). Checked on the raw bytes, without
+    /// recursion, before the document is decoded.
+    DocumentTooDeep {
+        /// Which document.
+        field: &'static str,
+        /// The deepest nesting accepted.
+        max_depth: usize,
+    },
+    /// A BSON document's lengths, terminators or element types do not fit together (found while
+    /// walking its raw bytes, before it is decoded).
+    MalformedDocument {
+        /// Which document.
+        field: &'static str,
+        /// What does not fit.
+        problem: &'static str,
+    },
     /// Bytes remain after the last field of a message or section.
     TrailingBytes {
         /// Where the extra bytes are.
@@ -158,6 +175,14 @@ impl fmt::Display for WireError {
             }
             Self::InvalidBson { field, source } => {
                 write!(f, "the {field} is not a valid BSON document: {source}")
+            }
+            Self::DocumentTooDeep { field, max_depth } => write!(
+                f,
+                "the {field} nests documents or arrays more than {max_depth} levels deep, which no \
+                 MongoDB server sends"
+            ),
+            Self::MalformedDocument { field, problem } => {
+                write!(f, "the {field} is not a valid BSON document: {problem}")
             }
             Self::TrailingBytes { field, count } => {
                 write!(f, "{count} unexpected bytes after the {field}")

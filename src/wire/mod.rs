@@ -25,6 +25,7 @@
 mod crc32c;
 mod error;
 mod io;
+mod limits;
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
@@ -33,6 +34,7 @@ use bson::raw::RawDocument;
 
 pub use error::WireError;
 pub use io::{read_frame, write_frame};
+pub use limits::{MAX_DOCUMENT_DEPTH, MAX_HANDSHAKE_MESSAGE_SIZE};
 
 /// Size of the standard message header (`messageLength`, `requestID`, `responseTo`, `opCode`).
 pub const HEADER_LEN: usize = 16;
@@ -621,6 +623,19 @@ impl<'a> Cursor<'a> {
         // bytes alone, so that its own error describes it.
         let len = if declared < 5 { 4 } else { declared as usize };
         let raw = self.take(len, field)?;
+        // Walked without recursion (and its nesting capped) before the decoder, which recurses,
+        // sees it.
+        if declared >= 5 {
+            limits::check_document(raw, MAX_DOCUMENT_DEPTH).map_err(|problem| match problem {
+                limits::Problem::TooDeep => WireError::DocumentTooDeep {
+                    field,
+                    max_depth: MAX_DOCUMENT_DEPTH,
+                },
+                limits::Problem::Malformed(problem) => {
+                    WireError::MalformedDocument { field, problem }
+                }
+            })?;
+        }
         let raw = RawDocument::from_bytes(raw)
             .map_err(|source| WireError::InvalidBson { field, source })?;
         Document::try_from(raw).map_err(|source| WireError::InvalidBson { field, source })

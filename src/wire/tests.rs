@@ -249,7 +249,10 @@ fn malformed_op_msgs_are_typed_errors() {
     bad.extend_from_slice(&[12, 0, 0, 0, 0x02, b'a', 0, 100, 0, 0, 0, 0]);
     assert!(matches!(
         Frame::decode(&raw_msg(0, &bad), MAX),
-        Err(WireError::InvalidBson { .. })
+        Err(WireError::MalformedDocument {
+            field: "OP_MSG body",
+            ..
+        })
     ));
 
     // A checksum flag with nothing to check.
@@ -257,6 +260,65 @@ fn malformed_op_msgs_are_typed_errors() {
     short.truncate(20);
     set_len(&mut short);
     assert!(Frame::decode(&short, MAX).is_err());
+}
+
+/// `{a: {a: … {} …}}` nested `depth` levels, built without recursion (bson's own encoder
+/// recurses).
+fn nested(depth: usize) -> Vec<u8> {
+    let mut out = vec![5, 0, 0, 0, 0];
+    for _ in 1..depth {
+        let len = (4 + 1 + 2 + out.len() + 1) as i32;
+        let mut outer = len.to_le_bytes().to_vec();
+        outer.extend_from_slice(b"\x03a\0");
+        outer.extend_from_slice(&out);
+        outer.push(0);
+        out = outer;
+    }
+    out
+}
+
+#[test]
+fn documents_nested_too_deep_are_refused_before_decoding() {
+    // 100 levels (mongod's limit) decode; 101 do not; 100,000 (800 KB, enough to overflow the
+    // stack of a recursive decoder) are refused the same way, in every place a document sits.
+    let mut ok = vec![0u8];
+    ok.extend_from_slice(&nested(MAX_DOCUMENT_DEPTH));
+    assert!(Frame::decode(&raw_msg(0, &ok), MAX).is_ok());
+    for depth in [MAX_DOCUMENT_DEPTH + 1, 100_000] {
+        let deep = nested(depth);
+        let mut body = vec![0u8];
+        body.extend_from_slice(&deep);
+        let mut sequence = vec![0u8];
+        sequence.extend_from_slice(&5i32.to_le_bytes());
+        sequence.push(0);
+        sequence.push(1);
+        sequence.extend_from_slice(&((4 + 2 + deep.len()) as i32).to_le_bytes());
+        sequence.extend_from_slice(b"d\0");
+        sequence.extend_from_slice(&deep);
+        let mut reply = Vec::new();
+        reply.extend_from_slice(&0u32.to_le_bytes());
+        reply.extend_from_slice(&0i64.to_le_bytes());
+        reply.extend_from_slice(&0i32.to_le_bytes());
+        reply.extend_from_slice(&1i32.to_le_bytes());
+        reply.extend_from_slice(&deep);
+        let mut reply_frame = vec![0u8; 16];
+        reply_frame[12..16].copy_from_slice(&1i32.to_le_bytes());
+        reply_frame.extend_from_slice(&reply);
+        set_len(&mut reply_frame);
+        for (frame, field) in [
+            (raw_msg(0, &body), "OP_MSG body"),
+            (raw_msg(0, &sequence), "OP_MSG document sequence"),
+            (reply_frame, "OP_REPLY document"),
+        ] {
+            match Frame::decode(&frame, MAX) {
+                Err(WireError::DocumentTooDeep {
+                    field: f,
+                    max_depth: MAX_DOCUMENT_DEPTH,
+                }) => assert_eq!(f, field),
+                other => panic!("{field} at depth {depth}: {other:?}"),
+            }
+        }
+    }
 }
 
 #[test]
