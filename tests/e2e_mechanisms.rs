@@ -174,7 +174,7 @@ async fn mongodb_cr_explicit_and_negotiated_on_an_old_server() {
             .user(User::mongodb_cr("old", "admin", "pencil")),
     )
     .await;
-    for mechanism in [Some("MONGODB-CR"), None] {
+    for mechanism in [Some("MONGODB-CR")] {
         let config: ClientConfig = server
             .uri_for("old", "pencil", "admin", mechanism)
             .parse()
@@ -208,15 +208,154 @@ async fn mongodb_cr_explicit_and_negotiated_on_an_old_server() {
         mongo_auth::connect(&config).await,
         Err(Error::Authentication(_))
     ));
+    server.shutdown().await;
+}
+
+/// Over clear TCP a man in the middle could answer as a 2.6 server and downgrade SCRAM to
+/// MONGODB-CR (one MD5 per password guess): a credential without a mechanism negotiates
+/// MONGODB-CR only over TLS (or a Unix socket), and otherwise says how to ask for it by name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mongodb_cr_is_negotiated_only_over_tls() {
+    let server = start(
+        ServerConfig::new()
+            .max_wire_version(2)
+            .user(User::mongodb_cr("old", "admin", "pencil")),
+    )
+    .await;
     let config: ClientConfig = server
-        .uri_for("nobody", "pencil", "admin", None)
+        .uri_for("old", "pencil", "admin", None)
         .parse()
         .unwrap();
-    assert!(matches!(
-        mongo_auth::connect(&config).await,
-        Err(Error::Authentication(_))
-    ));
+    match mongo_auth::connect(&config).await {
+        Err(Error::NotSupported(e)) => {
+            assert!(e.what.contains("authMechanism=MONGODB-CR"), "{e}");
+            assert!(!e.to_string().contains("pencil"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let commands: Vec<String> = server
+        .connections()
+        .iter()
+        .flat_map(|c| c.commands.clone())
+        .collect();
+    assert!(
+        !commands
+            .iter()
+            .any(|c| c == "getnonce" || c == "authenticate"),
+        "{commands:?}"
+    );
     server.shutdown().await;
+
+    let pki = TestPki::generate_temporary().unwrap();
+    let server = start(
+        ServerConfig::new()
+            .max_wire_version(2)
+            .tls(TlsOptions::new(&pki.server.pem).client_auth(ClientAuth::None))
+            .user(User::mongodb_cr("old", "admin", "pencil")),
+    )
+    .await;
+    let ca = pki.ca.display().to_string();
+    for (user, password, outcome) in [("old", "pencil", true), ("nobody", "pencil", false)] {
+        let uri = format!(
+            "{}&tls=true&tlsCAFile={}",
+            server.uri_for(user, password, "admin", None),
+            ca.replace('/', "%2F")
+        );
+        let config: ClientConfig = uri.parse().unwrap();
+        match mongo_auth::connect(&config).await {
+            Ok(mut connection) if outcome => {
+                assert_eq!(
+                    connection.authenticated_mechanism(),
+                    Some(Mechanism::MongodbCr)
+                );
+                assert_eq!(user_and_roles(&mut connection).await, "old");
+            }
+            Err(Error::Authentication(_)) if !outcome => {}
+            other => panic!("{user}: {other:?}"),
+        }
+    }
+    server.shutdown().await;
+}
+
+/// A Unix socket is never TLS-wrapped: TLS settings in the configuration do not make PLAIN's
+/// password safe to send over it (without the clear-text opt-in it is refused before saslStart),
+/// and a negotiated MONGODB-CR, which only a man in the middle on the network could abuse, is
+/// allowed over it.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unix_socket_is_a_clear_channel_whatever_the_tls_settings() {
+    let pki = TestPki::generate_temporary().unwrap();
+    let server = start(
+        ServerConfig::new()
+            .max_wire_version(2)
+            .user(User::plain("ldapuser", "ldap-secret"))
+            .user(User::mongodb_cr("old", "admin", "pencil")),
+    )
+    .await;
+    // The conformance server listens on TCP: a socket in front of it forwards each connection.
+    let dir = tempfile_dir();
+    let socket = dir.join("mongodb.sock");
+    let listener = tokio::net::UnixListener::bind(&socket).unwrap();
+    let target = server.addr();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                if let Ok(mut upstream) = tokio::net::TcpStream::connect(target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                }
+            });
+        }
+    });
+    let socket_host = socket.display().to_string();
+    // The socket first, then a TCP host with TLS: the settings are for the TCP host only.
+    let config = ClientConfig::builder()
+        .hosts([socket_host.as_str(), "127.0.0.1:9"])
+        .credential(
+            Credential::plain()
+                .username("ldapuser")
+                .password("ldap-secret"),
+        )
+        .tls(Tls::with_ca_file(&pki.ca))
+        .build()
+        .unwrap();
+    match mongo_auth::connect(&config).await {
+        Err(Error::NotSupported(e)) => assert!(e.what.contains("Unix socket"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    let commands: Vec<String> = server
+        .connections()
+        .iter()
+        .flat_map(|c| c.commands.clone())
+        .collect();
+    assert!(!commands.iter().any(|c| c == "saslStart"), "{commands:?}");
+
+    let uri = format!(
+        "mongodb://old:pencil@{}/?authSource=admin",
+        socket_host.replace('/', "%2F")
+    );
+    let config: ClientConfig = uri.parse().unwrap();
+    let mut connection = mongo_auth::connect(&config).await.unwrap();
+    assert_eq!(
+        connection.authenticated_mechanism(),
+        Some(Mechanism::MongodbCr)
+    );
+    assert_eq!(user_and_roles(&mut connection).await, "old");
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A fresh directory under the system's temporary directory.
+#[cfg(unix)]
+fn tempfile_dir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "mongo-auth-socket-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -212,3 +212,115 @@ async fn oversized_and_malformed_frames_are_wire_errors() {
         assert!(matches!(e, Error::Wire(_)), "{stage:?}: {e:?}");
     }
 }
+
+/// A server that stalls is given up on when `connectTimeoutMS` says, not after the 30-second
+/// handshake timeout: the connection phase (TCP, TLS, hello, authentication) is bounded by it, at
+/// every stage, and the error names the option.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_timeout_bounds_the_whole_connection_phase() {
+    for stage in [Stage::Hello, Stage::SaslContinue] {
+        let server = Server::start(
+            ServerConfig::new()
+                .user(User::new("app", "admin").password("pencil"))
+                .misbehave(Misbehaviour::Stall { at: stage }),
+        )
+        .await
+        .unwrap();
+        let config: ClientConfig = format!(
+            "{}&connectTimeoutMS=2000&socketTimeoutMS=3000",
+            server.uri_for("app", "pencil", "admin", Some("SCRAM-SHA-256"))
+        )
+        .parse()
+        .unwrap();
+        assert_eq!(config.handshake_timeout(), Duration::from_secs(30));
+        let e = tokio::time::timeout(HANG_GUARD, mongo_auth::connect(&config))
+            .await
+            .expect("connectTimeoutMS bounds a stalled handshake")
+            .unwrap_err();
+        match &e {
+            Error::Timeout(t) => {
+                assert_eq!(t.phase, TimeoutPhase::Connect, "{stage:?}");
+                assert_eq!(t.after, Duration::from_secs(2));
+            }
+            other => panic!("{stage:?}: {other:?}"),
+        }
+        assert!(e.to_string().contains("connectTimeoutMS"), "{e}");
+        server.shutdown().await;
+    }
+}
+
+/// Each round trip of the handshake is bounded by `socketTimeoutMS` when it is the smaller bound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_timeout_bounds_each_handshake_round_trip() {
+    let server = Server::start(
+        ServerConfig::new()
+            .user(User::new("app", "admin").password("pencil"))
+            .speculative_authentication(false)
+            .misbehave(Misbehaviour::Stall {
+                at: Stage::SaslStart,
+            }),
+    )
+    .await
+    .unwrap();
+    let config: ClientConfig = format!(
+        "{}&connectTimeoutMS=20000&socketTimeoutMS=500",
+        server.uri_for("app", "pencil", "admin", Some("SCRAM-SHA-256"))
+    )
+    .parse()
+    .unwrap();
+    let e = tokio::time::timeout(HANG_GUARD, mongo_auth::connect(&config))
+        .await
+        .expect("socketTimeoutMS bounds a stalled round trip")
+        .unwrap_err();
+    match &e {
+        Error::Timeout(t) => {
+            assert_eq!(t.phase, TimeoutPhase::Socket);
+            assert_eq!(t.after, Duration::from_millis(500));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().contains("socketTimeoutMS"), "{e}");
+    server.shutdown().await;
+}
+
+/// `connectTimeoutMS=0` means no timeout (the URI options specification), not "time out at once";
+/// and a handshake timeout too large to add to the clock is no bound rather than a panic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unbounded_timeouts_connect() {
+    let server =
+        Server::start(ServerConfig::new().user(User::new("app", "admin").password("pencil")))
+            .await
+            .unwrap();
+    let config: ClientConfig = format!(
+        "{}&connectTimeoutMS=0",
+        server.uri_for("app", "pencil", "admin", Some("SCRAM-SHA-256"))
+    )
+    .parse()
+    .unwrap();
+    assert_eq!(config.connect_timeout(), None);
+    assert!(
+        config.to_string().contains("connectTimeoutMS=0"),
+        "{config}"
+    );
+    mongo_auth::connect(&config).await.unwrap();
+
+    let config = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(
+            Credential::scram_sha_256()
+                .username("app")
+                .password("pencil")
+                .source("admin"),
+        )
+        .connect_timeout(Duration::MAX)
+        .handshake_timeout(Duration::MAX)
+        .socket_timeout(Duration::MAX)
+        .build()
+        .unwrap();
+    let mut connection = mongo_auth::connect(&config).await.unwrap();
+    connection
+        .run_command("admin", bson::doc! { "ping": 1 })
+        .await
+        .unwrap();
+    server.shutdown().await;
+}
