@@ -21,7 +21,7 @@ use crate::mechanism::cr::CrClient;
 use crate::mechanism::plain::PlainClient;
 use crate::mechanism::scram::{ScramClientFirst, ScramKeyRequest, ScramKeys, ScramMechanism};
 use crate::mechanism::x509::X509Client;
-use crate::mechanism::{SaslReply, sasl_continue};
+use crate::mechanism::{SPECULATIVE, SaslReply, sasl_continue};
 use crate::tls::TlsConnector;
 use crate::wire::WireError;
 
@@ -975,7 +975,7 @@ impl Conversation<'_> {
         let source = self.credential.source.as_str();
         let (first, server_first) = match (speculative, speculative_reply) {
             (Some(first), Some(reply)) => {
-                let reply = SaslReply::parse(reply, "speculativeAuthenticate", mechanism)?;
+                let reply = SaslReply::parse(reply, SPECULATIVE, mechanism)?;
                 (first, reply)
             }
             _ => {
@@ -1011,6 +1011,7 @@ impl Conversation<'_> {
             .round_trip_secret(source, &mut command)
             .await?;
         let server_final = SaslReply::parse(&reply, "saslContinue", mechanism)?;
+        same_conversation(&server_first, &server_final, mechanism)?;
         client_final.handle_server_final(&server_final.payload)?;
         if !server_final.done {
             // The long conversation: the server did not skip the empty exchange.
@@ -1019,6 +1020,7 @@ impl Conversation<'_> {
                 .round_trip(source, sasl_continue(&server_final.conversation_id, b""))
                 .await?;
             let last = SaslReply::parse(&reply, "saslContinue", mechanism)?;
+            same_conversation(&server_first, &last, mechanism)?;
             if !last.done {
                 return Err(Error::protocol(
                     Some(mechanism),
@@ -1080,7 +1082,7 @@ impl Conversation<'_> {
     ) -> Result<Option<String>, Error> {
         let x509 = X509Client::new(self.credential.username.as_deref());
         if let Some(reply) = speculative_reply {
-            return x509.handle_reply(reply);
+            return x509.handle_speculative_reply(reply);
         }
         let reply = self
             .transport
@@ -1107,6 +1109,22 @@ impl Conversation<'_> {
         Err(Error::not_supported(
             "GSSAPI support requires the `gssapi` feature of mongo-auth (cargo feature \"gssapi\", \
              which needs the system's MIT krb5 libraries)",
+        ))
+    }
+}
+
+/// Every step of a SASL conversation carries the `conversationId` it started with.
+fn same_conversation(
+    first: &SaslReply,
+    step: &SaslReply,
+    mechanism: Mechanism,
+) -> Result<(), Error> {
+    if step.conversation_id == first.conversation_id {
+        Ok(())
+    } else {
+        Err(Error::protocol(
+            Some(mechanism),
+            ProtocolViolation::ConversationIdChanged,
         ))
     }
 }
@@ -1152,7 +1170,12 @@ impl crate::gssapi::SaslTransport for GssapiSasl<'_> {
             .round_trip(&self.source, sasl_continue(&id, &payload))
             .await?;
         let reply = SaslReply::parse(&reply, "saslContinue", Mechanism::Gssapi)?;
-        self.conversation_id = Some(reply.conversation_id);
+        if reply.conversation_id != id {
+            return Err(Error::protocol(
+                Some(Mechanism::Gssapi),
+                ProtocolViolation::ConversationIdChanged,
+            ));
+        }
         Ok(crate::gssapi::SaslStepReply {
             done: reply.done,
             payload: reply.payload,

@@ -279,6 +279,9 @@ pub enum ProtocolViolation {
     ConversationEndedEarly,
     /// The speculative authentication reply does not belong to the mechanism that was speculated.
     SpeculativeReplyMismatch,
+    /// A step of a SASL conversation carries a `conversationId` other than the one the
+    /// conversation started with.
+    ConversationIdChanged,
 }
 
 impl fmt::Display for ProtocolViolation {
@@ -325,6 +328,10 @@ impl fmt::Display for ProtocolViolation {
             ProtocolViolation::SpeculativeReplyMismatch => f.write_str(
                 "the speculative authentication reply does not match the speculated mechanism",
             ),
+            ProtocolViolation::ConversationIdChanged => f.write_str(
+                "a reply of the SASL conversation carries another conversationId than the one it \
+                 started with",
+            ),
         }
     }
 }
@@ -358,6 +365,29 @@ impl fmt::Display for ArbiterError {
     }
 }
 
+/// The most characters of server-supplied text (`errmsg`, `codeName`, SCRAM `e=`) an error keeps.
+pub(crate) const MAX_SERVER_TEXT: usize = 512;
+
+/// Server-supplied text as an error may hold it: at most [`MAX_SERVER_TEXT`] characters, control
+/// characters and bidirectional-override characters escaped (`\n`, `\u{202e}`), so that a hostile
+/// server cannot flood a log or forge lines and terminal output through an error message.
+pub(crate) fn server_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_SERVER_TEXT + 16));
+    for (count, c) in text.chars().enumerate() {
+        if count == MAX_SERVER_TEXT {
+            out.push_str("… (cut)");
+            break;
+        }
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A command answered `ok: 0`.
 ///
 /// ```
@@ -387,8 +417,10 @@ impl CommandError {
         CommandError {
             command: command.to_owned(),
             code: crate::mechanism::reply_code(reply).unwrap_or(0),
-            code_name: reply.get_str("codeName").ok().map(str::to_owned),
-            message: reply.get_str("errmsg").unwrap_or(fallback).to_owned(),
+            code_name: reply.get_str("codeName").ok().map(server_text),
+            message: reply
+                .get_str("errmsg")
+                .map_or_else(|_| fallback.to_owned(), server_text),
         }
     }
 }
@@ -599,6 +631,31 @@ impl fmt::Display for NoReachableHost {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_text_is_bounded_and_its_control_characters_escaped() {
+        assert_eq!(
+            server_text("Authentication failed."),
+            "Authentication failed."
+        );
+        assert_eq!(
+            server_text("bad\nuser: admin logged in\u{1b}[2J\u{202e}x"),
+            "bad\\nuser: admin logged in\\u{1b}[2J\\u{202e}x"
+        );
+        let long = server_text(&"é".repeat(100_000));
+        assert_eq!(
+            long.chars().count(),
+            MAX_SERVER_TEXT + "… (cut)".chars().count()
+        );
+        assert!(long.ends_with("… (cut)"));
+        let refused = CommandError::from_reply(
+            "ping",
+            &bson::doc! { "ok": 0, "errmsg": "x".repeat(10_000), "codeName": "A\nB" },
+            "",
+        );
+        assert!(refused.message.len() < 600);
+        assert_eq!(refused.code_name.as_deref(), Some("A\\nB"));
+    }
 
     #[test]
     fn errors_are_send_sync_and_static() {

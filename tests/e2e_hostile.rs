@@ -636,3 +636,47 @@ async fn deep_and_wide_command_replies() {
         .unwrap();
     assert_eq!(wide.len(), 200_001);
 }
+
+/// Every step of a conversation carries the conversationId it started with.
+#[tokio::test]
+async fn a_conversation_id_that_changes_mid_conversation_is_refused() {
+    let mut scram = None;
+    let e = run(None, move |index, body| match index {
+        0 => {
+            let state = Scram::start(body.get_document("speculativeAuthenticate").unwrap());
+            let mut reply = hello_reply();
+            reply.insert(
+                "speculativeAuthenticate",
+                doc! { "conversationId": 1, "done": false, "payload": binary(state.server_first.clone().into_bytes()) },
+            );
+            scram = Some(state);
+            Some(Answer::Body(reply))
+        }
+        1 => Some(Answer::Body(doc! {
+            "conversationId": 2, "done": true,
+            "payload": binary(scram.as_ref().unwrap().server_final(body)), "ok": 1,
+        })),
+        _ => None,
+    })
+    .await;
+    assert_eq!(violation(&e), &ProtocolViolation::ConversationIdChanged);
+}
+
+/// A refusal's text comes from the server: it reaches the error bounded in length, with its
+/// control characters escaped, so it cannot flood a log or forge lines in it.
+#[tokio::test]
+async fn server_text_in_errors_is_bounded_and_escaped() {
+    let e = run(None, |index, _| match index {
+        0 => Some(Answer::Body(hello_reply())),
+        _ => Some(Answer::Body(doc! {
+            "ok": 0, "code": 18, "codeName": "AuthenticationFailed",
+            "errmsg": format!("failed\n2026-11-29 INFO login ok\u{1b}[1A{}", "x".repeat(100_000)),
+        })),
+    })
+    .await;
+    let text = e.to_string();
+    assert!(matches!(e, Error::Authentication(_)), "{e:?}");
+    assert!(!text.contains('\n') && !text.contains('\u{1b}'), "{text}");
+    assert!(text.contains("failed\\n2026-11-29"), "{text}");
+    assert!(text.len() < 2_000, "{} bytes", text.len());
+}

@@ -51,7 +51,7 @@ impl CrClient {
 
     /// Reads the server's nonce and computes the key.
     pub fn handle_nonce(self, reply: &Document) -> Result<CrAuthenticate, Error> {
-        check_auth_reply(reply, Mechanism::MongodbCr)?;
+        check_auth_reply(reply, "getnonce", Mechanism::MongodbCr)?;
         let nonce = reply.get_str("nonce").map_err(|_| {
             Error::protocol(
                 Some(Mechanism::MongodbCr),
@@ -97,9 +97,10 @@ impl CrAuthenticate {
         &self.command
     }
 
-    /// Checks the reply: `ok: 0` is an authentication failure.
+    /// Checks the reply: `ok: 0` is an authentication failure, a reply without `ok` a protocol
+    /// violation.
     pub fn handle_reply(self, reply: &Document) -> Result<(), Error> {
-        check_auth_reply(reply, Mechanism::MongodbCr)
+        check_auth_reply(reply, "authenticate", Mechanism::MongodbCr)
     }
 }
 
@@ -130,5 +131,22 @@ mod tests {
             cr.handle_nonce(&doc! {"ok": 1, "nonce": 5}),
             Err(Error::Protocol(_))
         ));
+    }
+
+    #[test]
+    fn replies_without_ok_are_protocol_violations_not_success() {
+        let cr = CrClient::new("user", &Password::new("pencil"));
+        assert!(matches!(
+            cr.handle_nonce(&doc! {"nonce": "2375531c32080ae8"}),
+            Err(Error::Protocol(_))
+        ));
+        let cr = CrClient::new("user", &Password::new("pencil"));
+        let auth = cr
+            .handle_nonce(&doc! {"nonce": "2375531c32080ae8", "ok": 1})
+            .unwrap();
+        match auth.handle_reply(&doc! {}) {
+            Err(Error::Protocol(p)) => assert!(p.to_string().contains("ok is missing"), "{p}"),
+            other => panic!("{other:?}"),
+        }
     }
 }

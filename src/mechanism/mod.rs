@@ -17,7 +17,10 @@ pub mod x509;
 use bson::{Bson, Document, doc, spec::BinarySubtype};
 use mongo_auth_core::Mechanism;
 
-use crate::error::{AuthenticationError, Error, ProtocolViolation};
+use crate::error::{AuthenticationError, Error, ProtocolViolation, server_text};
+
+/// The name under which a speculative reply is parsed.
+pub(crate) const SPECULATIVE: &str = "speculativeAuthenticate";
 
 /// One reply of a SASL conversation (`saslStart`, `saslContinue`, or a speculative SCRAM reply).
 ///
@@ -45,13 +48,19 @@ pub struct SaslReply {
 
 impl SaslReply {
     /// Parses a SASL reply; `ok: 0` is an authentication failure with the server's code and text.
-    /// A speculative reply has no `ok` field and is accepted without one.
+    /// A reply to `saslStart` or `saslContinue` without `ok` is a protocol violation; a speculative
+    /// reply (`command` is `"speculativeAuthenticate"`) has no `ok` field and is accepted without
+    /// one.
     pub fn parse(
         reply: &Document,
         command: &'static str,
         mechanism: Mechanism,
     ) -> Result<Self, Error> {
-        check_auth_reply(reply, mechanism)?;
+        if command == SPECULATIVE {
+            check_speculative_reply(reply, mechanism)?;
+        } else {
+            check_auth_reply(reply, command, mechanism)?;
+        }
         let malformed = |problem: &str| {
             Error::protocol(
                 Some(mechanism),
@@ -139,18 +148,41 @@ pub(crate) fn bson_i32(value: &Bson) -> Option<i32> {
 /// `ok: 0` in an authentication reply → [`Error::Authentication`] with the server's code and text.
 /// Every server-side refusal during authentication is this one kind, whatever the code, so an
 /// unknown user and a wrong password cannot be told apart.
-pub(crate) fn check_auth_reply(reply: &Document, mechanism: Mechanism) -> Result<(), Error> {
+///
+/// The reply to a command the client sent must carry `ok`: a reply without it is not success but a
+/// protocol violation. Only a speculative reply (inside hello, which has its own `ok`) has none;
+/// see [`check_speculative_reply`].
+pub(crate) fn check_auth_reply(
+    reply: &Document,
+    command: &'static str,
+    mechanism: Mechanism,
+) -> Result<(), Error> {
+    if !reply.contains_key("ok") {
+        return Err(Error::protocol(
+            Some(mechanism),
+            ProtocolViolation::MalformedReply {
+                command,
+                problem: "ok is missing".to_owned(),
+            },
+        ));
+    }
+    check_speculative_reply(reply, mechanism)
+}
+
+/// As [`check_auth_reply`], for a speculative reply, which has no `ok` of its own (an `ok: 0` in
+/// it is still a refusal).
+pub(crate) fn check_speculative_reply(reply: &Document, mechanism: Mechanism) -> Result<(), Error> {
     if reply_ok(reply) {
         return Ok(());
     }
     Err(Error::Authentication(AuthenticationError {
         mechanism,
         code: reply_code(reply),
-        code_name: reply.get_str("codeName").ok().map(str::to_owned),
-        message: reply
-            .get_str("errmsg")
-            .unwrap_or("the server refused the credential without a message")
-            .to_owned(),
+        code_name: reply.get_str("codeName").ok().map(server_text),
+        message: reply.get_str("errmsg").map_or_else(
+            |_| "the server refused the credential without a message".to_owned(),
+            server_text,
+        ),
         hint: None,
     }))
 }
@@ -158,6 +190,25 @@ pub(crate) fn check_auth_reply(reply: &Document, mechanism: Mechanism) -> Result
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn command_replies_need_ok_and_speculative_ones_do_not() {
+        let step = doc! { "conversationId": 1, "done": false, "payload": bson::Binary { subtype: BinarySubtype::Generic, bytes: b"r=x".to_vec() } };
+        assert!(SaslReply::parse(&step, SPECULATIVE, Mechanism::ScramSha256).is_ok());
+        for command in ["saslStart", "saslContinue"] {
+            match SaslReply::parse(&step, command, Mechanism::ScramSha256) {
+                Err(Error::Protocol(p)) => assert!(p.to_string().contains("ok is missing")),
+                other => panic!("{command}: {other:?}"),
+            }
+        }
+        let mut refused = step.clone();
+        refused.insert("ok", 0);
+        refused.insert("errmsg", "line one\nline two");
+        match SaslReply::parse(&refused, SPECULATIVE, Mechanism::ScramSha256) {
+            Err(Error::Authentication(a)) => assert_eq!(a.message, "line one\\nline two"),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn numbers_are_read_as_i32_exactly_and_at_the_edges() {

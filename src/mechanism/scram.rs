@@ -665,7 +665,10 @@ impl ScramClientFinal {
                 mechanism: self.mechanism.mechanism(),
                 code: None,
                 code_name: None,
-                message: format!("the server ended the SCRAM conversation with e={server_error}"),
+                message: format!(
+                    "the server ended the SCRAM conversation with e={}",
+                    crate::error::server_text(server_error)
+                ),
                 hint: None,
             }));
         }

@@ -5,7 +5,7 @@ use bson::{Document, doc};
 use mongo_auth_core::Mechanism;
 
 use crate::error::{Error, ProtocolViolation};
-use crate::mechanism::check_auth_reply;
+use crate::mechanism::{check_auth_reply, check_speculative_reply};
 
 /// The only step of MONGODB-X509: the `authenticate` command, also sent speculatively in hello.
 ///
@@ -42,20 +42,37 @@ impl X509Client {
         command
     }
 
-    /// Checks the reply (or the speculative reply) and returns the authenticated user: the one the
-    /// server named, else the one the application gave, else `None` (never an empty name).
+    /// Checks the reply to `authenticate` and returns the authenticated user: the one the server
+    /// named, else the one the application gave, else `None` (never an empty name). The reply must
+    /// carry `ok` (old servers answer with `ok: 1` alone); one without it is a protocol violation,
+    /// whatever else it holds.
     pub fn handle_reply(self, reply: &Document) -> Result<Option<String>, Error> {
-        check_auth_reply(reply, Mechanism::MongodbX509)?;
+        check_auth_reply(reply, "authenticate", Mechanism::MongodbX509)?;
         match reply.get_str("user") {
             Ok(user) if !user.is_empty() => Ok(Some(user.to_owned())),
-            // Old servers answer `authenticate` with only `ok: 1`.
-            _ if reply.get("ok").is_some() => {
-                Ok(self.username.filter(|username| !username.is_empty()))
-            }
+            _ => Ok(self.username.filter(|username| !username.is_empty())),
+        }
+    }
+
+    /// Checks the speculative reply inside hello, which has no `ok` of its own but must name the
+    /// user.
+    ///
+    /// ```
+    /// use bson::doc;
+    /// use mongo_auth::mechanism::x509::X509Client;
+    /// let reply = doc! { "dbname": "$external", "user": "CN=client" };
+    /// let user = X509Client::new(None).handle_speculative_reply(&reply).unwrap();
+    /// assert_eq!(user.as_deref(), Some("CN=client"));
+    /// assert!(X509Client::new(None).handle_speculative_reply(&doc! { "dbname": "$external" }).is_err());
+    /// ```
+    pub fn handle_speculative_reply(self, reply: &Document) -> Result<Option<String>, Error> {
+        check_speculative_reply(reply, Mechanism::MongodbX509)?;
+        match reply.get_str("user") {
+            Ok(user) if !user.is_empty() => Ok(Some(user.to_owned())),
             _ => Err(Error::protocol(
                 Some(Mechanism::MongodbX509),
                 ProtocolViolation::MalformedReply {
-                    command: "authenticate",
+                    command: "speculativeAuthenticate",
                     problem: "the speculative reply has no user".to_owned(),
                 },
             )),
@@ -87,8 +104,15 @@ mod tests {
                 Some("CN=given")
             );
         }
+        for reply in [doc! { "user": "" }, doc! { "user": "CN=client" }, doc! {}] {
+            // Without `ok`, the reply to a command is not success.
+            assert!(matches!(
+                X509Client::new(None).handle_reply(&reply),
+                Err(Error::Protocol(_))
+            ));
+        }
         assert!(matches!(
-            X509Client::new(None).handle_reply(&doc! { "user": "" }),
+            X509Client::new(None).handle_speculative_reply(&doc! { "user": "" }),
             Err(Error::Protocol(_))
         ));
     }

@@ -702,7 +702,9 @@ fn decode_msg(message: &[u8]) -> Result<OpMsg, WireError> {
                 };
                 let identifier = section.cstring("OP_MSG document sequence identifier")?;
                 if sequences.iter().any(|s| s.identifier == identifier) {
-                    return Err(WireError::DuplicateSequenceIdentifier(identifier));
+                    // The identifier is the peer's text: kept short in the error.
+                    let shown = identifier.chars().take(64).collect();
+                    return Err(WireError::DuplicateSequenceIdentifier(shown));
                 }
                 let mut documents = Vec::new();
                 while !section.is_empty() {
