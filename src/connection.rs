@@ -11,7 +11,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use crate::authenticator::Authenticator;
 use crate::config::ClientConfig;
 use crate::error::{CommandError, Error, ProtocolViolation, Timeout, TimeoutPhase};
-use crate::mechanism::reply_ok;
+use crate::mechanism::{reply_ok, wipe_document};
 use crate::wire::{self, Frame, Message, OpMsg, OpQuery};
 use mongo_auth_core::Mechanism;
 
@@ -170,23 +170,6 @@ impl Drop for WipeOnDrop {
             Message::Query(query) => wipe_document(&mut query.query),
             Message::Reply(reply) => reply.documents.iter_mut().for_each(wipe_document),
         }
-    }
-}
-
-/// Zeroes (and empties) every binary and string value of `document`, nested ones included.
-pub(crate) fn wipe_document(document: &mut Document) {
-    fn wipe(value: &mut bson::Bson) {
-        use zeroize::Zeroize;
-        match value {
-            bson::Bson::Binary(binary) => binary.bytes.zeroize(),
-            bson::Bson::String(text) => text.zeroize(),
-            bson::Bson::Document(document) => wipe_document(document),
-            bson::Bson::Array(items) => items.iter_mut().for_each(wipe),
-            _ => {}
-        }
-    }
-    for (_, value) in document.iter_mut() {
-        wipe(value);
     }
 }
 

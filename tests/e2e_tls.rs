@@ -295,6 +295,16 @@ async fn revoked_server_certificate() {
 }
 
 #[tokio::test]
+async fn an_expired_crl_is_refused_not_silently_used() {
+    let pki = TestPki::generate_temporary().unwrap();
+    let good = subject_echo(server(&pki)).await;
+    let expired = Tls::with_ca_file(&pki.ca).crl_file(&pki.crl_expired);
+    let err = refused(good, expired.into_settings()).await;
+    assert_eq!(problem(&err), &CertificateProblem::ExpiredCrl);
+    assert!(err.to_string().contains("tlsCRLFile"), "{err}");
+}
+
+#[tokio::test]
 async fn connector_is_shared_by_connections() {
     let pki = TestPki::generate_temporary().unwrap();
     let address = asking_for_client_certificate(&pki, required).await;

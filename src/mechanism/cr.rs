@@ -4,7 +4,7 @@
 use bson::{Document, doc};
 use md5::Digest as _;
 use mongo_auth_core::{Mechanism, Password};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, ProtocolViolation};
 use crate::mechanism::check_auth_reply;
@@ -65,7 +65,9 @@ impl CrClient {
         hasher.update(nonce.as_bytes());
         hasher.update(self.username.as_bytes());
         hasher.update(self.digest.as_bytes());
-        let key = lower_hex(&hasher.finalize());
+        let mut digest = hasher.finalize();
+        let key = lower_hex(&digest);
+        digest.as_mut_slice().zeroize();
         Ok(CrAuthenticate {
             command: doc! {
                 "authenticate": 1,
@@ -78,10 +80,24 @@ impl CrClient {
 }
 
 /// The second step: `authenticate` is ready to send; its reply must be `ok: 1`. `Debug` hides the
-/// key.
+/// key, and the command (with the key) is wiped when the step is dropped.
 pub struct CrAuthenticate {
     command: Document,
 }
+
+impl Zeroize for CrAuthenticate {
+    fn zeroize(&mut self) {
+        crate::mechanism::wipe_document(&mut self.command);
+    }
+}
+
+impl Drop for CrAuthenticate {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for CrAuthenticate {}
 
 impl std::fmt::Debug for CrAuthenticate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -131,6 +147,24 @@ mod tests {
             cr.handle_nonce(&doc! {"ok": 1, "nonce": 5}),
             Err(Error::Protocol(_))
         ));
+    }
+
+    #[test]
+    fn the_key_command_and_the_digest_states_are_wiped() {
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wiped_on_drop::<CrAuthenticate>();
+        wiped_on_drop::<md5::Md5>();
+        wiped_on_drop::<sha1::Sha1>();
+        wiped_on_drop::<sha2::Sha256>();
+        // HMAC keeps its inner and outer states as these cores, which wipe themselves.
+        wiped_on_drop::<<sha1::Sha1 as sha1::digest::block_api::EagerHash>::Core>();
+        wiped_on_drop::<<sha2::Sha256 as sha2::digest::block_api::EagerHash>::Core>();
+        let mut auth = CrClient::new("user", &Password::new("pencil"))
+            .handle_nonce(&doc! {"nonce": "2375531c32080ae8", "ok": 1})
+            .unwrap();
+        assert_eq!(auth.command().get_str("key").unwrap().len(), 32);
+        auth.zeroize();
+        assert_eq!(auth.command().get_str("key").unwrap(), "");
     }
 
     #[test]

@@ -187,6 +187,23 @@ pub(crate) fn check_speculative_reply(reply: &Document, mechanism: Mechanism) ->
     }))
 }
 
+/// Zeroes (and empties) every binary and string value of `document`, nested ones included.
+pub(crate) fn wipe_document(document: &mut Document) {
+    fn wipe(value: &mut bson::Bson) {
+        use zeroize::Zeroize;
+        match value {
+            bson::Bson::Binary(binary) => binary.bytes.zeroize(),
+            bson::Bson::String(text) => text.zeroize(),
+            bson::Bson::Document(document) => wipe_document(document),
+            bson::Bson::Array(items) => items.iter_mut().for_each(wipe),
+            _ => {}
+        }
+    }
+    for (_, value) in document.iter_mut() {
+        wipe(value);
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

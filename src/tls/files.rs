@@ -9,7 +9,7 @@ use rustls_pki_types::{
     CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs1KeyDer,
     PrivatePkcs8KeyDer, PrivateSec1KeyDer,
 };
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::error::{FileProblem, TlsError};
 use super::{option, subject};
@@ -18,9 +18,30 @@ use super::{option, subject};
 #[derive(Default)]
 struct Sections {
     certificates: Vec<CertificateDer<'static>>,
-    keys: Vec<PrivateKeyDer<'static>>,
+    keys: PrivateKeys,
     encrypted_keys: Vec<Zeroizing<Vec<u8>>>,
     crls: Vec<CertificateRevocationListDer<'static>>,
+}
+
+/// Private keys read from a file: every one not handed on is zeroed when dropped.
+#[derive(Default)]
+struct PrivateKeys(Vec<PrivateKeyDer<'static>>);
+
+impl PrivateKeys {
+    fn push(&mut self, key: PrivateKeyDer<'static>) {
+        self.0.push(key);
+    }
+
+    /// The first key, moved out; the others stay to be wiped.
+    fn take_first(&mut self) -> Option<PrivateKeyDer<'static>> {
+        (!self.0.is_empty()).then(|| self.0.remove(0))
+    }
+}
+
+impl Drop for PrivateKeys {
+    fn drop(&mut self) {
+        self.0.iter_mut().for_each(Zeroize::zeroize);
+    }
 }
 
 fn read(path: &Path, option: &'static str) -> Result<Zeroizing<Vec<u8>>, TlsError> {
@@ -176,7 +197,7 @@ pub(crate) fn load_client_identity(
         )
     })?;
 
-    let (key_sections, key_path): (Sections, PathBuf) = match key_file {
+    let (mut key_sections, key_path): (Sections, PathBuf) = match key_file {
         Some(path) => (sections(path, option)?, path.to_owned()),
         None => (
             certificate_sections_keys(&certificate_sections),
@@ -184,7 +205,7 @@ pub(crate) fn load_client_identity(
         ),
     };
     let key = match (
-        key_sections.keys.into_iter().next(),
+        key_sections.keys.take_first(),
         key_sections.encrypted_keys.first(),
     ) {
         (Some(key), _) => key,
@@ -206,7 +227,7 @@ pub(crate) fn load_client_identity(
 /// The key sections of an already-split file (the certificates stay where they are).
 fn certificate_sections_keys(all: &Sections) -> Sections {
     Sections {
-        keys: all.keys.iter().map(PrivateKeyDer::clone_key).collect(),
+        keys: PrivateKeys(all.keys.0.iter().map(PrivateKeyDer::clone_key).collect()),
         encrypted_keys: all.encrypted_keys.clone(),
         ..Sections::default()
     }
@@ -268,4 +289,21 @@ pub(crate) fn first_certificate_subject(
         .ok_or_else(|| invalid(option, path, FileProblem::NoCertificate))?;
     subject::rfc2253_subject(first)
         .map_err(|e| invalid(option, path, FileProblem::InvalidCertificate(e.to_owned())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_keys_not_handed_on_are_wiped() {
+        let key = |byte: u8| PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(vec![byte; 32]));
+        let mut keys = PrivateKeys::default();
+        keys.push(key(1));
+        keys.push(key(2));
+        assert_eq!(keys.take_first().unwrap().secret_der(), &[1; 32]);
+        // What stays is zeroed on drop: the same zeroing, run by hand here to look at it.
+        keys.0.iter_mut().for_each(Zeroize::zeroize);
+        assert!(keys.0[0].secret_der().iter().all(|&b| b == 0));
+    }
 }

@@ -129,7 +129,11 @@ impl TlsConnector {
             let mut builder =
                 WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone());
             if !crls.is_empty() {
-                builder = builder.with_crls(crls).only_check_end_entity_revocation();
+                // A CRL past its nextUpdate no longer says what is revoked: refuse, don't use it.
+                builder = builder
+                    .with_crls(crls)
+                    .only_check_end_entity_revocation()
+                    .enforce_revocation_expiration();
             }
             let webpki = builder.build().map_err(|e| TlsError::Verifier {
                 reason: e.to_string(),

@@ -56,6 +56,8 @@ pub struct TestPki {
     pub server_other_ca: CertifiedFiles,
     /// A CRL from the test CA revoking [`TestPki::server_revoked`].
     pub crl: PathBuf,
+    /// A CRL from the test CA that revokes nothing and whose next update passed in 2001.
+    pub crl_expired: PathBuf,
     /// The client certificate whose subject is [`CLIENT_SUBJECT`].
     pub client: CertifiedFiles,
     /// The same client certificate with its key encrypted (PKCS#8, PBES2) under [`KEY_PASSWORD`].
@@ -263,6 +265,19 @@ impl TestPki {
         .pem()
         .map_err(rcgen_error)?;
 
+        let crl_expired = CertificateRevocationListParams {
+            this_update: date_time_ymd(2000, 1, 1),
+            next_update: date_time_ymd(2001, 1, 1),
+            crl_number: SerialNumber::from(2u64),
+            issuing_distribution_point: None,
+            revoked_certs: Vec::new(),
+            key_identifier_method: KeyIdMethod::Sha256,
+        }
+        .signed_by(&ca.issuer)
+        .map_err(rcgen_error)?
+        .pem()
+        .map_err(rcgen_error)?;
+
         let encrypted_key = encrypt_pkcs8_pem(&client.key.serialize_der(), KEY_PASSWORD)?;
         let client_encrypted = CertifiedFiles {
             pem: write(
@@ -282,6 +297,7 @@ impl TestPki {
             server_revoked: write_leaf("server-revoked", &server_revoked)?,
             server_other_ca: write_leaf("server-other-ca", &server_other_ca)?,
             crl: write("crl.pem", &crl)?,
+            crl_expired: write("crl-expired.pem", &crl_expired)?,
             client: write_leaf("client", &client)?,
             client_encrypted,
             client_escaped: write_leaf("client-escaped", &client_escaped)?,
