@@ -9,12 +9,13 @@ step() { printf '\n==> %s\n' "$*"; }
 
 # --- system packages (Debian) -------------------------------------------------------------------
 # MIT krb5 (KDC, admin tools, client tools, headers), pkg-config and libclang for the `gssapi` feature's
-# bindgen, a C toolchain for pykerberos, and python3 with venv when the machine has none of its own.
+# bindgen, a C toolchain for pykerberos, python3 with venv when the machine has none of its own, and
+# the openssl CLI that the certificate-subject corpus test compares with.
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "error: this script installs Debian packages: run it as root on a Debian machine (apt-get)" >&2
   exit 1
 fi
-apt_packages=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev pkg-config)
+apt_packages=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev pkg-config openssl)
 command -v cc >/dev/null 2>&1 || apt_packages+=(build-essential)
 python3 -m venv --help >/dev/null 2>&1 || apt_packages+=(python3 python3-venv python3-dev)
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

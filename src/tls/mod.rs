@@ -29,6 +29,7 @@
 
 mod error;
 mod files;
+mod openssl_names;
 mod subject;
 mod verify;
 

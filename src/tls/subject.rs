@@ -1,13 +1,18 @@
-//! The RFC 2253 subject of an X.509 certificate: the user name MONGODB-X509 authenticates as.
+//! The subject of an X.509 certificate as the server computes it: the user name MONGODB-X509
+//! authenticates as.
 //!
-//! A minimal DER walk from the certificate to its subject `Name`, then the RFC 2253 string form:
-//! RDNs in reverse order separated by `,`, the attributes of a multi-valued RDN joined by `+`,
-//! the short names `CN L ST O OU C STREET DC UID` and dotted OIDs with a `#`-hex DER value for
-//! everything else, and the escaping of `, + " \ < > ;`, a leading `#` or space and a trailing space.
-//! Control characters are written as `\XX`; other non-ASCII characters are kept as UTF-8, which RFC
-//! 2253 allows (`openssl x509 -subject -nameopt RFC2253` escapes them as `\XX` bytes instead).
+//! A minimal DER walk from the certificate to its subject `Name`, then the string OpenSSL prints
+//! with `-nameopt RFC2253` (what a MongoDB server built on OpenSSL takes as the user): every
+//! attribute in reverse order, `+` within a multi-valued RDN and `,` between RDNs, OpenSSL's short
+//! name for each object it knows (`CN`, `street`, `serialNumber`, `emailAddress`, …) and otherwise
+//! the dotted OID with the value's DER as `#`-hex; in values `\` before `, + " \ < > ;`, a leading
+//! `#` or space and a trailing space, and every control byte and every byte of a non-ASCII
+//! character's UTF-8 as `\XX`. `src/tls/tests.rs` compares it with the openssl CLI on a generated
+//! corpus.
 
 use std::fmt::Write as _;
+
+use super::openssl_names::OPENSSL_SHORT_NAMES;
 
 /// Why a certificate's DER could not be read up to its subject.
 pub(crate) type DerProblem = &'static str;
@@ -107,13 +112,21 @@ pub(crate) fn rfc2253_subject(certificate: &[u8]) -> Result<String, DerProblem> 
     rfc2253_name(subject_name(certificate)?)
 }
 
-/// The RFC 2253 string of the content of a DER `Name` (a SEQUENCE OF RelativeDistinguishedName).
+/// The RFC 2253 string of the content of a DER `Name` (a SEQUENCE OF RelativeDistinguishedName),
+/// as `openssl x509 -subject -nameopt RFC2253` prints it: every attribute in reverse order (the
+/// attributes of a multi-valued RDN too), `+` between the attributes of one RDN and `,` between
+/// RDNs, OpenSSL's short name for every object it knows ([`OPENSSL_SHORT_NAMES`]) and the dotted OID
+/// with a `#`-hex DER value for any other.
+///
+/// A name OpenSSL itself refuses to read (a value type a directory string cannot have, invalid
+/// UTF-8, a BMP or Universal string of the wrong length or with a surrogate) is an error: a
+/// server built on OpenSSL cannot take a user name from that certificate either.
 pub(crate) fn rfc2253_name(mut name: &[u8]) -> Result<String, DerProblem> {
-    let mut rdns = Vec::new();
+    let mut attributes = Vec::new();
+    let mut rdn_index = 0usize;
     while !name.is_empty() {
         let (rdn, rest) = expect(name, SET, "a subject RDN is not a SET")?;
         name = rest;
-        let mut attributes = Vec::new();
         let mut entries = rdn.content;
         while !entries.is_empty() {
             let (entry, rest) = expect(entries, SEQUENCE, "a subject attribute is not a SEQUENCE")?;
@@ -123,59 +136,233 @@ pub(crate) fn rfc2253_name(mut name: &[u8]) -> Result<String, DerProblem> {
             if !rest.is_empty() {
                 return Err("a subject attribute has trailing data");
             }
-            attributes.push(attribute(oid.content, value)?);
+            attributes.push((rdn_index, oid.content, value));
         }
-        if attributes.is_empty() {
-            return Err("a subject RDN is empty");
-        }
-        rdns.push(attributes.join("+"));
+        rdn_index += 1;
     }
-    rdns.reverse();
-    Ok(rdns.join(","))
+    let mut out = String::new();
+    let mut previous = None;
+    for (rdn, oid, value) in attributes.into_iter().rev() {
+        match previous {
+            Some(p) if p == rdn => out.push('+'),
+            Some(_) => out.push(','),
+            None => {}
+        }
+        previous = Some(rdn);
+        attribute(&mut out, oid, value)?;
+    }
+    Ok(out)
+}
+
+/// How OpenSSL reads a value's characters (its `tag2nbyte` widths).
+#[derive(Clone, Copy)]
+enum Characters {
+    /// UTF8String: printed byte by byte as it is.
+    Utf8,
+    /// One byte per character, read as Latin-1 and printed as UTF-8.
+    Latin1,
+    /// BMPString: UTF-16BE without surrogates.
+    Bmp,
+    /// UniversalString: UTF-32BE.
+    Universal,
 }
 
 /// One `type=value` pair.
-fn attribute(oid: &[u8], value: Tlv<'_>) -> Result<String, DerProblem> {
-    let short_name = match oid {
-        [0x55, 0x04, 0x03] => Some("CN"),
-        [0x55, 0x04, 0x07] => Some("L"),
-        [0x55, 0x04, 0x08] => Some("ST"),
-        [0x55, 0x04, 0x0a] => Some("O"),
-        [0x55, 0x04, 0x0b] => Some("OU"),
-        [0x55, 0x04, 0x06] => Some("C"),
-        [0x55, 0x04, 0x09] => Some("STREET"),
-        [0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19] => Some("DC"),
-        [0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x01] => Some("UID"),
-        _ => None,
-    };
-    let mut out = String::new();
-    match short_name {
-        Some(name) => out.push_str(name),
-        None => out.push_str(&dotted_oid(oid)?),
+fn attribute(out: &mut String, oid: &[u8], value: Tlv<'_>) -> Result<(), DerProblem> {
+    let dotted = dotted_oid(oid)?;
+    let characters = value_characters(value)?;
+    let short_name = OPENSSL_SHORT_NAMES
+        .binary_search_by(|(known, _)| (*known).cmp(dotted.as_str()))
+        .ok()
+        .map(|index| OPENSSL_SHORT_NAMES[index].1);
+    match (short_name, characters) {
+        (Some(name), Some(characters)) => {
+            out.push_str(name);
+            out.push('=');
+            print_characters(out, value.content, characters)
+        }
+        (name, _) => {
+            // An unknown type, or a value that is not a string: the value's DER, in hex.
+            out.push_str(name.unwrap_or(&dotted));
+            out.push('=');
+            dump(out, value);
+            Ok(())
+        }
     }
-    out.push('=');
-    match short_name.and_then(|_| decode_string(value)) {
-        Some(text) => escape_into(&mut out, &text),
-        None => {
-            out.push('#');
-            for byte in value.encoded {
-                let _ = write!(out, "{byte:02X}");
+}
+
+/// How a value's characters are read, `None` for a value OpenSSL accepts but dumps as hex, or an
+/// error for one it cannot read at all (the X.509 `Name` attribute values it decodes are the
+/// directory strings, BIT STRING, SEQUENCE and a few unused universal tags).
+fn value_characters(value: Tlv<'_>) -> Result<Option<Characters>, DerProblem> {
+    let content = value.content;
+    Ok(match value.tag {
+        0x0c => {
+            std::str::from_utf8(content).map_err(|_| "a UTF8String value is not valid UTF-8")?;
+            Some(Characters::Utf8)
+        }
+        // NumericString, PrintableString, TeletexString, IA5String
+        0x12 | 0x13 | 0x14 | 0x16 => Some(Characters::Latin1),
+        0x1e => {
+            if content.len() % 2 != 0 {
+                return Err("a BMPString value has an odd length");
+            }
+            for pair in content.chunks_exact(2) {
+                let unit = u16::from_be_bytes([pair[0], pair[1]]);
+                if (0xd800..=0xdfff).contains(&unit) {
+                    return Err("a BMPString value holds a surrogate");
+                }
+            }
+            Some(Characters::Bmp)
+        }
+        0x1c => {
+            if content.len() % 4 != 0 {
+                return Err("a UniversalString value's length is not a multiple of 4");
+            }
+            for quad in content.chunks_exact(4) {
+                let scalar = u32::from_be_bytes([quad[0], quad[1], quad[2], quad[3]]);
+                if char::from_u32(scalar).is_none() {
+                    return Err("a UniversalString value holds a code point outside Unicode");
+                }
+            }
+            Some(Characters::Universal)
+        }
+        // BIT STRING: its unused-bits count must be valid
+        0x03 => {
+            match content {
+                [] => return Err("a BIT STRING value is empty"),
+                [unused, ..] if *unused > 7 => {
+                    return Err("a BIT STRING value has more than 7 unused bits");
+                }
+                [unused] if *unused != 0 => return Err("an empty BIT STRING has unused bits"),
+                _ => {}
+            }
+            None
+        }
+        // SEQUENCE, and universal tags no directory string uses (printed as hex)
+        0x30 | 0x07 | 0x08 | 0x09 | 0x0b | 0x0d | 0x0e | 0x0f | 0x1d => None,
+        _ => return Err("a subject attribute value has a type OpenSSL does not read in names"),
+    })
+}
+
+/// Prints a string value's characters with OpenSSL's RFC 2253 escaping: each character as UTF-8
+/// bytes, every byte above 0x7F and every control byte as `\XX`, `\` before `, + " \ < > ;`, a
+/// leading `#` (of a value longer than one character) or space and a trailing space.
+fn print_characters(
+    out: &mut String,
+    content: &[u8],
+    characters: Characters,
+) -> Result<(), DerProblem> {
+    let chars: Vec<u32> = match characters {
+        Characters::Utf8 | Characters::Latin1 => content.iter().map(|&b| u32::from(b)).collect(),
+        Characters::Bmp => content
+            .chunks_exact(2)
+            .map(|pair| u32::from(u16::from_be_bytes([pair[0], pair[1]])))
+            .collect(),
+        Characters::Universal => content
+            .chunks_exact(4)
+            .map(|quad| u32::from_be_bytes([quad[0], quad[1], quad[2], quad[3]]))
+            .collect(),
+    };
+    let last = chars.len().saturating_sub(1);
+    for (index, &c) in chars.iter().enumerate() {
+        // OpenSSL marks the last character after the first, so a one-character value is only
+        // "last": a lone `#` is not escaped, a lone space is.
+        let position = if index == last {
+            Position::Last
+        } else if index == 0 {
+            Position::First
+        } else {
+            Position::Middle
+        };
+        match characters {
+            // Already UTF-8: each byte as it is.
+            Characters::Utf8 => escape_byte(out, c as u8, position),
+            _ => {
+                let c = char::from_u32(c).ok_or("a value holds a code point outside Unicode")?;
+                let mut buf = [0u8; 4];
+                for &byte in c.encode_utf8(&mut buf).as_bytes() {
+                    escape_byte(out, byte, position);
+                }
             }
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Position {
+    First,
+    Middle,
+    Last,
+}
+
+fn escape_byte(out: &mut String, byte: u8, position: Position) {
+    match byte {
+        b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';' => {
+            out.push('\\');
+            out.push(char::from(byte));
+        }
+        b'#' if position == Position::First => out.push_str("\\#"),
+        b' ' if position != Position::Middle => out.push_str("\\ "),
+        0x00..=0x1f | 0x7f..=0xff => {
+            let _ = write!(out, "\\{byte:02X}");
+        }
+        _ => out.push(char::from(byte)),
+    }
+}
+
+/// `#` and the value's DER in upper-case hex, as OpenSSL dumps a value it does not print as text.
+fn dump(out: &mut String, value: Tlv<'_>) {
+    out.push('#');
+    let mut write_hex = |bytes: &[u8]| {
+        for byte in bytes {
+            let _ = write!(out, "{byte:02X}");
+        }
+    };
+    match value.tag {
+        // OpenSSL keeps a SEQUENCE's encoding as it came.
+        0x30 => write_hex(value.encoded),
+        // Other values are encoded again: the minimal length, and a BIT STRING's unused bits
+        // cleared.
+        tag => {
+            let mut content = value.content.to_vec();
+            if tag == 0x03
+                && let [unused, .., last] = content.as_mut_slice()
+            {
+                *last &= 0xffu8 << *unused;
+            }
+            let mut header = vec![tag];
+            let len = content.len();
+            if len < 0x80 {
+                header.push(len as u8);
+            } else {
+                let bytes = len.to_be_bytes();
+                let skip = bytes.iter().take_while(|&&b| b == 0).count();
+                header.push(0x80 | (bytes.len() - skip) as u8);
+                header.extend_from_slice(&bytes[skip..]);
+            }
+            write_hex(&header);
+            write_hex(&content);
+        }
+    }
 }
 
 /// The dotted form of an OID's content octets.
 fn dotted_oid(content: &[u8]) -> Result<String, DerProblem> {
     let mut arcs: Vec<u128> = Vec::new();
     let mut current: u128 = 0;
+    let mut arc_start = true;
     for (i, &byte) in content.iter().enumerate() {
+        if arc_start && byte == 0x80 {
+            return Err("an attribute type OID has a padded arc");
+        }
         if current > (u128::MAX >> 8) {
             return Err("an attribute type OID arc is too large");
         }
         current = (current << 7) | u128::from(byte & 0x7f);
-        if byte & 0x80 == 0 {
+        arc_start = byte & 0x80 == 0;
+        if arc_start {
             arcs.push(current);
             current = 0;
         } else if i + 1 == content.len() {
@@ -195,65 +382,6 @@ fn dotted_oid(content: &[u8]) -> Result<String, DerProblem> {
         let _ = write!(out, ".{arc}");
     }
     Ok(out)
-}
-
-/// The text of a directory string value, or `None` for a type that is written as `#`-hex.
-fn decode_string(value: Tlv<'_>) -> Option<String> {
-    let bytes = value.content;
-    match value.tag {
-        // UTF8String
-        0x0c => String::from_utf8(bytes.to_vec()).ok(),
-        // NumericString, PrintableString, IA5String, VisibleString; TeletexString read as Latin-1,
-        // as OpenSSL does
-        0x12 | 0x13 | 0x16 | 0x1a | 0x14 => Some(bytes.iter().map(|&b| char::from(b)).collect()),
-        // BMPString: UTF-16BE
-        0x1e => {
-            if !bytes.len().is_multiple_of(2) {
-                return None;
-            }
-            let units = bytes
-                .chunks_exact(2)
-                .map(|pair| u16::from_be_bytes([pair[0], pair[1]]));
-            char::decode_utf16(units)
-                .collect::<Result<String, _>>()
-                .ok()
-        }
-        // UniversalString: UTF-32BE
-        0x1c => {
-            if !bytes.len().is_multiple_of(4) {
-                return None;
-            }
-            bytes
-                .chunks_exact(4)
-                .map(|quad| {
-                    char::from_u32(u32::from_be_bytes([quad[0], quad[1], quad[2], quad[3]]))
-                })
-                .collect()
-        }
-        _ => None,
-    }
-}
-
-/// Appends `text` with RFC 2253 escaping.
-fn escape_into(out: &mut String, text: &str) {
-    let last = text.chars().count().saturating_sub(1);
-    for (i, c) in text.chars().enumerate() {
-        match c {
-            ',' | '+' | '"' | '\\' | '<' | '>' | ';' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '#' if i == 0 => out.push_str("\\#"),
-            ' ' if i == 0 || i == last => out.push_str("\\ "),
-            c if c.is_control() => {
-                let mut buf = [0u8; 4];
-                for byte in c.encode_utf8(&mut buf).bytes() {
-                    let _ = write!(out, "\\{byte:02X}");
-                }
-            }
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -313,7 +441,8 @@ mod tests {
             rdn(&[atv(CN, tlv(0x0c, b"x")), atv(OU, tlv(0x0c, b"y"))]),
         ]
         .concat();
-        assert_eq!(rfc2253_name(&name).unwrap(), "CN=x+OU=y,DC=example+DC=com");
+        // OpenSSL reverses every attribute, those of one RDN too.
+        assert_eq!(rfc2253_name(&name).unwrap(), "OU=y+CN=x,DC=com+DC=example");
     }
 
     #[test]
@@ -325,30 +454,55 @@ mod tests {
         );
         let leading_space = rdn(&[atv(CN, tlv(0x0c, b" x#"))]);
         assert_eq!(rfc2253_name(&leading_space).unwrap(), r"CN=\ x#");
-        let control = rdn(&[atv(CN, tlv(0x0c, b"a\nb"))]);
-        assert_eq!(rfc2253_name(&control).unwrap(), r"CN=a\0Ab");
+        let control = rdn(&[atv(CN, tlv(0x0c, b"a\nb\x7f"))]);
+        assert_eq!(rfc2253_name(&control).unwrap(), r"CN=a\0Ab\7F");
+        // A one-character value is only "last": a lone `#` stays, a lone space is escaped.
+        let hash = rdn(&[atv(CN, tlv(0x0c, b"#"))]);
+        assert_eq!(rfc2253_name(&hash).unwrap(), "CN=#");
+        let space = rdn(&[atv(CN, tlv(0x0c, b" "))]);
+        assert_eq!(rfc2253_name(&space).unwrap(), r"CN=\ ");
+        let equals = rdn(&[atv(CN, tlv(0x0c, b"a=b"))]);
+        assert_eq!(rfc2253_name(&equals).unwrap(), "CN=a=b");
     }
 
     #[test]
-    fn unknown_types_are_dotted_oid_with_hex_der() {
+    fn openssl_names_and_unknown_types_as_dotted_oid_with_hex_der() {
         let name = rdn(&[atv(EMAIL, tlv(0x16, b"a@b"))]);
-        assert_eq!(
-            rfc2253_name(&name).unwrap(),
-            "1.2.840.113549.1.9.1=#1603614062"
-        );
+        assert_eq!(rfc2253_name(&name).unwrap(), "emailAddress=a@b");
+        let street = rdn(&[atv(&[0x55, 0x04, 0x09], tlv(0x0c, b"1 Main St"))]);
+        assert_eq!(rfc2253_name(&street).unwrap(), "street=1 Main St");
+        let unknown = rdn(&[atv(&[0x2a, 0x03, 0x04], tlv(0x0c, b"x"))]);
+        assert_eq!(rfc2253_name(&unknown).unwrap(), "1.2.3.4=#0C0178");
+        // a known type whose value is not a string: its DER in hex
+        let sequence = rdn(&[atv(CN, tlv(SEQUENCE, &tlv(0x0c, b"x")))]);
+        assert_eq!(rfc2253_name(&sequence).unwrap(), "CN=#30030C0178");
     }
 
     #[test]
     fn string_types() {
+        // Non-ASCII characters are written as their UTF-8 bytes, each escaped.
         let bmp = rdn(&[atv(CN, tlv(0x1e, &[0x00, b'h', 0x00, 0xe9]))]);
-        assert_eq!(rfc2253_name(&bmp).unwrap(), "CN=hé");
-        let universal = rdn(&[atv(CN, tlv(0x1c, &[0, 0, 0, b'z']))]);
-        assert_eq!(rfc2253_name(&universal).unwrap(), "CN=z");
+        assert_eq!(rfc2253_name(&bmp).unwrap(), r"CN=h\C3\A9");
+        let universal = rdn(&[atv(CN, tlv(0x1c, &[0, 0, 0, b'z', 0, 1, 0xf6, 0x00]))]);
+        assert_eq!(rfc2253_name(&universal).unwrap(), r"CN=z\F0\9F\98\80");
         let utf8 = rdn(&[atv(CN, tlv(0x0c, "Þór".as_bytes()))]);
-        assert_eq!(rfc2253_name(&utf8).unwrap(), "CN=Þór");
-        // a known type whose value is not a string is written as hex
-        let integer = rdn(&[atv(CN, tlv(INTEGER, &[5]))]);
-        assert_eq!(rfc2253_name(&integer).unwrap(), "CN=#020105");
+        assert_eq!(rfc2253_name(&utf8).unwrap(), r"CN=\C3\9E\C3\B3r");
+        let teletex = rdn(&[atv(CN, tlv(0x14, &[b'a', 0xe9]))]);
+        assert_eq!(rfc2253_name(&teletex).unwrap(), r"CN=a\C3\A9");
+        // Values OpenSSL cannot read in a name: the certificate cannot name a user.
+        for bad in [
+            tlv(INTEGER, &[5]),
+            tlv(0x1a, b"visible"),
+            tlv(0x0c, &[0xff]),
+            tlv(0x1e, &[0x00]),
+            tlv(0x1e, &[0xd8, 0x00]),
+            tlv(0x1c, &[0, 0x11, 0, 0]),
+        ] {
+            assert!(
+                rfc2253_name(&rdn(&[atv(CN, bad.clone())])).is_err(),
+                "{bad:02x?}"
+            );
+        }
     }
 
     #[test]
@@ -381,13 +535,25 @@ mod tests {
         fn any_utf8_value_round_trips_through_escaping(value in "\\PC{0,40}") {
             let name = rdn(&[atv(CN, tlv(0x0c, value.as_bytes()))]);
             let text = rfc2253_name(&name).unwrap();
-            // undo the escaping: every `\` escapes exactly the next character
-            let mut unescaped = String::new();
-            let mut chars = text.strip_prefix("CN=").unwrap().chars();
-            while let Some(c) = chars.next() {
-                unescaped.push(if c == '\\' { chars.next().unwrap() } else { c });
+            proptest::prop_assert!(text.is_ascii());
+            // undo the escaping: `\XX` is a byte in hex, any other `\` escapes the next character
+            let mut unescaped = Vec::new();
+            let mut bytes = text.strip_prefix("CN=").unwrap().bytes();
+            while let Some(b) = bytes.next() {
+                if b != b'\\' {
+                    unescaped.push(b);
+                    continue;
+                }
+                let next = bytes.next().unwrap();
+                if next.is_ascii_hexdigit() && !matches!(next, b'#') {
+                    let low = bytes.next().unwrap();
+                    let hex = [next, low];
+                    unescaped.push(u8::from_str_radix(std::str::from_utf8(&hex).unwrap(), 16).unwrap());
+                } else {
+                    unescaped.push(next);
+                }
             }
-            proptest::prop_assert_eq!(unescaped, value);
+            proptest::prop_assert_eq!(String::from_utf8(unescaped).unwrap(), value);
         }
     }
 
