@@ -938,7 +938,7 @@ impl Conversation<'_> {
                 self.cr().await?;
                 None
             }
-            Mechanism::MongodbX509 => self.x509(speculative_reply).await?,
+            Mechanism::MongodbX509 => self.x509(speculative_reply, reply.max_wire_version).await?,
             Mechanism::Gssapi => {
                 self.gssapi().await?;
                 None
@@ -1079,8 +1079,20 @@ impl Conversation<'_> {
     async fn x509(
         self,
         speculative_reply: Option<&bson::Document>,
+        max_wire_version: i32,
     ) -> Result<Option<String>, Error> {
-        let x509 = X509Client::new(self.credential.username.as_deref());
+        // Servers before 3.4 (wire version 5) require the user name, which is the subject of the
+        // certificate: when none was given, it is taken from the certificate this authenticator's
+        // own TLS presented (a caller's stream may carry another).
+        let subject = match (&self.credential.username, self.channel) {
+            (None, Channel::OwnTls) if max_wire_version < 5 => self
+                .authenticator
+                .tls
+                .as_ref()
+                .and_then(TlsConnector::client_certificate_subject),
+            _ => None,
+        };
+        let x509 = X509Client::new(self.credential.username.as_deref().or(subject));
         if let Some(reply) = speculative_reply {
             return x509.handle_speculative_reply(reply);
         }

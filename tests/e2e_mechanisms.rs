@@ -95,6 +95,33 @@ async fn plain_over_tls_and_with_the_clear_text_opt_in() {
     server.shutdown().await;
 }
 
+/// Servers before 3.4 need the X509 user name; when the configuration gives none, the subject of
+/// the configured client certificate is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x509_on_a_server_older_than_3_4_sends_the_certificate_subject() {
+    let pki = TestPki::generate_temporary().unwrap();
+    let server =
+        start(tls_server(&pki, ClientAuth::Required { ca: pki.ca.clone() }).max_wire_version(4))
+            .await;
+    let config = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Credential::x509())
+        .tls(Tls::with_ca_file(&pki.ca).with_client_cert(&pki.client.pem))
+        .build()
+        .unwrap();
+    let mut connection = mongo_auth::connect(&config).await.unwrap();
+    assert_eq!(
+        connection.authenticated_mechanism(),
+        Some(Mechanism::MongodbX509)
+    );
+    assert!(connection.uses_op_query());
+    assert_eq!(connection.authenticated_user(), Some(CLIENT_SUBJECT));
+    assert_eq!(user_and_roles(&mut connection).await, CLIENT_SUBJECT);
+    // (The server refuses an authenticate without the user at this wire version, as 3.2 did.)
+    assert_eq!(server.stats().authentication_failures, 0);
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn x509_with_and_without_a_user_name_speculative_on_and_off() {
     let pki = TestPki::generate_temporary().unwrap();

@@ -639,6 +639,15 @@ impl Connection {
                 "X.509 authentication must always use the $external database.",
             ));
         }
+        if self.wire() < 5 && command.get_str("user").is_err() {
+            // Before 3.4 the user name was required: servers did not take it from the certificate.
+            self.shared.record_failure();
+            return Err(CommandError::new(
+                17,
+                "ProtocolError",
+                "field missing/wrong type in received authenticate command",
+            ));
+        }
         let Some(subject) = self.tls_peer_subject.clone() else {
             self.shared.record_failure();
             return Err(CommandError::new(
