@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use base64::Engine as _;
 use mongo_auth_core::Password;
 use rustls_pki_types::pem::{PemObject, SectionKind};
 use rustls_pki_types::{
@@ -19,7 +18,7 @@ use super::{option, subject};
 struct Sections {
     certificates: Vec<CertificateDer<'static>>,
     keys: PrivateKeys,
-    encrypted_keys: Vec<Zeroizing<Vec<u8>>>,
+    encrypted_keys: Vec<pkcs8::der::SecretDocument>,
     crls: Vec<CertificateRevocationListDer<'static>>,
 }
 
@@ -70,38 +69,31 @@ const ENCRYPTED_END: &str = "-----END ENCRYPTED PRIVATE KEY-----";
 fn sections(path: &Path, option: &'static str) -> Result<Sections, TlsError> {
     let bytes = read(path, option)?;
     let mut out = Sections::default();
-    let text = String::from_utf8_lossy(&bytes);
+    let text = Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
     if text.contains("Proc-Type: 4,ENCRYPTED") {
         return Err(invalid(option, path, FileProblem::LegacyEncryptedKey));
     }
-    // `ENCRYPTED PRIVATE KEY` is not a section kind rustls-pki-types knows: find those here.
+    // `ENCRYPTED PRIVATE KEY` is not a section kind rustls-pki-types knows: each such block is
+    // decoded by pkcs8's PEM support (RFC 7468) into a document that is zeroed when dropped.
     let mut rest: &str = &text;
     while let Some(start) = rest.find(ENCRYPTED_BEGIN) {
-        let body = &rest[start + ENCRYPTED_BEGIN.len()..];
-        let Some(end) = body.find(ENCRYPTED_END) else {
+        let block = &rest[start..];
+        let Some(end) = block.find(ENCRYPTED_END).map(|end| end + ENCRYPTED_END.len()) else {
             return Err(invalid(
                 option,
                 path,
                 FileProblem::MalformedPem(format!("`{ENCRYPTED_BEGIN}` without its end line")),
             ));
         };
-        let base64_text: Zeroizing<String> = Zeroizing::new(
-            body[..end]
-                .chars()
-                .filter(|c| !c.is_ascii_whitespace())
-                .collect(),
-        );
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(base64_text.as_bytes())
-            .map_err(|e| {
-                invalid(
-                    option,
-                    path,
-                    FileProblem::MalformedPem(format!("bad base64 in an encrypted key: {e}")),
-                )
-            })?;
-        out.encrypted_keys.push(Zeroizing::new(der));
-        rest = &body[end + ENCRYPTED_END.len()..];
+        let (_, document) = pkcs8::der::SecretDocument::from_pem(&block[..end]).map_err(|e| {
+            invalid(
+                option,
+                path,
+                FileProblem::MalformedPem(format!("an encrypted key: {e}")),
+            )
+        })?;
+        out.encrypted_keys.push(document);
+        rest = &block[end..];
     }
     for section in <(SectionKind, Vec<u8>) as PemObject>::pem_slice_iter(&bytes) {
         let (kind, der) =
@@ -213,7 +205,7 @@ pub(crate) fn load_client_identity(
             let Some(password) = key_password else {
                 return Err(TlsError::KeyPasswordMissing { path: key_path });
             };
-            decrypt_key(encrypted, password, &key_path)?
+            decrypt_key(encrypted.as_bytes(), password, &key_path)?
         }
         (None, None) => return Err(invalid(option, &key_path, FileProblem::NoPrivateKey)),
     };
