@@ -277,7 +277,7 @@ impl<C, T> ClientConfigBuilder<C, T> {
 impl<C> ClientConfigBuilder<C, WithoutTls> {
     /// `mongodb+srv`: the hosts are looked up in DNS (`_mongodb._tcp.<name>`) when connecting. Replaces
     /// the hosts given before. TLS is implied: the builder moves to [`Tls<WithoutClientCert>`] with the
-    /// system roots (call [`tls`](Self::tls) to change the settings).
+    /// bundled Mozilla roots (call [`tls`](Self::tls) to change the settings).
     ///
     /// ```
     /// use mongo_auth::{ClientConfig, Credential};

@@ -654,7 +654,7 @@ fn write_encoded(f: &mut fmt::Formatter<'_>, text: &str, keep: &[u8]) -> fmt::Re
 }
 
 impl TlsSettings {
-    /// `tlsCAFile`, or `None` for the system roots.
+    /// `tlsCAFile`, or `None` for the Mozilla root certificates bundled with this library (webpki-roots), not the operating system's store.
     ///
     /// ```
     /// let settings = mongo_auth::Tls::with_ca_file("ca.pem").into_settings();

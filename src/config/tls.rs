@@ -19,7 +19,7 @@ use super::{CaSource, ClientCertificate, TlsSettings};
 ///
 /// ```
 /// use mongo_auth::Tls;
-/// // verify the server with the system roots
+/// // verify the server with the bundled Mozilla roots (webpki-roots)
 /// let tls = Tls::enabled();
 /// // verify with a private CA and present a client certificate (cert and key in one PEM file)
 /// let tls = Tls::client_cert("client.pem").ca_file("ca.pem");
@@ -68,7 +68,8 @@ impl<S> Tls<S> {
         }
     }
 
-    /// `tlsCAFile`: trust the CA certificates in this PEM file instead of the system roots.
+    /// `tlsCAFile`: trust the CA certificates in this PEM file instead of the Mozilla root certificates bundled with this library (webpki-roots), not the operating system's store
+    /// (as the official Rust driver does; a CA installed only in the system's store needs this).
     ///
     /// ```
     /// let tls = mongo_auth::Tls::client_cert("client.pem").ca_file("ca.pem");
@@ -113,7 +114,7 @@ impl<S> Tls<S> {
 }
 
 impl Tls<WithoutClientCert> {
-    /// TLS (`tls=true`) that verifies the server against the system's (bundled Mozilla) roots.
+    /// TLS (`tls=true`) that verifies the server against the Mozilla root certificates bundled with this library (webpki-roots), not the operating system's store.
     ///
     /// ```
     /// let tls = mongo_auth::Tls::enabled();
@@ -173,7 +174,8 @@ impl Tls<WithoutClientCert> {
 
 impl Tls<WithClientCert> {
     /// TLS with a client certificate and its key in one PEM file (`tlsCertificateKeyFile`), verifying
-    /// the server against the system roots (add [`ca_file`](Tls::ca_file) for a private CA).
+    /// the server against the bundled Mozilla roots (add [`ca_file`](Tls::ca_file) for a private CA
+    /// or one installed only in the system's store).
     ///
     /// ```
     /// let tls = mongo_auth::Tls::client_cert("client.pem").ca_file("ca.pem");
