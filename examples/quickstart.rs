@@ -12,6 +12,9 @@
 //! (`KRB5_CONFIG`, `KRB5_KTNAME` and `MONGO_AUTH_KRB5_USER` with a ticket from `kinit`, as
 //! `scripts/kdc.sh` sets them up); otherwise one line says why it was skipped. With a URI it authenticates
 //! against that server and prints the authenticated user and roles (`connectionStatus`).
+//!
+//! `RUST_LOG=mongo_auth=debug` shows each handshake as `tracing` events (connection, TLS, hello,
+//! mechanism, round trips with their sizes, key cache, outcome), never a secret.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,6 +29,12 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::main]
 async fn main() {
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let uri = std::env::args()
         .nth(1)
         .or_else(|| std::env::var("MONGODB_URI").ok());

@@ -16,6 +16,7 @@ use crate::connection::{Connection, Framing, Stream, Transport};
 use crate::error::{
     CredentialError, Error, NoReachableHost, ProtocolViolation, Timeout, TimeoutPhase,
 };
+use crate::events::event;
 use crate::handshake::{self, HelloParameters, HelloReply, Speculative};
 use crate::mechanism::cr::CrClient;
 use crate::mechanism::plain::PlainClient;
@@ -145,7 +146,9 @@ impl Authenticator {
             &self.hosts
         };
         let mut attempts = Vec::new();
-        for host in hosts {
+        for (index, host) in hosts.iter().enumerate() {
+            #[cfg(not(feature = "tracing"))]
+            let _ = index;
             match self.connect_host(host).await {
                 Ok(connection) => return Ok(connection),
                 Err(
@@ -153,8 +156,20 @@ impl Authenticator {
                     | Error::Credential(_)
                     | Error::NotSupported(_)
                     | Error::Tls(_)),
-                ) => return Err(e),
-                Err(e) => attempts.push((host_name(host), e)),
+                ) => {
+                    event!(warn, host = %host_name(host), error = %e, "connection failed");
+                    return Err(e);
+                }
+                Err(e) => {
+                    event!(
+                        warn,
+                        host = %host_name(host),
+                        error = %e,
+                        next_host = index + 1 < hosts.len(),
+                        "connection failed"
+                    );
+                    attempts.push((host_name(host), e));
+                }
             }
         }
         if attempts.len() == 1 {
@@ -223,7 +238,13 @@ impl Authenticator {
     ) -> Result<Connection, Error> {
         let op_query = self.is_legacy(host);
         let deadline = self.connection_deadline();
-        match deadline
+        event!(
+            debug,
+            host,
+            caller_stream = true,
+            "authenticating over the caller's stream"
+        );
+        let result = match deadline
             .bound(host, self.handshake(stream, host, op_query, channel))
             .await?
         {
@@ -232,10 +253,21 @@ impl Authenticator {
             Err(HandshakeFailure::OpMsgRefused(e)) => {
                 // The caller's stream cannot be reopened; the next stream to this host starts with
                 // OP_QUERY.
+                event!(
+                    warn,
+                    host,
+                    "the server refused OP_MSG; the next stream starts with OP_QUERY"
+                );
                 self.mark_legacy(host, true);
                 Err(e)
             }
+        };
+        if let Err(e) = &result {
+            event!(warn, host, error = %e, "authentication failed");
+            #[cfg(not(feature = "tracing"))]
+            let _ = e;
         }
+        result
     }
 
     async fn connect_host(&self, host: &Host) -> Result<Connection, Error> {
@@ -244,6 +276,13 @@ impl Authenticator {
         // OP_QUERY retry included.
         let deadline = self.connection_deadline();
         let op_query = self.is_legacy(&name);
+        event!(
+            debug,
+            host = %name,
+            tls = self.tls.is_some() && host.kind != HostKind::Unix,
+            op_query,
+            "connecting"
+        );
         let stream = deadline.bound(&name, self.open(host, &name)).await??;
         let channel = self.own_channel(host);
         let first = deadline
@@ -254,6 +293,7 @@ impl Authenticator {
             Err(HandshakeFailure::Failed(e)) => Err(e),
             Err(HandshakeFailure::OpMsgRefused(_)) => {
                 // A server older than 3.6 drops OP_MSG: reconnect once and speak OP_QUERY.
+                event!(warn, host = %name, "the server refused OP_MSG; reconnecting with OP_QUERY");
                 self.mark_legacy(&name, true);
                 let stream = deadline.bound(&name, self.open(host, &name)).await??;
                 match deadline
@@ -300,7 +340,15 @@ impl Authenticator {
         match &self.tls {
             None => Ok(Box::new(tcp) as Box<dyn Stream>),
             Some(connector) => {
-                Ok(Box::new(connector.connect(&host.host, tcp).await?) as Box<dyn Stream>)
+                let stream = connector.connect(&host.host, tcp).await?;
+                event!(
+                    debug,
+                    host = %name,
+                    protocol = ?stream.get_ref().1.protocol_version(),
+                    client_certificate = connector.client_certificate_subject().is_some(),
+                    "tls established"
+                );
+                Ok(Box::new(stream) as Box<dyn Stream>)
             }
         }
     }
@@ -375,6 +423,8 @@ impl Authenticator {
         op_query: bool,
         channel: Channel,
     ) -> Result<Connection, HandshakeFailure> {
+        #[cfg(feature = "tracing")]
+        let started = std::time::Instant::now();
         let framing = if op_query {
             Framing::OpQuery
         } else {
@@ -402,6 +452,14 @@ impl Authenticator {
             Err(e) => return Err(self.describe(host, e).into()),
         };
         let reply = HelloReply::parse(&reply_document)?;
+        event!(
+            debug,
+            host,
+            max_wire_version = reply.max_wire_version,
+            mechanisms = ?reply.sasl_supported_mechs,
+            speculative_reply = reply.speculative_authenticate.is_some(),
+            "hello answered"
+        );
         let legacy = reply.max_wire_version < 6;
         transport.framing = if legacy {
             Framing::OpQuery
@@ -434,6 +492,14 @@ impl Authenticator {
             _ => (None, None),
         };
         let handshake_round_trips = transport.round_trips;
+        event!(
+            info,
+            host,
+            mechanism = mechanism.map(|m| m.as_str()),
+            round_trips = handshake_round_trips,
+            elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            "authenticated"
+        );
         // Commands after the handshake have their own bound (Connection::run_command).
         transport.round_trip_timeout = None;
         // The handshake's small cap ends here: commands get the server's maxMessageSizeBytes, never
@@ -870,9 +936,27 @@ impl Conversation<'_> {
         speculative: Option<Speculative>,
     ) -> Result<(Option<Mechanism>, Option<String>), Error> {
         let mechanism = match self.credential.mechanism {
-            Some(mechanism) => mechanism,
+            Some(mechanism) => {
+                event!(
+                    debug,
+                    mechanism = mechanism.as_str(),
+                    reason = "configured",
+                    "mechanism chosen"
+                );
+                mechanism
+            }
             None => {
                 let negotiated = handshake::negotiate(reply);
+                event!(
+                    debug,
+                    mechanism = negotiated.as_str(),
+                    reason = if reply.sasl_supported_mechs.is_some() {
+                        "negotiated from saslSupportedMechs"
+                    } else {
+                        "negotiated from the wire version (no saslSupportedMechs)"
+                    },
+                    "mechanism chosen"
+                );
                 if negotiated == Mechanism::MongodbCr && !self.channel.private() {
                     // Over clear TCP a man in the middle could play an old server and downgrade
                     // SCRAM to MONGODB-CR: one MD5 per password guess off the wire.
@@ -1270,8 +1354,16 @@ impl KeyCache {
                 }
             }
         };
+        #[cfg(feature = "tracing")]
+        let mechanism = request.mechanism();
+        #[cfg(feature = "tracing")]
+        let derived = std::sync::atomic::AtomicBool::new(false);
+        #[cfg(feature = "tracing")]
+        let started = std::time::Instant::now();
         let keys = cell
             .get_or_try_init(|| async {
+                #[cfg(feature = "tracing")]
+                derived.store(true, Ordering::Relaxed);
                 // Waiting for a permit can be given up (the connection's deadline); a running
                 // derivation cannot, so only this many ever run.
                 let permit = self
@@ -1294,6 +1386,17 @@ impl KeyCache {
                 })
             })
             .await?;
+        event!(
+            debug,
+            mechanism = mechanism.mechanism().as_str(),
+            cache = if derived.load(Ordering::Relaxed) {
+                "derived"
+            } else {
+                "hit"
+            },
+            elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            "scram keys"
+        );
         Ok(keys.clone())
     }
 }

@@ -125,9 +125,19 @@ impl Transport {
     }
 
     async fn exchange_unbounded(&mut self, request: &Frame) -> Result<Document, Error> {
-        wire::write_frame(&mut self.stream, request).await?;
+        let sent_bytes = wire::write_frame(&mut self.stream, request).await?;
         self.round_trips += 1;
-        let reply = wire::read_frame(&mut self.stream, self.max_message_size).await?;
+        let (reply, received_bytes) =
+            wire::read_frame_sized(&mut self.stream, self.max_message_size).await?;
+        crate::events::event!(
+            debug,
+            command = command_name(&request.message),
+            sent_bytes,
+            received_bytes,
+            "round trip"
+        );
+        #[cfg(not(feature = "tracing"))]
+        let _ = (sent_bytes, received_bytes);
         if reply.response_to != request.request_id {
             return Err(Error::protocol(
                 None,
@@ -153,6 +163,19 @@ impl Transport {
         }
         Ok(reply.message.into_command_document()?)
     }
+}
+
+/// The name of the command a request carries (its first key), for events.
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+fn command_name(message: &Message) -> &str {
+    let document = match message {
+        Message::Msg(msg) => Some(&msg.body),
+        Message::Query(query) => Some(&query.query),
+        Message::Reply(reply) => reply.documents.first(),
+    };
+    document
+        .and_then(|d| d.keys().next())
+        .map_or("", String::as_str)
 }
 
 /// A request frame whose documents are wiped when it is dropped.

@@ -8,6 +8,7 @@ mod authenticator;
 pub mod config;
 mod connection;
 pub mod error;
+mod events;
 #[cfg(feature = "gssapi")]
 pub mod gssapi;
 mod handshake;

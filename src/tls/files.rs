@@ -78,7 +78,10 @@ fn sections(path: &Path, option: &'static str) -> Result<Sections, TlsError> {
     let mut rest: &str = &text;
     while let Some(start) = rest.find(ENCRYPTED_BEGIN) {
         let block = &rest[start..];
-        let Some(end) = block.find(ENCRYPTED_END).map(|end| end + ENCRYPTED_END.len()) else {
+        let Some(end) = block
+            .find(ENCRYPTED_END)
+            .map(|end| end + ENCRYPTED_END.len())
+        else {
             return Err(invalid(
                 option,
                 path,

@@ -31,6 +31,19 @@ pub async fn read_frame<R>(reader: &mut R, max_message_size: usize) -> Result<Fr
 where
     R: AsyncRead + Unpin + ?Sized,
 {
+    read_frame_sized(reader, max_message_size)
+        .await
+        .map(|(frame, _)| frame)
+}
+
+/// As [`read_frame`], with the message's length in bytes.
+pub(crate) async fn read_frame_sized<R>(
+    reader: &mut R,
+    max_message_size: usize,
+) -> Result<(Frame, usize), WireError>
+where
+    R: AsyncRead + Unpin + ?Sized,
+{
     let mut header = [0u8; HEADER_LEN];
     let got = fill(reader, &mut header).await?;
     if got == 0 {
@@ -60,11 +73,12 @@ where
             expected: length - HEADER_LEN,
         });
     }
-    Frame::decode(&message, max_message_size)
+    Frame::decode(&message, max_message_size).map(|frame| (frame, length))
 }
 
-/// Encodes `frame` and writes it whole to `writer`, then flushes. The encoded bytes are zeroed
-/// before their buffer is freed (an authentication command carries a password or a proof).
+/// Encodes `frame` and writes it whole to `writer`, then flushes; returns the message's length in
+/// bytes. The encoded bytes are zeroed before their buffer is freed (an authentication command
+/// carries a password or a proof).
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
@@ -78,14 +92,14 @@ where
 /// # Ok::<(), mongo_auth::wire::WireError>(())
 /// # }).unwrap();
 /// ```
-pub async fn write_frame<W>(writer: &mut W, frame: &Frame) -> Result<(), WireError>
+pub async fn write_frame<W>(writer: &mut W, frame: &Frame) -> Result<usize, WireError>
 where
     W: AsyncWrite + Unpin + ?Sized,
 {
     let bytes = zeroize::Zeroizing::new(frame.encode()?);
     writer.write_all(&bytes).await?;
     writer.flush().await?;
-    Ok(())
+    Ok(bytes.len())
 }
 
 /// Reads until `buf` is full or the stream ends; returns how many bytes arrived.

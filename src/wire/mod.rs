@@ -33,6 +33,7 @@ use bson::Document;
 use bson::raw::RawDocument;
 
 pub use error::WireError;
+pub(crate) use io::read_frame_sized;
 pub use io::{read_frame, write_frame};
 pub use limits::{MAX_DOCUMENT_DEPTH, MAX_HANDSHAKE_MESSAGE_SIZE};
 

@@ -1,0 +1,228 @@
+//! The `tracing` events of a handshake, captured for every mechanism and every misbehaving-server
+//! knob of the conformance server: the steps are there, and no secret is — no password, key
+//! password, SCRAM proof or signature, PLAIN payload.
+
+#![cfg(feature = "tracing")]
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use mongo_auth::{ClientConfig, Credential, Tls};
+use mongo_auth_test_server::certs::{CLIENT_SUBJECT, KEY_PASSWORD, TestPki};
+use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
+use mongo_auth_test_server::{Misbehaviour, Server, ServerConfig, Stage, User};
+
+const SCRAM_PASSWORD: &str = "scram-Secret-4711";
+const PLAIN_PASSWORD: &str = "plain-Secret-4712";
+const CR_PASSWORD: &str = "cr-Secret-4713";
+
+/// Everything the crate's events wrote, as text.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// One subscriber for the whole test binary (the conformance server and the client run on
+/// several threads), recording every event of the `mongo_auth` target at debug level and above.
+fn captured() -> Captured {
+    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+    CAPTURED
+        .get_or_init(|| {
+            let captured = Captured::default();
+            let writer = captured.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("mongo_auth=debug"))
+                .with_writer(move || writer.clone())
+                .with_ansi(false)
+                .finish();
+            tracing::subscriber::set_global_default(subscriber).unwrap();
+            captured
+        })
+        .clone()
+}
+
+fn scram(server: &mongo_auth_test_server::RunningServer, mechanism: Option<&str>) -> ClientConfig {
+    format!(
+        "{}&connectTimeoutMS=3000",
+        server.uri_for("app", SCRAM_PASSWORD, "admin", mechanism)
+    )
+    .parse()
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_follow_every_mechanism_and_misbehaviour_and_hold_no_secret() {
+    let captured = captured();
+    let pki = TestPki::generate_temporary().unwrap();
+
+    // SCRAM-SHA-256, SCRAM-SHA-1 and negotiated, then a wrong password.
+    let server =
+        Server::start(ServerConfig::new().user(User::new("app", "admin").password(SCRAM_PASSWORD)))
+            .await
+            .unwrap();
+    for mechanism in [Some("SCRAM-SHA-256"), Some("SCRAM-SHA-1"), None] {
+        // Two connections of one authenticator: the second finds the keys in the cache.
+        let authenticator = mongo_auth::Authenticator::new(&scram(&server, mechanism)).unwrap();
+        authenticator.connect().await.unwrap();
+        authenticator.connect().await.unwrap();
+    }
+    let wrong: ClientConfig = server
+        .uri_for("app", "not-the-Secret-4714", "admin", None)
+        .parse()
+        .unwrap();
+    assert!(mongo_auth::connect(&wrong).await.is_err());
+    server.shutdown().await;
+
+    // PLAIN over TLS, and MONGODB-X509 with an encrypted key.
+    let server = Server::start(
+        ServerConfig::new()
+            .tls(
+                TlsOptions::new(&pki.server.pem)
+                    .client_auth(ClientAuth::Optional { ca: pki.ca.clone() }),
+            )
+            .user(User::plain("ldap", PLAIN_PASSWORD))
+            .user(User::x509(CLIENT_SUBJECT)),
+    )
+    .await
+    .unwrap();
+    let plain = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(
+            Credential::plain()
+                .username("ldap")
+                .password(PLAIN_PASSWORD),
+        )
+        .tls(Tls::with_ca_file(&pki.ca))
+        .build()
+        .unwrap();
+    mongo_auth::connect(&plain).await.unwrap();
+    let x509 = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Credential::x509())
+        .tls(
+            Tls::with_ca_file(&pki.ca)
+                .with_client_cert(&pki.client_encrypted.pem)
+                .key_password(KEY_PASSWORD),
+        )
+        .build()
+        .unwrap();
+    mongo_auth::connect(&x509).await.unwrap();
+    server.shutdown().await;
+
+    // MONGODB-CR on a 2.6-era server (OP_MSG refused first: the OP_QUERY fallback).
+    let server = Server::start(
+        ServerConfig::new()
+            .max_wire_version(2)
+            .user(User::mongodb_cr("old", "admin", CR_PASSWORD)),
+    )
+    .await
+    .unwrap();
+    let cr: ClientConfig = server
+        .uri_for("old", CR_PASSWORD, "admin", Some("MONGODB-CR"))
+        .parse()
+        .unwrap();
+    mongo_auth::connect(&cr).await.unwrap();
+    server.shutdown().await;
+
+    // Every misbehaviour knob.
+    let stages = [Stage::Hello, Stage::SaslStart, Stage::SaslContinue];
+    let mut knobs = vec![
+        Misbehaviour::LowIterationCount(1024),
+        Misbehaviour::NonceNotExtended,
+        Misbehaviour::WrongServerSignature,
+    ];
+    for at in stages {
+        knobs.push(Misbehaviour::DropConnection { at });
+        knobs.push(Misbehaviour::Stall { at });
+        knobs.push(Misbehaviour::OversizedFrameHeader { at });
+        knobs.push(Misbehaviour::MalformedReply { at });
+    }
+    for knob in knobs {
+        let server = Server::start(
+            ServerConfig::new()
+                .user(User::new("app", "admin").password(SCRAM_PASSWORD))
+                .speculative_authentication(false)
+                .misbehave(knob),
+        )
+        .await
+        .unwrap();
+        let config: ClientConfig = format!(
+            "{}&connectTimeoutMS=500",
+            server.uri_for("app", SCRAM_PASSWORD, "admin", Some("SCRAM-SHA-256"))
+        )
+        .parse()
+        .unwrap();
+        let result = tokio::time::timeout(Duration::from_secs(60), mongo_auth::connect(&config))
+            .await
+            .expect("bounded by connectTimeoutMS");
+        assert!(result.is_err(), "{knob:?}");
+        server.shutdown().await;
+    }
+
+    let text = captured.text();
+    for step in [
+        "connecting",
+        "tls established",
+        "hello answered",
+        "mechanism chosen",
+        "round trip",
+        "scram keys",
+        "authenticated",
+        "connection failed",
+        "reconnecting with OP_QUERY",
+    ] {
+        assert!(text.contains(step), "no `{step}` event in:\n{text}");
+    }
+    for mechanism in [
+        "SCRAM-SHA-256",
+        "SCRAM-SHA-1",
+        "PLAIN",
+        "MONGODB-X509",
+        "MONGODB-CR",
+    ] {
+        assert!(
+            text.contains(&format!("mechanism=\"{mechanism}\"")),
+            "no event names {mechanism}:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("cache=\"hit\"") && text.contains("cache=\"derived\""),
+        "{text}"
+    );
+    for secret in [
+        SCRAM_PASSWORD,
+        PLAIN_PASSWORD,
+        CR_PASSWORD,
+        KEY_PASSWORD,
+        "not-the-Secret-4714",
+    ] {
+        assert!(!text.contains(secret), "`{secret}` in the events:\n{text}");
+    }
+    // No SCRAM message (client-first `n,,n=`, client-final `c=biws,…,p=`), no payload field and no
+    // PLAIN payload.
+    for marker in [
+        "n,,n=",
+        "c=biws",
+        ",p=",
+        "payload",
+        "\\0ldap\\0",
+        "\0ldap\0",
+    ] {
+        assert!(!text.contains(marker), "`{marker}` in the events:\n{text}");
+    }
+}
