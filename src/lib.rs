@@ -1,25 +1,52 @@
-#![doc = include_str!("../README.md")]
+#![cfg_attr(feature = "runtime", doc = include_str!("../README.md"))]
+#![cfg_attr(
+    not(feature = "runtime"),
+    doc = "Checked MongoDB authentication configuration: builders, `mongo_uri!`, connection \
+           strings and config files, one rulebook. This build leaves out the authenticator \
+           (the `runtime` feature)."
+)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // No unsafe code even with the `gssapi` feature: libgssapi wraps the GSSAPI FFI.
 #![forbid(unsafe_code)]
 
 #[doc(hidden)]
 pub mod __private;
+#[cfg(feature = "runtime")]
 mod authenticator;
 pub mod config;
+#[cfg(feature = "runtime")]
 mod connection;
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod error;
+#[cfg(feature = "runtime")]
 mod events;
 #[cfg(feature = "gssapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gssapi")))]
 pub mod gssapi;
+#[cfg(feature = "runtime")]
 mod handshake;
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod mechanism;
+#[cfg(feature = "runtime")]
 mod srv;
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod tls;
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod wire;
 
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub use authenticator::Authenticator;
 pub use config::{ClientConfig, ClientConfigBuilder, ConfigError, Credential, Tls, TlsSettings};
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub use connection::{AuthenticateWith, Connection, authenticate, authenticate_over_tls, connect};
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub use error::Error;
 pub use mongo_auth_core as core;
 pub use mongo_auth_core::{Mechanism, Password};

@@ -194,6 +194,7 @@ pub(crate) struct ConnectOptions {
     /// `srvServiceName`, default `mongodb`.
     pub(crate) srv_service_name: Option<String>,
     /// `srvMaxHosts`, when given.
+    #[cfg_attr(not(feature = "runtime"), allow(dead_code))]
     pub(crate) srv_max_hosts: Option<u64>,
     /// What the credential's source was resolved from, so that a `mongodb+srv` TXT `authSource`
     /// can be applied at connect time by the rulebook ([`mongo_auth_core::rules::resolve_source`]).

@@ -109,7 +109,7 @@ impl TlsConnector {
     /// certificate, key or CRL, when an encrypted key has no password or the wrong one, or when the
     /// key does not belong to the certificate.
     pub fn new(settings: &TlsSettings) -> Result<Self, TlsError> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = Arc::new(crypto_provider());
 
         let roots = match &settings.ca {
             CaSource::System => {
@@ -229,6 +229,24 @@ impl TlsConnector {
         self.connector.config().clone()
     }
 }
+
+/// rustls' crypto provider: ring unless only the `aws-lc-rs` feature is on.
+#[cfg(feature = "ring")]
+fn crypto_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
+/// rustls' crypto provider: aws-lc-rs (the `ring` feature is off).
+#[cfg(all(feature = "aws-lc-rs", not(feature = "ring")))]
+fn crypto_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::aws_lc_rs::default_provider()
+}
+
+#[cfg(not(any(feature = "ring", feature = "aws-lc-rs")))]
+compile_error!(
+    "mongo-auth's `runtime` feature needs a crypto provider for rustls: enable the `ring` (default) \
+     or the `aws-lc-rs` feature"
+);
 
 /// `host` as a TLS server name: an IP address (brackets stripped) or a DNS name.
 fn server_name(host: &str) -> Result<ServerName<'static>, TlsError> {

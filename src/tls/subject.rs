@@ -204,7 +204,7 @@ fn value_characters(value: Tlv<'_>) -> Result<Option<Characters>, DerProblem> {
         // NumericString, PrintableString, TeletexString, IA5String
         0x12 | 0x13 | 0x14 | 0x16 => Some(Characters::Latin1),
         0x1e => {
-            if content.len() % 2 != 0 {
+            if !content.len().is_multiple_of(2) {
                 return Err("a BMPString value has an odd length");
             }
             for pair in content.chunks_exact(2) {
@@ -216,7 +216,7 @@ fn value_characters(value: Tlv<'_>) -> Result<Option<Characters>, DerProblem> {
             Some(Characters::Bmp)
         }
         0x1c => {
-            if content.len() % 4 != 0 {
+            if !content.len().is_multiple_of(4) {
                 return Err("a UniversalString value's length is not a multiple of 4");
             }
             for quad in content.chunks_exact(4) {

@@ -201,7 +201,7 @@ fn random_value(random: &mut Random) -> Vec<u8> {
         })
         .collect();
     match random.below(10) {
-        0 | 1 | 2 => der(0x0c, chars.iter().collect::<String>().as_bytes()),
+        0..=2 => der(0x0c, chars.iter().collect::<String>().as_bytes()),
         3 => der(
             0x13,
             &chars
@@ -307,7 +307,7 @@ fn random_name(random: &mut Random) -> Vec<u8> {
                     55_000 + random.below(1000) as u64,
                     random.below(9) as u64,
                 ]),
-                _ => oid_content(*random.pick::<&[u64]>(COMMON)),
+                _ => oid_content(random.pick::<&[u64]>(COMMON)),
             };
             let mut attribute = der(0x06, &oid);
             attribute.extend(random_value(random));
