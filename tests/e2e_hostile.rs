@@ -12,6 +12,7 @@ use mongo_auth::error::ProtocolViolation;
 use mongo_auth::mechanism::scram::{ScramMechanism, saslprep_password};
 use mongo_auth::wire::{self, Frame, Message, OpMsg, OpReply};
 use mongo_auth::{Authenticator, ClientConfig, Credential, Error, Password};
+use mongo_auth_test_server::hostile::{nested_document as nested, with_raw_field};
 
 const PASSWORD: &str = "pencil";
 const SALT: &[u8] = b"hostile-salt-123";
@@ -62,6 +63,29 @@ impl Scram {
             client_first_bare: bare,
             server_key: hmac(&salted, b"Server Key"),
         }
+    }
+
+    /// `start` on the speculative `saslStart` inside a hello.
+    fn from_hello(hello: &Document) -> Self {
+        Self::start(hello.get_document("speculativeAuthenticate").unwrap())
+    }
+
+    /// A hello reply carrying this conversation's server-first as its speculative reply.
+    fn speculative_hello(&self, done: bool) -> Answer {
+        let mut reply = hello_reply();
+        reply.insert(
+            "speculativeAuthenticate",
+            doc! { "conversationId": 1, "done": done, "payload": binary(self.server_first.clone().into_bytes()) },
+        );
+        Answer::Body(reply)
+    }
+
+    /// The reply to `sasl_continue` with the correct server-final.
+    fn final_reply(&self, sasl_continue: &Document, conversation_id: i32, done: bool) -> Answer {
+        Answer::Body(doc! {
+            "conversationId": conversation_id, "done": done,
+            "payload": binary(self.server_final(sasl_continue)), "ok": 1,
+        })
     }
 
     fn server_final(&self, sasl_continue: &Document) -> Vec<u8> {
@@ -237,16 +261,7 @@ async fn hello_refusals_and_malformed_hello_replies() {
 #[tokio::test]
 async fn a_speculative_reply_that_is_already_done_is_refused() {
     let e = run(None, |index, body| match index {
-        0 => {
-            let speculative = body.get_document("speculativeAuthenticate").unwrap();
-            let scram = Scram::start(speculative);
-            let mut reply = hello_reply();
-            reply.insert(
-                "speculativeAuthenticate",
-                doc! { "conversationId": 1, "done": true, "payload": binary(scram.server_first.into_bytes()) },
-            );
-            Some(Answer::Body(reply))
-        }
+        0 => Some(Scram::from_hello(body).speculative_hello(true)),
         _ => None,
     })
     .await;
@@ -278,24 +293,13 @@ async fn a_conversation_that_never_finishes_is_refused() {
     let mut scram = None;
     let e = run(None, move |index, body| match index {
         0 => {
-            scram = Some(Scram::start(
-                body.get_document("speculativeAuthenticate").unwrap(),
-            ));
-            let mut reply = hello_reply();
-            reply.insert(
-                "speculativeAuthenticate",
-                doc! {
-                    "conversationId": 1, "done": false,
-                    "payload": binary(scram.as_ref().unwrap().server_first.clone().into_bytes()),
-                },
-            );
-            Some(Answer::Body(reply))
+            let state = Scram::from_hello(body);
+            let answer = state.speculative_hello(false);
+            scram = Some(state);
+            Some(answer)
         }
         // The correct server-final, but not done...
-        1 => Some(Answer::Body(doc! {
-            "conversationId": 1, "done": false,
-            "payload": binary(scram.as_ref().unwrap().server_final(body)), "ok": 1,
-        })),
+        1 => Some(scram.as_ref().unwrap().final_reply(body, 1, false)),
         // ...and still not done after the empty exchange.
         2 => {
             assert_eq!(body.get_binary_generic("payload").unwrap().len(), 0);
@@ -312,15 +316,7 @@ async fn a_conversation_that_never_finishes_is_refused() {
 #[tokio::test]
 async fn a_forged_signature_is_refused_even_when_the_server_says_done() {
     let e = run(None, |index, body| match index {
-        0 => {
-            let scram = Scram::start(body.get_document("speculativeAuthenticate").unwrap());
-            let mut reply = hello_reply();
-            reply.insert(
-                "speculativeAuthenticate",
-                doc! { "conversationId": 1, "done": false, "payload": binary(scram.server_first.into_bytes()) },
-            );
-            Some(Answer::Body(reply))
-        }
+        0 => Some(Scram::from_hello(body).speculative_hello(false)),
         1 => Some(Answer::Body(doc! {
             "conversationId": 1, "done": true,
             "payload": binary(format!("v={}", BASE64.encode([7u8; 32]))), "ok": 1,
@@ -436,21 +432,12 @@ async fn a_server_that_stalls_after_authentication_times_out_the_command() {
     let mut scram = None;
     let client = serve(move |index, body| match index {
         0 => {
-            let state = Scram::start(body.get_document("speculativeAuthenticate").unwrap());
-            let mut reply = hello_reply();
-            reply.insert(
-                "speculativeAuthenticate",
-                doc! { "conversationId": 1, "done": false, "payload": binary(state.server_first.clone().into_bytes()) },
-            );
+            let state = Scram::from_hello(body);
+            let answer = state.speculative_hello(false);
             scram = Some(state);
-            Some(Answer::Body(reply))
+            Some(answer)
         }
-        1 => {
-            let server_final = scram.as_ref().unwrap().server_final(body);
-            Some(Answer::Body(doc! {
-                "conversationId": 1, "done": true, "payload": binary(server_final), "ok": 1,
-            }))
-        }
+        1 => Some(scram.as_ref().unwrap().final_reply(body, 1, true)),
         2 => Some(Answer::Body(doc! { "ok": 1.0 })),
         _ => Some(Answer::Stall),
     });
@@ -490,36 +477,6 @@ async fn a_server_that_stalls_after_authentication_times_out_the_command() {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("open a new connection"), "{e}");
-}
-
-/// `{a: {a: … {} …}}` nested `depth` levels, built without recursion.
-fn nested(depth: usize) -> Vec<u8> {
-    let mut out = vec![5, 0, 0, 0, 0];
-    for _ in 1..depth {
-        let len = (4 + 1 + 2 + out.len() + 1) as i32;
-        let mut outer = len.to_le_bytes().to_vec();
-        outer.extend_from_slice(b"\x03a\0");
-        outer.extend_from_slice(&out);
-        outer.push(0);
-        out = outer;
-    }
-    out
-}
-
-/// `document`'s BSON with one more field, `key`, whose value is the raw document `value`.
-fn with_raw_field(document: &Document, key: &str, value: &[u8]) -> Vec<u8> {
-    let mut bytes = bson::RawDocumentBuf::try_from(document)
-        .unwrap()
-        .into_bytes();
-    bytes.pop(); // the terminating NUL
-    bytes.push(0x03);
-    bytes.extend_from_slice(key.as_bytes());
-    bytes.push(0);
-    bytes.extend_from_slice(value);
-    bytes.push(0);
-    let len = bytes.len() as i32;
-    bytes[0..4].copy_from_slice(&len.to_le_bytes());
-    bytes
 }
 
 fn too_deep(e: &Error) -> bool {
@@ -593,21 +550,12 @@ async fn deep_and_wide_command_replies() {
     let mut scram = None;
     let client = serve(move |index, body| match index {
         0 => {
-            let state = Scram::start(body.get_document("speculativeAuthenticate").unwrap());
-            let mut reply = hello_reply();
-            reply.insert(
-                "speculativeAuthenticate",
-                doc! { "conversationId": 1, "done": false, "payload": binary(state.server_first.clone().into_bytes()) },
-            );
+            let state = Scram::from_hello(body);
+            let answer = state.speculative_hello(false);
             scram = Some(state);
-            Some(Answer::Body(reply))
+            Some(answer)
         }
-        1 => {
-            let server_final = scram.as_ref().unwrap().server_final(body);
-            Some(Answer::Body(doc! {
-                "conversationId": 1, "done": true, "payload": binary(server_final), "ok": 1,
-            }))
-        }
+        1 => Some(scram.as_ref().unwrap().final_reply(body, 1, true)),
         2 => Some(Answer::RawBody(with_raw_field(
             &doc! { "ok": 1.0 },
             "deep",
@@ -643,19 +591,12 @@ async fn a_conversation_id_that_changes_mid_conversation_is_refused() {
     let mut scram = None;
     let e = run(None, move |index, body| match index {
         0 => {
-            let state = Scram::start(body.get_document("speculativeAuthenticate").unwrap());
-            let mut reply = hello_reply();
-            reply.insert(
-                "speculativeAuthenticate",
-                doc! { "conversationId": 1, "done": false, "payload": binary(state.server_first.clone().into_bytes()) },
-            );
+            let state = Scram::from_hello(body);
+            let answer = state.speculative_hello(false);
             scram = Some(state);
-            Some(Answer::Body(reply))
+            Some(answer)
         }
-        1 => Some(Answer::Body(doc! {
-            "conversationId": 2, "done": true,
-            "payload": binary(scram.as_ref().unwrap().server_final(body)), "ok": 1,
-        })),
+        1 => Some(scram.as_ref().unwrap().final_reply(body, 2, true)),
         _ => None,
     })
     .await;

@@ -185,28 +185,12 @@ fn string_size(bytes: &[u8], at: usize, limit: usize) -> Result<usize, Problem> 
 mod tests {
     use super::*;
     use bson::{Bson, doc};
+    use mongo_auth_test_server::hostile::nested_document as nested;
 
     fn raw(document: &bson::Document) -> Vec<u8> {
         bson::RawDocumentBuf::try_from(document)
             .unwrap()
             .into_bytes()
-    }
-
-    /// `{a: {a: … {} …}}` nested `depth` levels (the top level counts), built without recursion.
-    pub(crate) fn nested(depth: usize) -> Vec<u8> {
-        // Each level: length, type 0x03, "a\0", child, NUL.
-        let mut out = vec![5, 0, 0, 0, 0];
-        for _ in 1..depth {
-            let child = out;
-            let len = (4 + 1 + 2 + child.len() + 1) as i32;
-            out = Vec::with_capacity(len as usize);
-            out.extend_from_slice(&len.to_le_bytes());
-            out.push(0x03);
-            out.extend_from_slice(b"a\0");
-            out.extend_from_slice(&child);
-            out.push(0);
-        }
-        out
     }
 
     #[test]

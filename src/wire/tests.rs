@@ -2,6 +2,7 @@ use bson::{Binary, doc, spec::BinarySubtype};
 use proptest::prelude::*;
 
 use super::*;
+use mongo_auth_test_server::hostile::nested_document as nested;
 
 const MAX: usize = DEFAULT_MAX_MESSAGE_SIZE;
 
@@ -260,21 +261,6 @@ fn malformed_op_msgs_are_typed_errors() {
     short.truncate(20);
     set_len(&mut short);
     assert!(Frame::decode(&short, MAX).is_err());
-}
-
-/// `{a: {a: … {} …}}` nested `depth` levels, built without recursion (bson's own encoder
-/// recurses).
-fn nested(depth: usize) -> Vec<u8> {
-    let mut out = vec![5, 0, 0, 0, 0];
-    for _ in 1..depth {
-        let len = (4 + 1 + 2 + out.len() + 1) as i32;
-        let mut outer = len.to_le_bytes().to_vec();
-        outer.extend_from_slice(b"\x03a\0");
-        outer.extend_from_slice(&out);
-        outer.push(0);
-        out = outer;
-    }
-    out
 }
 
 #[test]

@@ -42,6 +42,7 @@ mod connection;
 mod conversation;
 #[cfg(feature = "gssapi")]
 pub mod gssapi;
+pub mod hostile;
 mod scram;
 mod server;
 pub mod tls;

@@ -389,6 +389,16 @@ impl RunningServer {
         self.shared.records().connections.clone()
     }
 
+    /// Every command the server received, on all connections, in order of connection.
+    pub fn commands(&self) -> Vec<String> {
+        self.shared
+            .records()
+            .connections
+            .iter()
+            .flat_map(|c| c.commands.iter().cloned())
+            .collect()
+    }
+
     /// The `maxWireVersion` this server reports.
     pub fn max_wire_version(&self) -> i32 {
         self.shared.max_wire_version
