@@ -7,7 +7,10 @@
 //!
 //! Messages are lower-case, have no trailing period, name the option and say how to fix it. They never
 //! contain a password: neither the userinfo password, nor `tlsCertificateKeyFilePassword`, nor
-//! `proxyPassword`.
+//! `proxyPassword`. A message quotes input only where it cannot hold a secret, and the parts of a
+//! connection string that can ([`Errors::secret_spans`],
+//! [`ConnectionString::secret_spans`](crate::ConnectionString::secret_spans)) are for a caller that
+//! shows the input around a span to leave out.
 
 use std::fmt;
 use std::ops::Range;
@@ -22,7 +25,8 @@ pub enum ErrorKind {
     /// The string does not start with `mongodb://` or `mongodb+srv://`.
     InvalidScheme,
     /// The userinfo (`user:password@`) is malformed: an unescaped `@`, more than one `:`, a `%` not
-    /// followed by two hex digits, or bytes that are not UTF-8 once decoded.
+    /// followed by two hex digits, bytes that are not UTF-8 once decoded, or an unescaped `/`, `?` or
+    /// `#` (which an `@` follows). The message never quotes the userinfo.
     InvalidUserinfo,
     /// The host list is empty, has an empty entry, or an entry is not a valid host.
     InvalidHost,
@@ -159,6 +163,7 @@ impl std::error::Error for Error {}
 pub struct Errors {
     errors: Vec<Error>,
     warnings: Vec<Warning>,
+    secret_spans: Vec<Range<usize>>,
 }
 
 impl Errors {
@@ -171,6 +176,7 @@ impl Errors {
             Some(Self {
                 errors,
                 warnings: Vec::new(),
+                secret_spans: Vec::new(),
             })
         }
     }
@@ -187,6 +193,29 @@ impl Errors {
         warnings.sort_by_key(|w| (w.span.start, w.span.end));
         self.warnings = warnings;
         self
+    }
+
+    /// These errors, with the byte ranges of the input that may hold a secret (see
+    /// [`Errors::secret_spans`]).
+    pub fn with_secret_spans(mut self, spans: Vec<Range<usize>>) -> Self {
+        self.secret_spans = spans;
+        self
+    }
+
+    /// The byte ranges of the input that may hold a secret: the userinfo's password (the whole rest of
+    /// the string when the userinfo's end cannot be told), the values of secret options
+    /// (`tlsCertificateKeyFilePassword`, `proxyPassword`, …) and what may continue them. Messages never
+    /// quote them; a caller that shows the input around an error's span must leave them out too. Empty
+    /// when the errors did not come from a connection string.
+    ///
+    /// ```
+    /// use mongo_auth_core::ConnectionString;
+    /// let input = "mongodb://alice:hunter2@localhost:0";
+    /// let errors = ConnectionString::parse(input).unwrap_err();
+    /// assert_eq!(&input[errors.secret_spans()[0].clone()], "hunter2");
+    /// ```
+    pub fn secret_spans(&self) -> &[Range<usize>] {
+        &self.secret_spans
     }
 
     /// The warnings found in the same input before it was refused, in input order: an unknown, repeated
@@ -243,6 +272,7 @@ impl From<Error> for Errors {
         Self {
             errors: vec![error],
             warnings: Vec::new(),
+            secret_spans: Vec::new(),
         }
     }
 }
@@ -357,6 +387,8 @@ impl fmt::Display for Warning {
 pub(crate) struct Report {
     pub(crate) errors: Vec<Error>,
     pub(crate) warnings: Vec<Warning>,
+    /// The byte ranges of the input that may hold a secret: messages never quote them.
+    pub(crate) secrets: Vec<Range<usize>>,
 }
 
 impl Report {
@@ -378,8 +410,26 @@ impl Report {
         self.warnings.push(Warning::new(kind, span, message));
     }
 
-    /// The errors, if any, with the warnings found alongside them.
+    /// Marks a byte range of the input as one that may hold a secret.
+    pub(crate) fn secret(&mut self, span: Range<usize>) {
+        if !span.is_empty() {
+            self.secrets.push(span);
+        }
+    }
+
+    /// Whether a message may quote the input at `span`: it overlaps no secret.
+    pub(crate) fn shows(&self, span: &Range<usize>) -> bool {
+        self.secrets
+            .iter()
+            .all(|secret| span.end <= secret.start || secret.end <= span.start)
+    }
+
+    /// The errors, if any, with the warnings found alongside them and the secret spans.
     pub(crate) fn into_errors(self) -> Option<Errors> {
-        Errors::from_vec(self.errors).map(|errors| errors.with_warnings(self.warnings))
+        Errors::from_vec(self.errors).map(|errors| {
+            errors
+                .with_warnings(self.warnings)
+                .with_secret_spans(self.secrets)
+        })
     }
 }

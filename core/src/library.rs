@@ -122,8 +122,11 @@ pub(crate) fn check_connection_string(
     check(uri.credential(), tls, rules, &spans, &mut report);
     match report.into_errors() {
         None => Ok(()),
-        // the string's own warnings travel with its refusal, as for a string the parser refuses
-        Some(errors) => Err(errors.with_warnings(uri.warnings().to_vec())),
+        // the string's own warnings and secret spans travel with its refusal, as for a string the
+        // parser refuses
+        Some(errors) => Err(errors
+            .with_warnings(uri.warnings().to_vec())
+            .with_secret_spans(uri.secret_spans().to_vec())),
     }
 }
 
