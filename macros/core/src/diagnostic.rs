@@ -3,7 +3,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use mongo_auth_core::{Error, ErrorKind, Warning, WarningKind};
+use mongo_auth_core::{ConnectionString, Error, ErrorKind, Warning, WarningKind};
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 
 use crate::literal::{UriLiteral, quote_range};
@@ -57,18 +57,32 @@ impl Diagnostic {
     }
 
     /// The message when the compiler can only point at the whole literal: the offending text is quoted
-    /// in front of it, unless it covers the whole literal or the message already quotes it.
+    /// in front of it, unless it covers the whole literal or the message already quotes it. Nothing
+    /// of a part of the string that may hold a secret is quoted (the password, a secret option's value:
+    /// [`ConnectionString::secret_spans`](mongo_auth_core::ConnectionString::secret_spans)).
     pub fn message_without_subspan(&self, uri: &str) -> String {
+        self.message_quoting(uri, &secret_spans(uri))
+    }
+
+    /// [`Diagnostic::message_without_subspan`] with the string's secret spans already known.
+    pub(crate) fn message_quoting(&self, uri: &str, secrets: &[Range<usize>]) -> String {
         let Some(range) = self.quotable_range(uri) else {
             return self.message.clone();
         };
+        if secrets.iter().any(|secret| overlaps(&range, secret)) {
+            return self.message.clone();
+        }
         let whole = range.start == 0 && range.end >= uri.len();
         let text = uri.get(range.clone()).unwrap_or_default();
         let already_quoted = !text.is_empty() && self.message.contains(&format!("`{text}`"));
         if whole || already_quoted {
             return self.message.clone();
         }
-        format!("in `{}`: {}", quote_range(uri, range), self.message)
+        format!(
+            "in `{}`: {}",
+            quote_range(uri, range, secrets),
+            self.message
+        )
     }
 
     /// The part of the range whose text may be quoted, or `None` when it would show the password
@@ -121,6 +135,23 @@ fn refused_warning_message(message: &str) -> String {
     message
 }
 
+/// The parts of a connection string that may hold a secret, whether the rulebook accepts it or not.
+pub(crate) fn secret_spans(uri: &str) -> Vec<Range<usize>> {
+    match ConnectionString::parse(uri) {
+        Ok(parsed) => parsed.secret_spans().to_vec(),
+        Err(errors) => errors.secret_spans().to_vec(),
+    }
+}
+
+/// Whether a range (or, for an empty range, its position) is inside a secret.
+fn overlaps(range: &Range<usize>, secret: &Range<usize>) -> bool {
+    if range.is_empty() {
+        secret.start < range.start && range.start < secret.end
+    } else {
+        range.start < secret.end && secret.start < range.end
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -131,10 +162,11 @@ impl fmt::Display for Diagnostic {
 /// whose value is the last `compile_error!`: an expression of the compiler's error type, so code that
 /// uses the macro's value reports nothing more.
 pub(crate) fn compile_errors(literal: &UriLiteral, diagnostics: &[Diagnostic]) -> TokenStream {
+    let secrets = secret_spans(literal.value());
     let errors = diagnostics.iter().map(|d| {
         let (span, message) = match literal.subspan(d.range()) {
             Some(span) => (span, d.message().to_owned()),
-            None => (literal.span(), d.message_without_subspan(literal.value())),
+            None => (literal.span(), d.message_quoting(literal.value(), &secrets)),
         };
         (span, message)
     });
