@@ -83,6 +83,12 @@ pub enum ErrorKind {
     /// GSSAPI (or another `$external` mechanism) is configured with a source other than `$external`.
     ExternalSourceOnly,
 
+    // ---- strict entry points ----
+    /// Something the spec only warns about (an unknown option, an ignored value, …), refused by an
+    /// entry point that is strict: a `ClientConfig` from a string or a config file, and `mongo_uri!`.
+    /// See [`Warning::refused`].
+    Refused(WarningKind),
+
     /// A part of the rulebook that is not implemented yet.
     NotImplemented,
 }
@@ -218,6 +224,21 @@ impl Errors {
         &self.secret_spans
     }
 
+    /// The same errors, each changed by `f` (a rewording for another kind of input), with their warnings
+    /// and secret spans kept.
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionString, Error};
+    /// let errors = ConnectionString::parse("mongodb://h:0/?replicaSett=rs0").unwrap_err();
+    /// let shouted = errors.map(|e| Error::new(e.kind(), e.span(), e.message().to_uppercase()));
+    /// assert!(shouted.first().message().starts_with("INVALID PORT"));
+    /// assert_eq!(shouted.warnings().len(), 1);
+    /// ```
+    pub fn map(mut self, f: impl FnMut(Error) -> Error) -> Self {
+        self.errors = self.errors.into_iter().map(f).collect();
+        self
+    }
+
     /// The warnings found in the same input before it was refused, in input order: an unknown, repeated
     /// or deprecated option, an invalid value. Empty when the input had none, or when the errors did
     /// not come from a connection string. [`Display`](fmt::Display) shows only the errors.
@@ -258,6 +279,24 @@ impl Errors {
     /// The errors as a vector.
     pub fn into_vec(self) -> Vec<Error> {
         self.errors
+    }
+
+    /// These errors and the warnings found alongside them, refused too ([`Warning::refused`]), in input
+    /// order: what an entry point as strict as `mongo_uri!` reports for a string the spec layer
+    /// refuses.
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionString, ErrorKind, WarningKind};
+    /// let errors = ConnectionString::parse("mongodb://h:0/?tls=yes").unwrap_err().refusing_warnings();
+    /// let kinds: Vec<_> = errors.iter().map(|e| e.kind()).collect();
+    /// assert_eq!(kinds, [ErrorKind::InvalidPort, ErrorKind::Refused(WarningKind::InvalidValue)]);
+    /// assert!(errors.warnings().is_empty());
+    /// ```
+    pub fn refusing_warnings(mut self) -> Self {
+        let warnings = std::mem::take(&mut self.warnings);
+        self.errors.extend(warnings.iter().map(Warning::refused));
+        self.errors.sort_by_key(|e| (e.span.start, e.span.end));
+        self
     }
 
     /// Whether every error is [`ErrorKind::MissingPassword`]: the configuration is right except that
@@ -332,7 +371,7 @@ pub enum WarningKind {
 }
 
 /// Something accepted but probably wrong. Warnings are data: the caller decides to print, log or (as
-/// `mongo_uri!` does) refuse them.
+/// `mongo_uri!` and `ClientConfig` do) refuse them ([`Warning::refused`]).
 ///
 /// ```
 /// use mongo_auth_core::{ConnectionString, WarningKind};
@@ -374,6 +413,42 @@ impl Warning {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// This warning as an error ([`ErrorKind::Refused`]), for an entry point that refuses what the spec
+    /// only warns about. Same span; the message is the warning's, with the clauses that say how a
+    /// lenient parse goes on ("… is ignored", "the last value is used") turned into the fix.
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionString, ErrorKind, WarningKind};
+    /// let uri = ConnectionString::parse("mongodb://h/?tls=yes").unwrap();
+    /// let warning = &uri.warnings()[0];
+    /// assert_eq!(warning.message(), "tls has an invalid value `yes` and is ignored: use true or false");
+    /// let error = warning.refused();
+    /// assert_eq!(error.kind(), ErrorKind::Refused(WarningKind::InvalidValue));
+    /// assert_eq!(error.message(), "tls has an invalid value `yes`: use true or false");
+    /// assert_eq!(error.span(), warning.span());
+    /// ```
+    pub fn refused(&self) -> Error {
+        Error::new(
+            ErrorKind::Refused(self.kind),
+            self.span.clone(),
+            refused_message(&self.message),
+        )
+    }
+}
+
+/// A warning's message for a refusal: a lenient parse goes on without the option ("… is ignored",
+/// "the last value is used"); a strict one refuses it, so those clauses become the fix.
+fn refused_message(message: &str) -> String {
+    let mut message = message
+        .replace(" and is ignored", "")
+        .replace(" is ignored because ", " has no effect because ")
+        .replace(" is ignored:", ":")
+        .replace(": the last value is used", ": give it once");
+    if let Some(stripped) = message.strip_suffix(" is ignored") {
+        message = format!("{stripped}: remove it");
+    }
+    message
 }
 
 impl fmt::Display for Warning {
@@ -431,5 +506,38 @@ impl Report {
                 .with_warnings(self.warnings)
                 .with_secret_spans(self.secrets)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refused_message;
+
+    #[test]
+    fn refused_warnings_say_what_to_do_instead_of_what_is_ignored() {
+        for (lenient, strict) in [
+            (
+                "unknown option `authMechansim` is ignored: did you mean `authMechanism`?",
+                "unknown option `authMechansim`: did you mean `authMechanism`?",
+            ),
+            (
+                "unknown option `foo` is ignored",
+                "unknown option `foo`: remove it",
+            ),
+            (
+                "tls has an invalid value `yes` and is ignored: use true or false",
+                "tls has an invalid value `yes`: use true or false",
+            ),
+            (
+                "replicaSet is given more than once: the last value is used",
+                "replicaSet is given more than once: give it once",
+            ),
+            (
+                "authMechanismProperties is ignored because no credential is configured: add a user name",
+                "authMechanismProperties has no effect because no credential is configured: add a user name",
+            ),
+        ] {
+            assert_eq!(refused_message(lenient), strict);
+        }
     }
 }

@@ -613,6 +613,5 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
         tls: assembly.tls,
         options,
         secret_refs: assembly.secret_refs,
-        warnings: Vec::new(),
     })
 }

@@ -36,7 +36,8 @@ fn fail<E: de::Error>(error: ConfigError) -> E {
 ///
 /// # The format
 ///
-/// A `ClientConfig` is a connection string (`mongodb = "mongodb://…"`) or a table:
+/// A `ClientConfig` is a connection string (`mongodb = "mongodb://…"`, read as `str::parse` reads it:
+/// what the spec only warns about, such as `tls=yes`, is an error) or a table:
 ///
 /// ```toml
 /// [mongodb]
