@@ -82,6 +82,10 @@ pub enum ErrorKind {
     PlainNeedsTls,
     /// GSSAPI (or another `$external` mechanism) is configured with a source other than `$external`.
     ExternalSourceOnly,
+    /// The user name or password of a SASL mechanism (SCRAM, PLAIN, GSSAPI, MONGODB-OIDC) holds a NUL
+    /// character, which the conversation cannot carry (RFC 4616, RFC 5802). The message names the
+    /// field and never quotes it.
+    NulInCredential,
 
     // ---- strict entry points ----
     /// Something the spec only warns about (an unknown option, an ignored value, …), refused by an

@@ -13,6 +13,10 @@
 //! - **GSSAPI, MONGODB-X509, MONGODB-AWS, MONGODB-OIDC** authenticate against `$external` only
 //!   ([`ErrorKind::ExternalSourceOnly`]); the spec layer already enforces it for strings, this layer for
 //!   credentials assembled in code.
+//! - **SASL mechanisms** (SCRAM, PLAIN, GSSAPI, MONGODB-OIDC, and negotiation) cannot carry a NUL
+//!   character in the user name or password (RFC 4616 forbids it in PLAIN, RFC 5802 in SCRAM names,
+//!   SASLprep in SCRAM-SHA-256 passwords): [`ErrorKind::NulInCredential`], whose message names the
+//!   field and never quotes it.
 //!
 //! ```
 //! use mongo_auth_core::library::{check_credential, LibraryRules, TlsFacts};
@@ -32,7 +36,7 @@
 use std::ops::Range;
 
 use crate::error::{ErrorKind, Errors, Report};
-use crate::{ConnectionString, Credential, Mechanism, rules};
+use crate::{ConnectionString, Credential, Mechanism, Password, rules};
 
 /// The library-layer policy switches. The default is the strict policy.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -106,6 +110,13 @@ pub(crate) fn check_connection_string(
         .canonical("authMechanism")
         .map(|e| e.span())
         .unwrap_or(uri.userinfo_span.clone());
+    let or_userinfo = |span: &Range<usize>| {
+        if span.is_empty() {
+            uri.userinfo_span.clone()
+        } else {
+            span.clone()
+        }
+    };
     let spans = Spans {
         tls: options
             .canonical("tls")
@@ -116,6 +127,8 @@ pub(crate) fn check_connection_string(
             .map(|e| e.span())
             .unwrap_or(mechanism.clone()),
         userinfo: uri.userinfo_span.clone(),
+        username: or_userinfo(&uri.user_span),
+        password: or_userinfo(&uri.password_span),
         mechanism,
     };
     let mut report = Report::default();
@@ -136,6 +149,8 @@ struct Spans {
     tls: Range<usize>,
     source: Range<usize>,
     userinfo: Range<usize>,
+    username: Range<usize>,
+    password: Range<usize>,
 }
 
 fn check(
@@ -178,6 +193,26 @@ fn check(
             format!("{name} authenticates against $external only: set the source to $external"),
         );
     }
+    if sasl(mechanism) {
+        let name = mechanism.map_or("SCRAM", Mechanism::as_str);
+        let username = credential.username.as_deref();
+        let password = credential.password.as_ref().map(Password::expose_secret);
+        for (field, text, span) in [
+            ("user name", username, &spans.username),
+            ("password", password, &spans.password),
+        ] {
+            if text.is_some_and(|text| text.contains('\0')) {
+                report.error(
+                    ErrorKind::NulInCredential,
+                    span.clone(),
+                    format!(
+                        "the {field} holds a NUL character, which {name} cannot send (SASL \
+                         forbids it): remove it"
+                    ),
+                );
+            }
+        }
+    }
     if rules::needs_password(mechanism)
         && credential.password.is_none()
         && !rules.password_from_code
@@ -192,4 +227,19 @@ fn check(
             ),
         );
     }
+}
+
+/// Whether the mechanism sends the user name or password in a SASL conversation (negotiation picks
+/// SCRAM).
+fn sasl(mechanism: Option<Mechanism>) -> bool {
+    matches!(
+        mechanism,
+        None | Some(
+            Mechanism::ScramSha1
+                | Mechanism::ScramSha256
+                | Mechanism::Plain
+                | Mechanism::Gssapi
+                | Mechanism::MongodbOidc
+        )
+    )
 }

@@ -1177,3 +1177,42 @@ fn secret_option_values_are_never_quoted() {
     assert_eq!(uri.options().replica_set(), Some("rs0"));
     assert!(uri.warnings().is_empty());
 }
+
+#[test]
+fn library_refuses_a_nul_in_sasl_credentials() {
+    // the spec layer accepts it; the library layer refuses it, naming the field only
+    let uri = parse("mongodb://u:Zq9x%00Wv7y@h/?authMechanism=SCRAM-SHA-256");
+    let e = uri.check_library_rules().unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::NulInCredential]);
+    assert_eq!(
+        e.first().message(),
+        "the password holds a NUL character, which SCRAM-SHA-256 cannot send (SASL forbids it): \
+         remove it"
+    );
+    assert_not_quoted("", &format!("{e} {e:?}"));
+    let uri = parse("mongodb://Zq9x%00@h/?authMechanism=PLAIN&tls=true");
+    let e = uri
+        .check_library_rules_with(LibraryRules::default().password_from_code(true))
+        .unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::NulInCredential]);
+    assert!(e.first().message().starts_with("the user name holds"));
+    // credentials from code
+    let credential = validate_credential(CredentialParts {
+        username: Some("u".into()),
+        password: Some(Password::new("a\0b")),
+        ..CredentialParts::default()
+    })
+    .unwrap();
+    let e = check_credential(
+        Some(&credential),
+        TlsFacts::default(),
+        LibraryRules::default(),
+    )
+    .unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::NulInCredential]);
+    assert!(e.first().message().contains("which SCRAM cannot send"));
+    // not a SASL mechanism: MONGODB-CR sends a digest
+    parse("mongodb://u:a%00b@h/?authMechanism=MONGODB-CR")
+        .check_library_rules()
+        .unwrap();
+}

@@ -603,6 +603,10 @@ fn field_of(error: &Error, srv: bool) -> &'static str {
         ErrorKind::UnknownMechanism => "auth.mechanism",
         ErrorKind::MissingUsername | ErrorKind::ForbiddenUsername => "auth.username",
         ErrorKind::ForbiddenPassword | ErrorKind::MissingPassword => "auth.password",
+        ErrorKind::NulInCredential if error.message().starts_with("the password") => {
+            "auth.password"
+        }
+        ErrorKind::NulInCredential => "auth.username",
         ErrorKind::InvalidSource | ErrorKind::ExternalSourceOnly => "auth.source",
         ErrorKind::InvalidMechanismProperty => "auth.properties",
         ErrorKind::X509NeedsTls | ErrorKind::PlainNeedsTls => "tls",

@@ -89,7 +89,7 @@ impl Diagnostic {
     /// (the compiler still shows the line of code, but messages, which end up in logs, stay free of it).
     fn quotable_range(&self, uri: &str) -> Option<Range<usize>> {
         match self.rule {
-            Rule::Error(ErrorKind::ForbiddenPassword) => None,
+            Rule::Error(ErrorKind::ForbiddenPassword | ErrorKind::NulInCredential) => None,
             Rule::Error(ErrorKind::InvalidUserinfo) if self.message.contains("password") => None,
             // a missing user name is pointed at in the userinfo: quote up to the `:` before the password
             Rule::Error(ErrorKind::MissingUsername) => {
