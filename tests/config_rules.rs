@@ -118,3 +118,105 @@ fn nul_in_a_sasl_user_name_or_password_is_refused_everywhere() {
         .parse::<ClientConfig>()
         .unwrap();
 }
+
+// ---- TLS settings where every host is a Unix socket ----
+
+/// A connection to a Unix socket is not TLS-wrapped: TLS settings on a configuration whose every host
+/// is a socket would be ignored, and the user would believe the channel encrypted.
+#[test]
+fn tls_settings_with_only_unix_socket_hosts_are_refused_everywhere() {
+    for uri in [
+        "mongodb://%2Ftmp%2Fmongodb-27017.sock/?tls=true",
+        "mongodb://%2Ftmp%2Fmongodb-27017.sock/?tls=true&tlsCAFile=ca.pem",
+        "mongodb://%2Ftmp%2Fa.sock,%2Ftmp%2Fb.sock/?ssl=true",
+        "mongodb://u:p@%2Ftmp%2Fa.sock/?authMechanism=PLAIN&tls=true",
+        "mongodb://u:p@%2Ftmp%2Fa.sock/?authMechanism=SCRAM-SHA-256&tls=true",
+        // MONGODB-X509's certificate would never be sent, with or without TLS in the literal
+        "mongodb://%2Ftmp%2Fa.sock/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=c.pem",
+        "mongodb://%2Ftmp%2Fa.sock/?authMechanism=MONGODB-X509",
+    ] {
+        let error = uri.parse::<ClientConfig>().unwrap_err();
+        assert_eq!(
+            kinds(&error),
+            [ErrorKind::TlsOverUnixSocket],
+            "{uri}: {error}"
+        );
+        assert!(error.to_string().contains("Unix socket"), "{error}");
+        assert_eq!(
+            literal_rules(uri),
+            [Rule::Error(ErrorKind::TlsOverUnixSocket)],
+            "{uri}"
+        );
+    }
+    assert_eq!(
+        "mongodb://%2Ftmp%2Fmongodb-27017.sock/?tls=true"
+            .parse::<ClientConfig>()
+            .unwrap_err()
+            .to_string(),
+        "TLS settings have no effect when every host is a Unix socket, whose connection is not \
+         TLS-wrapped (the channel would not be encrypted): remove the TLS settings, or add a TCP host"
+    );
+    // sockets without TLS, and sockets next to TCP hosts with TLS, are fine
+    for uri in [
+        "mongodb://%2Ftmp%2Fmongodb-27017.sock",
+        "mongodb://u:p@%2Ftmp%2Fa.sock/?authMechanism=SCRAM-SHA-256",
+        "mongodb://%2Ftmp%2Fa.sock,db.example.com/?tls=true",
+        "mongodb://%2Ftmp%2Fa.sock,db.example.com/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=c.pem",
+    ] {
+        uri.parse::<ClientConfig>()
+            .unwrap_or_else(|e| panic!("{uri}: {e}"));
+        check(uri).unwrap_or_else(|d| panic!("{uri}: {d:?}"));
+    }
+
+    // the builder
+    let error = ClientConfig::builder()
+        .hosts(["/tmp/mongodb-27017.sock"])
+        .tls(Tls::with_ca_file("ca.pem"))
+        .build()
+        .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::TlsOverUnixSocket], "{error}");
+    let error = ClientConfig::builder()
+        .hosts(["/tmp/mongodb-27017.sock"])
+        .credential(Credential::x509())
+        .tls(Tls::client_cert("client.pem"))
+        .build()
+        .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::TlsOverUnixSocket], "{error}");
+    let error = ClientConfig::builder()
+        .hosts(["/tmp/mongodb-27017.sock"])
+        .credential(Credential::plain().username("u").password("p"))
+        .tls(Tls::enabled())
+        .build()
+        .unwrap_err();
+    assert!(error.to_string().contains("PLAIN"), "{error}");
+    // PLAIN over a socket is clear text, allowed only explicitly
+    ClientConfig::builder()
+        .hosts(["/tmp/mongodb-27017.sock"])
+        .credential(Credential::plain().username("u").password("p"))
+        .dangerous()
+        .allow_plain_password_without_tls()
+        .build()
+        .unwrap();
+    ClientConfig::builder()
+        .hosts(["/tmp/mongodb-27017.sock", "db.example.com"])
+        .tls(Tls::enabled())
+        .build()
+        .unwrap();
+
+    // a config file
+    for text in [
+        r#"{ "hosts": ["/tmp/mongodb-27017.sock"], "tls": true }"#,
+        r#"{ "hosts": ["/tmp/mongodb-27017.sock"], "tls": { "ca_file": "ca.pem" } }"#,
+        r#"{ "hosts": ["/tmp/a.sock"], "auth": { "mechanism": "MONGODB-X509" }, "tls": { "certificate_key_file": "c.pem" } }"#,
+    ] {
+        let error = from_json(text).unwrap_err();
+        assert_eq!(
+            kinds(&error),
+            [ErrorKind::TlsOverUnixSocket],
+            "{text}: {error}"
+        );
+        assert_eq!(error.fields()[0].path(), "tls", "{text}");
+    }
+    from_json(r#"{ "hosts": ["/tmp/mongodb-27017.sock", "db"], "tls": true }"#).unwrap();
+    from_json(r#"{ "hosts": ["/tmp/mongodb-27017.sock"], "tls": false }"#).unwrap();
+}

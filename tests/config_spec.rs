@@ -21,6 +21,8 @@ const LIBRARY_LAYER: &[ErrorKind] = &[
     ErrorKind::PlainNeedsTls,
     ErrorKind::MissingPassword,
     ErrorKind::ExternalSourceOnly,
+    ErrorKind::NulInCredential,
+    ErrorKind::TlsOverUnixSocket,
 ];
 
 fn suites() -> Vec<PathBuf> {

@@ -91,10 +91,12 @@ fn from_warnings(warnings: &[Warning]) -> Vec<Diagnostic> {
     diagnostics
 }
 
-const LIBRARY_RULES: [ErrorKind; 3] = [
+const LIBRARY_RULES: [ErrorKind; 5] = [
     ErrorKind::X509NeedsTls,
     ErrorKind::PlainNeedsTls,
     ErrorKind::ExternalSourceOnly,
+    ErrorKind::NulInCredential,
+    ErrorKind::TlsOverUnixSocket,
 ];
 
 #[derive(Default)]

@@ -86,6 +86,10 @@ pub enum ErrorKind {
     /// character, which the conversation cannot carry (RFC 4616, RFC 5802). The message names the
     /// field and never quotes it.
     NulInCredential,
+    /// Every host is a Unix socket, whose connection is not TLS-wrapped: TLS settings would be ignored
+    /// (the channel would not be encrypted), and MONGODB-X509's client certificate would never be
+    /// sent.
+    TlsOverUnixSocket,
 
     // ---- strict entry points ----
     /// Something the spec only warns about (an unknown option, an ignored value, …), refused by an

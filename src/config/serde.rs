@@ -609,7 +609,7 @@ fn field_of(error: &Error, srv: bool) -> &'static str {
         ErrorKind::NulInCredential => "auth.username",
         ErrorKind::InvalidSource | ErrorKind::ExternalSourceOnly => "auth.source",
         ErrorKind::InvalidMechanismProperty => "auth.properties",
-        ErrorKind::X509NeedsTls | ErrorKind::PlainNeedsTls => "tls",
+        ErrorKind::X509NeedsTls | ErrorKind::PlainNeedsTls | ErrorKind::TlsOverUnixSocket => "tls",
         ErrorKind::TopologyRule => "options",
         ErrorKind::InvalidOptionValue => "options.max_scram_iterations",
         _ => "",

@@ -32,7 +32,7 @@ mod literal;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use mongo_auth_core::library::{LibraryRules, TlsFacts, check_credential};
+use mongo_auth_core::library::{LibraryRules, TlsFacts, check_configuration};
 use mongo_auth_core::{ConnectionString, ErrorKind, Errors};
 use proc_macro2::{Span, TokenStream};
 use syn::LitStr;
@@ -101,7 +101,7 @@ pub fn check_with(uri: &str, layers: Layers) -> Result<Accepted, Vec<Diagnostic>
                 enabled: true,
                 client_certificate: true,
             };
-            check_credential(parsed.credential(), tls, rules)
+            check_configuration(parsed.credential(), parsed.hosts(), tls, rules)
         } else {
             parsed.check_library_rules_with(rules)
         };
