@@ -187,14 +187,31 @@ fn misplaced_at(input: &str, authority_end: usize) -> Option<bool> {
         return Some(true);
     }
     let query = &tail[query? + 1..];
-    query
-        .split('&')
-        .any(|piece| {
-            piece
-                .find('@')
-                .is_some_and(|at| piece.find('=').is_none_or(|eq| at < eq))
-        })
-        .then_some(false)
+    let mut after_secret = false;
+    for piece in query.split('&') {
+        // what follows a secret option's value up to a known option may be the rest of the secret
+        // (an unescaped `&`): an `@` there is the secret's
+        if after_secret
+            && option_key(piece).is_none_or(|key| uri_options::canonical_key(&key).is_none())
+        {
+            continue;
+        }
+        after_secret = option_key(piece).is_some_and(|key| uri_options::secret_key(&key).is_some());
+        if piece
+            .find('@')
+            .is_some_and(|at| piece.find('=').is_none_or(|eq| at < eq))
+        {
+            return Some(false);
+        }
+    }
+    None
+}
+
+/// The decoded name of a `name=value` piece of the options (`None` without `=`, or when the name is
+/// not valid percent-encoded UTF-8).
+fn option_key(piece: &str) -> Option<Cow<'_, str>> {
+    let (key, _) = piece.split_once('=')?;
+    percent_decode_str(key).decode_utf8().ok()
 }
 
 /// How sure the parser is that an `@` after the host-list split ends the userinfo.
@@ -764,15 +781,10 @@ fn continues_secret(
     span: Range<usize>,
     report: &mut Report,
 ) -> bool {
-    let key = piece.find('=').map(|eq| &piece[..eq]);
-    let known = key.is_some_and(|key| {
-        percent_decode_str(key)
-            .decode_utf8()
-            .is_ok_and(|key| uri_options::canonical_key(&key).is_some())
-    });
-    if known {
+    if option_key(piece).is_some_and(|key| uri_options::canonical_key(&key).is_some()) {
         return false;
     }
+    let key = piece.find('=').map(|eq| &piece[..eq]);
     report.secret(span.clone());
     let fix = format!(
         "if the value of {secret_key} contains `&`, percent-encode it as %26 (not shown: \

@@ -1216,3 +1216,13 @@ fn library_refuses_a_nul_in_sasl_credentials() {
         .check_library_rules()
         .unwrap();
 }
+
+#[test]
+fn an_at_in_what_continues_a_secret_option_is_the_secrets() {
+    // `&` cut the password: `Wv7y@x` is not an option, and its `@` is not a userinfo's
+    let input = "mongodb://h/?proxyHost=p&proxyUsername=u&proxyPassword=Zq9x&Wv7y@x";
+    let e = errors(input);
+    assert_eq!(kinds(&e), [ErrorKind::InvalidOption], "{e}");
+    assert!(e.first().message().contains("%26"), "{e}");
+    assert_not_quoted(input, &format!("{e} {e:?}"));
+}
