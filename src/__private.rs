@@ -324,6 +324,5 @@ pub fn config(parts: &UriConfig<'_>) -> crate::ClientConfig {
         tls: parts.tls.map(UriTls::to_settings),
         options,
         secret_refs: SecretRefs::default(),
-        warnings: Vec::new(),
     }
 }

@@ -36,6 +36,14 @@ fn host() -> impl Strategy<Value = String> {
     ]
 }
 
+/// One to three hosts, at least one of them TCP: every configuration here has TLS, and TLS settings
+/// where every host is a Unix socket are refused (a socket connection is not TLS-wrapped).
+fn hosts() -> impl Strategy<Value = Vec<String>> {
+    proptest::collection::vec(host(), 1..4).prop_filter("a TCP host for TLS", |hosts| {
+        hosts.iter().any(|host| !host.ends_with(".sock"))
+    })
+}
+
 fn named_host() -> impl Strategy<Value = String> {
     (
         "[a-z][a-z0-9-]{0,8}(\\.[a-z]{2,5}){0,2}",
@@ -112,7 +120,7 @@ proptest! {
     #[test]
     fn display_parses_back(
         kind in kind(),
-        hosts in proptest::collection::vec(host(), 1..4),
+        hosts in hosts(),
         username in username(),
         source in source(),
         ca in proptest::option::of(path()),
@@ -134,7 +142,7 @@ proptest! {
     #[test]
     fn serialize_loads_back(
         kind in kind(),
-        hosts in proptest::collection::vec(host(), 1..4),
+        hosts in hosts(),
         username in username(),
         source in source(),
         ca in proptest::option::of(path()),

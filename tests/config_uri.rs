@@ -1,7 +1,7 @@
 //! Connection strings to `ClientConfig`: the spec layer (core) and the library layer, with errors that
 //! say what to add.
 
-use mongo_auth::core::{ConnectionString, ErrorKind, Mechanism, MechanismProperties};
+use mongo_auth::core::{ConnectionString, ErrorKind, Mechanism, MechanismProperties, WarningKind};
 use mongo_auth::{ClientConfig, ConfigError};
 
 fn parse(uri: &str) -> Result<ClientConfig, ConfigError> {
@@ -207,8 +207,11 @@ fn tls_options_become_settings() {
 }
 
 #[test]
-fn options_and_warnings() {
-    let config = parse("mongodb://a.example.com,b.example.com:27018/?appName=inv&replicaSet=rs0&connectTimeoutMS=1500&replicaSett=x").unwrap();
+fn options() {
+    let config = parse(
+        "mongodb://a.example.com,b.example.com:27018/?appName=inv&replicaSet=rs0&connectTimeoutMS=1500",
+    )
+    .unwrap();
     assert_eq!(config.hosts().len(), 2);
     assert_eq!(config.app_name(), Some("inv"));
     assert_eq!(config.replica_set(), Some("rs0"));
@@ -216,7 +219,65 @@ fn options_and_warnings() {
         config.connect_timeout(),
         Some(std::time::Duration::from_millis(1500))
     );
-    assert_eq!(config.warnings().len(), 1);
+}
+
+/// What the spec only warns about is refused at run time, as `mongo_uri!` refuses it: the spec
+/// ignores `tls=yes`, so the configuration would have TLS off.
+#[test]
+fn spec_warnings_are_errors() {
+    for (uri, kind, message) in [
+        (
+            "mongodb://db/?tls=yes",
+            WarningKind::InvalidValue,
+            "tls has an invalid value `yes`: use true or false",
+        ),
+        (
+            "mongodb://db/?replicaSett=rs0",
+            WarningKind::UnknownOption,
+            "unknown option `replicaSett`: did you mean `replicaSet`?",
+        ),
+        (
+            "mongodb://db/?replicaSet=a&replicaSet=b",
+            WarningKind::RepeatedOption,
+            "replicaSet is given more than once: give it once",
+        ),
+        (
+            "mongodb://u@db/?authMechanism=GSSAPI&authMechanismProperties=SERVICE_NAME:x,junk",
+            WarningKind::InvalidValue,
+            "authMechanismProperties piece `junk` has no `:`: write KEY:value pairs separated by \
+             commas (a value cannot contain a comma)",
+        ),
+        (
+            "mongodb://db/?authMechanismProperties=SERVICE_NAME:x",
+            WarningKind::IgnoredOption,
+            "authMechanismProperties has no effect because no credential is configured: add a user \
+             name or authMechanism",
+        ),
+        (
+            "mongodb://db/?wtimeout=5",
+            WarningKind::DeprecatedOption,
+            "`wtimeout` is deprecated: use wTimeoutMS",
+        ),
+    ] {
+        let spec = ConnectionString::parse(uri).unwrap();
+        assert_eq!(spec.warnings().len(), 1, "{uri}");
+        let error = parse(uri).unwrap_err();
+        assert_eq!(kinds(&error), [ErrorKind::Refused(kind)], "{uri}");
+        assert_eq!(error.to_string(), message, "{uri}");
+        assert_eq!(error.rules()[0].span(), spec.warnings()[0].span(), "{uri}");
+        // and through a ConnectionString the caller parsed leniently
+        let error = ClientConfig::try_from(spec).unwrap_err();
+        assert_eq!(error.to_string(), message, "{uri}");
+    }
+    // with a spec error, every problem at once
+    let error = parse("mongodb://db:0/?tls=yes").unwrap_err();
+    assert_eq!(
+        kinds(&error),
+        [
+            ErrorKind::InvalidPort,
+            ErrorKind::Refused(WarningKind::InvalidValue)
+        ]
+    );
 }
 
 #[test]
@@ -233,21 +294,24 @@ fn display_is_a_redacted_connection_string_that_parses_back() {
     assert_eq!(again.credential(), config.credential());
 }
 
-/// A string the library layer refuses keeps the spec's warnings about it, like one the parser
-/// refuses: the unknown option is reported next to the PLAIN-without-TLS error.
+/// A string the library layer refuses reports its spec warnings too, as errors: the unknown option is
+/// reported next to the PLAIN-without-TLS error.
 #[test]
-fn library_refusals_keep_the_strings_warnings() {
+fn library_refusals_report_the_strings_warnings_as_errors() {
     let error = parse("mongodb://u:p@db/?authMechanism=PLAIN&replicaSett=rs0").unwrap_err();
-    assert_eq!(kinds(&error), [ErrorKind::PlainNeedsTls]);
+    assert_eq!(
+        kinds(&error),
+        [
+            ErrorKind::PlainNeedsTls,
+            ErrorKind::Refused(WarningKind::UnknownOption)
+        ]
+    );
     match &error {
-        ConfigError::Rules(errors) => {
-            let warnings = errors.warnings();
-            assert_eq!(warnings.len(), 1, "{warnings:?}");
-            assert!(warnings[0].message().contains("replicaSet"), "{warnings:?}");
-        }
+        ConfigError::Rules(errors) => assert!(errors.warnings().is_empty()),
         other => panic!("{other:?}"),
     }
-    // and core's own check keeps them too
+    assert!(error.to_string().contains("replicaSet"), "{error}");
+    // core's own check keeps them as warnings
     let uri =
         ConnectionString::parse("mongodb://u:p@db/?authMechanism=PLAIN&replicaSett=rs0").unwrap();
     assert_eq!(uri.check_library_rules().unwrap_err().warnings().len(), 1);

@@ -15,9 +15,11 @@
 //! 3. Expansion. For every string `mongo_uri!` accepts, `expand` succeeds, and the credential written
 //!    into the expansion's tokens (decoded back from them) is the run-time credential.
 //! 4. The typed configuration. A literal that leaves nothing to code is accepted exactly when
-//!    `str::parse::<ClientConfig>` (both layers, at run time) accepts the string without a warning, with
-//!    the same credential; a literal that leaves a password or a client certificate to code is one the
-//!    run-time parse refuses for exactly that.
+//!    `str::parse::<ClientConfig>` (both layers, at run time, as strict as the macro) accepts the
+//!    string, with the same credential; a literal that leaves a password or a client certificate to
+//!    code is one the run-time parse refuses for exactly that. When the spec layer refuses a string or
+//!    warns about it, `str::parse::<ClientConfig>` refuses it with exactly the macro's diagnostics: each
+//!    run-time error, and each warning as [`ErrorKind::Refused`] with the macro's span and message.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -89,10 +91,12 @@ fn from_warnings(warnings: &[Warning]) -> Vec<Diagnostic> {
     diagnostics
 }
 
-const LIBRARY_RULES: [ErrorKind; 3] = [
+const LIBRARY_RULES: [ErrorKind; 5] = [
     ErrorKind::X509NeedsTls,
     ErrorKind::PlainNeedsTls,
     ErrorKind::ExternalSourceOnly,
+    ErrorKind::NulInCredential,
+    ErrorKind::TlsOverUnixSocket,
 ];
 
 #[derive(Default)]
@@ -105,6 +109,7 @@ struct Tally {
     expanded: usize,
     typed_config: usize,
     left_to_code: usize,
+    same_refusal: usize,
 }
 
 #[test]
@@ -130,7 +135,8 @@ fn macro_and_runtime_agree_on_every_spec_case() {
     println!(
         "macro equivalence: {} cases ({} spec, {} our own); {} accepted by both, {} refused for run-time errors, {} refused \
          for run-time warnings, {} refused by the library layer only, {} expansions decoded; {} agree \
-         with str::parse::<ClientConfig>, {} leave a part to code",
+         with str::parse::<ClientConfig>, {} leave a part to code, {} refused by both in the same \
+         words",
         tally.cases,
         cases.len(),
         OWN_CASES.len(),
@@ -140,7 +146,12 @@ fn macro_and_runtime_agree_on_every_spec_case() {
         tally.refused_library,
         tally.expanded,
         tally.typed_config,
-        tally.left_to_code
+        tally.left_to_code,
+        tally.same_refusal
+    );
+    assert!(
+        tally.same_refusal >= tally.refused_errors + tally.refused_warnings,
+        "every string the spec layer refuses or warns about is refused in the same words"
     );
     assert!(
         failures.is_empty(),
@@ -243,11 +254,18 @@ fn agree(uri: &str, tally: &mut Tally) -> Result<(), String> {
 
     // 4. The run-time typed configuration.
     let config = uri.parse::<ClientConfig>();
+    if let (Err(diagnostics), Err(error)) = (&spec, &config) {
+        // refused by the spec layer or for a warning: the same problems, in the same words
+        let (runtime, macro_side) = (runtime_verdicts(error), macro_verdicts(diagnostics));
+        if runtime != macro_side {
+            return Err(format!(
+                "str::parse::<ClientConfig> refuses with {runtime:?}, the macro with {macro_side:?}"
+            ));
+        }
+        tally.same_refusal += 1;
+    }
     match (&full, &config) {
         (Ok(accepted), Ok(config)) if accepted.deferred() == Deferred::default() => {
-            if !config.warnings().is_empty() {
-                return Err("the macro accepts what str::parse::<ClientConfig> warns about".into());
-            }
             if config.credential() != accepted.connection_string().credential() {
                 return Err("the macro's credential is not ClientConfig's".into());
             }
@@ -277,15 +295,41 @@ fn agree(uri: &str, tally: &mut Tally) -> Result<(), String> {
             }
             tally.left_to_code += 1;
         }
-        (Err(_), Ok(config)) if config.warnings().is_empty() => {
-            return Err(
-                "str::parse::<ClientConfig> accepts without a warning what the macro refuses"
-                    .into(),
-            );
+        (Err(_), Ok(_)) => {
+            return Err("str::parse::<ClientConfig> accepts what the macro refuses".into());
         }
-        (Err(_), _) => {}
+        (Err(_), Err(_)) => {}
     }
     Ok(())
+}
+
+/// One problem as both sides can state it: the rule (a refused warning is the macro's
+/// [`Rule::Warning`]), the byte range and the message.
+type Verdict = (Rule, std::ops::Range<usize>, String);
+
+fn runtime_verdicts(error: &mongo_auth::ConfigError) -> Vec<Verdict> {
+    let mut verdicts: Vec<Verdict> = error
+        .rules()
+        .into_iter()
+        .map(|e| {
+            let rule = match e.kind() {
+                ErrorKind::Refused(kind) => Rule::Warning(kind),
+                kind => Rule::Error(kind),
+            };
+            (rule, e.span(), e.message().to_owned())
+        })
+        .collect();
+    verdicts.sort_by_key(|(_, range, message)| (range.start, range.end, message.clone()));
+    verdicts
+}
+
+fn macro_verdicts(diagnostics: &[Diagnostic]) -> Vec<Verdict> {
+    let mut verdicts: Vec<Verdict> = diagnostics
+        .iter()
+        .map(|d| (d.rule(), d.range(), d.message().to_owned()))
+        .collect();
+    verdicts.sort_by_key(|(_, range, message)| (range.start, range.end, message.clone()));
+    verdicts
 }
 
 /// Reads the credential back out of an expansion's tokens: the `UriCredential { … }` of a complete

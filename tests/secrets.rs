@@ -4,6 +4,8 @@
 use mongo_auth::config::{SecretRef, from_deserializer};
 use mongo_auth::core::ConnectionString;
 use mongo_auth::{ClientConfig, ConfigError, Credential, Password, Tls};
+use proptest::prelude::*;
+use proptest::sample::select;
 
 /// A password that shows up if anything prints it.
 const SECRET: &str = "S3cr3t-pa55word";
@@ -653,4 +655,234 @@ fn errors_outside_the_client_config_leave_the_value_out() {
         error.to_string(),
         "workers: invalid type: a string, expected u32 (line 1, column 58)"
     );
+}
+
+// ---- property: no piece of a password in any message, whatever it holds ----
+
+/// What a password is made of here: every character a connection string reserves, a space, NUL and
+/// characters outside ASCII. No ASCII letter or digit: a password such as `27017/x?a=b` would make
+/// `mongodb://user:27017/x?a=b@host` a valid connection string to the host `user`, which no parser can
+/// tell from a password (the same holds for an unescaped `@` before an unescaped `?`, which the userinfo
+/// strategy leaves out for that reason).
+const RESERVED: &[char] = &[
+    ':', '/', '?', '#', '[', ']', '@', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', '%',
+    ' ',
+];
+/// Characters no message of the library writes: finding one in an output means input was quoted.
+const TELLTALE: &[char] = &['\0', 'é', 'ß', 'ü', 'ø', 'ñ', '中', 'ж', '😀'];
+
+/// A generated password, each character with whether a connection string percent-encodes it.
+#[derive(Clone, Debug)]
+struct GeneratedSecret(Vec<(char, bool)>);
+
+impl GeneratedSecret {
+    fn decoded(&self) -> String {
+        self.0.iter().map(|(c, _)| c).collect()
+    }
+
+    /// As written in a connection string: percent-encoded UTF-8 where escaped, the character itself
+    /// where not.
+    fn written(&self) -> String {
+        let mut text = String::new();
+        for &(c, escaped) in &self.0 {
+            if escaped {
+                for byte in c.to_string().bytes() {
+                    text.push_str(&format!("%{byte:02X}"));
+                }
+            } else {
+                text.push(c);
+            }
+        }
+        text
+    }
+
+    /// Whether an unescaped `@` comes before an unescaped `?` (see [`RESERVED`]).
+    fn at_before_question_mark(&self) -> bool {
+        let unescaped: String = self.0.iter().filter(|(_, e)| !e).map(|(c, _)| c).collect();
+        unescaped
+            .find('@')
+            .is_some_and(|at| unescaped[at..].contains('?'))
+    }
+
+    /// The pieces that must appear in no output: every run of three characters that holds a telltale
+    /// character, decoded (and as Debug spells it) and as written, and every escape of a telltale byte
+    /// as written (`%C3`, `%00`).
+    fn pieces(&self) -> Vec<String> {
+        let mut pieces = Vec::new();
+        let decoded: Vec<char> = self.decoded().chars().collect();
+        for window in decoded.windows(3) {
+            if window.iter().any(|c| TELLTALE.contains(c)) {
+                let piece: String = window.iter().collect();
+                pieces.push(piece.escape_debug().to_string());
+                pieces.push(piece);
+            }
+        }
+        let written: Vec<char> = self.written().chars().collect();
+        for window in written.windows(3) {
+            let piece: String = window.iter().collect();
+            let telltale_escape = window[0] == '%'
+                && (piece[1..] == *"00" || matches!(window[1], '8'..='9' | 'A'..='F'));
+            if telltale_escape || window.iter().any(|c| TELLTALE.contains(c)) {
+                pieces.push(piece);
+            }
+        }
+        pieces
+    }
+}
+
+fn generated_secret() -> impl Strategy<Value = GeneratedSecret> {
+    let character = prop_oneof![select(RESERVED), select(TELLTALE)];
+    (
+        proptest::collection::vec((character, any::<bool>()), 3..12),
+        0..3u8,
+    )
+        .prop_map(|(chars, form)| {
+            GeneratedSecret(
+                chars
+                    .into_iter()
+                    .map(|(c, mixed)| match form {
+                        0 => (c, true),
+                        1 => (c, false),
+                        _ => (c, mixed),
+                    })
+                    .collect(),
+            )
+        })
+}
+
+/// Every output of the run-time entry points for one connection string: `ConnectionString::parse`,
+/// `str::parse::<ClientConfig>` and `mongo_uri!`'s checks (messages as the compiler shows them on
+/// stable Rust, which quote the literal).
+fn outputs_of_a_connection_string(uri: &str) -> Vec<String> {
+    let mut outputs = Vec::new();
+    match ConnectionString::parse(uri) {
+        Ok(parsed) => {
+            outputs.push(format!("{parsed} {parsed:?}"));
+            outputs.extend(parsed.warnings().iter().map(|w| format!("{w} {w:?}")));
+        }
+        Err(errors) => {
+            outputs.push(format!("{errors} {errors:?}"));
+            outputs.extend(errors.warnings().iter().map(|w| format!("{w} {w:?}")));
+        }
+    }
+    match uri.parse::<ClientConfig>() {
+        Ok(config) => outputs.push(format!("{config} {config:?}")),
+        Err(error) => outputs.push(format!("{error} {error:?}")),
+    }
+    match mongo_auth_macros_core::check(uri) {
+        Ok(accepted) => outputs.push(format!("{accepted:?}")),
+        Err(diagnostics) => {
+            for diagnostic in diagnostics {
+                outputs.push(format!(
+                    "{diagnostic} {diagnostic:?} {}",
+                    diagnostic.message_without_subspan(uri)
+                ));
+            }
+        }
+    }
+    outputs
+}
+
+/// The outputs of loading a document written from `value` as TOML, JSON and YAML with
+/// `from_deserializer`.
+fn outputs_of_a_document<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+    value: &serde_json::Value,
+) -> Vec<String> {
+    let show = |loaded: Result<T, ConfigError>| match loaded {
+        Ok(loaded) => format!("{loaded:?}"),
+        Err(error) => format!("{error} {error:?}"),
+    };
+    let toml_text = toml::to_string(value).unwrap();
+    let json_text = serde_json::to_string(value).unwrap();
+    let yaml_text = serde_yaml::to_string(value).unwrap();
+    vec![
+        show(from_deserializer(
+            toml::Deserializer::parse(&toml_text).unwrap(),
+        )),
+        show(from_deserializer(&mut serde_json::Deserializer::from_str(
+            &json_text,
+        ))),
+        show(from_deserializer(serde_yaml::Deserializer::from_str(
+            &yaml_text,
+        ))),
+    ]
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct UriFile {
+    uri: ClientConfig,
+}
+
+fn assert_no_piece(secret: &GeneratedSecret, what: &str, outputs: &[String]) {
+    for output in outputs {
+        for piece in secret.pieces() {
+            assert!(
+                !output.contains(&piece),
+                "{what}: `{}` shows {piece:?}: {output}",
+                secret.written()
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// A password in the userinfo, escaped or not: a connection string, the same string as
+    /// `uri = "…"` in a config file, and `mongo_uri!`.
+    #[test]
+    fn userinfo_passwords_never_show(
+        secret in generated_secret().prop_filter(
+            "an unescaped `@` before an unescaped `?` makes another valid connection string",
+            |s| !s.at_before_question_mark(),
+        ),
+        plain in any::<bool>(),
+    ) {
+        let mechanism = if plain { "PLAIN" } else { "SCRAM-SHA-256" };
+        let uri = format!(
+            "mongodb://user:{}@db.example.com/?authMechanism={mechanism}&tls=true",
+            secret.written()
+        );
+        assert_no_piece(&secret, &uri, &outputs_of_a_connection_string(&uri));
+        let file = serde_json::json!({ "uri": uri });
+        assert_no_piece(&secret, "uri in a file", &outputs_of_a_document::<UriFile>(&file));
+    }
+
+    /// A secret option's value, escaped or not, last or followed by another option.
+    #[test]
+    fn secret_option_values_never_show(
+        secret in generated_secret(),
+        proxy in any::<bool>(),
+        last in any::<bool>(),
+    ) {
+        let option = if proxy {
+            format!("proxyHost=proxy.example.com&proxyUsername=u&proxyPassword={}", secret.written())
+        } else {
+            format!("tlsCertificateKeyFile=c.pem&tlsCertificateKeyFilePassword={}", secret.written())
+        };
+        let after = if last { "" } else { "&replicaSet=rs0" };
+        let uri = format!("mongodb://db.example.com/?tls=true&{option}{after}");
+        assert_no_piece(&secret, &uri, &outputs_of_a_connection_string(&uri));
+        let file = serde_json::json!({ "uri": uri });
+        assert_no_piece(&secret, "uri in a file", &outputs_of_a_document::<UriFile>(&file));
+    }
+
+    /// The password and the key password inline in a structured config file.
+    #[test]
+    fn config_file_passwords_never_show(secret in generated_secret(), plain in any::<bool>()) {
+        let password = secret.decoded();
+        let file = serde_json::json!({
+            "mongodb": {
+                "hosts": ["db.example.com"],
+                "auth": {
+                    "mechanism": if plain { "PLAIN" } else { "SCRAM-SHA-256" },
+                    "username": "user",
+                    "password": password,
+                },
+                "tls": { "certificate_key_file": "c.pem", "key_password": password },
+            }
+        });
+        assert_no_piece(&secret, "config file", &outputs_of_a_document::<App>(&file));
+    }
 }

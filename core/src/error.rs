@@ -7,7 +7,10 @@
 //!
 //! Messages are lower-case, have no trailing period, name the option and say how to fix it. They never
 //! contain a password: neither the userinfo password, nor `tlsCertificateKeyFilePassword`, nor
-//! `proxyPassword`.
+//! `proxyPassword`. A message quotes input only where it cannot hold a secret, and the parts of a
+//! connection string that can ([`Errors::secret_spans`],
+//! [`ConnectionString::secret_spans`](crate::ConnectionString::secret_spans)) are for a caller that
+//! shows the input around a span to leave out.
 
 use std::fmt;
 use std::ops::Range;
@@ -22,7 +25,8 @@ pub enum ErrorKind {
     /// The string does not start with `mongodb://` or `mongodb+srv://`.
     InvalidScheme,
     /// The userinfo (`user:password@`) is malformed: an unescaped `@`, more than one `:`, a `%` not
-    /// followed by two hex digits, or bytes that are not UTF-8 once decoded.
+    /// followed by two hex digits, bytes that are not UTF-8 once decoded, or an unescaped `/`, `?` or
+    /// `#` (which an `@` follows). The message never quotes the userinfo.
     InvalidUserinfo,
     /// The host list is empty, has an empty entry, or an entry is not a valid host.
     InvalidHost,
@@ -78,6 +82,20 @@ pub enum ErrorKind {
     PlainNeedsTls,
     /// GSSAPI (or another `$external` mechanism) is configured with a source other than `$external`.
     ExternalSourceOnly,
+    /// The user name or password of a SASL mechanism (SCRAM, PLAIN, GSSAPI, MONGODB-OIDC) holds a NUL
+    /// character, which the conversation cannot carry (RFC 4616, RFC 5802). The message names the
+    /// field and never quotes it.
+    NulInCredential,
+    /// Every host is a Unix socket, whose connection is not TLS-wrapped: TLS settings would be ignored
+    /// (the channel would not be encrypted), and MONGODB-X509's client certificate would never be
+    /// sent.
+    TlsOverUnixSocket,
+
+    // ---- strict entry points ----
+    /// Something the spec only warns about (an unknown option, an ignored value, …), refused by an
+    /// entry point that is strict: a `ClientConfig` from a string or a config file, and `mongo_uri!`.
+    /// See [`Warning::refused`].
+    Refused(WarningKind),
 
     /// A part of the rulebook that is not implemented yet.
     NotImplemented,
@@ -159,6 +177,7 @@ impl std::error::Error for Error {}
 pub struct Errors {
     errors: Vec<Error>,
     warnings: Vec<Warning>,
+    secret_spans: Vec<Range<usize>>,
 }
 
 impl Errors {
@@ -171,6 +190,7 @@ impl Errors {
             Some(Self {
                 errors,
                 warnings: Vec::new(),
+                secret_spans: Vec::new(),
             })
         }
     }
@@ -186,6 +206,44 @@ impl Errors {
     pub fn with_warnings(mut self, mut warnings: Vec<Warning>) -> Self {
         warnings.sort_by_key(|w| (w.span.start, w.span.end));
         self.warnings = warnings;
+        self
+    }
+
+    /// These errors, with the byte ranges of the input that may hold a secret (see
+    /// [`Errors::secret_spans`]).
+    pub fn with_secret_spans(mut self, spans: Vec<Range<usize>>) -> Self {
+        self.secret_spans = spans;
+        self
+    }
+
+    /// The byte ranges of the input that may hold a secret: the userinfo's password (the whole rest of
+    /// the string when the userinfo's end cannot be told), the values of secret options
+    /// (`tlsCertificateKeyFilePassword`, `proxyPassword`, …) and what may continue them. Messages never
+    /// quote them; a caller that shows the input around an error's span must leave them out too. Empty
+    /// when the errors did not come from a connection string.
+    ///
+    /// ```
+    /// use mongo_auth_core::ConnectionString;
+    /// let input = "mongodb://alice:hunter2@localhost:0";
+    /// let errors = ConnectionString::parse(input).unwrap_err();
+    /// assert_eq!(&input[errors.secret_spans()[0].clone()], "hunter2");
+    /// ```
+    pub fn secret_spans(&self) -> &[Range<usize>] {
+        &self.secret_spans
+    }
+
+    /// The same errors, each changed by `f` (a rewording for another kind of input), with their warnings
+    /// and secret spans kept.
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionString, Error};
+    /// let errors = ConnectionString::parse("mongodb://h:0/?replicaSett=rs0").unwrap_err();
+    /// let shouted = errors.map(|e| Error::new(e.kind(), e.span(), e.message().to_uppercase()));
+    /// assert!(shouted.first().message().starts_with("INVALID PORT"));
+    /// assert_eq!(shouted.warnings().len(), 1);
+    /// ```
+    pub fn map(mut self, f: impl FnMut(Error) -> Error) -> Self {
+        self.errors = self.errors.into_iter().map(f).collect();
         self
     }
 
@@ -231,6 +289,24 @@ impl Errors {
         self.errors
     }
 
+    /// These errors and the warnings found alongside them, refused too ([`Warning::refused`]), in input
+    /// order: what an entry point as strict as `mongo_uri!` reports for a string the spec layer
+    /// refuses.
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionString, ErrorKind, WarningKind};
+    /// let errors = ConnectionString::parse("mongodb://h:0/?tls=yes").unwrap_err().refusing_warnings();
+    /// let kinds: Vec<_> = errors.iter().map(|e| e.kind()).collect();
+    /// assert_eq!(kinds, [ErrorKind::InvalidPort, ErrorKind::Refused(WarningKind::InvalidValue)]);
+    /// assert!(errors.warnings().is_empty());
+    /// ```
+    pub fn refusing_warnings(mut self) -> Self {
+        let warnings = std::mem::take(&mut self.warnings);
+        self.errors.extend(warnings.iter().map(Warning::refused));
+        self.errors.sort_by_key(|e| (e.span.start, e.span.end));
+        self
+    }
+
     /// Whether every error is [`ErrorKind::MissingPassword`]: the configuration is right except that
     /// the password has to come from code.
     pub fn only_missing_password(&self) -> bool {
@@ -243,6 +319,7 @@ impl From<Error> for Errors {
         Self {
             errors: vec![error],
             warnings: Vec::new(),
+            secret_spans: Vec::new(),
         }
     }
 }
@@ -302,7 +379,7 @@ pub enum WarningKind {
 }
 
 /// Something accepted but probably wrong. Warnings are data: the caller decides to print, log or (as
-/// `mongo_uri!` does) refuse them.
+/// `mongo_uri!` and `ClientConfig` do) refuse them ([`Warning::refused`]).
 ///
 /// ```
 /// use mongo_auth_core::{ConnectionString, WarningKind};
@@ -344,6 +421,42 @@ impl Warning {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// This warning as an error ([`ErrorKind::Refused`]), for an entry point that refuses what the spec
+    /// only warns about. Same span; the message is the warning's, with the clauses that say how a
+    /// lenient parse goes on ("… is ignored", "the last value is used") turned into the fix.
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionString, ErrorKind, WarningKind};
+    /// let uri = ConnectionString::parse("mongodb://h/?tls=yes").unwrap();
+    /// let warning = &uri.warnings()[0];
+    /// assert_eq!(warning.message(), "tls has an invalid value `yes` and is ignored: use true or false");
+    /// let error = warning.refused();
+    /// assert_eq!(error.kind(), ErrorKind::Refused(WarningKind::InvalidValue));
+    /// assert_eq!(error.message(), "tls has an invalid value `yes`: use true or false");
+    /// assert_eq!(error.span(), warning.span());
+    /// ```
+    pub fn refused(&self) -> Error {
+        Error::new(
+            ErrorKind::Refused(self.kind),
+            self.span.clone(),
+            refused_message(&self.message),
+        )
+    }
+}
+
+/// A warning's message for a refusal: a lenient parse goes on without the option ("… is ignored",
+/// "the last value is used"); a strict one refuses it, so those clauses become the fix.
+fn refused_message(message: &str) -> String {
+    let mut message = message
+        .replace(" and is ignored", "")
+        .replace(" is ignored because ", " has no effect because ")
+        .replace(" is ignored:", ":")
+        .replace(": the last value is used", ": give it once");
+    if let Some(stripped) = message.strip_suffix(" is ignored") {
+        message = format!("{stripped}: remove it");
+    }
+    message
 }
 
 impl fmt::Display for Warning {
@@ -357,6 +470,8 @@ impl fmt::Display for Warning {
 pub(crate) struct Report {
     pub(crate) errors: Vec<Error>,
     pub(crate) warnings: Vec<Warning>,
+    /// The byte ranges of the input that may hold a secret: messages never quote them.
+    pub(crate) secrets: Vec<Range<usize>>,
 }
 
 impl Report {
@@ -378,8 +493,59 @@ impl Report {
         self.warnings.push(Warning::new(kind, span, message));
     }
 
-    /// The errors, if any, with the warnings found alongside them.
+    /// Marks a byte range of the input as one that may hold a secret.
+    pub(crate) fn secret(&mut self, span: Range<usize>) {
+        if !span.is_empty() {
+            self.secrets.push(span);
+        }
+    }
+
+    /// Whether a message may quote the input at `span`: it overlaps no secret.
+    pub(crate) fn shows(&self, span: &Range<usize>) -> bool {
+        self.secrets
+            .iter()
+            .all(|secret| span.end <= secret.start || secret.end <= span.start)
+    }
+
+    /// The errors, if any, with the warnings found alongside them and the secret spans.
     pub(crate) fn into_errors(self) -> Option<Errors> {
-        Errors::from_vec(self.errors).map(|errors| errors.with_warnings(self.warnings))
+        Errors::from_vec(self.errors).map(|errors| {
+            errors
+                .with_warnings(self.warnings)
+                .with_secret_spans(self.secrets)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refused_message;
+
+    #[test]
+    fn refused_warnings_say_what_to_do_instead_of_what_is_ignored() {
+        for (lenient, strict) in [
+            (
+                "unknown option `authMechansim` is ignored: did you mean `authMechanism`?",
+                "unknown option `authMechansim`: did you mean `authMechanism`?",
+            ),
+            (
+                "unknown option `foo` is ignored",
+                "unknown option `foo`: remove it",
+            ),
+            (
+                "tls has an invalid value `yes` and is ignored: use true or false",
+                "tls has an invalid value `yes`: use true or false",
+            ),
+            (
+                "replicaSet is given more than once: the last value is used",
+                "replicaSet is given more than once: give it once",
+            ),
+            (
+                "authMechanismProperties is ignored because no credential is configured: add a user name",
+                "authMechanismProperties has no effect because no credential is configured: add a user name",
+            ),
+        ] {
+            assert_eq!(refused_message(lenient), strict);
+        }
     }
 }

@@ -13,6 +13,15 @@
 //! - **GSSAPI, MONGODB-X509, MONGODB-AWS, MONGODB-OIDC** authenticate against `$external` only
 //!   ([`ErrorKind::ExternalSourceOnly`]); the spec layer already enforces it for strings, this layer for
 //!   credentials assembled in code.
+//! - **Unix sockets are not TLS-wrapped**: TLS settings on a configuration whose every host is a Unix
+//!   socket would be ignored, and the user would believe the channel encrypted (for PLAIN, the
+//!   password would cross the socket in clear): [`ErrorKind::TlsOverUnixSocket`]. MONGODB-X509 cannot
+//!   authenticate over such a configuration at all (its certificate is never sent). A configuration
+//!   with TCP hosts as well is fine.
+//! - **SASL mechanisms** (SCRAM, PLAIN, GSSAPI, MONGODB-OIDC, and negotiation) cannot carry a NUL
+//!   character in the user name or password (RFC 4616 forbids it in PLAIN, RFC 5802 in SCRAM names,
+//!   SASLprep in SCRAM-SHA-256 passwords): [`ErrorKind::NulInCredential`], whose message names the
+//!   field and never quotes it.
 //!
 //! ```
 //! use mongo_auth_core::library::{check_credential, LibraryRules, TlsFacts};
@@ -32,7 +41,7 @@
 use std::ops::Range;
 
 use crate::error::{ErrorKind, Errors, Report};
-use crate::{ConnectionString, Credential, Mechanism, rules};
+use crate::{ConnectionString, Credential, Host, HostKind, Mechanism, Password, rules};
 
 /// The library-layer policy switches. The default is the strict policy.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -79,14 +88,45 @@ pub struct TlsFacts {
     pub client_certificate: bool,
 }
 
-/// Checks a credential (from any input) against the library layer.
+/// Checks a credential (from any input) against the library layer, without the rules about hosts
+/// ([`check_configuration`] has them).
 pub fn check_credential(
     credential: Option<&Credential>,
     tls: TlsFacts,
     rules: LibraryRules,
 ) -> Result<(), Errors> {
+    check_configuration(credential, &[], tls, rules)
+}
+
+/// Checks a configuration (from any input: its credential, hosts and TLS) against the library layer.
+///
+/// ```
+/// use mongo_auth_core::library::{check_configuration, LibraryRules, TlsFacts};
+/// use mongo_auth_core::{ErrorKind, Host};
+/// let socket = Host::parse("%2Ftmp%2Fmongodb-27017.sock").unwrap();
+/// let tls = TlsFacts { enabled: true, client_certificate: false };
+/// // a socket connection is not TLS-wrapped: the TLS settings would be ignored
+/// let errors = check_configuration(None, &[socket.clone()], tls, LibraryRules::default()).unwrap_err();
+/// assert_eq!(errors.first().kind(), ErrorKind::TlsOverUnixSocket);
+/// // with a TCP host as well, TLS applies to that host
+/// let tcp = Host::parse("db.example.com").unwrap();
+/// check_configuration(None, &[socket, tcp], tls, LibraryRules::default()).unwrap();
+/// ```
+pub fn check_configuration(
+    credential: Option<&Credential>,
+    hosts: &[Host],
+    tls: TlsFacts,
+    rules: LibraryRules,
+) -> Result<(), Errors> {
     let mut report = Report::default();
-    check(credential, tls, rules, &Spans::default(), &mut report);
+    check(
+        credential,
+        hosts,
+        tls,
+        rules,
+        &Spans::default(),
+        &mut report,
+    );
     match report.into_errors() {
         None => Ok(()),
         Some(errors) => Err(errors),
@@ -106,6 +146,13 @@ pub(crate) fn check_connection_string(
         .canonical("authMechanism")
         .map(|e| e.span())
         .unwrap_or(uri.userinfo_span.clone());
+    let or_userinfo = |span: &Range<usize>| {
+        if span.is_empty() {
+            uri.userinfo_span.clone()
+        } else {
+            span.clone()
+        }
+    };
     let spans = Spans {
         tls: options
             .canonical("tls")
@@ -116,14 +163,26 @@ pub(crate) fn check_connection_string(
             .map(|e| e.span())
             .unwrap_or(mechanism.clone()),
         userinfo: uri.userinfo_span.clone(),
+        username: or_userinfo(&uri.user_span),
+        password: or_userinfo(&uri.password_span),
         mechanism,
     };
     let mut report = Report::default();
-    check(uri.credential(), tls, rules, &spans, &mut report);
+    check(
+        uri.credential(),
+        uri.hosts(),
+        tls,
+        rules,
+        &spans,
+        &mut report,
+    );
     match report.into_errors() {
         None => Ok(()),
-        // the string's own warnings travel with its refusal, as for a string the parser refuses
-        Some(errors) => Err(errors.with_warnings(uri.warnings().to_vec())),
+        // the string's own warnings and secret spans travel with its refusal, as for a string the
+        // parser refuses
+        Some(errors) => Err(errors
+            .with_warnings(uri.warnings().to_vec())
+            .with_secret_spans(uri.secret_spans().to_vec())),
     }
 }
 
@@ -133,20 +192,51 @@ struct Spans {
     tls: Range<usize>,
     source: Range<usize>,
     userinfo: Range<usize>,
+    username: Range<usize>,
+    password: Range<usize>,
 }
 
 fn check(
     credential: Option<&Credential>,
+    hosts: &[Host],
     tls: TlsFacts,
     rules: LibraryRules,
     spans: &Spans,
     report: &mut Report,
 ) {
+    let mechanism = credential.and_then(|c| c.mechanism);
+    let x509 = credential.is_some() && mechanism == Some(Mechanism::MongodbX509);
+    let only_sockets = !hosts.is_empty() && hosts.iter().all(|h| h.kind == HostKind::Unix);
+    if only_sockets && x509 {
+        report.error(
+            ErrorKind::TlsOverUnixSocket,
+            spans.mechanism.clone(),
+            "MONGODB-X509 cannot authenticate over a Unix socket, whose connection is not \
+             TLS-wrapped (the client certificate would never be sent): connect to a TCP host",
+        );
+    } else if only_sockets && tls.enabled {
+        let plain = if credential.is_some() && mechanism == Some(Mechanism::Plain) {
+            " (PLAIN over the socket then sends the password in clear, which must be allowed \
+             explicitly)"
+        } else {
+            ""
+        };
+        report.error(
+            ErrorKind::TlsOverUnixSocket,
+            spans.tls.clone(),
+            format!(
+                "TLS settings have no effect when every host is a Unix socket, whose connection is \
+                 not TLS-wrapped (the channel would not be encrypted): remove the TLS settings, or \
+                 add a TCP host{plain}"
+            ),
+        );
+    }
     let Some(credential) = credential else {
         return;
     };
-    let mechanism = credential.mechanism;
     match mechanism {
+        // refused above, for every transport it could have
+        Some(Mechanism::MongodbX509) if only_sockets => {}
         Some(Mechanism::MongodbX509) if !tls.enabled => report.error(
             ErrorKind::X509NeedsTls,
             spans.tls.clone(),
@@ -175,6 +265,26 @@ fn check(
             format!("{name} authenticates against $external only: set the source to $external"),
         );
     }
+    if sasl(mechanism) {
+        let name = mechanism.map_or("SCRAM", Mechanism::as_str);
+        let username = credential.username.as_deref();
+        let password = credential.password.as_ref().map(Password::expose_secret);
+        for (field, text, span) in [
+            ("user name", username, &spans.username),
+            ("password", password, &spans.password),
+        ] {
+            if text.is_some_and(|text| text.contains('\0')) {
+                report.error(
+                    ErrorKind::NulInCredential,
+                    span.clone(),
+                    format!(
+                        "the {field} holds a NUL character, which {name} cannot send (SASL \
+                         forbids it): remove it"
+                    ),
+                );
+            }
+        }
+    }
     if rules::needs_password(mechanism)
         && credential.password.is_none()
         && !rules.password_from_code
@@ -189,4 +299,19 @@ fn check(
             ),
         );
     }
+}
+
+/// Whether the mechanism sends the user name or password in a SASL conversation (negotiation picks
+/// SCRAM).
+fn sasl(mechanism: Option<Mechanism>) -> bool {
+    matches!(
+        mechanism,
+        None | Some(
+            Mechanism::ScramSha1
+                | Mechanism::ScramSha256
+                | Mechanism::Plain
+                | Mechanism::Gssapi
+                | Mechanism::MongodbOidc
+        )
+    )
 }

@@ -57,6 +57,27 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
     let rest = &input[start..];
     let authority_end = start + rest.find(['/', '?']).unwrap_or(rest.len());
 
+    // An `@` after that split belongs to the userinfo when it cannot be part of the database or of an
+    // option value: the userinfo then holds an unescaped `/`, `?` or `#`, and nothing after the scheme
+    // can be told apart (or quoted: it may be the password).
+    let last_at = input[authority_end..]
+        .rfind('@')
+        .map(|at| authority_end + at);
+    if last_at.is_some()
+        && let Some(in_database) = misplaced_at(input, authority_end)
+    {
+        return Err(userinfo_runs_past(
+            input,
+            start,
+            UserinfoEnd::Certain { in_database },
+        ));
+    }
+    if let Some(last_at) = last_at {
+        // an `@` in an option value: everything before it may still be a userinfo that runs past
+        // the split, so no message quotes it
+        report.secret(start..last_at);
+    }
+
     // 3. userinfo at the last `@`
     let authority = &input[start..authority_end];
     let (userinfo_span, hosts_span) = match authority.rfind('@') {
@@ -74,7 +95,12 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
     let userinfo_ok = report.errors.len() == errors_before_userinfo;
 
     // 5. hosts
+    let errors_before_hosts = report.errors.len();
     let hosts = parse_hosts(input, hosts_span.clone(), authority_end, &mut report);
+    if last_at.is_some() && report.errors.len() > errors_before_hosts {
+        // invalid hosts before an `@`: most likely a password's `/` or `?` ended the host list early
+        return Err(userinfo_runs_past(input, start, UserinfoEnd::Likely));
+    }
 
     // 6. database and options
     let tail = &input[authority_end..];
@@ -119,8 +145,8 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
                     userinfo_given,
                     username: username.clone(),
                     password: password.clone(),
-                    user_span,
-                    password_span,
+                    user_span: user_span.clone(),
+                    password_span: password_span.clone(),
                     userinfo_span: userinfo_span.clone().unwrap_or(0..0),
                     database: database.clone(),
                 },
@@ -130,7 +156,9 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
         .flatten();
 
     if let Some(errors) = Errors::from_vec(std::mem::take(&mut report.errors)) {
-        return Err(errors.with_warnings(report.warnings));
+        return Err(errors
+            .with_warnings(report.warnings)
+            .with_secret_spans(report.secrets));
     }
     Ok(ConnectionString {
         srv,
@@ -142,8 +170,92 @@ pub(crate) fn parse(input: &str) -> Result<ConnectionString, Errors> {
         options,
         credential,
         warnings: report.warnings,
+        secret_spans: report.secrets,
         userinfo_span: userinfo_span.unwrap_or(0..0),
+        user_span,
+        password_span,
     })
+}
+
+/// Where the `@` found after the host-list split sits, when it cannot be part of the database or of an
+/// option value: `Some(true)` in the database path, `Some(false)` in the options (in a name, or in a
+/// piece without `=`). `None` when every such `@` is inside an option value (`replicaSet=my@rs`).
+fn misplaced_at(input: &str, authority_end: usize) -> Option<bool> {
+    let tail = &input[authority_end..];
+    let query = tail.find('?');
+    if tail[..query.unwrap_or(tail.len())].contains('@') {
+        return Some(true);
+    }
+    let query = &tail[query? + 1..];
+    let mut after_secret = false;
+    for piece in query.split('&') {
+        // what follows a secret option's value up to a known option may be the rest of the secret
+        // (an unescaped `&`): an `@` there is the secret's
+        if after_secret
+            && option_key(piece).is_none_or(|key| uri_options::canonical_key(&key).is_none())
+        {
+            continue;
+        }
+        after_secret = option_key(piece).is_some_and(|key| uri_options::secret_key(&key).is_some());
+        if piece
+            .find('@')
+            .is_some_and(|at| piece.find('=').is_none_or(|eq| at < eq))
+        {
+            return Some(false);
+        }
+    }
+    None
+}
+
+/// The decoded name of a `name=value` piece of the options (`None` without `=`, or when the name is
+/// not valid percent-encoded UTF-8).
+fn option_key(piece: &str) -> Option<Cow<'_, str>> {
+    let (key, _) = piece.split_once('=')?;
+    percent_decode_str(key).decode_utf8().ok()
+}
+
+/// How sure the parser is that an `@` after the host-list split ends the userinfo.
+enum UserinfoEnd {
+    /// The `@` cannot be anywhere else (`in_database`: it is in the database path).
+    Certain { in_database: bool },
+    /// The `@` is in an option value, and the hosts before it are not valid.
+    Likely,
+}
+
+/// The one error for a userinfo that runs past the host-list split: its unescaped `/`, `?` or `#` is
+/// named, nothing after the scheme is quoted, and the whole rest of the string is secret.
+fn userinfo_runs_past(input: &str, start: usize, end: UserinfoEnd) -> Errors {
+    let (at, reserved) = input[start..]
+        .char_indices()
+        .find(|(_, c)| matches!(c, '/' | '?' | '#'))
+        .map_or((start, '/'), |(i, c)| (start + i, c));
+    let encoded = match reserved {
+        '?' => "%3F",
+        '#' => "%23",
+        _ => "%2F",
+    };
+    let message = match end {
+        UserinfoEnd::Certain { in_database } => format!(
+            "the user name or password contains an unescaped `{reserved}`: percent-encode it as \
+             {encoded}{}",
+            if in_database {
+                " (an `@` in a database name is written %40)"
+            } else {
+                ""
+            }
+        ),
+        UserinfoEnd::Likely => format!(
+            "the hosts are not valid and an `@` follows them: if the user name or password contains \
+             an unescaped `{reserved}`, percent-encode it as {encoded}; otherwise fix the hosts (not \
+             shown: they may hold a password)"
+        ),
+    };
+    Errors::from(crate::Error::new(
+        ErrorKind::InvalidUserinfo,
+        at..at + reserved.len_utf8(),
+        message,
+    ))
+    .with_secret_spans(std::iter::once(start..input.len()).collect())
 }
 
 /// Checks that every `%` is followed by two hex digits, then decodes to UTF-8. `what` names the part in
@@ -202,6 +314,16 @@ type Userinfo = (Option<String>, Option<Password>, Range<usize>, Range<usize>);
 fn parse_userinfo(input: &str, span: Range<usize>, report: &mut Report) -> Userinfo {
     let text = &input[span.clone()];
     let mut ok = true;
+    let (user_span, password_span) = match text.find(':') {
+        Some(colon) => (
+            span.start..span.start + colon,
+            Some(span.start + colon + 1..span.end),
+        ),
+        None => (span.clone(), None),
+    };
+    if let Some(password_span) = &password_span {
+        report.secret(password_span.clone());
+    }
     if let Some(at) = text.find('@') {
         let at = span.start + at;
         report.error(
@@ -211,13 +333,15 @@ fn parse_userinfo(input: &str, span: Range<usize>, report: &mut Report) -> Useri
         );
         ok = false;
     }
-    let (user_span, password_span) = match text.find(':') {
-        Some(colon) => (
-            span.start..span.start + colon,
-            Some(span.start + colon + 1..span.end),
-        ),
-        None => (span.clone(), None),
-    };
+    if let Some(hash) = text.find('#') {
+        let at = span.start + hash;
+        report.error(
+            ErrorKind::InvalidUserinfo,
+            at..at + 1,
+            "the user name or password contains an unescaped `#`: percent-encode it as %23",
+        );
+        ok = false;
+    }
     if let Some(password_span) = &password_span
         && let Some(second) = input[password_span.clone()].find(':')
     {
@@ -550,11 +674,6 @@ fn parse_database(input: &str, span: Range<usize>, report: &mut Report) -> Optio
             "the database name cannot contain `$`: to authenticate against $external, remove it \
              from the path and add authSource=$external"
                 .to_owned()
-        } else if bad == '/' && raw.contains('@') {
-            format!(
-                "the database name cannot contain `/`: if the `/` is part of the user name or \
-                 password, write it there as %2F ({RULE})"
-            )
         } else if bad == '/' && raw.ends_with(".sock") {
             format!(
                 "the database name cannot contain `/`: a Unix socket path goes in the host list, \
@@ -580,9 +699,18 @@ fn split_options<'a>(input: &'a str, span: Range<usize>, report: &mut Report) ->
         return pairs;
     }
     let mut offset = span.start;
+    // the secret option whose value an unescaped `&` may have cut: what follows it, up to the next
+    // known option, may be the rest of the secret
+    let mut secret: Option<&'static str> = None;
     for piece in text.split('&') {
         let piece_span = offset..offset + piece.len();
         offset += piece.len() + 1;
+        if let Some(secret_key) = secret {
+            if continues_secret(piece, secret_key, piece_span.clone(), report) {
+                continue;
+            }
+            secret = None;
+        }
         if piece.is_empty() {
             report.warn(
                 WarningKind::IgnoredOption,
@@ -592,11 +720,14 @@ fn split_options<'a>(input: &'a str, span: Range<usize>, report: &mut Report) ->
             continue;
         }
         let Some(eq) = piece.find('=') else {
-            report.error(
-                ErrorKind::InvalidOption,
-                piece_span,
-                format!("option `{piece}` has no value: write {piece}=<value>"),
-            );
+            let message = if report.shows(&piece_span) {
+                format!("option `{piece}` has no value: write {piece}=<value>")
+            } else {
+                format!(
+                    "an option has no value (not shown: {MAY_HOLD_A_PASSWORD}): write it as name=<value>"
+                )
+            };
+            report.error(ErrorKind::InvalidOption, piece_span, message);
             continue;
         };
         let key_span = piece_span.start..piece_span.start + eq;
@@ -610,11 +741,19 @@ fn split_options<'a>(input: &'a str, span: Range<usize>, report: &mut Report) ->
         ) else {
             continue;
         };
+        let what = match uri_options::secret_key(&key) {
+            Some(secret_key) => {
+                report.secret(value_span.clone());
+                secret = Some(secret_key);
+                format!("value of {secret_key}")
+            }
+            None => "option value".to_owned(),
+        };
         let Some(value) = decode(
             input,
             value_span.clone(),
             ErrorKind::InvalidOption,
-            "option value",
+            &what,
             report,
         ) else {
             continue;
@@ -628,6 +767,49 @@ fn split_options<'a>(input: &'a str, span: Range<usize>, report: &mut Report) ->
         });
     }
     pairs
+}
+
+/// Why a message leaves part of the input out.
+pub(crate) const MAY_HOLD_A_PASSWORD: &str = "it may be part of a password";
+
+/// Whether `piece`, which follows the value of the secret option `secret_key`, may be the rest of that
+/// value (cut by an unescaped `&`): anything but a known `key=value` option. Such a piece is reported,
+/// marked secret and never quoted.
+fn continues_secret(
+    piece: &str,
+    secret_key: &str,
+    span: Range<usize>,
+    report: &mut Report,
+) -> bool {
+    if option_key(piece).is_some_and(|key| uri_options::canonical_key(&key).is_some()) {
+        return false;
+    }
+    let key = piece.find('=').map(|eq| &piece[..eq]);
+    report.secret(span.clone());
+    let fix = format!(
+        "if the value of {secret_key} contains `&`, percent-encode it as %26 (not shown: \
+         {MAY_HOLD_A_PASSWORD})"
+    );
+    match key {
+        _ if piece.is_empty() => report.warn(
+            WarningKind::IgnoredOption,
+            span.start.saturating_sub(1)..span.start,
+            format!(
+                "an empty option after {secret_key} is ignored: remove the extra `&`, or {fix}"
+            ),
+        ),
+        None => report.error(
+            ErrorKind::InvalidOption,
+            span,
+            format!("an option without a value follows {secret_key}: {fix}"),
+        ),
+        Some(_) => report.warn(
+            WarningKind::UnknownOption,
+            span,
+            format!("an unknown option after {secret_key} is ignored: {fix}"),
+        ),
+    }
+    true
 }
 
 fn check_topology(
@@ -788,7 +970,7 @@ fn build_credential(
     let mechanism: Option<Mechanism> = match mechanism_entry {
         Some(entry) => {
             let text = entry.value().as_str().unwrap_or_default();
-            match rules::parse_mechanism_at(text, entry.span()) {
+            match rules::parse_mechanism_at(text, entry.span(), report) {
                 Ok(mechanism) => mechanism,
                 Err(error) => {
                     report.errors.push(error);

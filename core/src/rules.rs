@@ -51,6 +51,16 @@ use crate::{Canonicalize, Credential, GssapiProperties, Mechanism, MechanismProp
 /// The source of `$external` mechanisms.
 pub const EXTERNAL: &str = "$external";
 
+/// `text` in backticks for a message about `span` of the input, or a note that it is not shown when
+/// that part of the input may hold a password.
+fn quoted(report: &Report, span: &Range<usize>, text: &str) -> String {
+    if report.shows(span) {
+        format!("`{text}`")
+    } else {
+        format!("(not shown: {})", crate::parse::MAY_HOLD_A_PASSWORD)
+    }
+}
+
 /// The raw parts of a credential, from any input (URI, config table, builder). Everything optional; the
 /// rules decide what is required.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -109,12 +119,15 @@ pub fn validate_credential(parts: CredentialParts) -> Result<Credential, Errors>
 /// assert!(parse_mechanism("SCRAM-SHA-512").is_err());
 /// ```
 pub fn parse_mechanism(text: &str) -> Result<Option<Mechanism>, Error> {
-    parse_mechanism_at(text, 0..0)
+    parse_mechanism_at(text, 0..0, &Report::default())
 }
 
+/// Parses an `authMechanism` value at `span` of the input; the error quotes the value only where
+/// `report` shows that span.
 pub(crate) fn parse_mechanism_at(
     text: &str,
     span: Range<usize>,
+    report: &Report,
 ) -> Result<Option<Mechanism>, Error> {
     if text == "DEFAULT" {
         return Ok(None);
@@ -125,11 +138,12 @@ pub(crate) fn parse_mechanism_at(
             .find(|m| m.as_str().eq_ignore_ascii_case(text))
             .map(|m| format!(" (mechanism names are case-sensitive: write `{m}`)"))
             .unwrap_or_default();
+        let shown = quoted(report, &span, text);
         Error::new(
             ErrorKind::UnknownMechanism,
             span,
             format!(
-                "unknown authMechanism `{text}`: use one of SCRAM-SHA-256, SCRAM-SHA-1, MONGODB-CR, \
+                "unknown authMechanism {shown}: use one of SCRAM-SHA-256, SCRAM-SHA-1, MONGODB-CR, \
                  MONGODB-X509, GSSAPI, PLAIN, MONGODB-AWS, MONGODB-OIDC, or DEFAULT to negotiate{hint}"
             ),
         )
@@ -398,7 +412,10 @@ pub(crate) fn build_credential(
                     "AWS_CREDENTIAL_PROVIDER is a callback and can only be set in code: remove it"
                         .to_owned()
                 } else {
-                    format!("MONGODB-AWS has no mechanism property `{key}`: remove it")
+                    format!(
+                        "MONGODB-AWS has no mechanism property {}: remove it",
+                        quoted(report, &spans.properties, key)
+                    )
                 };
                 report.error(
                     ErrorKind::InvalidMechanismProperty,
@@ -410,11 +427,12 @@ pub(crate) fn build_credential(
         }
         _ => {
             if let Some((key, _)) = parts.properties.first() {
+                let key = quoted(report, &spans.properties, key);
                 report.error(
                     ErrorKind::InvalidMechanismProperty,
                     spans.properties.clone(),
                     format!(
-                        "{name} takes no mechanism properties (`{key}` given): remove \
+                        "{name} takes no mechanism properties ({key} given): remove \
                          authMechanismProperties"
                     ),
                 );
@@ -439,13 +457,15 @@ pub(crate) fn build_credential(
 fn check_duplicates(pairs: &[(String, String)], spans: &PartSpans, report: &mut Report) {
     for (i, (key, _)) in pairs.iter().enumerate() {
         if pairs[..i].iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            let key = if report.shows(&spans.properties) {
+                key.to_ascii_uppercase()
+            } else {
+                quoted(report, &spans.properties, key)
+            };
             report.error(
                 ErrorKind::InvalidMechanismProperty,
                 spans.properties.clone(),
-                format!(
-                    "mechanism property {} is given more than once: give it once",
-                    key.to_ascii_uppercase()
-                ),
+                format!("mechanism property {key} is given more than once: give it once"),
             );
         }
     }
@@ -473,25 +493,31 @@ fn gssapi_from_pairs(
             }
             "CANONICALIZE_HOST_NAME" => match value.parse::<Canonicalize>() {
                 Ok(canonicalize) => properties.canonicalize_host_name = canonicalize,
-                Err(_) => report.error(
-                    ErrorKind::InvalidMechanismProperty,
-                    span,
-                    format!(
-                        "invalid CANONICALIZE_HOST_NAME `{value}`: use none, forward or \
-                         forwardAndReverse (or the legacy false or true)"
-                    ),
-                ),
+                Err(_) => {
+                    let value = quoted(report, &span, value);
+                    report.error(
+                        ErrorKind::InvalidMechanismProperty,
+                        span,
+                        format!(
+                            "invalid CANONICALIZE_HOST_NAME {value}: use none, forward or \
+                             forwardAndReverse (or the legacy false or true)"
+                        ),
+                    );
+                }
             },
             "SERVICE_REALM" => properties.service_realm = Some(value.clone()),
             "SERVICE_HOST" => properties.service_host = Some(value.clone()),
-            _ => report.error(
-                ErrorKind::InvalidMechanismProperty,
-                span,
-                format!(
-                    "GSSAPI has no mechanism property `{key}`: use SERVICE_NAME, \
-                     CANONICALIZE_HOST_NAME, SERVICE_REALM or SERVICE_HOST"
-                ),
-            ),
+            _ => {
+                let key = quoted(report, &span, key);
+                report.error(
+                    ErrorKind::InvalidMechanismProperty,
+                    span,
+                    format!(
+                        "GSSAPI has no mechanism property {key}: use SERVICE_NAME, \
+                         CANONICALIZE_HOST_NAME, SERVICE_REALM or SERVICE_HOST"
+                    ),
+                );
+            }
         }
     }
     properties
@@ -515,10 +541,13 @@ fn oidc_properties(
                 if matches!(value.as_str(), "test" | "azure" | "gcp" | "k8s") {
                     environment = Some(value);
                 } else {
+                    let value = quoted(report, &span(), value);
                     report.error(
                         ErrorKind::InvalidMechanismProperty,
                         span(),
-                        format!("unknown MONGODB-OIDC ENVIRONMENT `{value}`: use test, azure, gcp or k8s"),
+                        format!(
+                            "unknown MONGODB-OIDC ENVIRONMENT {value}: use test, azure, gcp or k8s"
+                        ),
                     );
                 }
             }
@@ -533,11 +562,14 @@ fn oidc_properties(
                 span(),
                 format!("{upper} is a callback and can only be set in code: remove it"),
             ),
-            _ => report.error(
-                ErrorKind::InvalidMechanismProperty,
-                span(),
-                format!("MONGODB-OIDC has no mechanism property `{key}`: use ENVIRONMENT and TOKEN_RESOURCE"),
-            ),
+            _ => {
+                let key = quoted(report, &span(), key);
+                report.error(
+                    ErrorKind::InvalidMechanismProperty,
+                    span(),
+                    format!("MONGODB-OIDC has no mechanism property {key}: use ENVIRONMENT and TOKEN_RESOURCE"),
+                );
+            }
         }
         typed.push((upper, value.clone()));
     }

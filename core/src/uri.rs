@@ -32,6 +32,7 @@
 //! Every problem found is reported, each with the byte range of the offending input.
 
 use std::fmt;
+use std::ops::Range;
 use std::str::FromStr;
 
 use crate::error::{Errors, Warning};
@@ -70,8 +71,14 @@ pub struct ConnectionString {
     pub(crate) options: Options,
     pub(crate) credential: Option<Credential>,
     pub(crate) warnings: Vec<Warning>,
+    /// The parts of the input that may hold a secret ([`ConnectionString::secret_spans`]).
+    pub(crate) secret_spans: Vec<Range<usize>>,
     /// The userinfo's span (`0..0` without one), for library-layer errors about the credential.
-    pub(crate) userinfo_span: std::ops::Range<usize>,
+    pub(crate) userinfo_span: Range<usize>,
+    /// The user name's span in the userinfo (`0..0` without a userinfo).
+    pub(crate) user_span: Range<usize>,
+    /// The password's span in the userinfo (`0..0` without a password).
+    pub(crate) password_span: Range<usize>,
 }
 
 impl ConnectionString {
@@ -132,6 +139,23 @@ impl ConnectionString {
     /// The spec-level warnings (unknown keys, invalid values, repeated keys, deprecated names, …).
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
+    }
+
+    /// The byte ranges of the input that may hold a secret: the password, the values of secret options
+    /// (`tlsCertificateKeyFilePassword`, `proxyPassword`, …) and the pieces that may continue them after
+    /// an unescaped `&`, and, when an option value holds an `@`, everything before that `@` (a userinfo
+    /// with an unescaped `/` or `?` would end there). No message quotes them; a caller that shows the
+    /// input around a span must leave them out too.
+    ///
+    /// ```
+    /// use mongo_auth_core::ConnectionString;
+    /// let input = "mongodb://alice:hunter2@db/?proxyHost=p&proxyUsername=u&proxyPassword=pencil";
+    /// let uri = ConnectionString::parse(input).unwrap();
+    /// let secrets: Vec<&str> = uri.secret_spans().iter().map(|s| &input[s.clone()]).collect();
+    /// assert_eq!(secrets, ["hunter2", "pencil"]);
+    /// ```
+    pub fn secret_spans(&self) -> &[Range<usize>] {
+        &self.secret_spans
     }
 
     /// Whether TLS is on: `tls`/`ssl` when given, otherwise on for `mongodb+srv` only. (A PyMongo 3

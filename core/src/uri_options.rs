@@ -6,6 +6,7 @@ use std::ops::Range;
 use crate::Password;
 use crate::error::{ErrorKind, Report, WarningKind};
 use crate::options::{OptionEntry, OptionValue, Options};
+use crate::parse::MAY_HOLD_A_PASSWORD;
 
 /// One `key=value` pair, decoded, with its spans in the original input.
 #[derive(Clone, Debug)]
@@ -308,6 +309,16 @@ pub(crate) fn canonical_key(key: &str) -> Option<&'static str> {
     }
 }
 
+/// The canonical key of a secret-valued option (`tlsCertificateKeyFilePassword`, `proxyPassword` and
+/// their aliases), case-insensitively: its value is never quoted.
+pub(crate) fn secret_key(key: &str) -> Option<&'static str> {
+    match lookup(key)? {
+        Lookup::Canonical(spec) | Lookup::Alias(_, spec) => {
+            matches!(spec.kind, Kind::Secret).then_some(spec.key)
+        }
+    }
+}
+
 /// Every key and alias the library knows (for suggestions).
 fn known_keys() -> impl Iterator<Item = &'static str> {
     SPECS
@@ -359,6 +370,10 @@ pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
     for pair in pairs {
         let Some(found) = lookup(&pair.key) else {
             let message = match suggest(&pair.key) {
+                _ if !report.shows(&pair.key_span) => format!(
+                    "an unknown option is ignored (not shown: {MAY_HOLD_A_PASSWORD}): check its \
+                     spelling against the connection-string options, or remove it"
+                ),
                 Some(best) => {
                     format!(
                         "unknown option `{}` is ignored: did you mean `{best}`?",
@@ -667,10 +682,13 @@ fn check_proxy(options: &Options, report: &mut Report) {
     }
 }
 
-/// Warns that a value is invalid and ignored. Only called for non-secret options: it shows the value.
+/// Warns that a value is invalid and ignored. Only called for non-secret options: it shows the value,
+/// unless it may be part of a password.
 fn invalid(report: &mut Report, pair: &RawPair<'_>, spelled: &str, expected: &str) {
     let shown = if pair.value.is_empty() {
         " (empty)".to_owned()
+    } else if !report.shows(&pair.value_span) {
+        format!(" (not shown: {MAY_HOLD_A_PASSWORD})")
     } else {
         format!(" `{}`", pair.value)
     };
@@ -831,11 +849,16 @@ fn typed_value(
                 if let Some(known) = COMPRESSORS.iter().find(|c| c.eq_ignore_ascii_case(name)) {
                     list.push((*known).to_owned());
                 } else {
+                    let shown = if report.shows(&pair.value_span) {
+                        format!("`{name}`")
+                    } else {
+                        format!("(not shown: {MAY_HOLD_A_PASSWORD})")
+                    };
                     report.warn(
                         WarningKind::InvalidValue,
                         pair.span.clone(),
                         format!(
-                            "compressor `{name}` is not known and is ignored: use snappy, zlib or zstd"
+                            "compressor {shown} is not known and is ignored: use snappy, zlib or zstd"
                         ),
                     );
                 }
@@ -862,11 +885,16 @@ fn typed_value(
         (Kind::Properties, _) => {
             let (pairs, bad) = split_pairs(text);
             for piece in bad {
+                let shown = if report.shows(&pair.value_span) {
+                    format!("`{piece}`")
+                } else {
+                    format!("(not shown: {MAY_HOLD_A_PASSWORD})")
+                };
                 report.warn(
                     WarningKind::InvalidValue,
                     pair.value_span.clone(),
                     format!(
-                        "authMechanismProperties piece `{piece}` has no `:` and is ignored: write \
+                        "authMechanismProperties piece {shown} has no `:` and is ignored: write \
                          KEY:value pairs separated by commas (a value cannot contain a comma)"
                     ),
                 );

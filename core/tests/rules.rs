@@ -841,14 +841,9 @@ fn forbidden_database_characters_say_what_to_do() {
     assert!(message.contains("authSource=$external"), "{message}");
     let message = errors("mongodb://h/a$b").first().message().to_owned();
     assert!(message.contains("choose another name"), "{message}");
-    // a `/` that is not meant for the database gets the fix for what it is meant for
-    let message = errors("mongodb://alice:foo/bar@localhost/db")
-        .iter()
-        .find(|e| e.kind() == ErrorKind::InvalidDatabase)
-        .expect("a database error")
-        .message()
-        .to_owned();
-    assert!(message.contains("write it there as %2F"), "{message}");
+    // a `/` in the password that an `@` follows is the userinfo's error, not the database's
+    let refused = errors("mongodb://alice:foo/bar@localhost/db");
+    assert_eq!(kinds(&refused), [ErrorKind::InvalidUserinfo], "{refused}");
     let message = errors("mongodb:///tmp/mongodb-27017.sock")
         .iter()
         .find(|e| e.kind() == ErrorKind::InvalidDatabase)
@@ -1035,4 +1030,199 @@ fn effective_tls_is_computed_once() {
     );
     assert!(!format!("{effective:?}").contains("pencil"));
     assert_eq!(mongo_auth_core::rules::MIN_SCRAM_ITERATIONS, 4096);
+}
+
+// ---- no part of a secret in any message ----
+
+/// Each input holds the secret fragments `Zq9x` and `Wv7y` in its password or a secret option's value:
+/// none may be quoted, whatever is wrong with the input.
+fn assert_not_quoted(input: &str, shown: &str) {
+    for fragment in ["Zq9x", "Wv7y"] {
+        assert!(!shown.contains(fragment), "{input}: {shown}");
+    }
+}
+
+#[test]
+fn an_unescaped_slash_question_mark_or_hash_in_the_userinfo_is_named_not_quoted() {
+    for (input, reserved, encoded) in [
+        // an `@` in the database path, or in the options before any `=`
+        ("mongodb://u:Zq9x/Wv7y@h/", "`/`", "%2F"),
+        ("mongodb://u:Zq9x/Wv7y@h/db?tls=true", "`/`", "%2F"),
+        ("mongodb://Zq9x/Wv7y:pw@h", "`/`", "%2F"),
+        ("mongodb://u:Zq9x?Wv7y@h", "`?`", "%3F"),
+        ("mongodb://u:Zq9x?Wv7y@h/?tls=true", "`?`", "%3F"),
+        ("mongodb://u:Zq9x#Wv7y@h/db", "`#`", "%23"),
+        ("mongodb://u:Zq9x#Wv7y/@h/db", "`#`", "%23"),
+        // an `@` in an option value, after hosts that are not valid
+        ("mongodb://u:Zq9x/Wv7y?a=b@h/", "`/`", "%2F"),
+        ("mongodb://u:Zq9x?a=Wv7y@h", "`?`", "%3F"),
+        (
+            "mongodb://u:Zq9x?tls=Wv7y&a=b@h/?replicaSet=x",
+            "`?`",
+            "%3F",
+        ),
+    ] {
+        let e = errors(input);
+        assert_eq!(kinds(&e), [ErrorKind::InvalidUserinfo], "{input}: {e}");
+        let message = e.first().message();
+        assert!(message.contains(reserved), "{input}: {message}");
+        assert!(message.contains(encoded), "{input}: {message}");
+        assert_eq!(&input[e.first().span()], &reserved[1..2], "{input}");
+        assert!(e.warnings().is_empty(), "{input}: {:?}", e.warnings());
+        assert_not_quoted(input, &format!("{e} {e:?}"));
+        check_house_rule(input, message);
+        // the password is secret (everything after the scheme, when the userinfo's end is unknown)
+        let password = input.find("Zq9x").unwrap()..input.find("Wv7y").unwrap() + 4;
+        assert!(
+            e.secret_spans()
+                .iter()
+                .any(|s| s.start <= password.start && password.end <= s.end),
+            "{input}: {:?}",
+            e.secret_spans()
+        );
+    }
+    assert_eq!(
+        errors("mongodb://u:Zq9x/Wv7y@h/").first().message(),
+        "the user name or password contains an unescaped `/`: percent-encode it as %2F (an `@` in \
+         a database name is written %40)"
+    );
+    // an `@` in an option value is an option value's
+    for input in [
+        "mongodb://alice:secret@example.com/admin?replicaset=my@replicaset",
+        "mongodb://h/?appName=me@example.com",
+        "mongodb://h?appName=me@example.com",
+    ] {
+        parse(input);
+    }
+    // the same characters escaped are part of the password
+    let uri = parse("mongodb://u:Zq9x%2F%3F%23Wv7y@h/db");
+    assert_eq!(uri.password().unwrap().expose_secret(), "Zq9x/?#Wv7y");
+}
+
+#[test]
+fn before_an_at_in_an_option_value_nothing_is_quoted() {
+    // valid hosts, so the string parses; but anything before the `@` may be a password that holds
+    // an unescaped `?`, so the unknown option is not named
+    let input = "mongodb://u:p@h/?Zq9x=1&appName=Wv7y@x";
+    let uri = parse(input);
+    assert_not_quoted(input, &format!("{:?}", uri.warnings()));
+    assert!(
+        uri.warnings()[0].message().contains("not shown"),
+        "{:?}",
+        uri.warnings()
+    );
+    assert!(
+        uri.secret_spans()
+            .contains(&(10..input.rfind('@').unwrap()))
+    );
+    // without the `@`, the name is quoted as usual
+    let uri = parse("mongodb://u:p@h/?Zq9x=1");
+    assert!(uri.warnings()[0].message().contains("`Zq9x`"));
+}
+
+#[test]
+fn secret_option_values_are_never_quoted() {
+    for input in [
+        // an unescaped `&` cuts the value: what follows, up to a known option, may be the rest
+        "mongodb://h/?tlsCertificateKeyFilePassword=Zq9x&Wv7y",
+        "mongodb://h/?tlsCertificateKeyFilePassword=Zq9x&Wv7y=1&tls=true",
+        "mongodb://h/?tlsCertificateKeyFilePassword=Zq9x&&Wv7y&tls=yes",
+        "mongodb://h/?proxyHost=p&proxyUsername=u&proxyPassword=Zq9x&Wv7y",
+        "mongodb://h/?sslPEMKeyPassword=Zq9x&Wv7y=",
+        // `%` not followed by two hex digits, or not UTF-8
+        "mongodb://h/?tlsCertificateKeyFilePassword=Zq9x%zzWv7y",
+        "mongodb://h/?proxyHost=p&proxyUsername=u&proxyPassword=Zq9x%FFWv7y",
+        // `=` in the value is part of the value
+        "mongodb://h/?proxyHost=p&proxyUsername=u&proxyPassword=Zq9x=Wv7y&proxyPassword=a",
+    ] {
+        let shown = match ConnectionString::parse(input) {
+            Ok(uri) => format!("{uri} {uri:?} {:?}", uri.warnings()),
+            Err(e) => format!("{e} {e:?}"),
+        };
+        assert_not_quoted(input, &shown);
+        let (warnings, errors) = match ConnectionString::parse(input) {
+            Ok(uri) => (uri.warnings().to_vec(), Vec::new()),
+            Err(e) => (e.warnings().to_vec(), e.into_vec()),
+        };
+        assert!(
+            !warnings.is_empty() || !errors.is_empty(),
+            "{input}: nothing reported"
+        );
+        for message in errors
+            .iter()
+            .map(|e| e.message())
+            .chain(warnings.iter().map(|w| w.message()))
+        {
+            check_house_rule(input, message);
+        }
+    }
+    // the value and what may continue it are secret spans
+    let input = "mongodb://h/?tlsCertificateKeyFilePassword=Zq9x&Wv7y=1&tls=true";
+    let uri = parse(input);
+    let secrets: Vec<&str> = uri
+        .secret_spans()
+        .iter()
+        .map(|s| &input[s.clone()])
+        .collect();
+    assert_eq!(secrets, ["Zq9x", "Wv7y=1"]);
+    assert_eq!(uri.options().tls(), Some(true));
+    assert_eq!(
+        uri.warnings()[0].message(),
+        "an unknown option after tlsCertificateKeyFilePassword is ignored: if the value of \
+         tlsCertificateKeyFilePassword contains `&`, percent-encode it as %26 (not shown: it may be \
+         part of a password)"
+    );
+    // a known option after a secret one is an option
+    let uri = parse("mongodb://h/?tlsCertificateKeyFilePassword=pw&replicaSet=rs0");
+    assert_eq!(uri.options().replica_set(), Some("rs0"));
+    assert!(uri.warnings().is_empty());
+}
+
+#[test]
+fn library_refuses_a_nul_in_sasl_credentials() {
+    // the spec layer accepts it; the library layer refuses it, naming the field only
+    let uri = parse("mongodb://u:Zq9x%00Wv7y@h/?authMechanism=SCRAM-SHA-256");
+    let e = uri.check_library_rules().unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::NulInCredential]);
+    assert_eq!(
+        e.first().message(),
+        "the password holds a NUL character, which SCRAM-SHA-256 cannot send (SASL forbids it): \
+         remove it"
+    );
+    assert_not_quoted("", &format!("{e} {e:?}"));
+    let uri = parse("mongodb://Zq9x%00@h/?authMechanism=PLAIN&tls=true");
+    let e = uri
+        .check_library_rules_with(LibraryRules::default().password_from_code(true))
+        .unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::NulInCredential]);
+    assert!(e.first().message().starts_with("the user name holds"));
+    // credentials from code
+    let credential = validate_credential(CredentialParts {
+        username: Some("u".into()),
+        password: Some(Password::new("a\0b")),
+        ..CredentialParts::default()
+    })
+    .unwrap();
+    let e = check_credential(
+        Some(&credential),
+        TlsFacts::default(),
+        LibraryRules::default(),
+    )
+    .unwrap_err();
+    assert_eq!(kinds(&e), [ErrorKind::NulInCredential]);
+    assert!(e.first().message().contains("which SCRAM cannot send"));
+    // not a SASL mechanism: MONGODB-CR sends a digest
+    parse("mongodb://u:a%00b@h/?authMechanism=MONGODB-CR")
+        .check_library_rules()
+        .unwrap();
+}
+
+#[test]
+fn an_at_in_what_continues_a_secret_option_is_the_secrets() {
+    // `&` cut the password: `Wv7y@x` is not an option, and its `@` is not a userinfo's
+    let input = "mongodb://h/?proxyHost=p&proxyUsername=u&proxyPassword=Zq9x&Wv7y@x";
+    let e = errors(input);
+    assert_eq!(kinds(&e), [ErrorKind::InvalidOption], "{e}");
+    assert!(e.first().message().contains("%26"), "{e}");
+    assert_not_quoted(input, &format!("{e} {e:?}"));
 }

@@ -401,7 +401,8 @@ impl<T> ClientConfigBuilder<X509Credential, T> {
 }
 
 impl<C: CredentialState, T: TlsState> ClientConfigBuilder<C, T> {
-    /// Checks what the types could not (hosts given and well-formed, no empty user name or source) with
+    /// Checks what the types could not (hosts given and well-formed, no empty user name or source, no
+    /// NUL in a SASL user name or password, no TLS settings where every host is a Unix socket) with
     /// the rulebook, and returns the configuration.
     ///
     /// Compiles only when the credential can authenticate over the transport: see
@@ -601,7 +602,7 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
         };
         let rules =
             LibraryRules::default().allow_plain_without_tls(options.allow_plain_without_tls);
-        if let Err(e) = library::check_credential(credential.as_ref(), facts, rules) {
+        if let Err(e) = library::check_configuration(credential.as_ref(), &hosts, facts, rules) {
             errors.extend(e);
         }
     }
@@ -615,6 +616,5 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
         tls: assembly.tls,
         options,
         secret_refs: assembly.secret_refs,
-        warnings: Vec::new(),
     })
 }

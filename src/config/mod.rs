@@ -83,7 +83,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use mongo_auth_core::{Credential as CoreCredential, Host, Password, Warning};
+use mongo_auth_core::{Credential as CoreCredential, Host, Password};
 
 mod builder;
 mod credential;
@@ -124,8 +124,9 @@ mod sealed {
 /// matter for connecting and authenticating.
 ///
 /// Every way of making one (builders, `mongo_uri!`, `str::parse`, serde) has run the rulebook's spec
-/// layer and the library layer, so a `ClientConfig` is always one that can be used to connect.
-/// Debug, Display and `Serialize` never show a secret.
+/// layer and the library layer, so a `ClientConfig` is always one that can be used to connect. What
+/// the spec only warns about (an unknown option, an ignored value) is refused by every way in, so a
+/// `ClientConfig` carries no warning. Debug, Display and `Serialize` never show a secret.
 ///
 /// ```
 /// use mongo_auth::{ClientConfig, Credential, Tls};
@@ -161,8 +162,6 @@ pub struct ClientConfig {
     /// Where the secrets came from in a config file (`{ env = … }`, `{ file = … }`), so that
     /// `Serialize` can write the reference back instead of the secret.
     pub(crate) secret_refs: SecretRefs,
-    /// The rulebook's warnings about the connection string this came from (unknown options, …).
-    pub(crate) warnings: Vec<Warning>,
 }
 
 /// Options that matter for connecting and authenticating.
@@ -485,18 +484,6 @@ impl ClientConfig {
             .srv_service_name
             .as_deref()
             .unwrap_or("mongodb")
-    }
-
-    /// The rulebook's warnings about the connection string this configuration came from (unknown or
-    /// deprecated options, ignored values). Empty for builders and structured config files.
-    ///
-    /// ```
-    /// let config: mongo_auth::ClientConfig = "mongodb://db/?replicaSett=rs0".parse()?;
-    /// assert!(config.warnings()[0].message().contains("replicaSet"));
-    /// # Ok::<(), mongo_auth::ConfigError>(())
-    /// ```
-    pub fn warnings(&self) -> &[Warning] {
-        &self.warnings
     }
 }
 

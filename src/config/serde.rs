@@ -36,7 +36,8 @@ fn fail<E: de::Error>(error: ConfigError) -> E {
 ///
 /// # The format
 ///
-/// A `ClientConfig` is a connection string (`mongodb = "mongodb://…"`) or a table:
+/// A `ClientConfig` is a connection string (`mongodb = "mongodb://…"`, read as `str::parse` reads it:
+/// what the spec only warns about, such as `tls=yes`, is an error) or a table:
 ///
 /// ```toml
 /// [mongodb]
@@ -602,9 +603,13 @@ fn field_of(error: &Error, srv: bool) -> &'static str {
         ErrorKind::UnknownMechanism => "auth.mechanism",
         ErrorKind::MissingUsername | ErrorKind::ForbiddenUsername => "auth.username",
         ErrorKind::ForbiddenPassword | ErrorKind::MissingPassword => "auth.password",
+        ErrorKind::NulInCredential if error.message().starts_with("the password") => {
+            "auth.password"
+        }
+        ErrorKind::NulInCredential => "auth.username",
         ErrorKind::InvalidSource | ErrorKind::ExternalSourceOnly => "auth.source",
         ErrorKind::InvalidMechanismProperty => "auth.properties",
-        ErrorKind::X509NeedsTls | ErrorKind::PlainNeedsTls => "tls",
+        ErrorKind::X509NeedsTls | ErrorKind::PlainNeedsTls | ErrorKind::TlsOverUnixSocket => "tls",
         ErrorKind::TopologyRule => "options",
         ErrorKind::InvalidOptionValue => "options.max_scram_iterations",
         _ => "",

@@ -1,4 +1,5 @@
-// Userinfo escaping: `@`, `:`, `/` and `%` inside a user name or password must be percent-escaped.
+// Userinfo escaping: `@`, `:`, `/`, `?`, `#` and `%` inside a user name or password must be
+// percent-escaped; so must `&` in a secret option's value.
 use mongo_auth::mongo_uri;
 
 fn main() {
@@ -10,6 +11,11 @@ fn main() {
     let _ = mongo_uri!("mongodb://alice%zz:secret@localhost");
     // the same in the password: the message does not repeat the password's text
     let _ = mongo_uri!("mongodb://alice:s%zzret@localhost");
-    // an unescaped `/` in the password cuts the string early: write it as %2F
+    // an unescaped `/`, `?` or `#` in the password (an `@` follows it): the message names the
+    // character and quotes nothing of the string, which may all be the password
     let _ = mongo_uri!("mongodb://alice:foo/bar@localhost/db");
+    let _ = mongo_uri!("mongodb://alice:foo?bar@localhost");
+    let _ = mongo_uri!("mongodb://alice:foo#bar@localhost");
+    // an `&` in a secret option's value cuts it: what follows is not quoted
+    let _ = mongo_uri!("mongodb://localhost/?proxyHost=p&proxyUsername=u&proxyPassword=foo&bar");
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use mongo_auth_core::{Error, ErrorKind, Warning, WarningKind};
+use mongo_auth_core::{ConnectionString, Error, ErrorKind, Warning, WarningKind};
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 
 use crate::literal::{UriLiteral, quote_range};
@@ -57,25 +57,39 @@ impl Diagnostic {
     }
 
     /// The message when the compiler can only point at the whole literal: the offending text is quoted
-    /// in front of it, unless it covers the whole literal or the message already quotes it.
+    /// in front of it, unless it covers the whole literal or the message already quotes it. Nothing
+    /// of a part of the string that may hold a secret is quoted (the password, a secret option's value:
+    /// [`ConnectionString::secret_spans`](mongo_auth_core::ConnectionString::secret_spans)).
     pub fn message_without_subspan(&self, uri: &str) -> String {
+        self.message_quoting(uri, &secret_spans(uri))
+    }
+
+    /// [`Diagnostic::message_without_subspan`] with the string's secret spans already known.
+    pub(crate) fn message_quoting(&self, uri: &str, secrets: &[Range<usize>]) -> String {
         let Some(range) = self.quotable_range(uri) else {
             return self.message.clone();
         };
+        if secrets.iter().any(|secret| overlaps(&range, secret)) {
+            return self.message.clone();
+        }
         let whole = range.start == 0 && range.end >= uri.len();
         let text = uri.get(range.clone()).unwrap_or_default();
         let already_quoted = !text.is_empty() && self.message.contains(&format!("`{text}`"));
         if whole || already_quoted {
             return self.message.clone();
         }
-        format!("in `{}`: {}", quote_range(uri, range), self.message)
+        format!(
+            "in `{}`: {}",
+            quote_range(uri, range, secrets),
+            self.message
+        )
     }
 
     /// The part of the range whose text may be quoted, or `None` when it would show the password
     /// (the compiler still shows the line of code, but messages, which end up in logs, stay free of it).
     fn quotable_range(&self, uri: &str) -> Option<Range<usize>> {
         match self.rule {
-            Rule::Error(ErrorKind::ForbiddenPassword) => None,
+            Rule::Error(ErrorKind::ForbiddenPassword | ErrorKind::NulInCredential) => None,
             Rule::Error(ErrorKind::InvalidUserinfo) if self.message.contains("password") => None,
             // a missing user name is pointed at in the userinfo: quote up to the `:` before the password
             Rule::Error(ErrorKind::MissingUsername) => {
@@ -96,29 +110,33 @@ impl From<&Error> for Diagnostic {
     }
 }
 
-/// A warning refused as an error. The rulebook words warnings for a run-time parse, which goes on
-/// without the option ("… is ignored", "the last value is used"); in a literal the option is refused, so
-/// those clauses become the fix.
+/// A warning refused as an error, worded as the rulebook words it for every strict entry point
+/// ([`Warning::refused`]): a literal is refused where a lenient parse would go on without the option.
 impl From<&Warning> for Diagnostic {
     fn from(warning: &Warning) -> Self {
         Diagnostic::new(
             Rule::Warning(warning.kind()),
             warning.span(),
-            refused_warning_message(warning.message()),
+            warning.refused().message(),
         )
     }
 }
 
-fn refused_warning_message(message: &str) -> String {
-    let mut message = message
-        .replace(" and is ignored", "")
-        .replace(" is ignored because ", " has no effect because ")
-        .replace(" is ignored:", ":")
-        .replace(": the last value is used", ": give it once");
-    if let Some(stripped) = message.strip_suffix(" is ignored") {
-        message = format!("{stripped}: remove it");
+/// The parts of a connection string that may hold a secret, whether the rulebook accepts it or not.
+pub(crate) fn secret_spans(uri: &str) -> Vec<Range<usize>> {
+    match ConnectionString::parse(uri) {
+        Ok(parsed) => parsed.secret_spans().to_vec(),
+        Err(errors) => errors.secret_spans().to_vec(),
     }
-    message
+}
+
+/// Whether a range (or, for an empty range, its position) is inside a secret.
+fn overlaps(range: &Range<usize>, secret: &Range<usize>) -> bool {
+    if range.is_empty() {
+        secret.start < range.start && range.start < secret.end
+    } else {
+        range.start < secret.end && secret.start < range.end
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -131,10 +149,11 @@ impl fmt::Display for Diagnostic {
 /// whose value is the last `compile_error!`: an expression of the compiler's error type, so code that
 /// uses the macro's value reports nothing more.
 pub(crate) fn compile_errors(literal: &UriLiteral, diagnostics: &[Diagnostic]) -> TokenStream {
+    let secrets = secret_spans(literal.value());
     let errors = diagnostics.iter().map(|d| {
         let (span, message) = match literal.subspan(d.range()) {
             Some(span) => (span, d.message().to_owned()),
-            None => (literal.span(), d.message_without_subspan(literal.value())),
+            None => (literal.span(), d.message_quoting(literal.value(), &secrets)),
         };
         (span, message)
     });
@@ -234,34 +253,6 @@ mod tests {
             d.message_without_subspan(uri),
             "in `mongodb://…`: SCRAM-SHA-1 needs a user name"
         );
-    }
-
-    #[test]
-    fn warnings_are_worded_as_refusals() {
-        for (run_time, literal) in [
-            (
-                "unknown option `authMechansim` is ignored: did you mean `authMechanism`?",
-                "unknown option `authMechansim`: did you mean `authMechanism`?",
-            ),
-            (
-                "unknown option `foo` is ignored",
-                "unknown option `foo`: remove it",
-            ),
-            (
-                "tls has an invalid value `yes` and is ignored: use true or false",
-                "tls has an invalid value `yes`: use true or false",
-            ),
-            (
-                "replicaSet is given more than once: the last value is used",
-                "replicaSet is given more than once: give it once",
-            ),
-            (
-                "authMechanismProperties is ignored because no credential is configured: add a user name",
-                "authMechanismProperties has no effect because no credential is configured: add a user name",
-            ),
-        ] {
-            assert_eq!(refused_warning_message(run_time), literal);
-        }
     }
 
     #[test]

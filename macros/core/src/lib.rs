@@ -32,7 +32,7 @@ mod literal;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use mongo_auth_core::library::{LibraryRules, TlsFacts, check_credential};
+use mongo_auth_core::library::{LibraryRules, TlsFacts, check_configuration};
 use mongo_auth_core::{ConnectionString, ErrorKind, Errors};
 use proc_macro2::{Span, TokenStream};
 use syn::LitStr;
@@ -101,7 +101,7 @@ pub fn check_with(uri: &str, layers: Layers) -> Result<Accepted, Vec<Diagnostic>
                 enabled: true,
                 client_certificate: true,
             };
-            check_credential(parsed.credential(), tls, rules)
+            check_configuration(parsed.credential(), parsed.hosts(), tls, rules)
         } else {
             parsed.check_library_rules_with(rules)
         };
@@ -309,6 +309,39 @@ mod tests {
                 let message = diagnostic.message();
                 assert!(!message.contains("ignored"), "{uri}: {message}");
                 assert!(message.contains(": "), "{uri}: {message}");
+            }
+        }
+    }
+
+    /// On stable Rust the compiler cannot point into the literal, so messages quote the offending
+    /// text: never a part of the password or of a secret option's value.
+    #[test]
+    fn messages_quote_no_part_of_a_secret() {
+        for uri in [
+            "mongodb://u:Zq9x/Wv7y@h/",
+            "mongodb://u:Zq9x?Wv7y@h",
+            "mongodb://u:Zq9xWv7y@h/?authMechanism=MONGODB-AWS",
+            "mongodb://u:Zq9xWv7y@h/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=c.pem",
+            "mongodb://u:Zq9xWv7y@:0",
+            "mongodb://u:Zq9xWv7y@",
+            "mongodb://h/?proxyHost=p&proxyUsername=u&proxyPassword=Zq9x&proxyPassword=Wv7y",
+            "mongodb://h/?proxyHost=p&proxyPassword=Zq9xWv7y",
+            "mongodb://h/?proxyHost=p&proxyUsername=u&proxyPassword=Zq9x&Wv7y",
+            "mongodb://h/?tlsCertificateKeyFilePassword=Zq9x%zzWv7y",
+            "mongodb://h/?tlsCertificateKeyFilePassword=Zq9x&&Wv7y=1",
+            "mongodb://h/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFilePassword=Zq9xWv7y",
+        ] {
+            let refused = check(uri).unwrap_err();
+            for diagnostic in &refused {
+                for shown in [
+                    diagnostic.message().to_owned(),
+                    diagnostic.message_without_subspan(uri),
+                ] {
+                    assert!(
+                        !shown.contains("Zq9x") && !shown.contains("Wv7y"),
+                        "{uri}: {shown}"
+                    );
+                }
             }
         }
     }

@@ -150,7 +150,8 @@ fn value_map(text: &str) -> Option<(String, Vec<Range<usize>>, usize)> {
 /// How the offending text reads when the compiler cannot underline it: the text itself, widened to the
 /// part of the string it belongs to when it is short (`%zz` reads `…alice%zz…`), with `…` where the
 /// literal goes on; for an empty range, a few characters before the place and the rest of its part.
-pub(crate) fn quote_range(value: &str, range: Range<usize>) -> String {
+/// The widening stops at the `secrets` around the range (the caller quotes no range inside one).
+pub(crate) fn quote_range(value: &str, range: Range<usize>, secrets: &[Range<usize>]) -> String {
     /// What separates the parts of a connection string.
     const SEPARATORS: &[char] = &['/', '?', '&', ',', '@', ':', '=', ';'];
     const CONTEXT: usize = 12;
@@ -180,6 +181,18 @@ pub(crate) fn quote_range(value: &str, range: Range<usize>) -> String {
     } else {
         (range.start, range.end)
     };
+    // never into a secret before or after the range (secret ranges come from the parser, on
+    // character boundaries)
+    let start = secrets
+        .iter()
+        .filter(|s| s.end <= range.start)
+        .map(|s| s.end)
+        .fold(start, usize::max);
+    let end = secrets
+        .iter()
+        .filter(|s| s.start >= range.end)
+        .map(|s| s.start)
+        .fold(end, usize::min);
     let mut quoted = String::new();
     if start > 0 {
         quoted.push('…');
@@ -271,18 +284,42 @@ mod tests {
     #[test]
     fn quotes_mark_where_the_literal_goes_on() {
         let value = "mongodb://alice%zz@h";
-        assert_eq!(quote_range(value, 15..18), "…alice%zz…");
-        assert_eq!(quote_range("mongodb:///tmp/a.sock", 10..11), "…/tmp…");
+        assert_eq!(quote_range(value, 15..18, &[]), "…alice%zz…");
+        assert_eq!(quote_range("mongodb:///tmp/a.sock", 10..11, &[]), "…/tmp…");
         assert_eq!(
-            quote_range("mongodb://h/?w=1&ssl=false", 17..26),
+            quote_range("mongodb://h/?w=1&ssl=false", 17..26, &[]),
             "…ssl=false"
         );
-        assert_eq!(quote_range(value, 0..value.len()), value);
-        assert_eq!(quote_range("mongodb://h/?w", 14..14), "…ngodb://h/?w");
+        assert_eq!(quote_range(value, 0..value.len(), &[]), value);
+        assert_eq!(quote_range("mongodb://h/?w", 14..14, &[]), "…ngodb://h/?w");
         // an empty user name: the quote stops before the password
-        assert_eq!(quote_range("mongodb://:secret@h", 10..10), "mongodb://…");
-        assert_eq!(quote_range("a\nb", 1..2), "a\\nb");
-        assert_eq!(quote_range("aé", 3..3), "aé");
-        assert_eq!(quote_range("aé", 2..2), "aé");
+        assert_eq!(
+            quote_range("mongodb://:secret@h", 10..10, &[]),
+            "mongodb://…"
+        );
+        assert_eq!(quote_range("a\nb", 1..2, &[]), "a\\nb");
+        assert_eq!(quote_range("aé", 3..3, &[]), "aé");
+        assert_eq!(quote_range("aé", 2..2, &[]), "aé");
+        // the widening stops at a secret
+        assert_eq!(
+            quote_range(
+                "mongodb://u:secret@",
+                19..19,
+                std::slice::from_ref(&(12..18))
+            ),
+            "…@"
+        );
+        assert_eq!(
+            quote_range(
+                "mongodb://h/?p=secret&",
+                22..22,
+                std::slice::from_ref(&(15..21))
+            ),
+            "…&"
+        );
+        assert_eq!(
+            quote_range("mongodb://h/?p=secret&", 22..22, &[]),
+            "…h/?p=secret&"
+        );
     }
 }
