@@ -27,7 +27,7 @@ fn main() {
          ?appName=inventory&connectTimeoutMS=2500&tls=true&tlsInsecure=true"
     );
     assert_eq!(config.app_name(), Some("inventory"));
-    assert_eq!(config.connect_timeout(), Duration::from_millis(2500));
+    assert_eq!(config.connect_timeout(), Some(Duration::from_millis(2500)));
     let tls = config.tls().unwrap();
     assert!(tls.allows_invalid_certificates() && tls.allows_invalid_hostnames());
 
