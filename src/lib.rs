@@ -8,6 +8,8 @@ mod authenticator;
 pub mod config;
 mod connection;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 #[cfg(feature = "gssapi")]
 pub mod gssapi;
 mod handshake;

@@ -29,7 +29,7 @@
 
 mod error;
 mod files;
-mod subject;
+pub(crate) mod subject;
 mod verify;
 
 use std::path::Path;
