@@ -57,3 +57,18 @@ RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --all-features
 # --- tests --------------------------------------------------------------------------------------
 step "cargo test (all features)"
 cargo test --workspace --all-features
+
+# --- fuzzing ------------------------------------------------------------------------------------
+# Every fuzz target built and run over its committed corpus and regression inputs for at most 20 s
+# (scripts/fuzz.sh smoke). cargo-fuzz needs the nightly toolchain, which this script cannot install.
+step "fuzz targets (scripts/fuzz.sh smoke)"
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  if [ "${CI:-}" = true ]; then
+    echo "error: the fuzz smoke test needs the nightly toolchain (rustup toolchain install nightly), and it is missing" >&2
+    exit 1
+  fi
+  echo "skipped: no nightly toolchain (rustup toolchain install nightly); with CI=true this is an error"
+else
+  command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+  "$root/scripts/fuzz.sh" smoke
+fi

@@ -21,6 +21,9 @@ mod connection;
 pub mod error;
 #[cfg(feature = "runtime")]
 mod events;
+#[cfg(feature = "runtime")]
+#[doc(hidden)]
+pub mod fuzzing;
 #[cfg(feature = "gssapi")]
 #[cfg_attr(docsrs, doc(cfg(feature = "gssapi")))]
 pub mod gssapi;

@@ -16,8 +16,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::config::ConnectOptions;
 use crate::error::{DnsError, Error, Timeout, TimeoutPhase};
 
-const TYPE_TXT: u16 = 16;
-const TYPE_SRV: u16 = 33;
+pub(crate) const TYPE_TXT: u16 = 16;
+pub(crate) const TYPE_SRV: u16 = 33;
 const CLASS_IN: u16 = 1;
 
 /// What a `mongodb+srv` lookup found.
@@ -189,7 +189,7 @@ async fn query_any(
 
 /// The records of one answer, as (type, rdata offset, rdata length) into `message`.
 #[derive(Debug)]
-struct Answer {
+pub(crate) struct Answer {
     message: Vec<u8>,
     records: Vec<(u16, usize, usize)>,
     no_such_name: bool,
@@ -282,7 +282,7 @@ fn read_u16(message: &[u8], at: usize) -> Result<u16, String> {
 }
 
 /// Reads a (possibly compressed) name at `at`; returns it and the offset after it in place.
-fn read_name(message: &[u8], mut at: usize) -> Result<(String, usize), String> {
+pub(crate) fn read_name(message: &[u8], mut at: usize) -> Result<(String, usize), String> {
     let mut name = String::new();
     let mut end = None;
     for _ in 0..128 {
@@ -312,7 +312,7 @@ fn read_name(message: &[u8], mut at: usize) -> Result<(String, usize), String> {
     Err("the dns answer has a compression loop".to_owned())
 }
 
-fn parse_answer(message: Vec<u8>, id: u16, record_type: u16) -> Result<Answer, String> {
+pub(crate) fn parse_answer(message: Vec<u8>, id: u16, record_type: u16) -> Result<Answer, String> {
     if message.len() < 12 || read_u16(&message, 0)? != id || message[2] & 0x80 == 0 {
         return Err("the resolver's reply is not an answer to the query".to_owned());
     }
@@ -355,7 +355,7 @@ fn parse_answer(message: Vec<u8>, id: u16, record_type: u16) -> Result<Answer, S
 }
 
 /// Applies the spec's rules to the SRV and TXT answers of `name`.
-fn interpret(name: &str, srv: &Answer, txt: &Answer) -> Result<Resolution, Error> {
+pub(crate) fn interpret(name: &str, srv: &Answer, txt: &Answer) -> Result<Resolution, Error> {
     let fail = |problem: String| dns_error(name, &problem);
     if srv.no_such_name || srv.records.is_empty() {
         return Err(fail(

@@ -180,7 +180,7 @@ impl Conversation {
 
 /// The unwrapped offer is 4 bytes: a bit mask of the layers the server supports, then its maximum
 /// message size. MongoDB clients only ever choose "no security layer".
-fn check_offer(offer: &[u8]) -> Result<(), GssapiError> {
+pub(crate) fn check_offer(offer: &[u8]) -> Result<(), GssapiError> {
     if offer.len() != 4 {
         return Err(GssapiError::SecurityLayer {
             problem: format!("is {} bytes long, not 4", offer.len()),

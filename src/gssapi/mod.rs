@@ -43,7 +43,7 @@
 //! ```
 
 #[cfg(unix)]
-mod conversation;
+pub(crate) mod conversation;
 mod error;
 mod principal;
 

@@ -30,7 +30,7 @@
 mod error;
 mod files;
 mod openssl_names;
-mod subject;
+pub(crate) mod subject;
 mod verify;
 
 use std::path::Path;
