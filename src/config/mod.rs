@@ -535,20 +535,15 @@ impl fmt::Display for ClientConfig {
             if let Some(mechanism) = credential.mechanism {
                 options.push(("authMechanism", mechanism.as_str().to_owned()));
             }
-            if let mongo_auth_core::MechanismProperties::Gssapi(p) = &credential.properties {
-                let mut pairs = vec![
-                    format!("SERVICE_NAME:{}", p.service_name),
-                    format!(
-                        "CANONICALIZE_HOST_NAME:{}",
-                        p.canonicalize_host_name.as_str()
-                    ),
-                ];
-                if let Some(realm) = &p.service_realm {
-                    pairs.push(format!("SERVICE_REALM:{realm}"));
-                }
-                if let Some(host) = &p.service_host {
-                    pairs.push(format!("SERVICE_HOST:{host}"));
-                }
+            // Every mechanism's properties (GSSAPI, MONGODB-AWS, MONGODB-OIDC), in the rulebook's
+            // order.
+            let pairs: Vec<String> = credential
+                .properties
+                .pairs()
+                .iter()
+                .map(|(key, value)| format!("{key}:{value}"))
+                .collect();
+            if !pairs.is_empty() {
                 options.push(("authMechanismProperties", pairs.join(",")));
             }
         }
