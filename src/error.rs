@@ -28,7 +28,6 @@ use mongo_auth_core::Mechanism;
 /// }
 /// # let _ = explain;
 /// ```
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The server refused the credential: wrong password, unknown user, or a mechanism the user
@@ -82,6 +81,39 @@ impl fmt::Display for Error {
             Error::NoReachableHost(e) => e.fmt(f),
             Error::Arbiter(e) => e.fmt(f),
         }
+    }
+}
+
+/// `Debug` prints what `Display` prints, because that is what `fn main() -> Result<(), Box<dyn
+/// Error>>` shows; `{:#?}` shows the structure.
+///
+/// ```
+/// let error = mongo_auth::Error::from(std::io::Error::other("connection reset"));
+/// assert_eq!(format!("{error:?}"), "i/o error: connection reset");
+/// assert!(format!("{error:#?}").starts_with("Io("));
+/// ```
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            return match self {
+                Error::Authentication(e) => f.debug_tuple("Authentication").field(e).finish(),
+                Error::Protocol(e) => f.debug_tuple("Protocol").field(e).finish(),
+                Error::Command(e) => f.debug_tuple("Command").field(e).finish(),
+                Error::Credential(e) => f.debug_tuple("Credential").field(e).finish(),
+                Error::Io(e) => f.debug_tuple("Io").field(e).finish(),
+                Error::Timeout(e) => f.debug_tuple("Timeout").field(e).finish(),
+                Error::Wire(e) => f.debug_tuple("Wire").field(e).finish(),
+                Error::Tls(e) => f.debug_tuple("Tls").field(e).finish(),
+                Error::Dns(e) => f.debug_tuple("Dns").field(e).finish(),
+                #[cfg(feature = "gssapi")]
+                Error::Gssapi(e) => f.debug_tuple("Gssapi").field(e).finish(),
+                Error::NotSupported(e) => f.debug_tuple("NotSupported").field(e).finish(),
+                Error::NoReachableHost(e) => f.debug_tuple("NoReachableHost").field(e).finish(),
+                Error::Arbiter(e) => f.debug_tuple("Arbiter").field(e).finish(),
+            };
+        }
+        // The causes' text is already part of it (`source()` gives them as values).
+        fmt::Display::fmt(self, f)
     }
 }
 

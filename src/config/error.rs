@@ -12,7 +12,7 @@ use mongo_auth_core::{Error, ErrorKind, Errors};
 /// assert!(matches!(error, ConfigError::Rules(_)));
 /// assert!(error.to_string().starts_with("MONGODB-X509 needs TLS with a client certificate"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// A connection string or builder input broke rules of the rulebook (spec layer or library
@@ -207,6 +207,26 @@ impl ConfigError {
     /// ```
     pub fn from_message(message: impl Into<String>) -> Self {
         ConfigError::Fields(vec![FieldError::new("", message)])
+    }
+}
+
+/// `Debug` prints what `Display` prints — one problem per line, field path or option first — because
+/// that is what `fn main() -> Result<(), Box<dyn Error>>` shows; `{:#?}` shows the structure.
+///
+/// ```
+/// let error = "mongodb://db.example.com:99999/".parse::<mongo_auth::ClientConfig>().unwrap_err();
+/// assert_eq!(format!("{error:?}"), error.to_string());
+/// assert!(format!("{error:#?}").starts_with("Rules("));
+/// ```
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return fmt::Display::fmt(self, f);
+        }
+        match self {
+            ConfigError::Rules(errors) => f.debug_tuple("Rules").field(errors).finish(),
+            ConfigError::Fields(fields) => f.debug_tuple("Fields").field(fields).finish(),
+        }
     }
 }
 
