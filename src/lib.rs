@@ -7,6 +7,9 @@ pub mod __private;
 mod authenticator;
 pub mod config;
 mod connection;
+#[cfg(feature = "mongodb")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mongodb")))]
+pub mod driver;
 pub mod error;
 #[cfg(feature = "gssapi")]
 pub mod gssapi;
