@@ -113,7 +113,7 @@ async fn ping(label: &str, config: &ClientConfig) -> Result<()> {
         })
         .unwrap_or_default();
     println!(
-        "{label:<28} ping ok in {:>7.2} ms (connect + authenticate + ping), authenticated as {}",
+        "{label:<28} first ping of a new client in {:>6.2} ms, authenticated as {}",
         elapsed.as_secs_f64() * 1e3,
         if users.is_empty() {
             "nobody".to_owned()

@@ -33,7 +33,7 @@
 //! was given explicitly or the mechanism's source is always `$external` (MONGODB-X509, GSSAPI,
 //! MONGODB-AWS, MONGODB-OIDC, for which the rulebook ignores a TXT `authSource` too), and the path
 //! database goes into `default_database`, from which the driver takes the default source exactly as
-//! [`rules::default_source`](mongo_auth_core::rules::default_source) does. For `mongodb://` the
+//! [`rules::default_source`] does. For `mongodb://` the
 //! source the rulebook resolved is always set.
 //!
 //! Before the driver sees them, the files named by the TLS options are read with this library's
