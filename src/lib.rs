@@ -16,6 +16,9 @@ mod authenticator;
 pub mod config;
 #[cfg(feature = "runtime")]
 mod connection;
+#[cfg(feature = "mongodb")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mongodb")))]
+pub mod driver;
 #[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod error;

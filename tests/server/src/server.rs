@@ -404,6 +404,56 @@ impl RunningServer {
         self.shared.max_wire_version
     }
 
+    /// Also accepts connections on a Unix domain socket at `path`, served as the TCP ones are
+    /// (without TLS, as mongod serves its socket) until the server shuts down. A file already at
+    /// `path` is replaced; the socket file is removed when the server shuts down.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use mongo_auth_test_server::{Server, ServerConfig};
+    /// let server = Server::start(ServerConfig::new()).await?;
+    /// let path = std::env::temp_dir().join(format!("mongo-auth-doc-{}.sock", std::process::id()));
+    /// server.listen_on_unix_socket(&path)?;
+    /// assert!(path.exists());
+    /// server.shutdown().await;
+    /// # Ok::<(), mongo_auth_test_server::ServerError>(())
+    /// # }).unwrap();
+    /// ```
+    #[cfg(unix)]
+    pub fn listen_on_unix_socket(
+        &self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<(), ServerError> {
+        let path = path.as_ref().to_owned();
+        let _ = std::fs::remove_file(&path);
+        let listener = tokio::net::UnixListener::bind(&path).map_err(ServerError::Bind)?;
+        let shared = Arc::clone(&self.shared);
+        tokio::spawn(async move {
+            let mut shutdown = shared.shutdown_signal();
+            let mut connections = JoinSet::new();
+            loop {
+                tokio::select! {
+                    _ = shutdown.wait_for(|stop| *stop) => break,
+                    accepted = listener.accept() => if let Ok((stream, _)) = accepted {
+                        connections.spawn(crate::connection::serve_connection(
+                            stream,
+                            None,
+                            Arc::clone(&shared),
+                        ));
+                    },
+                    Some(joined) = connections.join_next(), if !connections.is_empty() => {
+                        shared.record_join(joined);
+                    }
+                }
+            }
+            while let Some(joined) = connections.join_next().await {
+                shared.record_join(joined);
+            }
+            let _ = std::fs::remove_file(&path);
+        });
+        Ok(())
+    }
+
     /// Stops accepting, closes every connection (stalled ones included), waits for them, and
     /// returns the final counters.
     pub async fn shutdown(mut self) -> ServerStats {
