@@ -554,7 +554,10 @@ fn the_settings_the_driver_cannot_express_are_refused() {
         "ENVIRONMENT:test",
     );
     refused_alone(
-        &uri("mongodb://ldapuser:pw@%2Ftmp%2Fmongodb-27017.sock/?authMechanism=PLAIN&tls=true"),
+        // A socket beside a TCP host: TLS settings on socket-only hosts are refused by the rulebook.
+        &uri(
+            "mongodb://ldapuser:pw@%2Ftmp%2Fmongodb-27017.sock,db.example.com/?authMechanism=PLAIN&tls=true",
+        ),
         &Refusal::PlainOverUnixSocket {
             path: "/tmp/mongodb-27017.sock".into(),
         },
