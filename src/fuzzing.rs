@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 use bson::Document;
 use mongo_auth_core::{
     ConnectionString, Credential as CoreCredential, Mechanism, MechanismProperties, OptionValue,
+    Password,
 };
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -29,7 +30,6 @@ use crate::mechanism::scram::{
 };
 use crate::mechanism::x509::X509Client;
 use crate::wire::{DEFAULT_MAX_MESSAGE_SIZE, Frame, HEADER_LEN, OpCode};
-use mongo_auth_core::Password;
 
 /// The names of the fuzz targets, which are also the directories of their corpora
 /// (`fuzz/corpus/<name>`) and regression inputs (`fuzz/regressions/<name>`).
@@ -352,6 +352,14 @@ fn has_open_finding(config: &ClientConfig) -> bool {
         || config
             .credential()
             .is_some_and(|c| matches!(c.properties, MechanismProperties::Oidc(_)))
+        // The 128-byte limit on appName is checked for connection strings only: a config file's
+        // longer app_name is accepted, and its `Display` is refused
+        // (fuzz/regressions/config_toml/app-name-over-128-bytes).
+        || config.app_name().is_some_and(|name| name.len() > 128)
+        // Nor are srvServiceName's rules (only with mongodb+srv; an RFC 6335 service name) checked for
+        // a config file's srv_service_name: what it accepts, the connection string refuses or ignores
+        // (fuzz/regressions/config_toml/srv-service-name-*).
+        || config.options.srv_service_name.is_some()
         // `Display` writes a comma inside a GSSAPI property literally, where it separates pairs:
         // the value comes back cut (fuzz/regressions/connection_string/gssapi-service-name-comma).
         || config.credential().is_some_and(|c| match &c.properties {
