@@ -3,11 +3,16 @@
 # code of their own), debug assertions and overflow checks on. The targets are fuzz/fuzz_targets/*.rs,
 # their committed corpora fuzz/corpus/<target>/, the inputs of past findings fuzz/regressions/<target>/.
 #
-#   scripts/fuzz.sh TARGET N      fuzz TARGET for N executions, starting from its corpus and regressions;
-#                                 new inputs are kept in fuzz/target/corpus/TARGET for the next run
+#   scripts/fuzz.sh TARGET N [FLAG...]
+#                                 fuzz TARGET for N executions, starting from its corpus and regressions;
+#                                 new inputs are kept in fuzz/target/corpus/TARGET for the next run;
+#                                 FLAGs go to libFuzzer (-max_total_time=900: stop after 15 minutes)
 #   scripts/fuzz.sh smoke         build every target, then run each over its corpus and regressions for
 #                                 at most 20 s; fails if any target crashes
-#   scripts/fuzz.sh cmin TARGET   minimise fuzz/corpus/TARGET together with what runs found (then commit)
+#   scripts/fuzz.sh cmin TARGET [MAX]
+#                                 replace fuzz/corpus/TARGET by at most MAX (60) of its inputs and of those
+#                                 runs found, the ones that cover the most edges, hand-written seeds (any
+#                                 name but a SHA-1) first; then commit it
 #   scripts/fuzz.sh list          the targets
 #
 # One fuzzer at a time, one process each. A crash leaves its input in fuzz/artifacts/TARGET/; save it,
@@ -19,7 +24,7 @@ script="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$script")/../fuzz"
 
 usage() {
-  sed -n '2,18p' "$script" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,21p' "$script" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -93,17 +98,60 @@ case "${1:-}" in
     echo "fuzz smoke: every target ran its corpus and regressions without a crash"
     ;;
   cmin)
-    [ $# -eq 2 ] || usage
+    [ $# -ge 2 ] && [ $# -le 3 ] || usage
     known "$2"
-    minimised=$(mktemp -d)
+    limit=${3:-60}
+    work=$(mktemp -d)
+    mkdir "$work/merged"
     dirs=("corpus/$2")
     [ -d "target/corpus/$2" ] && dirs+=("target/corpus/$2")
-    cargo +nightly fuzz run "${build_flags[@]}" "$2" "$minimised" "${dirs[@]}" -- \
-      -merge=1 -max_len="$(max_len "$2")" -timeout=10
+    # libFuzzer records the features (here: edges) each input covers, none for one that crashes ...
+    cargo +nightly fuzz run "${build_flags[@]}" "$2" "$work/merged" "${dirs[@]}" -- \
+      -set_cover_merge=1 -use_counters=0 -merge_control_file="$work/control" \
+      -max_len="$(max_len "$2")" -timeout=10
+    # ... and the inputs that add the most edges are kept, up to the limit.
+    python3 - "$work/control" "$limit" "$work/kept" <<'PY'
+import hashlib, heapq, os, sys
+control, limit, kept = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+lines = open(control).read().split("\n")
+count = int(lines[0])
+files = lines[2 : 2 + count]
+edges = {}
+for line in lines[2 + count :]:
+    fields = line.split()
+    if fields and fields[0] == "FT":
+        edges[int(fields[1])] = set(map(int, fields[2:]))
+# Hand-written seeds (named for what they are, not by a hash) first, then what fuzzing found; in
+# each group a greedy maximum coverage (lazy: a gain only shrinks), the smaller input first on a tie.
+def seed(i):
+    name = os.path.basename(files[i])
+    return not (len(name) == 40 and all(c in "0123456789abcdef" for c in name))
+size = {i: os.path.getsize(files[i]) for i in edges}
+covered, chosen = set(), []
+for group in ([i for i in edges if seed(i)], [i for i in edges if not seed(i)]):
+    heap = [(-len(edges[i]), size[i], i) for i in group]
+    heapq.heapify(heap)
+    while heap and len(chosen) < limit:
+        _, _, i = heapq.heappop(heap)
+        gain = len(edges[i] - covered)
+        if gain == 0:
+            continue
+        if heap and gain < -heap[0][0]:
+            heapq.heappush(heap, (-gain, size[i], i))
+            continue
+        chosen.append(i)
+        covered |= edges[i]
+os.mkdir(kept)
+for i in chosen:
+    data = open(files[i], "rb").read()
+    name = os.path.basename(files[i]) if seed(i) else hashlib.sha1(data).hexdigest()
+    open(os.path.join(kept, name), "wb").write(data)
+print(f"kept {len(chosen)} inputs covering {len(covered)} features")
+PY
     rm -rf "corpus/$2"
-    mv "$minimised" "corpus/$2"
-    chmod 755 "corpus/$2"
-    echo "corpus/$2: $(find "corpus/$2" -type f | wc -l) files, $(du -sh "corpus/$2" | cut -f1)"
+    mv "$work/kept" "corpus/$2"
+    rm -rf "$work"
+    echo "corpus/$2: $(find "corpus/$2" -type f | wc -l) files, $(du -sb "corpus/$2" | cut -f1) bytes"
     ;;
   list)
     echo "$targets"
@@ -112,8 +160,10 @@ case "${1:-}" in
     usage
     ;;
   *)
-    [ $# -eq 2 ] && [[ $2 =~ ^[0-9]+$ ]] || usage
+    [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] || usage
     known "$1"
-    run "$1" "target/corpus/$1" -runs="$2"
+    target=$1 runs=$2
+    shift 2
+    run "$target" "target/corpus/$target" -runs="$runs" "$@"
     ;;
 esac
