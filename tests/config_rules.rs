@@ -220,3 +220,34 @@ fn tls_settings_with_only_unix_socket_hosts_are_refused_everywhere() {
     from_json(r#"{ "hosts": ["/tmp/mongodb-27017.sock", "db"], "tls": true }"#).unwrap();
     from_json(r#"{ "hosts": ["/tmp/mongodb-27017.sock"], "tls": false }"#).unwrap();
 }
+
+// ---- appName and srvServiceName ----
+
+/// The option table's rules on `appName` (at most 128 bytes) and `srvServiceName` (an RFC 6335
+/// service name) hold for builders and config files too, not only for connection strings.
+#[test]
+fn app_name_and_srv_service_name_rules_hold_everywhere() {
+    let long = "x".repeat(129);
+    let uri = format!("mongodb://h/?appName={long}");
+    assert!(uri.parse::<ClientConfig>().is_err());
+    assert!(!literal_rules(&uri).is_empty());
+    let built = ClientConfig::builder().hosts(["h"]).app_name(long.clone()).build();
+    assert_eq!(kinds(&built.unwrap_err()), [ErrorKind::InvalidOptionValue]);
+    let file = from_json(&format!(r#"{{ "hosts": ["h"], "options": {{ "app_name": "{long}" }} }}"#))
+        .unwrap_err();
+    assert_eq!(file.fields()[0].path(), "options.app_name");
+    assert!(file.to_string().contains("128 bytes"), "{file}");
+    // 128 bytes are fine.
+    ClientConfig::builder()
+        .hosts(["h"])
+        .app_name("x".repeat(128))
+        .build()
+        .unwrap();
+
+    assert!("mongodb+srv://c.example.com/?srvServiceName=a%20b".parse::<ClientConfig>().is_err());
+    let file = from_json(r#"{ "srv": "c.example.com", "options": { "srv_service_name": "a b" } }"#)
+        .unwrap_err();
+    assert_eq!(file.fields()[0].path(), "options.srv_service_name");
+    from_json(r#"{ "srv": "c.example.com", "options": { "srv_service_name": "customname" } }"#)
+        .unwrap();
+}

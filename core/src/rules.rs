@@ -229,6 +229,42 @@ pub fn resolve_source(
 /// server offering fewer is refused, and a client maximum below it accepts no server.
 pub const MIN_SCRAM_ITERATIONS: u32 = 4096;
 
+/// The longest `appName` the server accepts in the handshake's client metadata, in bytes.
+pub const MAX_APP_NAME_LEN: usize = 128;
+
+/// `appName`: at most [`MAX_APP_NAME_LEN`] bytes. The rule every entry point applies (connection
+/// strings, builders, config files).
+///
+/// ```
+/// use mongo_auth_core::rules::check_app_name;
+/// assert!(check_app_name("inventory").is_ok());
+/// assert!(check_app_name(&"x".repeat(129)).unwrap_err().starts_with("appName is longer"));
+/// ```
+pub fn check_app_name(name: &str) -> Result<(), &'static str> {
+    if name.len() > MAX_APP_NAME_LEN {
+        Err("appName is longer than 128 bytes (the server's limit for the handshake): shorten it")
+    } else {
+        Ok(())
+    }
+}
+
+/// `srvServiceName`: an SRV service name (RFC 6335: 1 to 15 letters, digits and single hyphens,
+/// at least one letter, no hyphen at either end). The rule every entry point applies.
+///
+/// ```
+/// use mongo_auth_core::rules::check_srv_service_name;
+/// assert!(check_srv_service_name("customname").is_ok());
+/// assert!(check_srv_service_name("a b").is_err());
+/// ```
+pub fn check_srv_service_name(name: &str) -> Result<(), &'static str> {
+    if crate::uri_options::valid_service_name(name) {
+        Ok(())
+    } else {
+        Err("srvServiceName must be an SRV service name (1 to 15 letters, digits and single hyphens): \
+             fix it")
+    }
+}
+
 /// Whether the mechanism only authenticates against `$external`.
 pub fn external_only(mechanism: Option<Mechanism>) -> bool {
     matches!(

@@ -485,13 +485,9 @@ pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
 /// `appName` length, `minPoolSize` ≤ `maxPoolSize`, and no tags or staleness with the primary mode.
 fn check_pool_and_read_preference(options: &Options, report: &mut Report) {
     if let Some(entry) = options.canonical("appName")
-        && entry.value().as_str().is_some_and(|name| name.len() > 128)
+        && let Some(Err(problem)) = entry.value().as_str().map(crate::rules::check_app_name)
     {
-        report.error(
-            ErrorKind::InvalidOptionValue,
-            entry.span(),
-            "appName is longer than 128 bytes (the server's limit for the handshake): shorten it",
-        );
+        report.error(ErrorKind::InvalidOptionValue, entry.span(), problem);
     }
     let int = |key| options.canonical(key).and_then(|e| e.value().as_int());
     if let (Some(min), Some(max)) = (int("minPoolSize"), int("maxPoolSize"))
@@ -730,7 +726,7 @@ fn split_pairs(text: &str) -> (Vec<(String, String)>, Vec<String>) {
     (pairs, bad)
 }
 
-fn valid_service_name(name: &str) -> bool {
+pub(crate) fn valid_service_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     (1..=15).contains(&bytes.len())
         && bytes

@@ -565,6 +565,18 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
             ),
         ));
     }
+    // appName and srvServiceName: the rules connection strings get from the option table.
+    if let Some(Err(problem)) = assembly.options.app_name.as_deref().map(rules::check_app_name) {
+        errors.push(Error::new(ErrorKind::InvalidOptionValue, 0..0, problem));
+    }
+    if let Some(Err(problem)) = assembly
+        .options
+        .srv_service_name
+        .as_deref()
+        .map(rules::check_srv_service_name)
+    {
+        errors.push(Error::new(ErrorKind::InvalidOptionValue, 0..0, problem));
+    }
     if assembly.srv && hosts.len() > 1 {
         errors.push(Error::new(
             ErrorKind::SrvRule,

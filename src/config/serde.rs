@@ -611,6 +611,10 @@ fn field_of(error: &Error, srv: bool) -> &'static str {
         ErrorKind::InvalidMechanismProperty => "auth.properties",
         ErrorKind::X509NeedsTls | ErrorKind::PlainNeedsTls | ErrorKind::TlsOverUnixSocket => "tls",
         ErrorKind::TopologyRule => "options",
+        ErrorKind::InvalidOptionValue if error.message().starts_with("appName") => "options.app_name",
+        ErrorKind::InvalidOptionValue if error.message().starts_with("srvServiceName") => {
+            "options.srv_service_name"
+        }
         ErrorKind::InvalidOptionValue => "options.max_scram_iterations",
         _ => "",
     }
