@@ -231,10 +231,15 @@ fn app_name_and_srv_service_name_rules_hold_everywhere() {
     let uri = format!("mongodb://h/?appName={long}");
     assert!(uri.parse::<ClientConfig>().is_err());
     assert!(!literal_rules(&uri).is_empty());
-    let built = ClientConfig::builder().hosts(["h"]).app_name(long.clone()).build();
+    let built = ClientConfig::builder()
+        .hosts(["h"])
+        .app_name(long.clone())
+        .build();
     assert_eq!(kinds(&built.unwrap_err()), [ErrorKind::InvalidOptionValue]);
-    let file = from_json(&format!(r#"{{ "hosts": ["h"], "options": {{ "app_name": "{long}" }} }}"#))
-        .unwrap_err();
+    let file = from_json(&format!(
+        r#"{{ "hosts": ["h"], "options": {{ "app_name": "{long}" }} }}"#
+    ))
+    .unwrap_err();
     assert_eq!(file.fields()[0].path(), "options.app_name");
     assert!(file.to_string().contains("128 bytes"), "{file}");
     // 128 bytes are fine.
@@ -244,10 +249,28 @@ fn app_name_and_srv_service_name_rules_hold_everywhere() {
         .build()
         .unwrap();
 
-    assert!("mongodb+srv://c.example.com/?srvServiceName=a%20b".parse::<ClientConfig>().is_err());
+    assert!(
+        "mongodb+srv://c.example.com/?srvServiceName=a%20b"
+            .parse::<ClientConfig>()
+            .is_err()
+    );
     let file = from_json(r#"{ "srv": "c.example.com", "options": { "srv_service_name": "a b" } }"#)
         .unwrap_err();
     assert_eq!(file.fields()[0].path(), "options.srv_service_name");
     from_json(r#"{ "srv": "c.example.com", "options": { "srv_service_name": "customname" } }"#)
         .unwrap();
+    // Only with mongodb+srv, as in a connection string.
+    assert!(
+        "mongodb://h/?srvServiceName=customname"
+            .parse::<ClientConfig>()
+            .is_err()
+    );
+    let file = from_json(r#"{ "hosts": ["h"], "options": { "srv_service_name": "customname" } }"#)
+        .unwrap_err();
+    assert_eq!(file.fields()[0].path(), "options.srv_service_name");
+    assert_eq!(kinds(&file), [ErrorKind::SrvRule]);
+    assert!(
+        file.to_string().contains("only applies to mongodb+srv://"),
+        "{file}"
+    );
 }

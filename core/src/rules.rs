@@ -260,8 +260,10 @@ pub fn check_srv_service_name(name: &str) -> Result<(), &'static str> {
     if crate::uri_options::valid_service_name(name) {
         Ok(())
     } else {
-        Err("srvServiceName must be an SRV service name (1 to 15 letters, digits and single hyphens): \
-             fix it")
+        Err(
+            "srvServiceName must be an SRV service name (1 to 15 letters, digits and single hyphens): \
+             fix it",
+        )
     }
 }
 

@@ -328,29 +328,39 @@ fn known_keys() -> impl Iterator<Item = &'static str> {
 }
 
 /// The closest known key to an unknown one, when it is close enough to be a likely typo.
+///
+/// A key whose length differs from a known key's by more than the limit cannot be within it (the
+/// difference is a lower bound of the edit distance), so only keys of about the right length are
+/// compared: a hostile key of a megabyte costs one count of its characters, not a distance
+/// computation per known key.
 pub(crate) fn suggest(key: &str) -> Option<&'static str> {
-    let lower = key.to_ascii_lowercase();
-    let (distance, best) = known_keys()
-        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), k))
-        .min_by_key(|(d, _)| *d)?;
-    let limit = (lower.chars().count() / 3).clamp(1, 3);
-    (distance <= limit).then_some(best)
+    let length = key.chars().count();
+    let limit = (length / 3).clamp(1, 3);
+    known_keys()
+        .filter(|known| known.len().abs_diff(length) <= limit)
+        .filter_map(|known| Some((edit_distance_within(key, known, limit)?, known)))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
 }
 
-/// Levenshtein distance over chars.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+/// Levenshtein distance over chars, ignoring ASCII case, when it is at most `limit`: a row whose
+/// every cell is over the limit ends the computation (the distance only grows from there).
+fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.chars().map(|c| c.to_ascii_lowercase()).enumerate() {
         current[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let substitution = previous[j] + usize::from(ca != *cb);
             current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
         }
+        if current.iter().all(|&cell| cell > limit) {
+            return None;
+        }
         std::mem::swap(&mut previous, &mut current);
     }
-    previous[b.len()]
+    Some(previous[b.len()]).filter(|&distance| distance <= limit)
 }
 
 /// How an entry was spelled, to tell repeated keys from alias/modern pairs.

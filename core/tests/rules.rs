@@ -633,6 +633,26 @@ fn unknown_options_suggest_the_closest_key() {
 }
 
 #[test]
+fn a_huge_unknown_key_gets_a_warning_without_a_suggestion() {
+    // Only keys of about a known key's length are compared for a suggestion: a hostile key costs one
+    // pass over its characters (before: one edit-distance table per known key, quadratic in total).
+    let key = "k".repeat(1 << 20);
+    let input = format!("mongodb://h/?{key}=1&authMechanismPropertie=SERVICE_NAME:m");
+    let uri = parse(&input);
+    let messages: Vec<_> = uri.warnings().iter().map(|w| w.message()).collect();
+    assert_eq!(messages.len(), 2, "{}", messages.len());
+    assert!(
+        messages[0]
+            .ends_with("check its spelling against the connection-string options, or remove it")
+    );
+    assert!(
+        messages[1].contains("did you mean `authMechanismProperties`?"),
+        "{}",
+        messages[1]
+    );
+}
+
+#[test]
 fn invalid_values_are_warnings_and_dropped() {
     let uri = parse(
         "mongodb://h/?connectTimeoutMS=-5&tls=yes&zlibCompressionLevel=10&readPreference=fastest",

@@ -566,7 +566,12 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
         ));
     }
     // appName and srvServiceName: the rules connection strings get from the option table.
-    if let Some(Err(problem)) = assembly.options.app_name.as_deref().map(rules::check_app_name) {
+    if let Some(Err(problem)) = assembly
+        .options
+        .app_name
+        .as_deref()
+        .map(rules::check_app_name)
+    {
         errors.push(Error::new(ErrorKind::InvalidOptionValue, 0..0, problem));
     }
     if let Some(Err(problem)) = assembly
@@ -576,6 +581,13 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
         .map(rules::check_srv_service_name)
     {
         errors.push(Error::new(ErrorKind::InvalidOptionValue, 0..0, problem));
+    }
+    if !assembly.srv && assembly.options.srv_service_name.is_some() {
+        errors.push(Error::new(
+            ErrorKind::SrvRule,
+            0..0,
+            "srvServiceName only applies to mongodb+srv:// connection strings: remove it",
+        ));
     }
     if assembly.srv && hosts.len() > 1 {
         errors.push(Error::new(

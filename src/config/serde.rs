@@ -599,6 +599,9 @@ fn field_of(error: &Error, srv: bool) -> &'static str {
     match error.kind() {
         ErrorKind::InvalidHost | ErrorKind::InvalidPort if srv => "srv",
         ErrorKind::InvalidHost | ErrorKind::InvalidPort => "hosts",
+        ErrorKind::SrvRule if error.message().starts_with("srvServiceName") => {
+            "options.srv_service_name"
+        }
         ErrorKind::SrvRule => "srv",
         ErrorKind::UnknownMechanism => "auth.mechanism",
         ErrorKind::MissingUsername | ErrorKind::ForbiddenUsername => "auth.username",
@@ -611,7 +614,9 @@ fn field_of(error: &Error, srv: bool) -> &'static str {
         ErrorKind::InvalidMechanismProperty => "auth.properties",
         ErrorKind::X509NeedsTls | ErrorKind::PlainNeedsTls | ErrorKind::TlsOverUnixSocket => "tls",
         ErrorKind::TopologyRule => "options",
-        ErrorKind::InvalidOptionValue if error.message().starts_with("appName") => "options.app_name",
+        ErrorKind::InvalidOptionValue if error.message().starts_with("appName") => {
+            "options.app_name"
+        }
         ErrorKind::InvalidOptionValue if error.message().starts_with("srvServiceName") => {
             "options.srv_service_name"
         }
