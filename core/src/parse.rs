@@ -1064,14 +1064,16 @@ const USERINFO: &AsciiSet = &CONTROLS
     .add(b'}')
     .add(b',');
 
-/// Characters escaped in the database name and option values.
+/// Characters escaped in the database name and option values (an `@` too: the parser takes the last
+/// `@` before the options for the end of the userinfo).
 const VALUE: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'#')
     .add(b'%')
     .add(b'&')
     .add(b'?')
-    .add(b'/');
+    .add(b'/')
+    .add(b'@');
 
 /// Characters escaped in mechanism-property and tag keys and values (also the pair separators).
 const PAIR: &AsciiSet = &VALUE.add(b',').add(b':');
