@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bson::{Document, doc};
-use mongo_auth::{Authenticator, ClientConfig, Connection, Credential, Tls};
+use mongo_auth::{Authenticator, ClientConfig, ConfigError, Connection, Credential, Tls};
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, TestPki};
 use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
 use mongo_auth_test_server::{Role, Server, ServerConfig, User, demo};
@@ -43,7 +43,11 @@ async fn main() {
         None => against_the_embedded_server().await,
     };
     if let Err(e) = result {
-        eprintln!("error: {e}");
+        match e.downcast_ref::<ConfigError>() {
+            // every problem, the connection string shown under it (password replaced) and underlined
+            Some(config_error) => eprintln!("{}", config_error.render()),
+            None => eprintln!("error: {e}"),
+        }
         std::process::exit(1);
     }
 }

@@ -123,6 +123,8 @@ impl std::error::Error for Error {
             Error::Io(e) => Some(e),
             Error::Wire(e) => Some(e),
             Error::Tls(e) => Some(e),
+            #[cfg(feature = "gssapi")]
+            Error::Gssapi(e) => Some(e),
             _ => None,
         }
     }

@@ -466,3 +466,83 @@ fn srv_default_source_is_left_to_dns() {
     let json = serde_json::to_string(&config).unwrap();
     assert!(json.contains(r#""source":"admin""#), "{json}");
 }
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Nested {
+    service: toml::Table,
+    mongodb: ClientConfig,
+}
+
+#[test]
+fn field_problems_carry_the_line_and_column_the_format_gives_and_the_file() {
+    // TOML: the position of the table the problem was found in; never the value
+    let text = "[service]\nname = \"inventory\"\n\n[mongodb]\nhosts = [\"db\"]\n\
+                auth = { mechanism = \"MONGODB-X509\", password = \"pencil\" }\n";
+    let document = toml::Deserializer::parse(text).unwrap();
+    let error = from_deserializer::<Nested, _>(document).unwrap_err();
+    let field = &error.fields()[0];
+    assert_eq!(field.path(), "mongodb.auth.password");
+    assert_eq!((field.line(), field.column()), (Some(4), Some(1)));
+    assert_eq!(field.file(), None);
+    assert!(error.to_string().ends_with("(line 4, column 1)"), "{error}");
+    let error = error.in_file("config/app.toml");
+    let shown = format!("{error} {error:?} {}", error.render());
+    assert!(
+        error.to_string().starts_with(
+            "config/app.toml:4:1: mongodb.auth.password: MONGODB-X509 takes no password"
+        ),
+        "{error}"
+    );
+    assert!(
+        error.render().starts_with("error: config/app.toml:4:1: "),
+        "{}",
+        error.render()
+    );
+    assert!(!shown.contains("pencil"), "{shown}");
+
+    // YAML: the position the reader was at
+    let yaml = "service: {}\nmongodb:\n  hosts: [db]\n  auth:\n    mechanism: MONGODB-X509\n    password: pencil\n";
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct NestedYaml {
+        service: serde_yaml::Value,
+        mongodb: ClientConfig,
+    }
+    let error =
+        from_deserializer::<NestedYaml, _>(serde_yaml::Deserializer::from_str(yaml)).unwrap_err();
+    let field = &error.fields()[0];
+    assert_eq!(field.path(), "mongodb.auth.password");
+    assert!(
+        field.line().is_some_and(|line| (2..=7).contains(&line)),
+        "{error}"
+    );
+    assert!(!format!("{error} {error:?}").contains("pencil"));
+
+    // JSON: where the reader was (the end of the table)
+    let error = from_deserializer::<ClientConfig, _>(&mut serde_json::Deserializer::from_str(
+        r#"{ "hosts": ["db"], "auth": { "mechanism": "MONGODB-X509", "password": "pencil" } }"#,
+    ))
+    .unwrap_err();
+    assert_eq!(error.fields()[0].line(), Some(1));
+    assert!(!format!("{error} {error:?}").contains("pencil"));
+}
+
+#[test]
+fn debug_of_every_configuration_error_reads_like_its_display() {
+    let error = load("bad/x509_password.toml").unwrap_err();
+    let debug = format!("{error:?}");
+    assert!(
+        !debug.contains("FieldError {") && !debug.contains("0..0"),
+        "{debug}"
+    );
+    assert!(
+        debug.starts_with("error: mongodb.auth.password: "),
+        "{debug}"
+    );
+    let field = &error.fields()[0];
+    assert_eq!(format!("{field:?}"), field.to_string());
+    let rule = field.rule().unwrap();
+    assert_eq!(format!("{rule:?}"), rule.to_string());
+    assert!(format!("{rule:#?}").contains("kind: ForbiddenPassword"));
+}

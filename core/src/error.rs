@@ -15,6 +15,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::render::{Problem, RedactedInput, write_problems};
+
 /// What kind of rule an [`Error`] broke.
 ///
 /// The variants are grouped by the part of the input they are about. New rules may add variants.
@@ -111,7 +113,9 @@ pub enum ErrorKind {
 /// assert_eq!(error.kind(), ErrorKind::InvalidPort);
 /// assert_eq!(&input[error.span()], "0");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` prints the message, as `Display` does (`{:#?}` shows the kind, span and message).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
     span: Range<usize>,
@@ -157,6 +161,19 @@ impl fmt::Display for Error {
     }
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return f.write_str(&self.message);
+        }
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("span", &self.span)
+            .field("message", &self.message)
+            .finish()
+    }
+}
+
 impl std::error::Error for Error {}
 
 /// All the problems found in one input, in the order of the input. Never empty.
@@ -173,11 +190,17 @@ impl std::error::Error for Error {}
 ///     println!("{:?} at {:?}: {error}", error.kind(), error.span());
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` prints [`Errors::rendered`]: each problem with the string under it (its secrets replaced)
+/// and the offending part underlined, as `fn main() -> Result<…>` shows an error. `{:#?}` shows the
+/// structure.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Errors {
     errors: Vec<Error>,
     warnings: Vec<Warning>,
     secret_spans: Vec<Range<usize>>,
+    /// The input with its secrets replaced, when it is known.
+    input: Option<RedactedInput>,
 }
 
 impl Errors {
@@ -191,6 +214,7 @@ impl Errors {
                 errors,
                 warnings: Vec::new(),
                 secret_spans: Vec::new(),
+                input: None,
             })
         }
     }
@@ -214,6 +238,60 @@ impl Errors {
     pub fn with_secret_spans(mut self, spans: Vec<Range<usize>>) -> Self {
         self.secret_spans = spans;
         self
+    }
+
+    /// These errors, with the connection string they are about, so that [`Errors::rendered`] (and
+    /// `Debug`) can show it under each message. Only a copy with the [secret
+    /// spans](Errors::secret_spans) replaced by `****` is kept: set those first.
+    /// [`ConnectionString::parse`](crate::ConnectionString::parse) does this for its errors.
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionString, Error, ErrorKind, Errors};
+    /// let input = "mongodb://alice:hunter2@localhost/?authSource=";
+    /// let uri = ConnectionString::parse(input);
+    /// // errors found by other code about the same string
+    /// let errors = Errors::from(Error::new(ErrorKind::InvalidHost, 24..33, "this host is not allowed here"))
+    ///     .with_secret_spans(vec![16..23])
+    ///     .with_input(input);
+    /// let shown = errors.rendered().to_string();
+    /// assert!(shown.contains("mongodb://alice:****@localhost/?authSource="));
+    /// assert!(!shown.contains("hunter2"));
+    /// # let _ = uri;
+    /// ```
+    pub fn with_input(mut self, input: &str) -> Self {
+        self.input = Some(RedactedInput::new(input, &self.secret_spans));
+        self
+    }
+
+    /// The connection string these errors are about, with its secrets replaced by `****`, when it is
+    /// known ([`Errors::with_input`]).
+    ///
+    /// ```
+    /// use mongo_auth_core::ConnectionString;
+    /// let errors = ConnectionString::parse("mongodb://alice:hunter2@localhost:0").unwrap_err();
+    /// assert_eq!(errors.redacted_input(), Some("mongodb://alice:****@localhost:0"));
+    /// ```
+    pub fn redacted_input(&self) -> Option<&str> {
+        self.input.as_ref().map(RedactedInput::text)
+    }
+
+    /// Every problem — errors and the warnings found alongside them, in input order — each as
+    /// `error: message` (or `warning: …`) followed, when the string is known, by the string with its
+    /// secrets replaced and the offending part underlined:
+    ///
+    /// ```
+    /// use mongo_auth_core::ConnectionString;
+    /// let errors = ConnectionString::parse("mongodb://app:s3cret@db.example.com:99999/shop").unwrap_err();
+    /// let shown = errors.rendered().to_string();
+    /// let lines: Vec<&str> = shown.lines().collect();
+    /// assert_eq!(lines[0], "error: invalid port `99999`: give a number from 1 to 65535, or leave the port out for 27017");
+    /// assert_eq!(lines[1], "  mongodb://app:****@db.example.com:99999/shop");
+    /// assert_eq!(lines[2], "                                    ^^^^^");
+    /// // `Debug`, which `fn main() -> Result<…>` prints, is the same
+    /// assert_eq!(format!("{errors:?}"), shown);
+    /// ```
+    pub fn rendered(&self) -> Rendered<'_> {
+        Rendered(self)
     }
 
     /// The byte ranges of the input that may hold a secret: the userinfo's password (the whole rest of
@@ -320,6 +398,7 @@ impl From<Error> for Errors {
             errors: vec![error],
             warnings: Vec::new(),
             secret_spans: Vec::new(),
+            input: None,
         }
     }
 }
@@ -360,7 +439,53 @@ impl fmt::Display for Errors {
     }
 }
 
+impl fmt::Debug for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return fmt::Display::fmt(&self.rendered(), f);
+        }
+        f.debug_struct("Errors")
+            .field("errors", &self.errors)
+            .field("warnings", &self.warnings)
+            .field("secret_spans", &self.secret_spans)
+            .field("redacted_input", &self.redacted_input())
+            .finish()
+    }
+}
+
 impl std::error::Error for Errors {}
+
+/// The problems of an [`Errors`] shown under the connection string they are about
+/// ([`Errors::rendered`]).
+pub struct Rendered<'a>(&'a Errors);
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self.0;
+        let mut problems: Vec<Problem<'_>> = errors
+            .errors
+            .iter()
+            .map(|e| Problem {
+                label: "error",
+                message: &e.message,
+                span: e.span.clone(),
+            })
+            .chain(errors.warnings.iter().map(|w| Problem {
+                label: "warning",
+                message: &w.message,
+                span: w.span.clone(),
+            }))
+            .collect();
+        problems.sort_by_key(|p| (p.span.start, p.span.end));
+        write_problems(f, errors.input.as_ref(), &problems)
+    }
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
 
 /// What a [`Warning`] is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -390,7 +515,9 @@ pub enum WarningKind {
 /// assert!(warning.message().contains("replicaSet"));
 /// assert_eq!(&input[warning.span()], "replicaSett");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` prints the message, as `Display` does (`{:#?}` shows the kind, span and message).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Warning {
     kind: WarningKind,
     span: Range<usize>,
@@ -462,6 +589,19 @@ fn refused_message(message: &str) -> String {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return f.write_str(&self.message);
+        }
+        f.debug_struct("Warning")
+            .field("kind", &self.kind)
+            .field("span", &self.span)
+            .field("message", &self.message)
+            .finish()
     }
 }
 

@@ -32,6 +32,7 @@ pub mod library;
 mod mechanism;
 pub mod options;
 mod parse;
+pub mod render;
 pub mod rules;
 mod secret;
 pub mod srv;
@@ -39,7 +40,7 @@ pub mod uri;
 mod uri_options;
 
 pub use credential::{Credential, MechanismProperties};
-pub use error::{Error, ErrorKind, Errors, Warning, WarningKind};
+pub use error::{Error, ErrorKind, Errors, Rendered, Warning, WarningKind};
 pub use host::{Host, HostKind};
 pub use mechanism::{
     Canonicalize, GssapiProperties, InvalidCanonicalize, Mechanism, UnknownMechanism,

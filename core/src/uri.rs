@@ -91,7 +91,7 @@ impl ConnectionString {
     /// assert!(ConnectionString::parse("mongo://localhost").is_err());
     /// ```
     pub fn parse(input: &str) -> Result<Self, Errors> {
-        crate::parse::parse(input)
+        crate::parse::parse(input).map_err(|errors| errors.with_input(input))
     }
 
     /// Whether the scheme is `mongodb+srv` (hosts are looked up in DNS at run time).

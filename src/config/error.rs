@@ -1,6 +1,7 @@
 //! The configuration error: the rulebook's errors, and field paths for structured configurations.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 use mongo_auth_core::{Error, ErrorKind, Errors};
 
@@ -36,11 +37,17 @@ pub enum ConfigError {
 /// assert_eq!(field.path(), "auth.password");
 /// assert_eq!(field.rule().unwrap().kind(), mongo_auth::core::ErrorKind::ForbiddenPassword);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` prints what `Display` prints (`{:#?}` shows the structure).
+#[derive(Clone, PartialEq, Eq)]
 pub struct FieldError {
     path: String,
     rule: Option<Error>,
     message: String,
+    /// The line and column the format gave for the problem (1-based).
+    position: Option<(u64, u64)>,
+    /// The file the configuration was read from, when the caller said ([`ConfigError::in_file`]).
+    file: Option<PathBuf>,
 }
 
 impl FieldError {
@@ -51,6 +58,8 @@ impl FieldError {
             path: path.into(),
             rule: None,
             message: message.into(),
+            position: None,
+            file: None,
         }
     }
 
@@ -60,6 +69,8 @@ impl FieldError {
             path: path.into(),
             message: rule.message().to_owned(),
             rule: Some(rule),
+            position: None,
+            file: None,
         }
     }
 
@@ -96,6 +107,33 @@ impl FieldError {
         &self.message
     }
 
+    /// The line (1-based) of the document the format was reading when it met the problem, when the
+    /// format tells (`toml`, `serde_yaml` and `serde_json` do). A broken rule is found once its table is
+    /// read: the position is the table's (`toml`) or where the reader stood after it (`serde_yaml`,
+    /// `serde_json`).
+    ///
+    /// ```
+    /// let text = "[mongodb]\nhosts = []\n";
+    /// #[derive(serde::Deserialize)]
+    /// struct App { mongodb: mongo_auth::ClientConfig }
+    /// let document = toml::Deserializer::parse(text).unwrap();
+    /// let error = mongo_auth::config::from_deserializer::<App, _>(document).map(|_| ()).unwrap_err();
+    /// assert_eq!(error.fields()[0].line(), Some(1));
+    /// ```
+    pub fn line(&self) -> Option<u64> {
+        self.position.map(|(line, _)| line)
+    }
+
+    /// The column (1-based) that goes with [`FieldError::line`].
+    pub fn column(&self) -> Option<u64> {
+        self.position.map(|(_, column)| column)
+    }
+
+    /// The file the configuration was read from, when the caller named it ([`ConfigError::in_file`]).
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
     pub(crate) fn prefixed(mut self, prefix: &str) -> Self {
         if !prefix.is_empty() {
             self.path = if self.path.is_empty() {
@@ -108,14 +146,41 @@ impl FieldError {
     }
 }
 
-/// `path: message`, or the message alone for the configuration as a whole.
+/// `path: message`, or the message alone for the configuration as a whole; with the file and the
+/// format's position in front when they are known (`app.toml:2:1: mongodb.auth.password: …`).
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
+        match (&self.file, self.position) {
+            (Some(file), Some((line, column))) => {
+                write!(f, "{}:{line}:{column}: ", file.display())?;
+            }
+            (Some(file), None) => write!(f, "{}: ", file.display())?,
+            (None, _) => {}
         }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)?;
+        match (&self.file, self.position) {
+            (None, Some((line, column))) => write!(f, " (line {line}, column {column})"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return fmt::Display::fmt(self, f);
+        }
+        f.debug_struct("FieldError")
+            .field("path", &self.path)
+            .field("rule", &self.rule)
+            .field("message", &self.message)
+            .field("line", &self.line())
+            .field("column", &self.column())
+            .field("file", &self.file)
+            .finish()
     }
 }
 
@@ -195,6 +260,89 @@ impl ConfigError {
         }
     }
 
+    /// The field problems at the line and column the format gave, where they have none yet.
+    pub(crate) fn at(self, position: Option<(u64, u64)>) -> Self {
+        match self {
+            ConfigError::Fields(fields) if position.is_some() => ConfigError::Fields(
+                fields
+                    .into_iter()
+                    .map(|f| FieldError {
+                        position: f.position.or(position),
+                        ..f
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
+    /// The connection string the rulebook's errors are about, kept with its secrets replaced for
+    /// [`ConfigError::render`].
+    pub(crate) fn with_input(self, input: &str) -> Self {
+        match self {
+            ConfigError::Rules(errors) if errors.redacted_input().is_none() => {
+                ConfigError::Rules(errors.with_input(input))
+            }
+            other => other,
+        }
+    }
+
+    /// Names the file the configuration was read from: each field problem's `Display` starts with
+    /// it, and with the line and column when the format gave them (`app.toml:2:1: mongodb.auth…`).
+    ///
+    /// ```
+    /// #[derive(serde::Deserialize)]
+    /// struct App { mongodb: mongo_auth::ClientConfig }
+    /// let text = "[mongodb]\nhosts = [\"db\"]\nauth = { mechanism = \"MONGODB-X509\", password = \"pencil\" }\n";
+    /// let document = toml::Deserializer::parse(text).unwrap();
+    /// let error = mongo_auth::config::from_deserializer::<App, _>(document)
+    ///     .map(|_| ())
+    ///     .unwrap_err()
+    ///     .in_file("app.toml");
+    /// assert!(error.to_string().starts_with("app.toml:1:1: mongodb.auth.password: MONGODB-X509 takes no password"));
+    /// assert!(!error.to_string().contains("pencil"));
+    /// ```
+    pub fn in_file(self, file: impl AsRef<Path>) -> Self {
+        match self {
+            ConfigError::Fields(fields) => ConfigError::Fields(
+                fields
+                    .into_iter()
+                    .map(|f| FieldError {
+                        file: Some(file.as_ref().to_owned()),
+                        ..f
+                    })
+                    .collect(),
+            ),
+            rules => rules,
+        }
+    }
+
+    /// Every problem on its own, as a compiler shows them: `error: ` and the message, and for a
+    /// connection string parsed with [`str::parse`], the string below it — its secrets replaced by
+    /// `****` — with the offending part underlined ([`Errors::rendered`]). `Debug` prints the same,
+    /// so that `fn main() -> Result<(), Box<dyn Error>>` shows it.
+    ///
+    /// ```
+    /// let error = "mongodb://app:s3cret@db.example.com:99999/shop?tls=yes"
+    ///     .parse::<mongo_auth::ClientConfig>()
+    ///     .unwrap_err();
+    /// let shown = error.render();
+    /// assert_eq!(shown.lines().count(), 6);
+    /// assert!(shown.contains("  mongodb://app:****@db.example.com:99999/shop?tls=yes\n"));
+    /// assert!(!shown.contains("s3cret"));
+    /// assert_eq!(format!("{error:?}"), shown);
+    /// ```
+    pub fn render(&self) -> String {
+        match self {
+            ConfigError::Rules(errors) => errors.rendered().to_string(),
+            ConfigError::Fields(fields) => fields
+                .iter()
+                .map(|field| format!("error: {field}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
     /// A field error from a message of a deserializer that did not go through
     /// [`from_deserializer`](super::from_deserializer): the message becomes the error at the root.
     ///
@@ -210,18 +358,19 @@ impl ConfigError {
     }
 }
 
-/// `Debug` prints what `Display` prints — one problem per line, field path or option first — because
-/// that is what `fn main() -> Result<(), Box<dyn Error>>` shows; `{:#?}` shows the structure.
+/// `Debug` prints [`ConfigError::render`] — one problem after the other, the option or field path
+/// first, a connection string shown with the problem underlined — because that is what
+/// `fn main() -> Result<(), Box<dyn Error>>` shows; `{:#?}` shows the structure.
 ///
 /// ```
 /// let error = "mongodb://db.example.com:99999/".parse::<mongo_auth::ClientConfig>().unwrap_err();
-/// assert_eq!(format!("{error:?}"), error.to_string());
+/// assert_eq!(format!("{error:?}"), error.render());
 /// assert!(format!("{error:#?}").starts_with("Rules("));
 /// ```
 impl fmt::Debug for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !f.alternate() {
-            return fmt::Display::fmt(self, f);
+            return f.write_str(&self.render());
         }
         match self {
             ConfigError::Rules(errors) => f.debug_tuple("Rules").field(errors).finish(),

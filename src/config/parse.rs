@@ -40,7 +40,7 @@ impl FromStr for ClientConfig {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let uri = ConnectionString::parse(s)
             .map_err(|errors| ConfigError::Rules(errors.refusing_warnings()))?;
-        ClientConfig::try_from(uri)
+        ClientConfig::try_from(uri).map_err(|error| error.with_input(s))
     }
 }
 

@@ -134,7 +134,10 @@ where
         // the format's own text is only looked at, never shown: it can quote the input
         let text = error.inner().to_string();
         match LAST_ERROR.with(|last| last.borrow_mut().take()) {
-            Some(typed) if text.contains(&typed.to_string()) => typed.under(&path),
+            Some(typed) if text.contains(&typed.to_string()) => {
+                let position = position_around(&text, &typed.to_string());
+                typed.under(&path).at(position)
+            }
             _ => ConfigError::Fields(vec![FieldError::new(path, safe_message(&text))]),
         }
     })
@@ -285,6 +288,19 @@ fn kind_of(unexpected: &str) -> Option<&'static str> {
 fn first_position(text: &str) -> Option<Position> {
     text.match_indices("line ")
         .find_map(|(at, _)| leading_position(&text[at..]).map(|(position, _)| position))
+}
+
+/// Where the format says `message` (this crate's own text) was raised: before it (`toml`: `TOML parse
+/// error at line 2, column 1`) or right after it (`serde_yaml`: `… at line 3 column 5`).
+fn position_around(text: &str, message: &str) -> Option<Position> {
+    let at = text.find(message)?;
+    first_position(&text[..at]).or_else(|| {
+        text[at + message.len()..]
+            .trim_start()
+            .strip_prefix("at ")
+            .and_then(leading_position)
+            .map(|(position, _)| position)
+    })
 }
 
 /// `line N, column M` or `line N column M` at the start of `text`, and what follows it.
