@@ -348,3 +348,68 @@ fn socket_timeout_is_plumbed() {
     let written = toml::to_string(&loaded).unwrap();
     assert!(written.contains("socket_timeout_ms = 5000"), "{written}");
 }
+
+// ---- rendering ----
+
+#[test]
+fn errors_render_under_the_string_with_the_password_masked() {
+    let input = "mongodb://app:s3cret@db.example.com:99999/shop?tls=yes&replicaSett=rs0";
+    let error = parse(input).unwrap_err();
+    let shown = error.render();
+    assert_eq!(format!("{error:?}"), shown);
+    assert!(!shown.contains("s3cret"), "{shown}");
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 9, "{shown}");
+    assert!(lines[0].starts_with("error: invalid port `99999`"));
+    assert_eq!(
+        lines[1],
+        "  mongodb://app:****@db.example.com:99999/shop?tls=yes&replicaSett=rs0"
+    );
+    assert_eq!(lines[2], format!("  {}^^^^^", " ".repeat(34)));
+    assert!(lines[3].starts_with("error: tls has an invalid value"));
+    assert_eq!(lines[5].trim_start(), "^^^^^^^");
+    assert!(lines[6].contains("did you mean `replicaSet`?"));
+    assert_eq!(lines[8].trim_start(), "^^^^^^^^^^^");
+
+    // the library layer's errors too: MONGODB-X509 without TLS points at the mechanism
+    let input = "mongodb://h/?authMechanism=MONGODB-X509&appName=a";
+    let shown = parse(input).unwrap_err().render();
+    assert!(shown.starts_with("error: MONGODB-X509 needs TLS"), "{shown}");
+    assert!(shown.contains(&format!("\n  {input}\n")), "{shown}");
+
+    // a password that cannot be told apart from what follows it: the rest of the string is masked
+    let shown = parse("mongodb://u:p@ss:w@rd@h:0/").unwrap_err().render();
+    assert!(!shown.contains("ss:w") && !shown.contains("rd@h"), "{shown}");
+}
+
+#[test]
+fn the_quickstart_prints_a_bad_string_underlined() {
+    // `cargo test` builds the examples next to the test binaries
+    let examples = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(|deps| deps.parent())
+        .unwrap()
+        .join("examples");
+    let quickstart = examples.join(format!("quickstart{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        quickstart.exists(),
+        "{} is missing: run `cargo test` (which builds the examples) or `cargo build --example quickstart`",
+        quickstart.display()
+    );
+    let output = std::process::Command::new(&quickstart)
+        .arg("mongodb://app:s3cret@db.example.com:99999/shop")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "  mongodb://app:****@db.example.com:99999/shop\n  {}^^^^^",
+            " ".repeat(34)
+        )),
+        "{stderr}"
+    );
+}

@@ -275,6 +275,11 @@ impl Errors {
         self.input.as_ref().map(RedactedInput::text)
     }
 
+    #[cfg_attr(not(feature = "miette"), allow(dead_code))]
+    pub(crate) fn redacted(&self) -> Option<&RedactedInput> {
+        self.input.as_ref()
+    }
+
     /// Every problem — errors and the warnings found alongside them, in input order — each as
     /// `error: message` (or `warning: …`) followed, when the string is known, by the string with its
     /// secrets replaced and the offending part underlined:

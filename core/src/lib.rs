@@ -24,6 +24,7 @@
 //! assert_eq!(credential.source, "$external");
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod credential;
 mod error;

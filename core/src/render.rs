@@ -19,7 +19,7 @@ use std::ops::Range;
 pub const SECRET_MASK: &str = "****";
 
 /// How many characters of the input are shown on each side of the offending part.
-const CONTEXT_CHARS: usize = 40;
+const CONTEXT_CHARS: usize = 60;
 /// How many characters of the offending part are underlined at most; the rest is cut (`…`).
 const MAX_UNDERLINED_CHARS: usize = 80;
 
@@ -90,7 +90,7 @@ impl RedactedInput {
     }
 
     /// The span of the original input in the redacted text.
-    fn span(&self, original: &Range<usize>) -> Range<usize> {
+    pub(crate) fn span(&self, original: &Range<usize>) -> Range<usize> {
         let start = self.offset(original.start, false);
         let end = self.offset(original.end, true).max(start);
         start..ceil_boundary(&self.text, end)
@@ -219,7 +219,42 @@ pub(crate) fn write_problems(
     Ok(())
 }
 
+/// `miette` reports a connection string's problems as labels on the string, its secrets masked: the
+/// source code is the redacted copy, never the input.
+///
+/// ```
+/// use miette::{Diagnostic, NarratableReportHandler};
+/// let errors = mongo_auth_core::ConnectionString::parse("mongodb://app:s3cret@db:0/?tls=maybe").unwrap_err();
+/// let mut shown = String::new();
+/// NarratableReportHandler::new().render_report(&mut shown, &errors).unwrap();
+/// assert!(shown.contains("mongodb://app:****@db:0/?tls=maybe"));
+/// assert!(shown.contains("invalid port `0`"));
+/// assert!(!shown.contains("s3cret"));
+/// ```
+#[cfg(feature = "miette")]
+#[cfg_attr(docsrs, doc(cfg(feature = "miette")))]
+impl miette::Diagnostic for crate::Errors {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("mongo_auth::{:?}", self.first().kind())))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.redacted().map(|input| &input.text as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let input = self.redacted()?;
+        let errors = self.iter().map(|e| (e.message(), e.span()));
+        let warnings = self.warnings().iter().map(|w| (w.message(), w.span()));
+        Some(Box::new(errors.chain(warnings).map(|(message, span)| {
+            let span = input.span(&span);
+            miette::LabeledSpan::new(Some(message.to_owned()), span.start, span.len())
+        })))
+    }
+}
+
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // one secret span is a list of one
 mod tests {
     use super::*;
 
@@ -281,8 +316,11 @@ mod tests {
             lines[0].starts_with('…') && lines[0].ends_with('…'),
             "{shown}"
         );
-        assert_eq!(lines[0].chars().count(), 1 + 40 + 3 + 40 + 1);
-        assert_eq!(lines[1], format!("{}^^^", " ".repeat(41)));
+        assert_eq!(
+            lines[0].chars().count(),
+            1 + CONTEXT_CHARS + 3 + CONTEXT_CHARS + 1
+        );
+        assert_eq!(lines[1], format!("{}^^^", " ".repeat(CONTEXT_CHARS + 1)));
         // a long span: its first 80 characters are underlined
         let shown = snippet(&input, &[], 13..513);
         assert_eq!(shown.lines().nth(1).unwrap().trim(), "^".repeat(80));

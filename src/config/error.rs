@@ -420,3 +420,39 @@ impl From<Errors> for ConfigError {
         ConfigError::Rules(errors)
     }
 }
+
+/// With the `miette` feature: a connection string's problems as labels on the string, its secrets
+/// masked ([`Errors`]' diagnostic); a config file's problems as the message.
+///
+/// ```
+/// use miette::NarratableReportHandler;
+/// let error = "mongodb://app:s3cret@db/?authMechanism=MONGODB-X509".parse::<mongo_auth::ClientConfig>().unwrap_err();
+/// let mut shown = String::new();
+/// NarratableReportHandler::new().render_report(&mut shown, &error).unwrap();
+/// assert!(shown.contains("mongodb://app:****@db/?authMechanism=MONGODB-X509"), "{shown}");
+/// assert!(!shown.contains("s3cret"));
+/// ```
+#[cfg(feature = "miette")]
+#[cfg_attr(docsrs, doc(cfg(feature = "miette")))]
+impl miette::Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        match self {
+            ConfigError::Rules(errors) => errors.code(),
+            ConfigError::Fields(_) => None,
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        match self {
+            ConfigError::Rules(errors) => errors.source_code(),
+            ConfigError::Fields(_) => None,
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        match self {
+            ConfigError::Rules(errors) => errors.labels(),
+            ConfigError::Fields(_) => None,
+        }
+    }
+}
