@@ -69,7 +69,13 @@ fn spec_suites_through_the_runtime_path() {
                 file.file_name().unwrap().to_string_lossy()
             );
             let secret = distinctive_password(uri);
-            let leaks = |text: &str| secret.as_deref().is_some_and(|s| text.contains(s));
+            // A rendered error shows the string with the password masked; a user name that is the
+            // same text as the password (`!$&'()*+,;=:!$&'()*+,;=@…`) is shown as a user name.
+            let leaks = |text: &str| {
+                secret
+                    .as_deref()
+                    .is_some_and(|s| text.replace(&format!("{s}:****@"), "").contains(s))
+            };
             match (valid, uri.parse::<ClientConfig>()) {
                 (false, Ok(_)) => failures.push(format!("{at}: accepted a spec-invalid string")),
                 (false, Err(error)) => {

@@ -374,12 +374,18 @@ fn errors_render_under_the_string_with_the_password_masked() {
     // the library layer's errors too: MONGODB-X509 without TLS points at the mechanism
     let input = "mongodb://h/?authMechanism=MONGODB-X509&appName=a";
     let shown = parse(input).unwrap_err().render();
-    assert!(shown.starts_with("error: MONGODB-X509 needs TLS"), "{shown}");
+    assert!(
+        shown.starts_with("error: MONGODB-X509 needs TLS"),
+        "{shown}"
+    );
     assert!(shown.contains(&format!("\n  {input}\n")), "{shown}");
 
     // a password that cannot be told apart from what follows it: the rest of the string is masked
     let shown = parse("mongodb://u:p@ss:w@rd@h:0/").unwrap_err().render();
-    assert!(!shown.contains("ss:w") && !shown.contains("rd@h"), "{shown}");
+    assert!(
+        !shown.contains("ss:w") && !shown.contains("rd@h"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -613,7 +613,8 @@ fn wrong_property_values_say_what_is_expected() {
     assert_error_hidden(&text, &error);
     assert_eq!(
         error.to_string(),
-        "mongodb.auth.properties.SERVICE_NAME: invalid type: an integer, expected a string or a boolean"
+        "mongodb.auth.properties.SERVICE_NAME: invalid type: an integer, expected a string or a boolean \
+         (line 1, column 1)"
     );
 }
 

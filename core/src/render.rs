@@ -239,7 +239,8 @@ impl miette::Diagnostic for crate::Errors {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.redacted().map(|input| &input.text as &dyn miette::SourceCode)
+        self.redacted()
+            .map(|input| &input.text as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
