@@ -6,6 +6,28 @@ use std::time::Duration;
 
 use mongo_auth_core::Mechanism;
 
+/// `Debug` that prints what `Display` prints, because that is what `fn main() -> Result<(), Box<dyn
+/// Error>>` shows; `{:#?}` names the type around the same text (match on the variants for the
+/// structure).
+macro_rules! debug_shows_display {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            impl ::std::fmt::Debug for $name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    if f.alternate() {
+                        f.debug_tuple(stringify!($name))
+                            .field(&format_args!("{self}"))
+                            .finish()
+                    } else {
+                        ::std::fmt::Display::fmt(self, f)
+                    }
+                }
+            }
+        )+
+    };
+}
+pub(crate) use debug_shows_display;
+
 /// Why connecting, authenticating or running a command failed.
 ///
 /// Wrong passwords and unknown users are the same kind ([`Error::Authentication`]): a server never
@@ -695,6 +717,30 @@ mod tests {
     fn errors_are_send_sync_and_static() {
         fn assert_traits<T: Send + Sync + 'static + std::error::Error>() {}
         assert_traits::<Error>();
+    }
+
+    #[test]
+    fn debug_of_every_public_error_type_prints_its_display() {
+        fn check(error: &(dyn std::error::Error + 'static)) {
+            assert_eq!(format!("{error:?}"), error.to_string());
+            assert!(!format!("{error:#?}").is_empty());
+        }
+        let wire = crate::wire::WireError::UnknownOpCode(7);
+        let tls = crate::tls::TlsError::KeyPasswordMissing {
+            path: "client.pem".into(),
+        };
+        check(&wire);
+        check(&tls);
+        check(&Error::from(crate::wire::WireError::MissingBody));
+        check(&mongo_auth_core::UnknownMechanism("SCRAM-SHA-512".to_owned()));
+        check(&mongo_auth_core::InvalidCanonicalize("sometimes".to_owned()));
+        #[cfg(feature = "gssapi")]
+        check(&crate::gssapi::GssapiError::NotSupported);
+        #[cfg(feature = "mongodb")]
+        check(&crate::driver::DriverError::Refused(vec![
+            crate::driver::Refusal::MongodbCr,
+        ]));
+        assert!(format!("{wire:#?}").starts_with("WireError("));
     }
 
     #[test]

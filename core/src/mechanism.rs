@@ -67,7 +67,9 @@ impl fmt::Display for Mechanism {
 }
 
 /// The text given as a mechanism is not one MongoDB knows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` prints what `Display` prints (`{:#?}` shows the text given).
+#[derive(Clone, PartialEq, Eq)]
 pub struct UnknownMechanism(pub String);
 
 impl fmt::Display for UnknownMechanism {
@@ -78,6 +80,16 @@ impl fmt::Display for UnknownMechanism {
              MONGODB-X509, GSSAPI, PLAIN, MONGODB-AWS, MONGODB-OIDC, or DEFAULT to negotiate",
             self.0
         )
+    }
+}
+
+impl fmt::Debug for UnknownMechanism {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            f.debug_tuple("UnknownMechanism").field(&self.0).finish()
+        } else {
+            fmt::Display::fmt(self, f)
+        }
     }
 }
 
@@ -141,7 +153,9 @@ impl FromStr for Canonicalize {
 }
 
 /// The text given as `CANONICALIZE_HOST_NAME` is not one of its values.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` prints what `Display` prints (`{:#?}` shows the text given).
+#[derive(Clone, PartialEq, Eq)]
 pub struct InvalidCanonicalize(pub String);
 
 impl fmt::Display for InvalidCanonicalize {
@@ -152,6 +166,16 @@ impl fmt::Display for InvalidCanonicalize {
              legacy false or true)",
             self.0
         )
+    }
+}
+
+impl fmt::Debug for InvalidCanonicalize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            f.debug_tuple("InvalidCanonicalize").field(&self.0).finish()
+        } else {
+            fmt::Display::fmt(self, f)
+        }
     }
 }
 

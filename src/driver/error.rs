@@ -25,7 +25,6 @@ use crate::tls::TlsError;
 /// assert!(matches!(refusals[1], Refusal::SocketTimeout { .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum DriverError {
     /// Settings the driver cannot express, every one of them (never empty).
@@ -286,3 +285,5 @@ impl fmt::Display for Refusal {
         }
     }
 }
+
+crate::error::debug_shows_display!(DriverError);

@@ -84,7 +84,7 @@ pub enum CredentialSource {
 /// }
 /// # }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GssapiError {
     /// This platform has no GSSAPI support in this library (Windows SSPI is not implemented).
@@ -196,3 +196,5 @@ impl fmt::Display for GssapiError {
 }
 
 impl std::error::Error for GssapiError {}
+
+crate::error::debug_shows_display!(GssapiError);

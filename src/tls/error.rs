@@ -12,7 +12,6 @@ use super::option;
 ///
 /// Messages name the option (`tlsCAFile`, `tlsCertificateKeyFile`, …) and what fixes the problem.
 /// The key password never appears in them.
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum TlsError {
     /// A file named by a TLS option could not be read.
@@ -398,3 +397,5 @@ fn certificate_problem(error: &CertificateError) -> CertificateProblem {
         other => CertificateProblem::Other(format!("{other:?}")),
     }
 }
+
+crate::error::debug_shows_display!(TlsError);

@@ -19,7 +19,6 @@ use std::fmt;
 /// let err = Frame::decode(&bytes, DEFAULT_MAX_MESSAGE_SIZE).unwrap_err();
 /// assert!(matches!(err, WireError::LengthMismatch { declared: 100, actual: 20 }));
 /// ```
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum WireError {
     /// The underlying stream failed (other than closing early, which is [`WireError::ConnectionClosed`]).
@@ -216,3 +215,5 @@ impl From<std::io::Error> for WireError {
         Self::Io(e)
     }
 }
+
+crate::error::debug_shows_display!(WireError);
