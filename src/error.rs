@@ -732,8 +732,12 @@ mod tests {
         check(&wire);
         check(&tls);
         check(&Error::from(crate::wire::WireError::MissingBody));
-        check(&mongo_auth_core::UnknownMechanism("SCRAM-SHA-512".to_owned()));
-        check(&mongo_auth_core::InvalidCanonicalize("sometimes".to_owned()));
+        check(&mongo_auth_core::UnknownMechanism(
+            "SCRAM-SHA-512".to_owned(),
+        ));
+        check(&mongo_auth_core::InvalidCanonicalize(
+            "sometimes".to_owned(),
+        ));
         #[cfg(feature = "gssapi")]
         check(&crate::gssapi::GssapiError::NotSupported);
         #[cfg(feature = "mongodb")]

@@ -191,6 +191,12 @@ fn connect_through_the_conformance_server() {
     run_scenario("scenario_connect", &kinit("connect", Kdc::USER), &[]);
 }
 
+#[cfg(feature = "tracing")]
+#[test]
+fn events_of_a_gssapi_handshake_hold_no_secret() {
+    run_scenario("scenario_events", &kinit("events", Kdc::USER), &[]);
+}
+
 #[test]
 fn connect_errors_through_the_conformance_server() {
     let ccache = Kdc::shared().new_ccache("connect-errors");
@@ -814,6 +820,82 @@ async fn scenario_connect() {
         .expect("password credential");
     assert_eq!(external_users(&mut connection).await, expected);
     server.shutdown().await;
+}
+
+/// A run of at least 48 base64 or hex characters: what a logged GSSAPI token (an AP-REQ is hundreds
+/// of bytes) or security-layer payload would look like.
+#[cfg(feature = "tracing")]
+fn longest_token_like_run(text: &str) -> usize {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '='))
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
+}
+
+#[cfg(feature = "tracing")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a scenario of `events_of_a_gssapi_handshake_hold_no_secret`"]
+async fn scenario_events() {
+    in_scenario();
+    #[derive(Clone, Default)]
+    struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("mongo_auth=debug"))
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish(),
+    )
+    .unwrap();
+
+    let server = gssapi_server(GssapiAcceptor::any_service()).await;
+    let port = server.addr().port();
+    // the ticket cache, then the password, then a wrong password
+    let config: ClientConfig = uri("localhost", port, "").parse().unwrap();
+    mongo_auth::connect(&config).await.expect("ticket cache");
+    let with_password = |password: String| {
+        ClientConfig::builder()
+            .host(format!("localhost:{port}"))
+            .credential(mongo_auth::Credential::gssapi(Kdc::USER).password(password))
+            .build()
+            .expect("a GSSAPI configuration")
+    };
+    mongo_auth::connect(&with_password(password()))
+        .await
+        .expect("password credential");
+    let wrong = "not-the-Kerberos-Secret-4715".to_owned();
+    assert!(
+        mongo_auth::connect(&with_password(wrong.clone()))
+            .await
+            .is_err()
+    );
+    server.shutdown().await;
+
+    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    assert!(text.contains("GSSAPI"), "{text}");
+    assert!(
+        text.contains("saslStart") && text.contains("saslContinue"),
+        "{text}"
+    );
+    for secret in [password().trim().to_owned(), wrong] {
+        assert!(!text.contains(&secret), "a password in the events:\n{text}");
+    }
+    assert!(
+        longest_token_like_run(&text) < 48,
+        "a token-like run of {} characters in the events:\n{text}",
+        longest_token_like_run(&text)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
