@@ -53,7 +53,7 @@ max_len() {
   case "$1" in
     wire_frame | hello_reply | sasl_reply) echo 8192 ;;
     config_toml | config_json | config_yaml) echo 4096 ;;
-    certificate_subject | dns_answer) echo 2048 ;;
+    certificate_subject | srv_records) echo 2048 ;;
     connection_string) echo 1024 ;;
     scram_server_first | scram_server_final) echo 512 ;;
     gssapi_security_layer) echo 64 ;;

@@ -64,6 +64,8 @@ pub struct Authenticator {
     /// The `mongodb+srv` lookup, done on the first connect: the hosts, and the credential and
     /// options with the TXT record's options applied.
     srv_resolution: OnceCell<crate::srv::Resolved>,
+    /// Who answers the `mongodb+srv` lookups; `None`: hickory with the system's configuration.
+    dns: Option<std::sync::Arc<dyn crate::dns::DnsResolver>>,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -100,7 +102,30 @@ impl Authenticator {
             keys: KeyCache::default(),
             legacy_hosts: Mutex::new(HashSet::new()),
             srv_resolution: OnceCell::new(),
+            dns: None,
         })
+    }
+
+    /// Answers this authenticator's `mongodb+srv` lookups with `resolver` instead of hickory with the
+    /// system's configuration: chosen name servers ([`HickoryResolver::with_nameservers`]) or any
+    /// [`DnsResolver`]. The spec's rules apply to its answers as to the system's.
+    ///
+    /// [`HickoryResolver::with_nameservers`]: crate::dns::HickoryResolver::with_nameservers
+    /// [`DnsResolver`]: crate::dns::DnsResolver
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// # fn run(config: &mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+    /// let resolver = mongo_auth::dns::HickoryResolver::with_nameservers(&["10.0.0.53:53".parse().unwrap()]);
+    /// let authenticator = mongo_auth::Authenticator::new(config)?.with_dns_resolver(Arc::new(resolver));
+    /// # let _ = authenticator; Ok(()) }
+    /// ```
+    pub fn with_dns_resolver(
+        mut self,
+        resolver: std::sync::Arc<dyn crate::dns::DnsResolver>,
+    ) -> Self {
+        self.dns = Some(resolver);
+        self
     }
 
     /// How many times PBKDF2 has run for this authenticator: once per SCRAM variant, and again
@@ -132,7 +157,9 @@ impl Authenticator {
             &self
                 .srv_resolution
                 .get_or_try_init(|| async {
-                    let resolution = crate::srv::resolve(&self.hosts, &self.options).await?;
+                    let resolution =
+                        crate::srv::resolve(self.dns.as_deref(), &self.hosts, &self.options)
+                            .await?;
                     crate::srv::apply(
                         self.hosts.first().map_or("", |host| host.host.as_str()),
                         resolution,

@@ -42,7 +42,7 @@ pub const TARGETS: &[&str] = &[
     "scram_server_first",
     "scram_server_final",
     "certificate_subject",
-    "dns_answer",
+    "srv_records",
     "gssapi_security_layer",
 ];
 
@@ -584,34 +584,32 @@ pub fn certificate_subject(data: &[u8]) {
     }
 }
 
-/// A DNS message read as the answer to both `mongodb+srv` queries (SRV and TXT, with the message's
-/// own id), then interpreted for the question's name as the resolver would be asked, and applied to
-/// a default configuration: no panic, and an accepted lookup has hosts.
-pub fn dns_answer(data: &[u8]) {
-    let [a, b, ..] = *data else {
-        return;
-    };
-    let id = u16::from_be_bytes([a, b]);
-    let (Ok(srv), Ok(txt)) = (
-        crate::srv::parse_answer(data.to_vec(), id, crate::srv::TYPE_SRV),
-        crate::srv::parse_answer(data.to_vec(), id, crate::srv::TYPE_TXT),
-    ) else {
-        return;
-    };
-    // The SRV question is `_<service>._tcp.<name>`; the name is what the configuration gave.
-    let question = crate::srv::read_name(data, 12).map(|(name, _)| name);
-    let name = match question.as_deref() {
-        Ok(question) => match question.split_once("._tcp.") {
-            Some((service, name)) if service.starts_with('_') && !service.contains('.') => name,
-            _ => question,
-        },
-        Err(_) => "",
-    };
+/// What a resolver answered for `mongodb+srv`, as text: the first line is the name looked up, then
+/// one record per line, `srv PORT TARGET` or `txt TEXT` (lines of another shape are left out). The
+/// spec's rules are applied to the records and the result to a default configuration: no panic, and
+/// an accepted lookup has hosts, each in the name's parent domain.
+pub fn srv_records(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.split('\n');
+    let name = lines.next().unwrap_or_default().trim();
     let name = if name.is_empty() {
         "cluster0.example.net"
     } else {
         name
     };
+    let mut srv = Vec::new();
+    let mut txt = Vec::new();
+    for line in lines {
+        if let Some(record) = line.strip_prefix("srv ") {
+            let (port, target) = record.split_once(' ').unwrap_or((record, ""));
+            srv.push(crate::dns::SrvRecord::new(
+                target,
+                port.parse().unwrap_or(27017),
+            ));
+        } else if let Some(record) = line.strip_prefix("txt ") {
+            txt.push(record.as_bytes().to_vec());
+        }
+    }
     let Ok(resolution) = crate::srv::interpret(name, &srv, &txt) else {
         return;
     };

@@ -16,6 +16,9 @@ mod authenticator;
 pub mod config;
 #[cfg(feature = "runtime")]
 mod connection;
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+pub mod dns;
 #[cfg(feature = "mongodb")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mongodb")))]
 pub mod driver;

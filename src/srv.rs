@@ -1,24 +1,21 @@
 //! `mongodb+srv` resolution: the SRV record `_<service>._tcp.<host>` gives the hosts, the TXT record
 //! of `<host>` may give `authSource`, `replicaSet` and `loadBalanced`.
 //!
-//! A small DNS client: one query over UDP to the resolvers of `/etc/resolv.conf` (over TCP when the
-//! answer is truncated), answers parsed without trusting any length, compression pointers followed
-//! with a bound. No DNS crate needed.
-
-use std::net::{IpAddr, SocketAddr};
-use std::time::Duration;
+//! The lookups are a [`DnsResolver`]'s (hickory-resolver with the system's configuration unless the
+//! authenticator was given another); the spec's rules on what they answer are applied here.
 
 use mongo_auth_core::rules;
 use mongo_auth_core::srv::{SrvTopology, TxtOptions};
 use mongo_auth_core::{Credential, Errors, Host, HostKind};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::config::ConnectOptions;
+use crate::dns::{DnsResolver, SrvRecord};
 use crate::error::{DnsError, Error, Timeout, TimeoutPhase};
 
-pub(crate) const TYPE_TXT: u16 = 16;
-pub(crate) const TYPE_SRV: u16 = 33;
-const CLASS_IN: u16 = 1;
+/// The most SRV records a lookup may bring (each is a host to try).
+const MAX_SRV_RECORDS: usize = 1024;
+/// The longest TXT record read (the options of one connection string).
+const MAX_TXT_LEN: usize = 64 * 1024;
 
 /// What a `mongodb+srv` lookup found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,8 +99,13 @@ fn rules_error(name: &str, errors: &Errors) -> Error {
     dns_error(name, &problem)
 }
 
-/// Resolves the SRV name of a `mongodb+srv` configuration with the system's resolvers.
-pub(crate) async fn resolve(hosts: &[Host], options: &ConnectOptions) -> Result<Resolution, Error> {
+/// Resolves the SRV name of a `mongodb+srv` configuration with `resolver`, or with the system's
+/// resolvers through hickory when there is none.
+pub(crate) async fn resolve(
+    resolver: Option<&dyn DnsResolver>,
+    hosts: &[Host],
+    options: &ConnectOptions,
+) -> Result<Resolution, Error> {
     let name = match hosts {
         [host] if host.port.is_none() => host.host.trim_end_matches('.').to_owned(),
         _ => {
@@ -113,11 +115,41 @@ pub(crate) async fn resolve(hosts: &[Host], options: &ConnectOptions) -> Result<
             ));
         }
     };
-    let nameservers = system_nameservers().map_err(|problem| dns_error(&name, &problem))?;
+    #[cfg(feature = "srv")]
+    let system;
+    let resolver = match resolver {
+        Some(resolver) => resolver,
+        #[cfg(feature = "srv")]
+        None => {
+            system = crate::dns::HickoryResolver::system().map_err(|problem| {
+                dns_error(
+                    &name,
+                    &format!("{problem}; list the hosts in a mongodb:// URI instead"),
+                )
+            })?;
+            &system
+        }
+        #[cfg(not(feature = "srv"))]
+        None => {
+            return Err(dns_error(
+                &name,
+                "this build has no DNS resolver (the `srv` feature is off): enable it, give the \
+                 authenticator one (Authenticator::with_dns_resolver), or list the hosts in a \
+                 mongodb:// URI",
+            ));
+        }
+    };
     let service = options.srv_service_name.as_deref().unwrap_or("mongodb");
     let lookup = async {
-        let srv = query_any(&nameservers, &format!("_{service}._tcp.{name}"), TYPE_SRV).await?;
-        let txt = query_any(&nameservers, &name, TYPE_TXT).await?;
+        let srv_name = format!("_{service}._tcp.{name}");
+        let srv = resolver
+            .srv(&srv_name)
+            .await
+            .map_err(|problem| dns_error(&srv_name, &problem))?;
+        let txt = resolver
+            .txt(&name)
+            .await
+            .map_err(|problem| dns_error(&name, &problem))?;
         interpret(&name, &srv, &txt)
     };
     // connectTimeoutMS bounds the lookup; with connectTimeoutMS=0, the handshake timeout does.
@@ -139,228 +171,24 @@ fn dns_error(name: &str, problem: &str) -> Error {
     })
 }
 
-/// The `nameserver` lines of `/etc/resolv.conf`.
-fn system_nameservers() -> Result<Vec<SocketAddr>, String> {
-    let text = std::fs::read_to_string("/etc/resolv.conf").map_err(|e| {
-        format!("cannot read /etc/resolv.conf to find a DNS resolver ({e}); list the hosts in a mongodb:// URI instead")
-    })?;
-    let servers = parse_resolv_conf(&text);
-    if servers.is_empty() {
-        return Err(
-            "/etc/resolv.conf names no nameserver; list the hosts in a mongodb:// URI instead"
-                .to_owned(),
-        );
-    }
-    Ok(servers)
-}
-
-fn parse_resolv_conf(text: &str) -> Vec<SocketAddr> {
-    text.lines()
-        .filter_map(|line| {
-            let mut words = line.split_whitespace();
-            (words.next() == Some("nameserver"))
-                .then(|| words.next())
-                .flatten()
-                .and_then(|address| address.split('%').next())
-                .and_then(|address| address.parse::<IpAddr>().ok())
-                .map(|ip| SocketAddr::new(ip, 53))
-        })
-        .collect()
-}
-
-/// Asks each resolver in turn; the first answer (records or a clean "no such name") wins.
-async fn query_any(
-    nameservers: &[SocketAddr],
+/// Applies the spec's rules to the SRV and TXT answers of `name`: at least one SRV record, every
+/// target in `name`'s parent domain, at most one TXT record, holding only the options it may.
+pub(crate) fn interpret(
     name: &str,
-    record_type: u16,
-) -> Result<Answer, Error> {
-    let mut last = None;
-    for &server in nameservers {
-        match query(server, name, record_type, Duration::from_secs(5)).await {
-            Ok(answer) => return Ok(answer),
-            Err(problem) => last = Some(problem),
-        }
-    }
-    Err(dns_error(
-        name,
-        &last.unwrap_or_else(|| "no resolver answered".to_owned()),
-    ))
-}
-
-/// The records of one answer, as (type, rdata offset, rdata length) into `message`.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    message: Vec<u8>,
-    records: Vec<(u16, usize, usize)>,
-    no_such_name: bool,
-}
-
-/// One query to one resolver: UDP, then TCP if the answer is truncated.
-async fn query(
-    server: SocketAddr,
-    name: &str,
-    record_type: u16,
-    wait: Duration,
-) -> Result<Answer, String> {
-    let mut id = [0u8; 2];
-    getrandom::fill(&mut id).map_err(|e| format!("no random query id: {e}"))?;
-    let id = u16::from_be_bytes(id);
-    let request = encode_query(id, name, record_type)?;
-    let bind: SocketAddr = if server.is_ipv4() {
-        (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
-    } else {
-        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
-    };
-    let socket = tokio::net::UdpSocket::bind(bind)
-        .await
-        .map_err(|e| e.to_string())?;
-    socket.connect(server).await.map_err(|e| e.to_string())?;
-    socket.send(&request).await.map_err(|e| e.to_string())?;
-    let mut buffer = vec![0u8; 4096];
-    let received = tokio::time::timeout(wait, async {
-        loop {
-            let n = socket.recv(&mut buffer).await?;
-            // Ignore datagrams that are not the answer to this query.
-            if n >= 2 && u16::from_be_bytes([buffer[0], buffer[1]]) == id {
-                return Ok::<usize, std::io::Error>(n);
-            }
-        }
-    })
-    .await
-    .map_err(|_| format!("{server} did not answer"))?
-    .map_err(|e| e.to_string())?;
-    buffer.truncate(received);
-    if buffer.len() >= 4 && buffer[2] & 0x02 != 0 {
-        // Truncated: ask again over TCP.
-        buffer = query_tcp(server, &request, wait).await?;
-    }
-    parse_answer(buffer, id, record_type)
-}
-
-async fn query_tcp(server: SocketAddr, request: &[u8], wait: Duration) -> Result<Vec<u8>, String> {
-    let exchange = async {
-        let mut stream = tokio::net::TcpStream::connect(server).await?;
-        let length = u16::try_from(request.len()).unwrap_or(u16::MAX);
-        stream.write_all(&length.to_be_bytes()).await?;
-        stream.write_all(request).await?;
-        let mut length = [0u8; 2];
-        stream.read_exact(&mut length).await?;
-        let mut answer = vec![0u8; usize::from(u16::from_be_bytes(length))];
-        stream.read_exact(&mut answer).await?;
-        Ok::<_, std::io::Error>(answer)
-    };
-    tokio::time::timeout(wait, exchange)
-        .await
-        .map_err(|_| format!("{server} did not answer over tcp"))?
-        .map_err(|e| e.to_string())
-}
-
-fn encode_query(id: u16, name: &str, record_type: u16) -> Result<Vec<u8>, String> {
-    let mut message = Vec::with_capacity(name.len() + 18);
-    message.extend_from_slice(&id.to_be_bytes());
-    message.extend_from_slice(&0x0100u16.to_be_bytes()); // recursion desired
-    message.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0, 0]); // one question
-    for label in name.trim_end_matches('.').split('.') {
-        let length = u8::try_from(label.len())
-            .ok()
-            .filter(|&l| (1..=63).contains(&l))
-            .ok_or_else(|| format!("`{name}` is not a valid DNS name"))?;
-        message.push(length);
-        message.extend_from_slice(label.as_bytes());
-    }
-    message.push(0);
-    message.extend_from_slice(&record_type.to_be_bytes());
-    message.extend_from_slice(&CLASS_IN.to_be_bytes());
-    Ok(message)
-}
-
-fn read_u16(message: &[u8], at: usize) -> Result<u16, String> {
-    message
-        .get(at..at + 2)
-        .map(|b| u16::from_be_bytes([b[0], b[1]]))
-        .ok_or_else(|| "the dns answer is truncated".to_owned())
-}
-
-/// Reads a (possibly compressed) name at `at`; returns it and the offset after it in place.
-pub(crate) fn read_name(message: &[u8], mut at: usize) -> Result<(String, usize), String> {
-    let mut name = String::new();
-    let mut end = None;
-    for _ in 0..128 {
-        let length = *message.get(at).ok_or("the dns answer is truncated")?;
-        match length {
-            0 => {
-                return Ok((name, end.unwrap_or(at + 1)));
-            }
-            l if l & 0xc0 == 0xc0 => {
-                let low = *message.get(at + 1).ok_or("the dns answer is truncated")?;
-                end.get_or_insert(at + 2);
-                at = usize::from(u16::from_be_bytes([l & 0x3f, low]));
-            }
-            l if l & 0xc0 == 0 => {
-                let label = message
-                    .get(at + 1..at + 1 + usize::from(l))
-                    .ok_or("the dns answer is truncated")?;
-                if !name.is_empty() {
-                    name.push('.');
-                }
-                name.push_str(&String::from_utf8_lossy(label));
-                at += 1 + usize::from(l);
-            }
-            _ => return Err("the dns answer uses an unknown label type".to_owned()),
-        }
-    }
-    Err("the dns answer has a compression loop".to_owned())
-}
-
-pub(crate) fn parse_answer(message: Vec<u8>, id: u16, record_type: u16) -> Result<Answer, String> {
-    if message.len() < 12 || read_u16(&message, 0)? != id || message[2] & 0x80 == 0 {
-        return Err("the resolver's reply is not an answer to the query".to_owned());
-    }
-    let rcode = message[3] & 0x0f;
-    if rcode == 3 {
-        return Ok(Answer {
-            message,
-            records: Vec::new(),
-            no_such_name: true,
-        });
-    }
-    if rcode != 0 {
-        return Err(format!("the resolver answered with error code {rcode}"));
-    }
-    let questions = read_u16(&message, 4)?;
-    let answers = read_u16(&message, 6)?;
-    let mut at = 12;
-    for _ in 0..questions {
-        at = read_name(&message, at)?.1 + 4;
-    }
-    let mut records = Vec::new();
-    for _ in 0..answers {
-        at = read_name(&message, at)?.1;
-        let kind = read_u16(&message, at)?;
-        let length = usize::from(read_u16(&message, at + 8)?);
-        let data = at + 10;
-        if data + length > message.len() {
-            return Err("the dns answer is truncated".to_owned());
-        }
-        if kind == record_type {
-            records.push((kind, data, length));
-        }
-        at = data + length;
-    }
-    Ok(Answer {
-        message,
-        records,
-        no_such_name: false,
-    })
-}
-
-/// Applies the spec's rules to the SRV and TXT answers of `name`.
-pub(crate) fn interpret(name: &str, srv: &Answer, txt: &Answer) -> Result<Resolution, Error> {
+    srv: &[SrvRecord],
+    txt: &[Vec<u8>],
+) -> Result<Resolution, Error> {
     let fail = |problem: String| dns_error(name, &problem);
-    if srv.no_such_name || srv.records.is_empty() {
+    if srv.is_empty() {
         return Err(fail(
             "no SRV record (_mongodb._tcp); check the cluster's host name".to_owned(),
         ));
+    }
+    if srv.len() > MAX_SRV_RECORDS {
+        return Err(fail(format!(
+            "{} SRV records, more than the {MAX_SRV_RECORDS} accepted",
+            srv.len()
+        )));
     }
     let name_labels: Vec<&str> = name.split('.').collect();
     let parent = if name_labels.len() >= 3 {
@@ -368,39 +196,34 @@ pub(crate) fn interpret(name: &str, srv: &Answer, txt: &Answer) -> Result<Resolu
     } else {
         name.to_owned()
     };
-    let mut hosts = Vec::new();
-    for &(_, data, length) in &srv.records {
-        if length < 7 {
-            return Err(fail("an SRV record is too short".to_owned()));
-        }
-        let port = read_u16(&srv.message, data + 4).map_err(&fail)?;
-        let (target, _) = read_name(&srv.message, data + 6).map_err(&fail)?;
-        let target = target.trim_end_matches('.').to_ascii_lowercase();
-        let shares_parent = target.ends_with(&format!(".{}", parent.to_ascii_lowercase()));
+    let parent_suffix = format!(".{}", parent.to_ascii_lowercase());
+    let mut hosts = Vec::with_capacity(srv.len());
+    for record in srv {
+        let target = record.target.trim_end_matches('.').to_ascii_lowercase();
+        let shares_parent = target.ends_with(&parent_suffix);
         let enough_labels = name_labels.len() >= 3 || target.split('.').count() > name_labels.len();
         if !shares_parent || !enough_labels {
             return Err(fail(format!(
-                "the SRV record points at {target}, outside the domain {parent} (refused, as the spec requires)"
+                "the SRV record points at {}, outside the domain {parent} (refused, as the spec requires)",
+                crate::error::server_text(&target)
             )));
         }
-        hosts.push(Host::from_parts(HostKind::Hostname, target, Some(port)));
+        hosts.push(Host::from_parts(
+            HostKind::Hostname,
+            target,
+            Some(record.port),
+        ));
     }
-    let txt = match txt.records.as_slice() {
+    let txt = match txt {
         [] => TxtOptions::default(),
-        [(_, data, length)] => {
-            let mut text = String::new();
-            let bytes = &txt.message[*data..data + length];
-            let mut at = 0;
-            while at < bytes.len() {
-                let l = usize::from(bytes[at]);
-                let chunk = bytes
-                    .get(at + 1..at + 1 + l)
-                    .ok_or_else(|| fail("a TXT record is truncated".to_owned()))?;
-                text.push_str(&String::from_utf8_lossy(chunk));
-                at += 1 + l;
-            }
-            TxtOptions::parse(&text).map_err(|errors| rules_error(name, &errors))?
+        [record] if record.len() > MAX_TXT_LEN => {
+            return Err(fail(format!(
+                "the TXT record is {} bytes long, more than the {MAX_TXT_LEN} accepted",
+                record.len()
+            )));
         }
+        [record] => TxtOptions::parse(&String::from_utf8_lossy(record))
+            .map_err(|errors| rules_error(name, &errors))?,
         _ => {
             return Err(fail(
                 "more than one TXT record (the spec allows one)".to_owned(),
@@ -414,74 +237,22 @@ pub(crate) fn interpret(name: &str, srv: &Answer, txt: &Answer) -> Result<Resolu
 mod tests {
     use super::*;
 
-    /// A DNS answer for `name` with the given records, as a resolver would send it.
-    fn answer(id: u16, name: &str, record_type: u16, rdatas: &[Vec<u8>], rcode: u8) -> Vec<u8> {
-        let query = encode_query(id, name, record_type).unwrap();
-        let mut message = query.clone();
-        message[2] = 0x81;
-        message[3] = 0x80 | rcode;
-        message[6..8].copy_from_slice(&(rdatas.len() as u16).to_be_bytes());
-        for rdata in rdatas {
-            message.extend_from_slice(&[0xc0, 12]); // pointer to the question's name
-            message.extend_from_slice(&record_type.to_be_bytes());
-            message.extend_from_slice(&CLASS_IN.to_be_bytes());
-            message.extend_from_slice(&60u32.to_be_bytes());
-            message.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
-            message.extend_from_slice(rdata);
-        }
-        message
+    fn srv(records: &[(u16, &str)]) -> Vec<SrvRecord> {
+        records
+            .iter()
+            .map(|&(port, target)| SrvRecord::new(target, port))
+            .collect()
     }
 
-    fn srv_rdata(port: u16, target: &str) -> Vec<u8> {
-        let mut rdata = vec![0, 0, 0, 0];
-        rdata.extend_from_slice(&port.to_be_bytes());
-        let encoded = encode_query(0, target, 0).unwrap();
-        rdata.extend_from_slice(&encoded[12..encoded.len() - 4]);
-        rdata
-    }
-
-    fn txt_rdata(strings: &[&str]) -> Vec<u8> {
-        let mut rdata = Vec::new();
-        for s in strings {
-            rdata.push(s.len() as u8);
-            rdata.extend_from_slice(s.as_bytes());
-        }
-        rdata
-    }
-
-    fn parsed(message: Vec<u8>, id: u16, kind: u16) -> Answer {
-        parse_answer(message, id, kind).unwrap()
+    fn txt(text: &str) -> Vec<Vec<u8>> {
+        vec![text.as_bytes().to_vec()]
     }
 
     #[test]
     fn srv_and_txt_answers_give_hosts_and_options() {
         let name = "cluster0.example.com";
-        let srv = parsed(
-            answer(
-                7,
-                &format!("_mongodb._tcp.{name}"),
-                TYPE_SRV,
-                &[
-                    srv_rdata(27017, "a.example.com"),
-                    srv_rdata(27018, "B.Example.com."),
-                ],
-                0,
-            ),
-            7,
-            TYPE_SRV,
-        );
-        let txt = parsed(
-            answer(
-                8,
-                name,
-                TYPE_TXT,
-                &[txt_rdata(&["authSource=shop&", "replicaSet=rs0"])],
-                0,
-            ),
-            8,
-            TYPE_TXT,
-        );
-        let resolution = interpret(name, &srv, &txt).unwrap();
+        let srv = srv(&[(27017, "a.example.com"), (27018, "B.Example.com.")]);
+        let resolution = interpret(name, &srv, &txt("authSource=shop&replicaSet=rs0")).unwrap();
         assert_eq!(
             resolution.hosts,
             vec![
@@ -496,63 +267,30 @@ mod tests {
     #[test]
     fn spec_rules_refuse_bad_records() {
         let name = "cluster0.example.com";
-        let srv_for = |target: &str| {
-            parsed(
-                answer(
-                    1,
-                    "_mongodb._tcp.x",
-                    TYPE_SRV,
-                    &[srv_rdata(27017, target)],
-                    0,
-                ),
-                1,
-                TYPE_SRV,
-            )
-        };
-        let no_txt = parsed(answer(2, name, TYPE_TXT, &[], 0), 2, TYPE_TXT);
+        let srv_for = |target: &str| srv(&[(27017, target)]);
         for target in ["a.evil.com", "example.com", "aexample.com"] {
             assert!(
-                matches!(
-                    interpret(name, &srv_for(target), &no_txt),
-                    Err(Error::Dns(_))
-                ),
+                matches!(interpret(name, &srv_for(target), &[]), Err(Error::Dns(_))),
                 "{target}"
             );
         }
         // Fewer than three labels: the target needs one more label than the name.
-        assert!(interpret("example.com", &srv_for("example.com"), &no_txt).is_err());
-        assert!(interpret("example.com", &srv_for("a.example.com"), &no_txt).is_ok());
+        assert!(interpret("example.com", &srv_for("example.com"), &[]).is_err());
+        assert!(interpret("example.com", &srv_for("a.example.com"), &[]).is_ok());
         let good = srv_for("a.example.com");
-        let txt = |strings: &[&str]| {
-            parsed(
-                answer(3, name, TYPE_TXT, &[txt_rdata(strings)], 0),
-                3,
-                TYPE_TXT,
-            )
-        };
-        assert!(interpret(name, &good, &txt(&["ssl=false"])).is_err());
-        assert!(interpret(name, &good, &txt(&["loadBalanced=maybe"])).is_err());
+        assert!(interpret(name, &good, &txt("ssl=false")).is_err());
+        assert!(interpret(name, &good, &txt("loadBalanced=maybe")).is_err());
         assert_eq!(
-            interpret(name, &good, &txt(&["loadBalanced=true"]))
+            interpret(name, &good, &txt("loadBalanced=true"))
                 .unwrap()
                 .txt
                 .load_balanced,
             Some(true)
         );
-        let two = parsed(
-            answer(
-                4,
-                name,
-                TYPE_TXT,
-                &[txt_rdata(&["authSource=a"]), txt_rdata(&["replicaSet=b"])],
-                0,
-            ),
-            4,
-            TYPE_TXT,
-        );
+        let two = vec![b"authSource=a".to_vec(), b"replicaSet=b".to_vec()];
         assert!(interpret(name, &good, &two).is_err());
-        let nx = parsed(answer(5, "_mongodb._tcp.x", TYPE_SRV, &[], 3), 5, TYPE_SRV);
-        assert!(interpret(name, &nx, &no_txt).is_err());
+        // no SRV record at all
+        assert!(interpret(name, &[], &[]).is_err());
     }
 
     fn resolution(txt: &str) -> Resolution {
@@ -738,93 +476,81 @@ mod tests {
     #[test]
     fn an_empty_txt_auth_source_is_refused() {
         let name = "cluster0.example.com";
-        let srv = parsed(
-            answer(
-                1,
-                "_mongodb._tcp.x",
-                TYPE_SRV,
-                &[srv_rdata(27017, "a.example.com")],
-                0,
-            ),
-            1,
-            TYPE_SRV,
-        );
-        let txt = parsed(
-            answer(2, name, TYPE_TXT, &[txt_rdata(&["authSource="])], 0),
-            2,
-            TYPE_TXT,
-        );
-        let error = interpret(name, &srv, &txt).unwrap_err();
+        let error =
+            interpret(name, &srv(&[(27017, "a.example.com")]), &txt("authSource=")).unwrap_err();
         assert!(error.to_string().contains("authSource is empty"), "{error}");
     }
 
     #[test]
-    fn hostile_answers_are_errors_not_panics() {
-        // Wrong id, not a response, truncated, a compression loop.
-        let good = answer(
-            9,
-            "x.example.com",
-            TYPE_SRV,
-            &[srv_rdata(1, "a.example.com")],
-            0,
-        );
-        assert!(parse_answer(good.clone(), 10, TYPE_SRV).is_err());
-        let mut not_response = good.clone();
-        not_response[2] = 0x01;
-        assert!(parse_answer(not_response, 9, TYPE_SRV).is_err());
-        for cut in 0..good.len() {
-            let _ = parse_answer(good[..cut].to_vec(), 9, TYPE_SRV);
-        }
-        let mut looping = good.clone();
-        let at = looping.len() - srv_rdata(1, "a.example.com").len() + 6;
-        looping[at] = 0xc0;
-        looping[at + 1] = at as u8;
-        let answer = parse_answer(looping, 9, TYPE_SRV).unwrap();
-        assert!(
-            interpret(
-                "x.example.com",
-                &answer,
-                &parsed(super::tests::answer(1, "x", TYPE_TXT, &[], 0), 1, TYPE_TXT)
-            )
-            .is_err()
-        );
+    fn hostile_answers_are_bounded_errors() {
+        let name = "cluster0.example.com";
+        let many: Vec<SrvRecord> = (0..=MAX_SRV_RECORDS)
+            .map(|i| SrvRecord::new(format!("h{i}.example.com"), 27017))
+            .collect();
+        assert!(interpret(name, &many, &[]).is_err());
+        let huge = vec![vec![b'a'; MAX_TXT_LEN + 1]];
+        assert!(interpret(name, &srv(&[(1, "a.example.com")]), &huge).is_err());
+        // a target with control characters is named escaped
+        let error = interpret(name, &srv(&[(1, "evil\n\u{1b}.com")]), &[]).unwrap_err();
+        assert!(!error.to_string().contains('\u{1b}'), "{error}");
     }
 
-    #[test]
-    fn resolv_conf_nameservers() {
-        let servers = parse_resolv_conf(
-            "# c\nsearch x\nnameserver 10.0.0.1\nnameserver fe80::1%eth0\nnameserver bogus\n",
-        );
-        assert_eq!(servers.len(), 2);
-        assert_eq!(servers[0], "10.0.0.1:53".parse().unwrap());
-    }
-
+    /// hickory asks the conformance server's DNS stand-in on 127.0.0.1: the records come back through
+    /// the resolver the authenticator uses.
+    #[cfg(feature = "srv")]
     #[tokio::test]
-    async fn query_over_udp_to_a_local_resolver() {
-        let resolver = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let address = resolver.local_addr().unwrap();
-        tokio::spawn(async move {
-            let mut buffer = [0u8; 512];
-            let (n, peer) = resolver.recv_from(&mut buffer).await.unwrap();
-            let id = u16::from_be_bytes([buffer[0], buffer[1]]);
-            assert_eq!(&buffer[n - 4..n - 2], &TYPE_SRV.to_be_bytes());
-            let reply = answer(
-                id,
-                "_mongodb._tcp.c.example.com",
-                TYPE_SRV,
-                &[srv_rdata(27017, "a.example.com")],
-                0,
+    async fn hickory_resolves_srv_and_txt_from_a_local_server() {
+        use mongo_auth_test_server::dns::DnsServer;
+        let server = DnsServer::start()
+            .await
+            .unwrap()
+            .srv(
+                "_mongodb._tcp.cluster0.mongo-auth.test",
+                27017,
+                "db1.cluster0.mongo-auth.test",
+            )
+            .srv(
+                "_mongodb._tcp.cluster0.mongo-auth.test",
+                27018,
+                "db2.cluster0.mongo-auth.test",
+            )
+            .txt(
+                "cluster0.mongo-auth.test",
+                &["authSource=shop&", "replicaSet=rs0"],
             );
-            resolver.send_to(&reply, peer).await.unwrap();
-        });
-        let answer = query(
-            address,
-            "_mongodb._tcp.c.example.com",
-            TYPE_SRV,
-            Duration::from_secs(10),
-        )
-        .await
-        .unwrap();
-        assert_eq!(answer.records.len(), 1);
+        let resolver = crate::dns::HickoryResolver::with_nameservers(&[server.addr()]);
+        let config: crate::ClientConfig =
+            "mongodb+srv://cluster0.mongo-auth.test/".parse().unwrap();
+        let resolution = resolve(Some(&resolver), &config.hosts, &config.options)
+            .await
+            .unwrap();
+        let mut hosts: Vec<String> = resolution.hosts.iter().map(ToString::to_string).collect();
+        hosts.sort();
+        assert_eq!(
+            hosts,
+            [
+                "db1.cluster0.mongo-auth.test:27017",
+                "db2.cluster0.mongo-auth.test:27018"
+            ]
+        );
+        assert_eq!(resolution.txt.auth_source.as_deref(), Some("shop"));
+        assert_eq!(resolution.txt.replica_set.as_deref(), Some("rs0"));
+
+        // a name the server does not know: no SRV record, a clear error
+        let config: crate::ClientConfig = "mongodb+srv://other.mongo-auth.test/".parse().unwrap();
+        let error = resolve(Some(&resolver), &config.hosts, &config.options)
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains("no SRV record"), "{error}");
+        // the service name of srvServiceName is the one asked for
+        let config: crate::ClientConfig =
+            "mongodb+srv://cluster0.mongo-auth.test/?srvServiceName=custom"
+                .parse()
+                .unwrap();
+        assert!(
+            resolve(Some(&resolver), &config.hosts, &config.options)
+                .await
+                .is_err()
+        );
     }
 }

@@ -43,7 +43,7 @@ fn run(target: &str, data: &[u8]) {
         "scram_server_first" => fuzzing::scram_server_first(data),
         "scram_server_final" => fuzzing::scram_server_final(data),
         "certificate_subject" => fuzzing::certificate_subject(data),
-        "dns_answer" => fuzzing::dns_answer(data),
+        "srv_records" => fuzzing::srv_records(data),
         #[cfg(all(feature = "gssapi", unix))]
         "gssapi_security_layer" => fuzzing::gssapi_security_layer(data),
         #[cfg(not(all(feature = "gssapi", unix)))]

@@ -40,6 +40,7 @@ pub mod certs;
 mod config;
 mod connection;
 mod conversation;
+pub mod dns;
 #[cfg(feature = "gssapi")]
 pub mod gssapi;
 pub mod hostile;
