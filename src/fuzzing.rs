@@ -274,6 +274,17 @@ fn config_round_trip(config: &ClientConfig) {
         // Open: fuzz/regressions/config_toml/tls-private-key-file.
         return;
     }
+    if config.credential().is_some_and(|c| {
+        matches!(c.properties, MechanismProperties::Oidc(_))
+            && c.properties
+                .pairs()
+                .iter()
+                .any(|(_, value)| value.contains(','))
+    }) {
+        // MONGODB-OIDC's TOKEN_RESOURCE may hold a comma outside a connection string, and the spec
+        // forbids one inside it: `Display` cannot write it.
+        return;
+    }
     let shown = config.to_string();
     let again = match shown.parse::<ClientConfig>() {
         Ok(again) => again,

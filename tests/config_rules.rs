@@ -284,3 +284,37 @@ fn app_name_and_srv_service_name_rules_hold_everywhere() {
         "{file}"
     );
 }
+
+/// A comma separates authMechanismProperties pairs: a GSSAPI property value holding one is refused at
+/// every entry point (no service name, host name or realm has one, and no string could carry it).
+#[test]
+fn a_comma_in_a_gssapi_property_is_refused_everywhere() {
+    let file = from_json(
+        r#"{ "hosts": ["h"], "auth": { "mechanism": "GSSAPI", "username": "u@R", "properties": { "SERVICE_HOST": "kdc,example.com" } } }"#,
+    )
+    .unwrap_err();
+    assert_eq!(kinds(&file), [ErrorKind::InvalidMechanismProperty]);
+    assert_eq!(file.fields()[0].path(), "auth.properties");
+    assert!(
+        file.to_string().contains("SERVICE_HOST holds a comma"),
+        "{file}"
+    );
+
+    let built = ClientConfig::builder()
+        .hosts(["h"])
+        .credential(mongo_auth::Credential::gssapi("u@R").service_realm("A,B"))
+        .build()
+        .unwrap_err();
+    assert_eq!(kinds(&built), [ErrorKind::InvalidMechanismProperty]);
+
+    // the deprecated gssapiServiceName is not split at commas by the spec layer: the library refuses
+    let uri = mongo_auth::core::ConnectionString::parse(
+        "mongodb://u%40R@h/?authMechanism=GSSAPI&gssapiServiceName=a,b",
+    )
+    .unwrap();
+    let error = ClientConfig::try_from(uri).unwrap_err();
+    assert!(
+        kinds(&error).contains(&ErrorKind::InvalidMechanismProperty),
+        "{error}"
+    );
+}

@@ -41,7 +41,9 @@
 use std::ops::Range;
 
 use crate::error::{ErrorKind, Errors, Report};
-use crate::{ConnectionString, Credential, Host, HostKind, Mechanism, Password, rules};
+use crate::{
+    ConnectionString, Credential, Host, HostKind, Mechanism, MechanismProperties, Password, rules,
+};
 
 /// The library-layer policy switches. The default is the strict policy.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -234,6 +236,28 @@ fn check(
     let Some(credential) = credential else {
         return;
     };
+    // A comma separates authMechanismProperties pairs, so no connection string can carry one inside
+    // a value, and no service name, host name or realm holds one: a config file or builder value
+    // with a comma is a mistake, and could not be written back as a string.
+    if let MechanismProperties::Gssapi(_) = &credential.properties {
+        for (key, value) in credential.properties.pairs() {
+            if value.contains(',') {
+                report.error(
+                    ErrorKind::InvalidMechanismProperty,
+                    spans.mechanism.clone(),
+                    format!(
+                        "{key} holds a comma, which no {} has and authMechanismProperties cannot \
+                         carry (a comma separates its pairs): remove it",
+                        match key.as_str() {
+                            "SERVICE_HOST" => "host name",
+                            "SERVICE_REALM" => "Kerberos realm",
+                            _ => "service name",
+                        }
+                    ),
+                );
+            }
+        }
+    }
     match mechanism {
         // refused above, for every transport it could have
         Some(Mechanism::MongodbX509) if only_sockets => {}
