@@ -15,7 +15,9 @@ use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use bson::Document;
-use mongo_auth_core::{ConnectionString, Credential as CoreCredential, Mechanism, OptionValue};
+use mongo_auth_core::{
+    ConnectionString, Credential as CoreCredential, Mechanism, MechanismProperties, OptionValue,
+};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::config::{ClientConfig, ConnectOptions};
