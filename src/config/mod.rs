@@ -84,6 +84,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use mongo_auth_core::{Credential as CoreCredential, Host, Password};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 mod builder;
 mod credential;
@@ -512,7 +513,7 @@ impl fmt::Display for ClientConfig {
         if let Some(credential) = &self.credential
             && let Some(username) = &credential.username
         {
-            write_encoded(f, username, b"")?;
+            write!(f, "{}", utf8_percent_encode(username, NOT_UNRESERVED))?;
             if credential.password.is_some() {
                 f.write_str(":<redacted>")?;
             }
@@ -523,7 +524,7 @@ impl fmt::Display for ClientConfig {
                 f.write_str(",")?;
             }
             if host.kind == mongo_auth_core::HostKind::Unix {
-                write_encoded(f, &host.host, b"")?;
+                write!(f, "{}", utf8_percent_encode(&host.host, NOT_UNRESERVED))?;
             } else {
                 write!(f, "{host}")?;
             }
@@ -609,32 +610,26 @@ impl fmt::Display for ClientConfig {
                     if i > 0 {
                         f.write_str(",")?;
                     }
-                    write_encoded(f, pair, OPTION_VALUE_KEEP)?;
+                    write!(f, "{}", utf8_percent_encode(pair, OPTION_VALUE))?;
                 }
             } else {
-                write_encoded(f, value, OPTION_VALUE_KEEP)?;
+                write!(f, "{}", utf8_percent_encode(value, OPTION_VALUE))?;
             }
         }
         Ok(())
     }
 }
 
-/// What an option value may hold literally besides unreserved characters (paths, `$external`,
-/// `KEY:value` pairs).
-const OPTION_VALUE_KEEP: &[u8] = b"$/:";
+/// What a connection string may not hold literally: everything but unreserved characters (RFC 3986).
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
-/// Percent-encodes what a connection string cannot hold literally: keeps unreserved characters and
-/// `keep`.
-fn write_encoded(f: &mut fmt::Formatter<'_>, text: &str, keep: &[u8]) -> fmt::Result {
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) || keep.contains(&byte) {
-            write!(f, "{}", byte as char)?;
-        } else {
-            write!(f, "%{byte:02X}")?;
-        }
-    }
-    Ok(())
-}
+/// What an option value may not hold literally: an option value may keep paths, `$external` and
+/// `KEY:value` pairs as they are.
+const OPTION_VALUE: &AsciiSet = &NOT_UNRESERVED.remove(b'$').remove(b'/').remove(b':');
 
 impl TlsSettings {
     /// `tlsCAFile`, or `None` for the Mozilla root certificates bundled with this library (webpki-roots), not the operating system's store.
