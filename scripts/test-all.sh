@@ -54,9 +54,9 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "cargo doc"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --all-features
 step "feature combinations"
-# the checked configuration alone (no tokio, rustls or DNS), and the runtime on aws-lc-rs without srv
+# the checked configuration alone (no tokio, rustls or DNS), and the runtime without srv (hickory)
 cargo clippy -p mongo-auth --no-default-features --lib -- -D warnings
-cargo clippy -p mongo-auth --no-default-features --features runtime,aws-lc-rs --lib -- -D warnings
+cargo clippy -p mongo-auth --no-default-features --features runtime,ring --lib -- -D warnings
 
 # --- tests --------------------------------------------------------------------------------------
 step "cargo test (all features)"
