@@ -336,14 +336,15 @@ fn config_round_trip(config: &ClientConfig) {
     assert_eq!(tls(&again), tls(config), "{shown}");
     let options = |c: &ClientConfig| {
         format!(
-            "{:?} {:?} {:?} {} {} {:?} {:?}",
+            "{:?} {:?} {:?} {} {} {:?} {:?} {:?}",
             c.app_name(),
             c.replica_set(),
             c.direct_connection(),
             c.load_balanced(),
             c.srv_service_name(),
             c.socket_timeout(),
-            c.connect_timeout()
+            c.connect_timeout(),
+            c.srv_max_hosts()
         )
     };
     assert_eq!(options(&again), options(config), "{shown}");

@@ -318,3 +318,55 @@ fn a_comma_in_a_gssapi_property_is_refused_everywhere() {
         "{error}"
     );
 }
+
+/// srvMaxHosts: the builder and config files set it, with the connection string's rules, and
+/// `Display` and `Serialize` write it back.
+#[test]
+fn srv_max_hosts_is_set_everywhere_with_the_same_rules() {
+    let built = ClientConfig::builder()
+        .srv("cluster0.example.com")
+        .srv_max_hosts(2)
+        .build()
+        .unwrap();
+    assert_eq!(built.srv_max_hosts(), Some(2));
+    let again: ClientConfig = built.to_string().parse().unwrap();
+    assert_eq!(again.srv_max_hosts(), Some(2));
+    let file = from_json(r#"{ "srv": "cluster0.example.com", "options": { "srv_max_hosts": 2 } }"#)
+        .unwrap();
+    assert_eq!(file.srv_max_hosts(), Some(2));
+    let json = serde_json::to_string(&file).unwrap();
+    assert!(json.contains(r#""srv_max_hosts":2"#), "{json}");
+
+    // the connection string's rules: only with mongodb+srv, not with replicaSet or loadBalanced
+    for (json, message) in [
+        (
+            r#"{ "hosts": ["h"], "options": { "srv_max_hosts": 2 } }"#,
+            "srvMaxHosts only applies to mongodb+srv://",
+        ),
+        (
+            r#"{ "srv": "c.example.com", "options": { "srv_max_hosts": 2, "replica_set": "rs0" } }"#,
+            "srvMaxHosts cannot be combined with replicaSet",
+        ),
+        (
+            r#"{ "srv": "c.example.com", "options": { "srv_max_hosts": 2, "load_balanced": true } }"#,
+            "srvMaxHosts cannot be combined with loadBalanced=true",
+        ),
+    ] {
+        let error = from_json(json).unwrap_err();
+        assert_eq!(kinds(&error), [ErrorKind::SrvRule], "{json}");
+        assert_eq!(error.fields()[0].path(), "options.srv_max_hosts", "{json}");
+        assert!(error.to_string().contains(message), "{json}: {error}");
+    }
+    // 0 means "all hosts" and combines with anything
+    from_json(
+        r#"{ "srv": "c.example.com", "options": { "srv_max_hosts": 0, "replica_set": "rs0" } }"#,
+    )
+    .unwrap();
+    assert!(
+        ClientConfig::builder()
+            .host("h")
+            .srv_max_hosts(1)
+            .build()
+            .is_err()
+    );
+}

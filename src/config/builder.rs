@@ -259,6 +259,24 @@ impl<C, T> ClientConfigBuilder<C, T> {
         self
     }
 
+    /// `srvMaxHosts`: with `mongodb+srv`, use at most this many of the hosts the SRV record lists
+    /// (a random choice; `0` means all). Only with [`srv`](Self::srv), and not with `replicaSet` or
+    /// `loadBalanced=true`.
+    ///
+    /// ```
+    /// let config = mongo_auth::ClientConfig::builder()
+    ///     .srv("cluster0.example.com")
+    ///     .srv_max_hosts(2)
+    ///     .build()?;
+    /// assert_eq!(config.srv_max_hosts(), Some(2));
+    /// assert!(config.to_string().contains("srvMaxHosts=2"));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn srv_max_hosts(mut self, max: u64) -> Self {
+        self.options.srv_max_hosts = Some(max);
+        self
+    }
+
     /// The door to the switches that weaken the configuration's safety.
     ///
     /// ```
@@ -588,6 +606,29 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
             0..0,
             "srvServiceName only applies to mongodb+srv:// connection strings: remove it",
         ));
+    }
+    if !assembly.srv && assembly.options.srv_max_hosts.is_some() {
+        errors.push(Error::new(
+            ErrorKind::SrvRule,
+            0..0,
+            "srvMaxHosts only applies to mongodb+srv:// connection strings: remove it",
+        ));
+    }
+    if assembly.srv && assembly.options.srv_max_hosts.is_some_and(|max| max > 0) {
+        if assembly.options.replica_set.is_some() {
+            errors.push(Error::new(
+                ErrorKind::SrvRule,
+                0..0,
+                "srvMaxHosts cannot be combined with replicaSet: remove one of them",
+            ));
+        }
+        if assembly.options.load_balanced == Some(true) {
+            errors.push(Error::new(
+                ErrorKind::SrvRule,
+                0..0,
+                "srvMaxHosts cannot be combined with loadBalanced=true: remove one of them",
+            ));
+        }
     }
     if assembly.srv && hosts.len() > 1 {
         errors.push(Error::new(

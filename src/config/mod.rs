@@ -486,6 +486,18 @@ impl ClientConfig {
             .as_deref()
             .unwrap_or("mongodb")
     }
+
+    /// `srvMaxHosts`, when given: with `mongodb+srv`, at most this many of the SRV record's hosts are
+    /// used (`0`: all).
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb+srv://cluster0.example.com/?srvMaxHosts=3".parse()?;
+    /// assert_eq!(config.srv_max_hosts(), Some(3));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn srv_max_hosts(&self) -> Option<u64> {
+        self.options.srv_max_hosts
+    }
 }
 
 /// A connection string for logs: every secret is `<redacted>`, files are named, nothing is read.
@@ -590,6 +602,9 @@ impl fmt::Display for ClientConfig {
         }
         if let Some(name) = &o.srv_service_name {
             options.push(("srvServiceName", name.clone()));
+        }
+        if let Some(max) = o.srv_max_hosts {
+            options.push(("srvMaxHosts", max.to_string()));
         }
         if let Some(timeout) = o.socket_timeout {
             options.push(("socketTimeoutMS", timeout.as_millis().to_string()));

@@ -68,6 +68,7 @@ fn fail<E: de::Error>(error: ConfigError) -> E {
 /// direct_connection = false
 /// load_balanced = false
 /// srv_service_name = "mongodb"
+/// srv_max_hosts = 0                      # mongodb+srv: use at most this many SRV hosts (0: all)
 /// allow_plain_password_without_tls = false   # PLAIN without TLS: the password travels in clear
 /// ```
 ///
@@ -442,6 +443,8 @@ struct RawOptions {
     #[serde(default)]
     srv_service_name: Option<String>,
     #[serde(default)]
+    srv_max_hosts: Option<u64>,
+    #[serde(default)]
     allow_plain_password_without_tls: bool,
 }
 
@@ -618,6 +621,7 @@ fn field_of(error: &Error, srv: bool) -> &'static str {
         ErrorKind::SrvRule if error.message().starts_with("srvServiceName") => {
             "options.srv_service_name"
         }
+        ErrorKind::SrvRule if error.message().starts_with("srvMaxHosts") => "options.srv_max_hosts",
         ErrorKind::SrvRule => "srv",
         ErrorKind::UnknownMechanism => "auth.mechanism",
         ErrorKind::MissingUsername | ErrorKind::ForbiddenUsername => "auth.username",
@@ -792,6 +796,7 @@ impl RawConfig {
             direct_connection: raw.direct_connection,
             load_balanced: raw.load_balanced,
             srv_service_name: raw.srv_service_name,
+            srv_max_hosts: raw.srv_max_hosts,
             ..defaults
         };
 
@@ -973,6 +978,7 @@ impl OptionsOut<'_> {
             && o.direct_connection.is_none()
             && o.load_balanced.is_none()
             && o.srv_service_name.is_none()
+            && o.srv_max_hosts.is_none()
     }
 }
 
@@ -1011,6 +1017,9 @@ impl Serialize for OptionsOut<'_> {
         }
         if let Some(name) = &o.srv_service_name {
             map.serialize_entry("srv_service_name", name)?;
+        }
+        if let Some(max) = o.srv_max_hosts {
+            map.serialize_entry("srv_max_hosts", &max)?;
         }
         if o.allow_plain_without_tls {
             map.serialize_entry("allow_plain_password_without_tls", &true)?;
