@@ -32,6 +32,10 @@ use mongo_auth::gssapi::{
 use mongo_auth_test_server::gssapi::{AcceptorConversation, GssapiAcceptor, Kdc};
 use mongo_auth_test_server::{SaslConversation, SaslStep};
 
+#[cfg(feature = "tracing")]
+#[path = "support/events.rs"]
+mod events;
+
 const CHILD: &str = "MONGO_AUTH_GSSAPI_SCENARIO";
 
 // ------------------------------------------------------------------------------------------------
@@ -837,27 +841,7 @@ fn longest_token_like_run(text: &str) -> usize {
 #[ignore = "a scenario of `events_of_a_gssapi_handshake_hold_no_secret`"]
 async fn scenario_events() {
     in_scenario();
-    #[derive(Clone, Default)]
-    struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-    impl std::io::Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing::subscriber::set_global_default(
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("mongo_auth=debug"))
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish(),
-    )
-    .unwrap();
+    let captured = events::captured();
 
     let server = gssapi_server(GssapiAcceptor::any_service()).await;
     let port = server.addr().port();
@@ -882,7 +866,7 @@ async fn scenario_events() {
     );
     server.shutdown().await;
 
-    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let text = captured.text();
     assert!(text.contains("GSSAPI"), "{text}");
     assert!(
         text.contains("saslStart") && text.contains("saslContinue"),

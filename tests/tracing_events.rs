@@ -4,7 +4,6 @@
 
 #![cfg(feature = "tracing")]
 
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use mongo_auth::{ClientConfig, Credential, Tls};
@@ -12,49 +11,13 @@ use mongo_auth_test_server::certs::{CLIENT_SUBJECT, KEY_PASSWORD, TestPki};
 use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
 use mongo_auth_test_server::{Misbehaviour, Server, ServerConfig, Stage, User};
 
+#[path = "support/events.rs"]
+mod events;
+use events::captured;
+
 const SCRAM_PASSWORD: &str = "scram-Secret-4711";
 const PLAIN_PASSWORD: &str = "plain-Secret-4712";
 const CR_PASSWORD: &str = "cr-Secret-4713";
-
-/// Everything the crate's events wrote, as text.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-/// One subscriber for the whole test binary (the conformance server and the client run on
-/// several threads), recording every event of the `mongo_auth` target at debug level and above.
-fn captured() -> Captured {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
-    CAPTURED
-        .get_or_init(|| {
-            let captured = Captured::default();
-            let writer = captured.clone();
-            let subscriber = tracing_subscriber::fmt()
-                .with_env_filter(tracing_subscriber::EnvFilter::new("mongo_auth=debug"))
-                .with_writer(move || writer.clone())
-                .with_ansi(false)
-                .finish();
-            tracing::subscriber::set_global_default(subscriber).unwrap();
-            captured
-        })
-        .clone()
-}
 
 fn scram(server: &mongo_auth_test_server::RunningServer, mechanism: Option<&str>) -> ClientConfig {
     format!(
