@@ -46,6 +46,31 @@ use hickory_resolver::{Resolver, TokioResolver};
 pub type Lookup<'a, T> = Pin<Box<dyn Future<Output = Result<T, String>> + Send + 'a>>;
 
 /// One SRV record: a host and its port.
+///
+/// A [`DnsResolver`] answers an SRV lookup with these; the authenticator then applies the spec's
+/// rules to them, for example that every target lies in the cluster's parent domain.
+///
+/// ```
+/// use std::sync::Arc;
+/// use mongo_auth::dns::{DnsResolver, Lookup, SrvRecord};
+/// struct Elsewhere;
+/// impl DnsResolver for Elsewhere {
+///     fn srv<'a>(&'a self, _name: &'a str) -> Lookup<'a, Vec<SrvRecord>> {
+///         Box::pin(async { Ok(vec![SrvRecord::new("db1.example.net.", 27017)]) })
+///     }
+///     // `txt` answers that there is no TXT record
+/// #   fn txt<'a>(&'a self, _name: &'a str) -> Lookup<'a, Vec<Vec<u8>>> {
+/// #       Box::pin(async { Ok(Vec::new()) })
+/// #   }
+/// }
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let config: mongo_auth::ClientConfig = "mongodb+srv://cluster0.example.com/".parse().unwrap();
+/// let authenticator = mongo_auth::Authenticator::new(&config).unwrap();
+/// let authenticator = authenticator.with_dns_resolver(Arc::new(Elsewhere));
+/// let Err(mongo_auth::Error::Dns(error)) = authenticator.connect().await else { panic!() };
+/// assert!(error.problem.contains("outside the domain example.com"));
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SrvRecord {

@@ -6,6 +6,17 @@ use crate::{GssapiProperties, Mechanism, Password};
 /// resolved from `authSource`, the URI database or the mechanism's default.
 ///
 /// `Debug` never shows the password.
+///
+/// ```
+/// use mongo_auth_core::{ConnectionString, Mechanism};
+/// let uri = ConnectionString::parse("mongodb://app:pencil@db.example.com/shop?authMechanism=SCRAM-SHA-256").unwrap();
+/// let credential = uri.credential().unwrap();
+/// assert_eq!(credential.username.as_deref(), Some("app"));
+/// assert_eq!(credential.mechanism, Some(Mechanism::ScramSha256));
+/// // SCRAM authenticates against the database path when there is no authSource
+/// assert_eq!(credential.source, "shop");
+/// assert!(credential.properties.is_none());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Credential {
@@ -42,6 +53,18 @@ impl Credential {
 }
 
 /// Mechanism properties, typed per mechanism. Mechanisms without properties have [`MechanismProperties::None`].
+///
+/// ```
+/// use mongo_auth_core::{ConnectionString, MechanismProperties};
+/// let uri = ConnectionString::parse(
+///     "mongodb://user%40EXAMPLE.COM@db.example.com/?authMechanism=GSSAPI\
+///      &authMechanismProperties=SERVICE_NAME:mongo,SERVICE_REALM:EXAMPLE.COM",
+/// )
+/// .unwrap();
+/// let MechanismProperties::Gssapi(gssapi) = &uri.credential().unwrap().properties else { panic!() };
+/// assert_eq!(gssapi.service_name, "mongo");
+/// assert_eq!(gssapi.service_realm.as_deref(), Some("EXAMPLE.COM"));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MechanismProperties {

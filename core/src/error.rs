@@ -20,6 +20,17 @@ use crate::render::{Problem, RedactedInput, write_problems};
 /// What kind of rule an [`Error`] broke.
 ///
 /// The variants are grouped by the part of the input they are about. New rules may add variants.
+///
+/// ```
+/// use mongo_auth_core::{ConnectionString, ErrorKind};
+/// let errors = ConnectionString::parse("mongodb://db:0/?authMechanism=SCRAM-SHA-512").unwrap_err();
+/// let kinds: Vec<ErrorKind> = errors.iter().map(|e| e.kind()).collect();
+/// assert_eq!(kinds, [ErrorKind::InvalidPort, ErrorKind::UnknownMechanism]);
+///
+/// // valid by the spec, refused by the library layer until a password is given
+/// let uri = ConnectionString::parse("mongodb://app@db/").unwrap();
+/// assert_eq!(uri.check_library_rules().unwrap_err().first().kind(), ErrorKind::MissingPassword);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -462,6 +473,16 @@ impl std::error::Error for Errors {}
 
 /// The problems of an [`Errors`] shown under the connection string they are about
 /// ([`Errors::rendered`]).
+///
+/// ```
+/// use mongo_auth_core::ConnectionString;
+/// let errors = ConnectionString::parse("mongodb://db:0/?replicaSett=rs0").unwrap_err();
+/// let shown = errors.rendered().to_string();
+/// // errors and warnings, in input order, each underlined in the string
+/// let labels: Vec<&str> = shown.lines().filter_map(|line| line.split_once(": ")).map(|(label, _)| label).collect();
+/// assert_eq!(labels, ["error", "warning"]);
+/// assert!(shown.contains("  mongodb://db:0/?replicaSett=rs0"));
+/// ```
 pub struct Rendered<'a>(&'a Errors);
 
 impl fmt::Display for Rendered<'_> {
@@ -493,6 +514,13 @@ impl fmt::Debug for Rendered<'_> {
 }
 
 /// What a [`Warning`] is about.
+///
+/// ```
+/// use mongo_auth_core::{ConnectionString, WarningKind};
+/// let uri = ConnectionString::parse("mongodb://db/?wtimeout=500&connectTimeoutMS=-1").unwrap();
+/// let kinds: Vec<WarningKind> = uri.warnings().iter().map(|w| w.kind()).collect();
+/// assert_eq!(kinds, [WarningKind::DeprecatedOption, WarningKind::InvalidValue]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WarningKind {

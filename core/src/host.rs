@@ -6,6 +6,18 @@ use std::str::FromStr;
 use crate::error::Errors;
 
 /// One host of a connection string's host list.
+///
+/// A user meets it in [`ConnectionString::hosts`](crate::ConnectionString::hosts); `Display` writes it
+/// back as it would appear in a host list.
+///
+/// ```
+/// use mongo_auth_core::ConnectionString;
+/// let uri = ConnectionString::parse("mongodb://db1.example.com:27018,[::1]/").unwrap();
+/// let hosts = uri.hosts();
+/// assert_eq!((hosts[0].host.as_str(), hosts[0].port), ("db1.example.com", Some(27018)));
+/// assert_eq!(hosts[1].port_or_default(), 27017);
+/// assert_eq!(hosts[1].to_string(), "[::1]");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Host {
@@ -18,6 +30,15 @@ pub struct Host {
 }
 
 /// The kinds of host a connection string can name.
+///
+/// ```
+/// use mongo_auth_core::{Host, HostKind};
+/// let kind = |text: &str| Host::parse(text).unwrap().kind;
+/// assert_eq!(kind("db.example.com"), HostKind::Hostname);
+/// assert_eq!(kind("10.0.0.1:27017"), HostKind::Ipv4);
+/// assert_eq!(kind("[fe80::1]"), HostKind::IpLiteral);
+/// assert_eq!(kind("%2Ftmp%2Fmongodb-27017.sock"), HostKind::Unix);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HostKind {
     /// A DNS name.

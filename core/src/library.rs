@@ -46,6 +46,18 @@ use crate::{
 };
 
 /// The library-layer policy switches. The default is the strict policy.
+///
+/// ```
+/// use mongo_auth_core::{library::LibraryRules, ConnectionString, ErrorKind};
+/// let uri = ConnectionString::parse("mongodb://ldapuser:pencil@localhost/?authMechanism=PLAIN").unwrap();
+/// let errors = uri.check_library_rules().unwrap_err();
+/// assert_eq!(errors.first().kind(), ErrorKind::PlainNeedsTls);
+///
+/// // a local LDAP proxy on a trusted network
+/// let rules = LibraryRules::new().allow_plain_without_tls(true);
+/// assert!(rules.allows_plain_without_tls() && !rules.defers_password());
+/// uri.check_library_rules_with(rules).unwrap();
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LibraryRules {
     allow_plain: bool,
@@ -82,6 +94,18 @@ impl LibraryRules {
 }
 
 /// What the library layer needs to know about TLS.
+///
+/// ```
+/// use mongo_auth_core::library::{check_credential, LibraryRules, TlsFacts};
+/// use mongo_auth_core::{ConnectionString, ErrorKind};
+/// let uri = ConnectionString::parse("mongodb://db/?authMechanism=MONGODB-X509").unwrap();
+/// let no_certificate = TlsFacts { enabled: true, client_certificate: false };
+/// let errors = check_credential(uri.credential(), no_certificate, LibraryRules::default()).unwrap_err();
+/// assert_eq!(errors.first().kind(), ErrorKind::X509NeedsTls);
+///
+/// let with_certificate = TlsFacts { enabled: true, client_certificate: true };
+/// check_credential(uri.credential(), with_certificate, LibraryRules::default()).unwrap();
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TlsFacts {
     /// TLS is on.

@@ -69,6 +69,14 @@ impl fmt::Display for Mechanism {
 /// The text given as a mechanism is not one MongoDB knows.
 ///
 /// `Debug` prints what `Display` prints (`{:#?}` shows the text given).
+///
+/// ```
+/// use mongo_auth_core::{Mechanism, UnknownMechanism};
+/// // mechanism names are case-sensitive
+/// let error = "scram-sha-256".parse::<Mechanism>().unwrap_err();
+/// assert_eq!(error, UnknownMechanism("scram-sha-256".to_owned()));
+/// assert!(error.to_string().starts_with("unknown authMechanism `scram-sha-256`: use one of SCRAM-SHA-256"));
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct UnknownMechanism(pub String);
 
@@ -109,6 +117,20 @@ impl FromStr for Mechanism {
 }
 
 /// GSSAPI's `CANONICALIZE_HOST_NAME`: how the host in the service principal is derived.
+///
+/// A connection string sets it in `authMechanismProperties`; the credential carries it typed.
+///
+/// ```
+/// use mongo_auth_core::{Canonicalize, ConnectionString, MechanismProperties};
+/// let uri = ConnectionString::parse(
+///     "mongodb://user%40EXAMPLE.COM@db.example.com/?authMechanism=GSSAPI\
+///      &authMechanismProperties=CANONICALIZE_HOST_NAME:forward",
+/// )
+/// .unwrap();
+/// let MechanismProperties::Gssapi(properties) = &uri.credential().unwrap().properties else { panic!() };
+/// assert_eq!(properties.canonicalize_host_name, Canonicalize::Forward);
+/// assert_eq!(properties.canonicalize_host_name.as_str(), "forward");
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Canonicalize {
     /// `none` (and the legacy `false`): the host as given.
@@ -155,6 +177,16 @@ impl FromStr for Canonicalize {
 /// The text given as `CANONICALIZE_HOST_NAME` is not one of its values.
 ///
 /// `Debug` prints what `Display` prints (`{:#?}` shows the text given).
+///
+/// ```
+/// use mongo_auth_core::{Canonicalize, InvalidCanonicalize};
+/// let error = "sometimes".parse::<Canonicalize>().unwrap_err();
+/// assert_eq!(error, InvalidCanonicalize("sometimes".to_owned()));
+/// assert_eq!(
+///     error.to_string(),
+///     "invalid CANONICALIZE_HOST_NAME `sometimes`: use none, forward or forwardAndReverse (or the legacy false or true)",
+/// );
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct InvalidCanonicalize(pub String);
 

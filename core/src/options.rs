@@ -56,6 +56,20 @@ use crate::Password;
 ///
 /// Secrets (`tlsCertificateKeyFilePassword`, `proxyPassword`) are [`OptionValue::Secret`] so they never
 /// print.
+///
+/// ```
+/// use mongo_auth_core::{ConnectionString, OptionValue};
+/// let uri = ConnectionString::parse(
+///     "mongodb://db/?ssl=true&w=majority&wTimeoutMS=500&tlsCertificateKeyFilePassword=pencil",
+/// )
+/// .unwrap();
+/// let options = uri.options();
+/// assert_eq!(options.get("tls"), Some(&OptionValue::Bool(true)));
+/// assert_eq!(options.get("w").and_then(OptionValue::as_str), Some("majority"));
+/// assert_eq!(options.get("wtimeoutms").and_then(OptionValue::as_int), Some(500));
+/// let secret = options.get("tlsCertificateKeyFilePassword").unwrap();
+/// assert_eq!((secret.as_str(), secret.to_string()), (None, "<redacted>".to_owned()));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OptionValue {
@@ -143,6 +157,17 @@ impl fmt::Display for OptionValue {
 }
 
 /// One parsed option: canonical key, typed value, and where it was in the input.
+///
+/// ```
+/// use mongo_auth_core::ConnectionString;
+/// let input = "mongodb://db/?tls=true&sslCAFile=ca.pem";
+/// let uri = ConnectionString::parse(input).unwrap();
+/// // the legacy alias is stored under its modern key
+/// let entry = uri.options().entry("sslCAFile").unwrap();
+/// assert_eq!(entry.key(), "tlsCAFile");
+/// assert_eq!(entry.value().as_str(), Some("ca.pem"));
+/// assert_eq!(&input[entry.span()], "sslCAFile=ca.pem");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OptionEntry {
     key: &'static str,
@@ -524,6 +549,19 @@ impl Options {
 
 /// The TLS settings a connection string asks for, from [`Options::effective_tls`]. Debug never shows
 /// the key password.
+///
+/// ```
+/// use mongo_auth_core::ConnectionString;
+/// let uri = ConnectionString::parse(
+///     "mongodb://db/?tls=true&tlsCertificateKeyFile=client.pem&tlsAllowInvalidHostnames=true",
+/// )
+/// .unwrap();
+/// let tls = uri.effective_tls();
+/// assert!(tls.enabled);
+/// assert_eq!(tls.ca_file, None); // the system roots
+/// assert_eq!(tls.certificate_key_file, Some("client.pem"));
+/// assert!(tls.allow_invalid_hostnames && !tls.allow_invalid_certificates);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EffectiveTls<'a> {

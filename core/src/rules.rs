@@ -63,6 +63,20 @@ fn quoted(report: &Report, span: &Range<usize>, text: &str) -> String {
 
 /// The raw parts of a credential, from any input (URI, config table, builder). Everything optional; the
 /// rules decide what is required.
+///
+/// ```
+/// use mongo_auth_core::rules::{validate_credential, CredentialParts};
+/// use mongo_auth_core::{ErrorKind, Mechanism};
+/// let parts = CredentialParts {
+///     mechanism: Some(Mechanism::Gssapi),
+///     username: Some("user@EXAMPLE.COM".into()),
+///     properties: vec![("service_name".into(), "mongo".into())],
+///     ..CredentialParts::default()
+/// };
+/// assert_eq!(validate_credential(parts.clone()).unwrap().source, "$external");
+/// let errors = validate_credential(CredentialParts { source: Some("admin".into()), ..parts }).unwrap_err();
+/// assert_eq!(errors.first().kind(), ErrorKind::InvalidSource);
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CredentialParts {
     /// The mechanism; `None` to negotiate (see [`parse_mechanism`] for text such as `DEFAULT`).

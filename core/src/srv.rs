@@ -22,6 +22,17 @@ use crate::uri_options::parse_bool;
 
 /// The options a `mongodb+srv` TXT record may carry (`authSource`, `replicaSet`, `loadBalanced`; the
 /// spec allows no others), values percent-decoded.
+///
+/// ```
+/// use mongo_auth_core::srv::TxtOptions;
+/// // the TXT record of `mongodb+srv://cluster0.example.com`
+/// let txt = TxtOptions::parse("replicaSet=rs0&authSource=admin").unwrap();
+/// assert_eq!(txt.replica_set.as_deref(), Some("rs0"));
+/// assert_eq!(txt.auth_source.as_deref(), Some("admin"));
+/// assert_eq!(txt.load_balanced, None);
+/// // an empty record sets nothing
+/// assert_eq!(TxtOptions::parse("").unwrap(), TxtOptions::default());
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TxtOptions {
@@ -114,6 +125,16 @@ impl TxtOptions {
 
 /// The topology of a resolved `mongodb+srv` configuration: the connection string's (or code's)
 /// options with the TXT record's merged under them, and how many hosts the SRV record gave.
+///
+/// ```
+/// use mongo_auth_core::srv::{SrvTopology, TxtOptions};
+/// use mongo_auth_core::ErrorKind;
+/// let txt = TxtOptions::parse("loadBalanced=true").unwrap();
+/// // a load balancer is one host, but the SRV lookup gave two
+/// let topology = SrvTopology { hosts: 2, load_balanced: txt.load_balanced, ..SrvTopology::default() };
+/// assert_eq!(topology.check().unwrap_err().first().kind(), ErrorKind::TopologyRule);
+/// assert!(SrvTopology { hosts: 1, ..topology }.check().is_ok());
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SrvTopology<'a> {
     /// The number of hosts the SRV lookup gave.

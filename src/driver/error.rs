@@ -97,6 +97,20 @@ impl From<mongodb::error::Error> for DriverError {
 
 /// One setting the official driver cannot express. Each message names the setting and what to do
 /// instead.
+///
+/// A [`DriverError::Refused`] lists every one of them, so all can be fixed at once.
+///
+/// ```
+/// use std::time::Duration;
+/// use mongo_auth::driver::Refusal;
+/// let config: mongo_auth::ClientConfig =
+///     "mongodb://db/?tls=true&tlsAllowInvalidHostnames=true&socketTimeoutMS=500".parse()?;
+/// let error = config.to_driver_connection_string().unwrap_err();
+/// let timeout = Duration::from_millis(500);
+/// assert_eq!(error.refusals(), [Refusal::HostnameOnlyRelaxation, Refusal::SocketTimeout { timeout }]);
+/// assert!(error.refusals()[1].to_string().starts_with("socketTimeoutMS (500 ms) is refused"));
+/// # Ok::<(), mongo_auth::ConfigError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Refusal {

@@ -57,6 +57,24 @@ impl fmt::Display for GssStatus {
 }
 
 /// Where the client's Kerberos credentials were to come from.
+///
+/// It tells the two [`GssapiError::Credentials`] failures apart, and so what the user should do:
+///
+/// ```
+/// use mongo_auth::gssapi::{CredentialSource, GssStatus, GssapiError};
+/// fn advice(error: &GssapiError) -> &'static str {
+///     match error {
+///         GssapiError::Credentials { source: CredentialSource::TicketCache, .. } => "run kinit",
+///         GssapiError::Credentials { source: CredentialSource::Password, .. } => "check the password",
+///         _ => "see the message",
+///     }
+/// }
+/// let status = GssStatus::new(0x0007_0000, 0, "No credentials were supplied");
+/// let source = CredentialSource::TicketCache;
+/// let error = GssapiError::Credentials { principal: "mongodbuser@EXAMPLE.COM".into(), source, status };
+/// assert_eq!(advice(&error), "run kinit");
+/// assert!(error.to_string().contains("run `kinit mongodbuser@EXAMPLE.COM`"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CredentialSource {

@@ -55,6 +55,24 @@ pub use error::{CredentialSource, GssStatus, GssapiError};
 pub use principal::ServicePrincipal;
 
 /// What the client sends next in the conversation.
+///
+/// [`GssapiClient::step`] gives one per server payload. This needs a KDC, so it is not run here.
+///
+/// ```no_run
+/// use mongo_auth::gssapi::{GssapiClient, GssapiError, ServicePrincipal};
+/// # fn run(credential: &mongo_auth::core::Credential, server_payloads: &[Vec<u8>]) -> Result<(), GssapiError> {
+/// let principal = ServicePrincipal::new(&Default::default(), "db.example.com");
+/// let (mut client, _first_token) = GssapiClient::start(credential, &principal)?;
+/// for payload in server_payloads {
+///     let step = client.step(payload)?;
+///     // send `step.payload` in saslContinue, even when it is empty
+///     if step.done {
+///         assert!(client.is_finished()); // the server must now answer done: true
+///         break;
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GssapiStep {
@@ -153,6 +171,21 @@ pub(crate) fn properties(credential: &Credential) -> GssapiProperties {
 }
 
 /// The server's answer to one SASL command of the conversation.
+///
+/// A [`SaslTransport`] makes one from the server's `saslStart` or `saslContinue` reply:
+///
+/// ```
+/// use bson::{doc, spec::BinarySubtype, Binary};
+/// use mongo_auth::Mechanism;
+/// use mongo_auth::gssapi::SaslStepReply;
+/// use mongo_auth::mechanism::SaslReply;
+/// let payload = Binary { subtype: BinarySubtype::Generic, bytes: vec![0x60, 0x82] };
+/// let reply = doc! { "conversationId": 1, "done": false, "payload": payload, "ok": 1 };
+/// let reply = SaslReply::parse(&reply, "saslStart", Mechanism::Gssapi)?;
+/// let step = SaslStepReply { done: reply.done, payload: reply.payload };
+/// assert_eq!(step, SaslStepReply { done: false, payload: vec![0x60, 0x82] });
+/// # Ok::<(), mongo_auth::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SaslStepReply {
     /// The server's `done`.

@@ -81,6 +81,19 @@ impl CrClient {
 
 /// The second step: `authenticate` is ready to send; its reply must be `ok: 1`. `Debug` hides the
 /// key, and the command (with the key) is wiped when the step is dropped.
+///
+/// ```
+/// use bson::doc;
+/// use mongo_auth::Password;
+/// use mongo_auth::mechanism::cr::CrClient;
+/// let cr = CrClient::new("user", &Password::new("pencil"));
+/// let authenticate = cr.handle_nonce(&doc! { "nonce": "2375531c32080ae8", "ok": 1 }).unwrap();
+/// assert_eq!(authenticate.command().get_str("nonce").unwrap(), "2375531c32080ae8");
+/// // the server refuses the key: a wrong password and an unknown user look the same
+/// let refused = doc! { "ok": 0, "code": 18, "errmsg": "auth failed" };
+/// let error = authenticate.handle_reply(&refused).unwrap_err();
+/// assert!(matches!(error, mongo_auth::Error::Authentication(_)));
+/// ```
 pub struct CrAuthenticate {
     command: Document,
 }

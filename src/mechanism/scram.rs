@@ -617,6 +617,24 @@ impl ScramServerFirst {
 
 /// The third step: the client-final message is ready; the server-final message must prove the
 /// server knows the password. `Debug` hides the proof and the expected signature.
+///
+/// ```
+/// use mongo_auth::mechanism::scram::ScramKeys;
+/// # use mongo_auth::Password;
+/// # use mongo_auth::mechanism::scram::{ScramClientFirst, ScramMechanism};
+/// # let first = ScramClientFirst::with_nonce(
+/// #     ScramMechanism::Sha1, "user", &Password::new("pencil"), "fyko+d2lbbFgONRv9qkxdawL").unwrap();
+/// # let server_first = first.handle_server_first(
+/// #     b"r=fyko+d2lbbFgONRv9qkxdawLHo+Vgk7qvUOKUwuWLIWg4l/9SraGMHEE,s=rQ9ZY3MntBeuP3E1TDVC4w==,i=10000",
+/// #     100_000,
+/// # ).unwrap();
+/// let keys = ScramKeys::derive(&server_first.key_request());
+/// let client_final = server_first.handle_keys(&keys);
+/// assert!(client_final.message().starts_with(b"c=biws,r=fyko+d2lbbFgONRv9qkxdawL"));
+/// // a server that cannot prove it knows the password broke the protocol; it is not a wrong password
+/// let error = client_final.handle_server_final(b"v=AAAAAAAAAAAAAAAAAAAAAAAAAAA=").unwrap_err();
+/// assert!(matches!(error, mongo_auth::Error::Protocol(_)));
+/// ```
 #[must_use = "a SCRAM step does nothing until its message is sent and the reply handled"]
 pub struct ScramClientFinal {
     mechanism: ScramMechanism,

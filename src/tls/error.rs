@@ -12,6 +12,16 @@ use super::option;
 ///
 /// Messages name the option (`tlsCAFile`, `tlsCertificateKeyFile`, …) and what fixes the problem.
 /// The key password never appears in them.
+///
+/// ```
+/// use mongo_auth::Tls;
+/// use mongo_auth::tls::{TlsConnector, TlsError};
+/// // the connector reads the files when it is built (as `Authenticator::new` does)
+/// let settings = Tls::with_ca_file("/nonexistent/ca.pem").into_settings();
+/// let error = TlsConnector::new(&settings).unwrap_err();
+/// assert!(matches!(error, TlsError::ReadFile { option: "tlsCAFile", .. }));
+/// assert!(error.to_string().starts_with("cannot read tlsCAFile `/nonexistent/ca.pem`"));
+/// ```
 #[non_exhaustive]
 pub enum TlsError {
     /// A file named by a TLS option could not be read.
@@ -92,6 +102,17 @@ pub enum TlsError {
 }
 
 /// What was wrong with a file named by a TLS option.
+///
+/// ```
+/// use mongo_auth::Tls;
+/// use mongo_auth::tls::{FileProblem, TlsConnector, TlsError};
+/// let path = std::env::temp_dir().join("mongo-auth-doc-file-problem.pem");
+/// std::fs::write(&path, "not a certificate")?;
+/// let error = TlsConnector::new(&Tls::with_ca_file(&path).into_settings()).unwrap_err();
+/// assert!(matches!(error, TlsError::InvalidFile { problem: FileProblem::NoCertificate, .. }));
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FileProblem {
@@ -115,6 +136,25 @@ pub enum FileProblem {
 }
 
 /// What is wrong with the server's certificate.
+///
+/// It arrives in [`TlsError::ServerCertificate`], from [`TlsConnector::connect`] or, for an error
+/// read from a TLS stream, from [`TlsConnector::describe_io_error`].
+///
+/// [`TlsConnector::connect`]: crate::tls::TlsConnector::connect
+/// [`TlsConnector::describe_io_error`]: crate::tls::TlsConnector::describe_io_error
+///
+/// ```
+/// use mongo_auth::Tls;
+/// use mongo_auth::tls::{CertificateProblem, TlsConnector, TlsError};
+/// use rustls::{CertificateError, Error::InvalidCertificate};
+/// let connector = TlsConnector::new(&Tls::enabled().into_settings())?;
+/// // how rustls reports a chain that leads to no trusted CA
+/// let io = std::io::Error::other(InvalidCertificate(CertificateError::UnknownIssuer));
+/// let error = connector.describe_io_error("db.example.com", io);
+/// let TlsError::ServerCertificate { problem, .. } = error else { unreachable!() };
+/// assert_eq!(problem, CertificateProblem::UnknownIssuer);
+/// # Ok::<(), TlsError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CertificateProblem {

@@ -220,6 +220,19 @@ impl MsgFlags {
 
 /// A kind-1 section of an OP_MSG: documents sent beside the body under an identifier (for example
 /// `documents` of an `insert`).
+///
+/// ```
+/// use bson::doc;
+/// use mongo_auth::wire::{DocumentSequence, Frame, Message, OpMsg, DEFAULT_MAX_MESSAGE_SIZE};
+/// let mut insert = OpMsg::new(doc! { "insert": "users", "$db": "shop" });
+/// let documents = vec![doc! { "_id": 1 }, doc! { "_id": 2 }];
+/// insert.sequences.push(DocumentSequence { identifier: "documents".to_owned(), documents });
+/// let bytes = Frame::new(Message::Msg(insert.clone())).encode()?;
+/// let decoded = Frame::decode(&bytes, DEFAULT_MAX_MESSAGE_SIZE)?.message;
+/// let Message::Msg(decoded) = decoded else { unreachable!() };
+/// assert_eq!(decoded.sequences, insert.sequences);
+/// # Ok::<(), mongo_auth::wire::WireError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentSequence {
     /// The field of the command the documents belong to.
@@ -335,6 +348,17 @@ impl OpReply {
 }
 
 /// One message of the opcodes this codec speaks.
+///
+/// ```
+/// use bson::doc;
+/// use mongo_auth::wire::{Message, OpCode, OpMsg, OpQuery};
+/// // servers since 3.6 take OP_MSG; older ones only the legacy OP_QUERY on `<db>.$cmd`
+/// let modern = Message::Msg(OpMsg::new(doc! { "hello": 1, "$db": "admin" }));
+/// let legacy = Message::Query(OpQuery::command("admin", doc! { "isMaster": 1 }));
+/// assert_eq!((modern.op_code(), legacy.op_code()), (OpCode::Msg, OpCode::Query));
+/// assert_eq!(legacy.into_command_document()?, doc! { "isMaster": 1 });
+/// # Ok::<(), mongo_auth::wire::WireError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Message {
@@ -382,6 +406,22 @@ impl Message {
 /// A whole wire message: the header's identifiers and the message.
 ///
 /// The header's length and opcode are derived from the message when encoding.
+///
+/// ```
+/// use bson::doc;
+/// use mongo_auth::wire::{Frame, Message, OpMsg, WireError, DEFAULT_MAX_MESSAGE_SIZE};
+/// let request = Frame::new(Message::Msg(OpMsg::new(doc! { "ping": 1, "$db": "admin" })));
+/// // the server's answer, as bytes off the wire
+/// let ok = Message::Msg(OpMsg::new(doc! { "ok": 1.0 }));
+/// let bytes = Frame::reply_to(request.request_id, ok).encode()?;
+/// let reply = Frame::decode(&bytes, DEFAULT_MAX_MESSAGE_SIZE)?;
+/// assert_eq!(reply.response_to, request.request_id);
+/// assert_eq!(reply.message.into_command_document()?, doc! { "ok": 1.0 });
+/// // a frame cut short is an error, never a panic
+/// let cut = Frame::decode(&bytes[..bytes.len() - 1], DEFAULT_MAX_MESSAGE_SIZE);
+/// assert!(matches!(cut, Err(WireError::LengthMismatch { .. })));
+/// # Ok::<(), WireError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
     /// The sender's identifier for this message.
