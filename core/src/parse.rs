@@ -866,14 +866,14 @@ fn check_topology(
                 report.error(
                     ErrorKind::SrvRule,
                     replica_set.span(),
-                    "srvMaxHosts cannot be combined with replicaSet: remove one of them",
+                    rules::SRV_MAX_HOSTS_WITH_REPLICA_SET,
                 );
             }
             if let Some(lb) = load_balanced {
                 report.error(
                     ErrorKind::SrvRule,
                     lb.span(),
-                    "srvMaxHosts cannot be combined with loadBalanced=true: remove one of them",
+                    rules::SRV_MAX_HOSTS_WITH_LOAD_BALANCED,
                 );
             }
         }
@@ -883,7 +883,7 @@ fn check_topology(
                 report.error(
                     ErrorKind::SrvRule,
                     entry.span(),
-                    format!("{key} only applies to mongodb+srv:// connection strings: remove it"),
+                    rules::srv_option_without_srv(key),
                 );
             }
         }

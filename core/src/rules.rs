@@ -281,6 +281,68 @@ pub fn check_srv_service_name(name: &str) -> Result<(), &'static str> {
     }
 }
 
+/// Which `mongodb+srv` options a configuration gives, for [`check_srv_options`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SrvOptions {
+    /// The configuration uses `mongodb+srv` (an SRV name instead of hosts).
+    pub srv: bool,
+    /// `srvServiceName` is given.
+    pub service_name: bool,
+    /// `srvMaxHosts`, when given.
+    pub max_hosts: Option<u64>,
+    /// `replicaSet` is given.
+    pub replica_set: bool,
+    /// `loadBalanced=true` is given.
+    pub load_balanced: bool,
+}
+
+/// An SRV option given where it does not apply (`srvServiceName`, `srvMaxHosts` without
+/// `mongodb+srv`).
+pub fn srv_option_without_srv(key: &str) -> String {
+    format!("{key} only applies to mongodb+srv:// connection strings: remove it")
+}
+
+/// `srvMaxHosts` > 0 with `replicaSet`.
+pub const SRV_MAX_HOSTS_WITH_REPLICA_SET: &str =
+    "srvMaxHosts cannot be combined with replicaSet: remove one of them";
+/// `srvMaxHosts` > 0 with `loadBalanced=true`.
+pub const SRV_MAX_HOSTS_WITH_LOAD_BALANCED: &str =
+    "srvMaxHosts cannot be combined with loadBalanced=true: remove one of them";
+
+/// The `mongodb+srv` option rules of the URI-options spec for input that is not a connection string
+/// (builders, config tables): the connection-string parser applies the same rules, with the same
+/// words, at the options' spans. Every problem is an [`ErrorKind::SrvRule`] with an empty span.
+///
+/// ```
+/// use mongo_auth_core::rules::{check_srv_options, SrvOptions};
+/// let mut options = SrvOptions::default();
+/// options.max_hosts = Some(2);
+/// let problems = check_srv_options(options);
+/// assert!(problems[0].message().starts_with("srvMaxHosts only applies to mongodb+srv://"));
+/// options.srv = true;
+/// assert!(check_srv_options(options).is_empty());
+/// ```
+pub fn check_srv_options(options: SrvOptions) -> Vec<Error> {
+    let mut problems = Vec::new();
+    let mut refuse = |message: String| problems.push(Error::new(ErrorKind::SrvRule, 0..0, message));
+    if !options.srv {
+        if options.service_name {
+            refuse(srv_option_without_srv("srvServiceName"));
+        }
+        if options.max_hosts.is_some() {
+            refuse(srv_option_without_srv("srvMaxHosts"));
+        }
+    } else if options.max_hosts.is_some_and(|max| max > 0) {
+        if options.replica_set {
+            refuse(SRV_MAX_HOSTS_WITH_REPLICA_SET.to_owned());
+        }
+        if options.load_balanced {
+            refuse(SRV_MAX_HOSTS_WITH_LOAD_BALANCED.to_owned());
+        }
+    }
+    problems
+}
+
 /// Whether the mechanism only authenticates against `$external`.
 pub fn external_only(mechanism: Option<Mechanism>) -> bool {
     matches!(

@@ -600,36 +600,14 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
     {
         errors.push(Error::new(ErrorKind::InvalidOptionValue, 0..0, problem));
     }
-    if !assembly.srv && assembly.options.srv_service_name.is_some() {
-        errors.push(Error::new(
-            ErrorKind::SrvRule,
-            0..0,
-            "srvServiceName only applies to mongodb+srv:// connection strings: remove it",
-        ));
-    }
-    if !assembly.srv && assembly.options.srv_max_hosts.is_some() {
-        errors.push(Error::new(
-            ErrorKind::SrvRule,
-            0..0,
-            "srvMaxHosts only applies to mongodb+srv:// connection strings: remove it",
-        ));
-    }
-    if assembly.srv && assembly.options.srv_max_hosts.is_some_and(|max| max > 0) {
-        if assembly.options.replica_set.is_some() {
-            errors.push(Error::new(
-                ErrorKind::SrvRule,
-                0..0,
-                "srvMaxHosts cannot be combined with replicaSet: remove one of them",
-            ));
-        }
-        if assembly.options.load_balanced == Some(true) {
-            errors.push(Error::new(
-                ErrorKind::SrvRule,
-                0..0,
-                "srvMaxHosts cannot be combined with loadBalanced=true: remove one of them",
-            ));
-        }
-    }
+    // the mongodb+srv option rules connection strings get from the parser
+    errors.extend(rules::check_srv_options(rules::SrvOptions {
+        srv: assembly.srv,
+        service_name: assembly.options.srv_service_name.is_some(),
+        max_hosts: assembly.options.srv_max_hosts,
+        replica_set: assembly.options.replica_set.is_some(),
+        load_balanced: assembly.options.load_balanced == Some(true),
+    }));
     if assembly.srv && hosts.len() > 1 {
         errors.push(Error::new(
             ErrorKind::SrvRule,
