@@ -11,7 +11,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use crate::authenticator::Authenticator;
 use crate::config::ClientConfig;
 use crate::error::{CommandError, Error, ProtocolViolation, Timeout, TimeoutPhase};
-use crate::mechanism::{reply_ok, wipe_document};
+use crate::reply::{reply_ok, wipe_document};
 use crate::wire::{self, Frame, Message, OpMsg, OpQuery};
 use mongo_auth_core::Mechanism;
 

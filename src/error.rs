@@ -6,27 +6,11 @@ use std::time::Duration;
 
 use mongo_auth_core::Mechanism;
 
-/// `Debug` that prints what `Display` prints, because that is what `fn main() -> Result<(), Box<dyn
-/// Error>>` shows; `{:#?}` names the type around the same text (match on the variants for the
-/// structure).
-macro_rules! debug_shows_display {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            impl ::std::fmt::Debug for $name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    if f.alternate() {
-                        f.debug_tuple(stringify!($name))
-                            .field(&format_args!("{self}"))
-                            .finish()
-                    } else {
-                        ::std::fmt::Display::fmt(self, f)
-                    }
-                }
-            }
-        )+
-    };
-}
-pub(crate) use debug_shows_display;
+use crate::reply::server_text;
+
+pub use crate::mechanism::error::{
+    AuthenticationError, CredentialError, NotSupported, ProtocolError, ProtocolViolation,
+};
 
 /// Why connecting, authenticating or running a command failed.
 ///
@@ -75,7 +59,7 @@ pub enum Error {
     /// GSSAPI (Kerberos) failed on the client's side: credentials, the service principal, the
     /// security context or the security layer.
     #[cfg(feature = "gssapi")]
-    Gssapi(crate::gssapi::GssapiError),
+    Gssapi(crate::mechanism::gssapi::GssapiError),
     /// The configuration asks for something this build or this server cannot do.
     NotSupported(NotSupported),
     /// No host of the configuration could be reached and authenticated against.
@@ -158,6 +142,21 @@ impl From<std::io::Error> for Error {
     }
 }
 
+impl From<crate::mechanism::ConversationError> for Error {
+    fn from(e: crate::mechanism::ConversationError) -> Self {
+        use crate::mechanism::ConversationError;
+        match e {
+            ConversationError::Authentication(e) => Error::Authentication(e),
+            ConversationError::Protocol(e) => Error::Protocol(e),
+            ConversationError::Credential(e) => Error::Credential(e),
+            ConversationError::NotSupported(e) => Error::NotSupported(e),
+            ConversationError::Io(e) => Error::Io(e),
+            #[cfg(feature = "gssapi")]
+            ConversationError::Gssapi(e) => Error::Gssapi(e),
+        }
+    }
+}
+
 impl From<crate::wire::WireError> for Error {
     fn from(e: crate::wire::WireError) -> Self {
         Error::Wire(e)
@@ -171,8 +170,8 @@ impl From<crate::tls::TlsError> for Error {
 }
 
 #[cfg(feature = "gssapi")]
-impl From<crate::gssapi::GssapiError> for Error {
-    fn from(e: crate::gssapi::GssapiError) -> Self {
+impl From<crate::mechanism::gssapi::GssapiError> for Error {
+    fn from(e: crate::mechanism::gssapi::GssapiError) -> Self {
         Error::Gssapi(e)
     }
 }
@@ -198,197 +197,9 @@ impl Error {
         })
     }
 
+    #[cfg(not(unix))]
     pub(crate) fn not_supported(what: impl Into<String>) -> Self {
         Error::NotSupported(NotSupported { what: what.into() })
-    }
-}
-
-/// The server refused the credential.
-///
-/// ```
-/// # fn check(err: mongo_auth::Error) {
-/// if let mongo_auth::Error::Authentication(failure) = &err {
-///     eprintln!("{} failed: {} (code {:?})", failure.mechanism, failure.message, failure.code);
-/// }
-/// # }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct AuthenticationError {
-    /// The mechanism of the conversation that failed.
-    pub mechanism: Mechanism,
-    /// The server's error code (18 is `AuthenticationFailed`), when the server sent one.
-    pub code: Option<i32>,
-    /// The server's `codeName`, when it sent one.
-    pub code_name: Option<String>,
-    /// The server's text (`errmsg`, or the SCRAM `e=` attribute).
-    pub message: String,
-    /// What to check, from the client's side (for example the source the credential used).
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for AuthenticationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} authentication failed: {}",
-            self.mechanism, self.message
-        )?;
-        match (&self.code_name, self.code) {
-            (Some(name), Some(code)) => write!(f, " ({name}, code {code})"),
-            (None, Some(code)) => write!(f, " (code {code})"),
-            (Some(name), None) => write!(f, " ({name})"),
-            (None, None) => Ok(()),
-        }?;
-        match &self.hint {
-            Some(hint) => write!(f, "; {hint}"),
-            None => Ok(()),
-        }
-    }
-}
-
-/// The server broke the authentication protocol.
-///
-/// ```
-/// # fn check(err: mongo_auth::Error) {
-/// use mongo_auth::error::ProtocolViolation;
-/// if let mongo_auth::Error::Protocol(e) = &err {
-///     if matches!(e.violation, ProtocolViolation::ServerSignatureMismatch) {
-///         eprintln!("the server could not prove it knows the password");
-///     }
-/// }
-/// # }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ProtocolError {
-    /// The mechanism of the conversation, if one had started.
-    pub mechanism: Option<Mechanism>,
-    /// What the server did wrong.
-    pub violation: ProtocolViolation,
-}
-
-impl fmt::Display for ProtocolError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.mechanism {
-            Some(m) => write!(
-                f,
-                "{m} protocol violation by the server: {}",
-                self.violation
-            ),
-            None => write!(f, "protocol violation by the server: {}", self.violation),
-        }
-    }
-}
-
-/// What a server did that the authentication protocol forbids.
-///
-/// ```
-/// use mongo_auth::error::ProtocolViolation;
-/// let violation = ProtocolViolation::IterationCountTooLow { iterations: 1024 };
-/// assert!(violation.to_string().contains("fewer than the minimum of 4096"));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ProtocolViolation {
-    /// The SCRAM server nonce does not start with the client's nonce, or adds nothing to it.
-    NonceNotExtended,
-    /// The SCRAM iteration count is below the spec's minimum of 4096.
-    IterationCountTooLow {
-        /// The count the server sent.
-        iterations: u32,
-    },
-    /// The SCRAM iteration count is above the configured ceiling.
-    IterationCountTooHigh {
-        /// The count the server sent.
-        iterations: u32,
-        /// The configured ceiling (`max_scram_iterations`).
-        maximum: u32,
-    },
-    /// The server's SCRAM signature (`v=`) does not match the one the password gives.
-    ServerSignatureMismatch,
-    /// The server asked for a mandatory SCRAM extension (`m=`), which no client supports.
-    MandatoryExtension,
-    /// A SCRAM message could not be parsed.
-    MalformedScramMessage {
-        /// Which message (`server-first-message` or `server-final-message`).
-        message: &'static str,
-        /// What was wrong with it.
-        problem: String,
-    },
-    /// A reply lacks a field the protocol requires, or has it with the wrong type.
-    MalformedReply {
-        /// The command that was answered.
-        command: &'static str,
-        /// What was wrong with the reply.
-        problem: String,
-    },
-    /// The reply came with another opcode than the request's framing calls for (an OP_REPLY to an
-    /// OP_MSG, or the reverse).
-    UnexpectedReplyOpCode {
-        /// The opcode of the reply.
-        received: i32,
-    },
-    /// The SASL conversation did not finish when it had to (`done: true` never came).
-    ConversationNotDone,
-    /// The server said the conversation was done before the client could verify it.
-    ConversationEndedEarly,
-    /// The speculative authentication reply does not belong to the mechanism that was speculated.
-    SpeculativeReplyMismatch,
-    /// A step of a SASL conversation carries a `conversationId` other than the one the
-    /// conversation started with.
-    ConversationIdChanged,
-}
-
-impl fmt::Display for ProtocolViolation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ProtocolViolation::NonceNotExtended => f.write_str(
-                "the server nonce does not extend the client nonce (possible replay or man in the middle)",
-            ),
-            ProtocolViolation::IterationCountTooLow { iterations } => write!(
-                f,
-                "the server asked for {iterations} SCRAM iterations, fewer than the minimum of 4096 \
-                 (possible downgrade attack)"
-            ),
-            ProtocolViolation::IterationCountTooHigh {
-                iterations,
-                maximum,
-            } => write!(
-                f,
-                "the server asked for {iterations} SCRAM iterations, more than max_scram_iterations \
-                 ({maximum}); raise max_scram_iterations if the server is trusted"
-            ),
-            ProtocolViolation::ServerSignatureMismatch => f.write_str(
-                "the server signature does not match (the server does not know the password)",
-            ),
-            ProtocolViolation::MandatoryExtension => {
-                f.write_str("the server requires an unsupported mandatory SCRAM extension (m=)")
-            }
-            ProtocolViolation::MalformedScramMessage { message, problem } => {
-                write!(f, "malformed SCRAM {message}: {problem}")
-            }
-            ProtocolViolation::MalformedReply { command, problem } => {
-                write!(f, "malformed reply to {command}: {problem}")
-            }
-            ProtocolViolation::UnexpectedReplyOpCode { received } => write!(
-                f,
-                "the reply has opcode {received}, not the one that answers the request's framing"
-            ),
-            ProtocolViolation::ConversationNotDone => {
-                f.write_str("the SASL conversation did not finish (done: true never came)")
-            }
-            ProtocolViolation::ConversationEndedEarly => f.write_str(
-                "the server ended the SASL conversation before the client could verify it",
-            ),
-            ProtocolViolation::SpeculativeReplyMismatch => f.write_str(
-                "the speculative authentication reply does not match the speculated mechanism",
-            ),
-            ProtocolViolation::ConversationIdChanged => f.write_str(
-                "a reply of the SASL conversation carries another conversationId than the one it \
-                 started with",
-            ),
-        }
     }
 }
 
@@ -421,29 +232,6 @@ impl fmt::Display for ArbiterError {
     }
 }
 
-/// The most characters of server-supplied text (`errmsg`, `codeName`, SCRAM `e=`) an error keeps.
-pub(crate) const MAX_SERVER_TEXT: usize = 512;
-
-/// Server-supplied text as an error may hold it: at most [`MAX_SERVER_TEXT`] characters, control
-/// characters and bidirectional-override characters escaped (`\n`, `\u{202e}`), so that a hostile
-/// server cannot flood a log or forge lines and terminal output through an error message.
-pub(crate) fn server_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(MAX_SERVER_TEXT + 16));
-    for (count, c) in text.chars().enumerate() {
-        if count == MAX_SERVER_TEXT {
-            out.push_str("… (cut)");
-            break;
-        }
-        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || bidi {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// A command answered `ok: 0`.
 ///
 /// ```
@@ -472,7 +260,7 @@ impl CommandError {
     pub(crate) fn from_reply(command: &str, reply: &bson::Document, fallback: &str) -> Self {
         CommandError {
             command: command.to_owned(),
-            code: crate::mechanism::reply_code(reply).unwrap_or(0),
+            code: crate::reply::reply_code(reply).unwrap_or(0),
             code_name: reply.get_str("codeName").ok().map(server_text),
             message: reply
                 .get_str("errmsg")
@@ -492,28 +280,6 @@ impl fmt::Display for CommandError {
             write!(f, ", {name}")?;
         }
         f.write_str(")")
-    }
-}
-
-/// The credential cannot be used as given.
-///
-/// ```
-/// # fn check(err: mongo_auth::Error) {
-/// if let mongo_auth::Error::Credential(e) = &err {
-///     eprintln!("fix the credential: {e}");
-/// }
-/// # }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CredentialError {
-    /// What is wrong and how to fix it (never the secret itself).
-    pub problem: String,
-}
-
-impl fmt::Display for CredentialError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.problem)
     }
 }
 
@@ -628,28 +394,6 @@ impl fmt::Display for DnsError {
     }
 }
 
-/// Something this build or this server cannot do.
-///
-/// ```
-/// # fn check(err: mongo_auth::Error) {
-/// if let mongo_auth::Error::NotSupported(e) = &err {
-///     eprintln!("{e}");
-/// }
-/// # }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct NotSupported {
-    /// What is not supported, and what to do instead.
-    pub what: String,
-}
-
-impl fmt::Display for NotSupported {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.what)
-    }
-}
-
 /// No host could be reached and authenticated against; holds each host's error.
 ///
 /// ```
@@ -687,6 +431,7 @@ impl fmt::Display for NoReachableHost {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reply::MAX_SERVER_TEXT;
 
     #[test]
     fn server_text_is_bounded_and_its_control_characters_escaped() {
@@ -739,7 +484,7 @@ mod tests {
             "sometimes".to_owned(),
         ));
         #[cfg(feature = "gssapi")]
-        check(&crate::gssapi::GssapiError::NotSupported);
+        check(&crate::mechanism::gssapi::GssapiError::NotSupported);
         #[cfg(feature = "mongodb")]
         check(&crate::driver::DriverError::Refused(vec![
             crate::driver::Refusal::MongodbCr,
@@ -758,7 +503,7 @@ mod tests {
                 None,
                 ProtocolViolation::IterationCountTooLow { iterations: 1 },
             ),
-            Error::not_supported("x"),
+            Error::NotSupported(NotSupported { what: "x".into() }),
             Error::Timeout(Timeout {
                 phase: TimeoutPhase::Handshake,
                 after: Duration::from_secs(1),

@@ -413,7 +413,10 @@ pub fn hello_reply(data: &[u8]) {
     let Ok(hello) = crate::handshake::HelloReply::parse(&reply) else {
         return;
     };
-    let _ = crate::handshake::negotiate(&hello);
+    let _ = crate::mechanism::conversation::negotiate(
+        hello.sasl_supported_mechs.as_deref(),
+        hello.max_wire_version,
+    );
     if let Some(size) = hello.max_message_size {
         assert!(size >= 1024, "maxMessageSizeBytes {size} accepted");
     }

@@ -3,42 +3,19 @@
 //! parsing the reply and choosing the mechanism.
 
 use bson::{Bson, Document, doc};
-use mongo_auth_core::{Credential, Mechanism};
+use mongo_auth_core::Credential;
 
 use crate::error::{Error, ProtocolViolation};
-use crate::mechanism::bson_i32;
-use crate::mechanism::scram::{ScramClientFirst, ScramMechanism};
-use crate::mechanism::x509::X509Client;
+use crate::mechanism::conversation::Speculation;
+use crate::reply::bson_i32;
 
 /// The largest client metadata document a server accepts.
 pub(crate) const MAX_CLIENT_METADATA: usize = 512;
 /// The longest application name the handshake spec allows.
 const MAX_APP_NAME: usize = 128;
 
-/// The first conversation step carried in hello, kept to continue the conversation.
-#[derive(Debug)]
-pub(crate) enum Speculative {
-    Scram(ScramClientFirst),
-    X509(X509Client),
-}
-
-impl Speculative {
-    pub(crate) fn mechanism(&self) -> Mechanism {
-        match self {
-            Speculative::Scram(first) => first.mechanism().mechanism(),
-            Speculative::X509(_) => Mechanism::MongodbX509,
-        }
-    }
-}
-
-/// A hello command ready to send, with the speculative step it carries.
-#[derive(Debug)]
-pub(crate) struct Hello {
-    pub(crate) command: Document,
-    pub(crate) speculative: Option<Speculative>,
-}
-
 /// What the handshake needs from the configuration.
+#[derive(Clone, Copy)]
 pub(crate) struct HelloParameters<'a> {
     pub(crate) credential: Option<&'a Credential>,
     pub(crate) app_name: Option<&'a str>,
@@ -47,12 +24,12 @@ pub(crate) struct HelloParameters<'a> {
     pub(crate) load_balanced: bool,
     /// The hello goes as OP_QUERY (legacy server): always `isMaster`.
     pub(crate) op_query: bool,
-    /// Whether to carry a speculative first step.
-    pub(crate) speculative: bool,
+    /// The conversation's first step, to carry as `speculativeAuthenticate`.
+    pub(crate) speculation: Option<&'a Speculation>,
 }
 
 /// Builds the first hello command.
-pub(crate) fn hello(parameters: &HelloParameters<'_>) -> Result<Hello, Error> {
+pub(crate) fn hello(parameters: &HelloParameters<'_>) -> Document {
     let modern = parameters.server_api.is_some() || parameters.load_balanced;
     let mut command = if modern && !parameters.op_query {
         doc! { "hello": 1 }
@@ -65,7 +42,6 @@ pub(crate) fn hello(parameters: &HelloParameters<'_>) -> Result<Hello, Error> {
     }
     // The 2026 handshake spec: always, as a string.
     command.insert("backpressure", "2");
-    let mut speculative = None;
     if let Some(credential) = parameters.credential {
         if credential.mechanism.is_none()
             && let Some(user) = &credential.username
@@ -75,48 +51,14 @@ pub(crate) fn hello(parameters: &HelloParameters<'_>) -> Result<Hello, Error> {
                 format!("{}.{}", credential.source, user),
             );
         }
-        if parameters.speculative {
-            speculative = speculative_step(credential)?;
-        }
-        if let Some(step) = &speculative {
-            let mut first = match step {
-                Speculative::Scram(first) => first.sasl_start(),
-                Speculative::X509(x509) => x509.authenticate(),
-            };
-            first.insert("db", credential.source.clone());
-            command.insert("speculativeAuthenticate", first);
+        if let Some(speculation) = parameters.speculation {
+            command.insert(
+                "speculativeAuthenticate",
+                speculation.command(&credential.source),
+            );
         }
     }
-    Ok(Hello {
-        command,
-        speculative,
-    })
-}
-
-/// The speculative first step for a credential: SCRAM (SHA-256 when negotiating) or X509.
-fn speculative_step(credential: &Credential) -> Result<Option<Speculative>, Error> {
-    let scram = match credential.mechanism {
-        None => Some(ScramMechanism::Sha256),
-        Some(Mechanism::ScramSha1) => Some(ScramMechanism::Sha1),
-        Some(Mechanism::ScramSha256) => Some(ScramMechanism::Sha256),
-        Some(Mechanism::MongodbX509) => {
-            return Ok(Some(Speculative::X509(X509Client::new(
-                credential.username.as_deref(),
-            ))));
-        }
-        Some(_) => None,
-    };
-    let (Some(scram), Some(user), Some(password)) =
-        (scram, &credential.username, &credential.password)
-    else {
-        return Ok(None);
-    };
-    match ScramClientFirst::new(scram, user, password) {
-        Ok(first) => Ok(Some(Speculative::Scram(first))),
-        // A password SASLprep rejects: when negotiating, SHA-1 may still work, so do not speculate.
-        Err(Error::Credential(_)) if credential.mechanism.is_none() => Ok(None),
-        Err(e) => Err(e),
-    }
+    command
 }
 
 /// The handshake's client metadata: driver, OS, application name; at most 512 bytes.
@@ -187,7 +129,7 @@ pub(crate) struct HelloReply {
 
 impl HelloReply {
     pub(crate) fn parse(reply: &Document) -> Result<Self, Error> {
-        if !crate::mechanism::reply_ok(reply) || reply.get("ok").is_none() {
+        if !crate::reply::reply_ok(reply) || reply.get("ok").is_none() {
             return Err(Error::Command(crate::error::CommandError::from_reply(
                 "hello",
                 reply,
@@ -242,23 +184,41 @@ impl HelloReply {
     }
 }
 
-/// The mechanism to use when the credential names none (auth spec's default-mechanism rules; MONGODB-CR
-/// for servers below wire version 3 that do not list mechanisms, as PyMongo 3.5.1 did).
-pub(crate) fn negotiate(reply: &HelloReply) -> Mechanism {
-    match &reply.sasl_supported_mechs {
-        Some(mechs) if mechs.iter().any(|m| m == Mechanism::ScramSha256.as_str()) => {
-            Mechanism::ScramSha256
-        }
-        Some(_) => Mechanism::ScramSha1,
-        None if reply.max_wire_version < 3 => Mechanism::MongodbCr,
-        None => Mechanism::ScramSha1,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mongo_auth_core::{MechanismProperties, Password};
+    use crate::mechanism::conversation::Speculation;
+    use mongo_auth_core::{Mechanism, MechanismProperties, Password};
+
+    /// A hello as the authenticator builds it: with the credential's speculative step.
+    struct Hello {
+        command: Document,
+        speculative: Option<Speculation>,
+    }
+
+    fn hello(
+        parameters: &HelloParameters<'_>,
+    ) -> Result<Hello, crate::mechanism::ConversationError> {
+        let speculative = match parameters.credential {
+            Some(credential) => Speculation::for_credential(credential)?,
+            None => None,
+        };
+        let command = super::hello(&HelloParameters {
+            speculation: speculative.as_ref(),
+            ..*parameters
+        });
+        Ok(Hello {
+            command,
+            speculative,
+        })
+    }
+
+    fn negotiate(reply: &HelloReply) -> Mechanism {
+        crate::mechanism::conversation::negotiate(
+            reply.sasl_supported_mechs.as_deref(),
+            reply.max_wire_version,
+        )
+    }
 
     fn credential(mechanism: Option<Mechanism>) -> Credential {
         Credential::from_parts(
@@ -277,7 +237,7 @@ mod tests {
             server_api: None,
             load_balanced: false,
             op_query: false,
-            speculative: true,
+            speculation: None,
         }
     }
 

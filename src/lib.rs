@@ -9,6 +9,29 @@
 // No unsafe code even with the `gssapi` feature: libgssapi wraps the GSSAPI FFI.
 #![forbid(unsafe_code)]
 
+/// Defined before the modules so that every error type below can use it by name.
+/// `Debug` that prints what `Display` prints, because that is what `fn main() -> Result<(), Box<dyn
+/// Error>>` shows; `{:#?}` names the type around the same text (match on the variants for the
+/// structure).
+#[cfg(feature = "runtime")]
+macro_rules! debug_shows_display {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            impl ::std::fmt::Debug for $name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    if f.alternate() {
+                        f.debug_tuple(stringify!($name))
+                            .field(&format_args!("{self}"))
+                            .finish()
+                    } else {
+                        ::std::fmt::Display::fmt(self, f)
+                    }
+                }
+            }
+        )+
+    };
+}
+
 #[doc(hidden)]
 pub mod __private;
 #[cfg(feature = "runtime")]
@@ -32,12 +55,14 @@ mod events;
 pub mod fuzzing;
 #[cfg(feature = "gssapi")]
 #[cfg_attr(docsrs, doc(cfg(feature = "gssapi")))]
-pub mod gssapi;
+pub use mechanism::gssapi;
 #[cfg(feature = "runtime")]
 mod handshake;
 #[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod mechanism;
+#[cfg(feature = "runtime")]
+mod reply;
 #[cfg(feature = "runtime")]
 mod srv;
 #[cfg(feature = "runtime")]

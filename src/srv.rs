@@ -205,7 +205,7 @@ pub(crate) fn interpret(
         if !shares_parent || !enough_labels {
             return Err(fail(format!(
                 "the SRV record points at {}, outside the domain {parent} (refused, as the spec requires)",
-                crate::error::server_text(&target)
+                crate::reply::server_text(&target)
             )));
         }
         hosts.push(Host::from_parts(

@@ -300,4 +300,4 @@ impl fmt::Display for Refusal {
     }
 }
 
-crate::error::debug_shows_display!(DriverError);
+debug_shows_display!(DriverError);

@@ -6,8 +6,8 @@ use md5::Digest as _;
 use mongo_auth_core::{Mechanism, Password};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::error::{Error, ProtocolViolation};
 use crate::mechanism::check_auth_reply;
+use crate::mechanism::error::{ConversationError, ProtocolViolation};
 use crate::mechanism::scram::{lower_hex, mongodb_password_digest};
 
 /// The first step: `getnonce` is ready to send.
@@ -50,10 +50,10 @@ impl CrClient {
     }
 
     /// Reads the server's nonce and computes the key.
-    pub fn handle_nonce(self, reply: &Document) -> Result<CrAuthenticate, Error> {
+    pub fn handle_nonce(self, reply: &Document) -> Result<CrAuthenticate, ConversationError> {
         check_auth_reply(reply, "getnonce", Mechanism::MongodbCr)?;
         let nonce = reply.get_str("nonce").map_err(|_| {
-            Error::protocol(
+            ConversationError::protocol(
                 Some(Mechanism::MongodbCr),
                 ProtocolViolation::MalformedReply {
                     command: "getnonce",
@@ -92,7 +92,7 @@ impl CrClient {
 /// // the server refuses the key: a wrong password and an unknown user look the same
 /// let refused = doc! { "ok": 0, "code": 18, "errmsg": "auth failed" };
 /// let error = authenticate.handle_reply(&refused).unwrap_err();
-/// assert!(matches!(error, mongo_auth::Error::Authentication(_)));
+/// assert!(matches!(error, mongo_auth::mechanism::ConversationError::Authentication(_)));
 /// ```
 pub struct CrAuthenticate {
     command: Document,
@@ -100,7 +100,7 @@ pub struct CrAuthenticate {
 
 impl Zeroize for CrAuthenticate {
     fn zeroize(&mut self) {
-        crate::mechanism::wipe_document(&mut self.command);
+        crate::reply::wipe_document(&mut self.command);
     }
 }
 
@@ -128,7 +128,7 @@ impl CrAuthenticate {
 
     /// Checks the reply: `ok: 0` is an authentication failure, a reply without `ok` a protocol
     /// violation.
-    pub fn handle_reply(self, reply: &Document) -> Result<(), Error> {
+    pub fn handle_reply(self, reply: &Document) -> Result<(), ConversationError> {
         check_auth_reply(reply, "authenticate", Mechanism::MongodbCr)
     }
 }
@@ -158,7 +158,7 @@ mod tests {
         let cr = CrClient::new("user", &Password::new("pencil"));
         assert!(matches!(
             cr.handle_nonce(&doc! {"ok": 1, "nonce": 5}),
-            Err(Error::Protocol(_))
+            Err(ConversationError::Protocol(_))
         ));
     }
 
@@ -185,14 +185,16 @@ mod tests {
         let cr = CrClient::new("user", &Password::new("pencil"));
         assert!(matches!(
             cr.handle_nonce(&doc! {"nonce": "2375531c32080ae8"}),
-            Err(Error::Protocol(_))
+            Err(ConversationError::Protocol(_))
         ));
         let cr = CrClient::new("user", &Password::new("pencil"));
         let auth = cr
             .handle_nonce(&doc! {"nonce": "2375531c32080ae8", "ok": 1})
             .unwrap();
         match auth.handle_reply(&doc! {}) {
-            Err(Error::Protocol(p)) => assert!(p.to_string().contains("ok is missing"), "{p}"),
+            Err(ConversationError::Protocol(p)) => {
+                assert!(p.to_string().contains("ok is missing"), "{p}")
+            }
             other => panic!("{other:?}"),
         }
     }

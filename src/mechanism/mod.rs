@@ -9,7 +9,12 @@
 //! assert_eq!(plain.payload(), b"\0user\0pencil");
 //! ```
 
+pub(crate) mod conversation;
 pub mod cr;
+pub(crate) mod error;
+#[cfg(feature = "gssapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gssapi")))]
+pub mod gssapi;
 pub mod plain;
 pub mod scram;
 pub mod x509;
@@ -17,7 +22,10 @@ pub mod x509;
 use bson::{Bson, Document, doc, spec::BinarySubtype};
 use mongo_auth_core::Mechanism;
 
-use crate::error::{AuthenticationError, Error, ProtocolViolation, server_text};
+pub use error::ConversationError;
+
+use crate::reply::{reply_code, reply_ok, server_text};
+use error::{AuthenticationError, ProtocolViolation};
 
 /// The name under which a speculative reply is parsed.
 pub(crate) const SPECULATIVE: &str = "speculativeAuthenticate";
@@ -55,14 +63,14 @@ impl SaslReply {
         reply: &Document,
         command: &'static str,
         mechanism: Mechanism,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, ConversationError> {
         if command == SPECULATIVE {
             check_speculative_reply(reply, mechanism)?;
         } else {
             check_auth_reply(reply, command, mechanism)?;
         }
         let malformed = |problem: &str| {
-            Error::protocol(
+            ConversationError::protocol(
                 Some(mechanism),
                 ProtocolViolation::MalformedReply {
                     command,
@@ -112,40 +120,7 @@ pub fn sasl_continue(conversation_id: &Bson, payload: &[u8]) -> Document {
     }
 }
 
-/// Whether a reply's `ok` field says success. A missing `ok` counts as success (speculative
-/// replies have none).
-pub(crate) fn reply_ok(reply: &Document) -> bool {
-    match reply.get("ok") {
-        None => true,
-        Some(Bson::Double(v)) => *v == 1.0,
-        Some(Bson::Int32(v)) => *v == 1,
-        Some(Bson::Int64(v)) => *v == 1,
-        Some(Bson::Boolean(v)) => *v,
-        Some(_) => false,
-    }
-}
-
-/// A reply's `code`, if it is a number that is exactly an `i32`.
-pub(crate) fn reply_code(reply: &Document) -> Option<i32> {
-    reply.get("code").and_then(bson_i32)
-}
-
-/// A BSON number that is exactly an `i32` (an `Int32`, an `Int64` in range, or a whole `Double`
-/// in range), the one reading of numeric reply fields used everywhere.
-pub(crate) fn bson_i32(value: &Bson) -> Option<i32> {
-    match value {
-        Bson::Int32(v) => Some(*v),
-        Bson::Int64(v) => i32::try_from(*v).ok(),
-        Bson::Double(v)
-            if v.fract() == 0.0 && *v >= f64::from(i32::MIN) && *v <= f64::from(i32::MAX) =>
-        {
-            Some(*v as i32)
-        }
-        _ => None,
-    }
-}
-
-/// `ok: 0` in an authentication reply → [`Error::Authentication`] with the server's code and text.
+/// `ok: 0` in an authentication reply → [`ConversationError::Authentication`] with the server's code and text.
 /// Every server-side refusal during authentication is this one kind, whatever the code, so an
 /// unknown user and a wrong password cannot be told apart.
 ///
@@ -156,9 +131,9 @@ pub(crate) fn check_auth_reply(
     reply: &Document,
     command: &'static str,
     mechanism: Mechanism,
-) -> Result<(), Error> {
+) -> Result<(), ConversationError> {
     if !reply.contains_key("ok") {
-        return Err(Error::protocol(
+        return Err(ConversationError::protocol(
             Some(mechanism),
             ProtocolViolation::MalformedReply {
                 command,
@@ -171,11 +146,14 @@ pub(crate) fn check_auth_reply(
 
 /// As [`check_auth_reply`], for a speculative reply, which has no `ok` of its own (an `ok: 0` in
 /// it is still a refusal).
-pub(crate) fn check_speculative_reply(reply: &Document, mechanism: Mechanism) -> Result<(), Error> {
+pub(crate) fn check_speculative_reply(
+    reply: &Document,
+    mechanism: Mechanism,
+) -> Result<(), ConversationError> {
     if reply_ok(reply) {
         return Ok(());
     }
-    Err(Error::Authentication(AuthenticationError {
+    Err(ConversationError::Authentication(AuthenticationError {
         mechanism,
         code: reply_code(reply),
         code_name: reply.get_str("codeName").ok().map(server_text),
@@ -187,26 +165,10 @@ pub(crate) fn check_speculative_reply(reply: &Document, mechanism: Mechanism) ->
     }))
 }
 
-/// Zeroes (and empties) every binary and string value of `document`, nested ones included.
-pub(crate) fn wipe_document(document: &mut Document) {
-    fn wipe(value: &mut bson::Bson) {
-        use zeroize::Zeroize;
-        match value {
-            bson::Bson::Binary(binary) => binary.bytes.zeroize(),
-            bson::Bson::String(text) => text.zeroize(),
-            bson::Bson::Document(document) => wipe_document(document),
-            bson::Bson::Array(items) => items.iter_mut().for_each(wipe),
-            _ => {}
-        }
-    }
-    for (_, value) in document.iter_mut() {
-        wipe(value);
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::reply::bson_i32;
 
     #[test]
     fn command_replies_need_ok_and_speculative_ones_do_not() {
@@ -214,7 +176,9 @@ pub(crate) mod tests {
         assert!(SaslReply::parse(&step, SPECULATIVE, Mechanism::ScramSha256).is_ok());
         for command in ["saslStart", "saslContinue"] {
             match SaslReply::parse(&step, command, Mechanism::ScramSha256) {
-                Err(Error::Protocol(p)) => assert!(p.to_string().contains("ok is missing")),
+                Err(ConversationError::Protocol(p)) => {
+                    assert!(p.to_string().contains("ok is missing"))
+                }
                 other => panic!("{command}: {other:?}"),
             }
         }
@@ -222,7 +186,9 @@ pub(crate) mod tests {
         refused.insert("ok", 0);
         refused.insert("errmsg", "line one\nline two");
         match SaslReply::parse(&refused, SPECULATIVE, Mechanism::ScramSha256) {
-            Err(Error::Authentication(a)) => assert_eq!(a.message, "line one\\nline two"),
+            Err(ConversationError::Authentication(a)) => {
+                assert_eq!(a.message, "line one\\nline two")
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -264,7 +230,7 @@ pub(crate) mod tests {
             assert!(
                 matches!(
                     SaslReply::parse(&reply, "saslStart", m),
-                    Err(Error::Protocol(_))
+                    Err(ConversationError::Protocol(_))
                 ),
                 "{reply}"
             );
@@ -279,7 +245,9 @@ pub(crate) mod tests {
             doc! {"ok": false},
         ] {
             match SaslReply::parse(&reply, "saslStart", Mechanism::ScramSha1) {
-                Err(Error::Authentication(e)) => assert_eq!(e.mechanism, Mechanism::ScramSha1),
+                Err(ConversationError::Authentication(e)) => {
+                    assert_eq!(e.mechanism, Mechanism::ScramSha1)
+                }
                 other => panic!("{other:?}"),
             }
         }

@@ -7,8 +7,8 @@ use bson::{Document, doc, spec::BinarySubtype};
 use mongo_auth_core::{Mechanism, Password};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, ProtocolViolation};
 use crate::mechanism::SaslReply;
+use crate::mechanism::error::{ConversationError, ProtocolViolation};
 
 /// The only step of PLAIN: the `saslStart` to send; its reply must say `done: true`.
 ///
@@ -64,12 +64,12 @@ impl PlainClient {
     }
 
     /// Checks the reply: `ok: 0` is an authentication failure; `done` must be true.
-    pub fn handle_reply(self, reply: &Document) -> Result<(), Error> {
+    pub fn handle_reply(self, reply: &Document) -> Result<(), ConversationError> {
         let reply = SaslReply::parse(reply, "saslStart", Mechanism::Plain)?;
         if reply.done {
             Ok(())
         } else {
-            Err(Error::protocol(
+            Err(ConversationError::protocol(
                 Some(Mechanism::Plain),
                 ProtocolViolation::ConversationNotDone,
             ))
@@ -102,11 +102,11 @@ mod tests {
         let err = plain
             .handle_reply(&doc! {"conversationId": 1, "done": false, "payload": bin, "ok": 1})
             .unwrap_err();
-        assert!(matches!(err, Error::Protocol(_)));
+        assert!(matches!(err, ConversationError::Protocol(_)));
         let plain = PlainClient::new("u", &Password::new("p"));
         let err = plain
             .handle_reply(&doc! {"ok": 0, "errmsg": "Authentication failed.", "code": 18})
             .unwrap_err();
-        assert!(err.is_authentication_failure());
+        assert!(matches!(err, ConversationError::Authentication(_)));
     }
 }

@@ -22,7 +22,7 @@ use mongo_auth_core::{Mechanism, Password};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::error::{CredentialError, Error, ProtocolViolation};
+use crate::mechanism::error::{ConversationError, CredentialError, ProtocolViolation};
 
 /// The minimum iteration count the SCRAM spec allows a server to ask for (the rulebook's
 /// [`MIN_SCRAM_ITERATIONS`](mongo_auth_core::rules::MIN_SCRAM_ITERATIONS)).
@@ -182,10 +182,10 @@ pub(crate) fn lower_hex(bytes: &[u8]) -> String {
 /// assert_eq!(saslprep_password(&Password::new("\u{2168}")).unwrap().as_str(), "IX");
 /// assert!(saslprep_password(&Password::new("a\u{0007}b")).is_err());
 /// ```
-pub fn saslprep_password(password: &Password) -> Result<Zeroizing<String>, Error> {
+pub fn saslprep_password(password: &Password) -> Result<Zeroizing<String>, ConversationError> {
     match stringprep::saslprep(password.expose_secret()) {
         Ok(prepared) => Ok(Zeroizing::new(prepared.into_owned())),
-        Err(_) => Err(Error::Credential(CredentialError {
+        Err(_) => Err(ConversationError::Credential(CredentialError {
             problem: "the password contains a character that SASLprep (RFC 4013) prohibits, so \
                       SCRAM-SHA-256 cannot use it; change the password or use SCRAM-SHA-1"
                 .to_owned(),
@@ -212,10 +212,10 @@ pub fn escape_username(username: &str) -> String {
 }
 
 /// A fresh client nonce: base64 of 24 bytes from the operating system's CSPRNG.
-fn random_nonce() -> Result<String, Error> {
+fn random_nonce() -> Result<String, ConversationError> {
     let mut bytes = [0u8; 24];
     getrandom::fill(&mut bytes).map_err(|e| {
-        Error::Io(std::io::Error::other(format!(
+        ConversationError::Io(std::io::Error::other(format!(
             "the operating system's random number generator failed: {e}"
         )))
     })?;
@@ -344,7 +344,7 @@ impl ScramClientFirst {
         mechanism: ScramMechanism,
         username: &str,
         password: &Password,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, ConversationError> {
         let nonce = random_nonce()?;
         Self::with_nonce(mechanism, username, password, &nonce)
     }
@@ -356,13 +356,13 @@ impl ScramClientFirst {
         username: &str,
         password: &Password,
         nonce: &str,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, ConversationError> {
         if nonce.is_empty()
             || !nonce
                 .bytes()
                 .all(|b| (0x21..=0x7e).contains(&b) && b != b',')
         {
-            return Err(Error::Credential(CredentialError {
+            return Err(ConversationError::Credential(CredentialError {
                 problem: "a SCRAM client nonce must be non-empty printable ASCII without ','"
                     .to_owned(),
             }));
@@ -416,10 +416,10 @@ impl ScramClientFirst {
         self,
         payload: &[u8],
         max_iterations: u32,
-    ) -> Result<ScramServerFirst, Error> {
+    ) -> Result<ScramServerFirst, ConversationError> {
         let mechanism = Some(self.mechanism.mechanism());
         let malformed = |problem: &str| {
-            Error::protocol(
+            ConversationError::protocol(
                 mechanism,
                 ProtocolViolation::MalformedScramMessage {
                     message: "server-first-message",
@@ -445,7 +445,7 @@ impl ScramClientFirst {
             let value = &attribute[2..];
             match (index, bytes[0]) {
                 (0, b'm') => {
-                    return Err(Error::protocol(
+                    return Err(ConversationError::protocol(
                         mechanism,
                         ProtocolViolation::MandatoryExtension,
                     ));
@@ -496,7 +496,7 @@ impl ScramClientFirst {
 
         if nonce.len() <= self.client_nonce.len() || !nonce.starts_with(self.client_nonce.as_str())
         {
-            return Err(Error::protocol(
+            return Err(ConversationError::protocol(
                 mechanism,
                 ProtocolViolation::NonceNotExtended,
             ));
@@ -507,13 +507,13 @@ impl ScramClientFirst {
             ));
         }
         if iterations < MIN_ITERATIONS {
-            return Err(Error::protocol(
+            return Err(ConversationError::protocol(
                 mechanism,
                 ProtocolViolation::IterationCountTooLow { iterations },
             ));
         }
         if iterations > max_iterations {
-            return Err(Error::protocol(
+            return Err(ConversationError::protocol(
                 mechanism,
                 ProtocolViolation::IterationCountTooHigh {
                     iterations,
@@ -633,7 +633,7 @@ impl ScramServerFirst {
 /// assert!(client_final.message().starts_with(b"c=biws,r=fyko+d2lbbFgONRv9qkxdawL"));
 /// // a server that cannot prove it knows the password broke the protocol; it is not a wrong password
 /// let error = client_final.handle_server_final(b"v=AAAAAAAAAAAAAAAAAAAAAAAAAAA=").unwrap_err();
-/// assert!(matches!(error, mongo_auth::Error::Protocol(_)));
+/// assert!(matches!(error, mongo_auth::mechanism::ConversationError::Protocol(_)));
 /// ```
 #[must_use = "a SCRAM step does nothing until its message is sent and the reply handled"]
 pub struct ScramClientFinal {
@@ -665,10 +665,10 @@ impl ScramClientFinal {
 
     /// Checks the server-final message: `e=` is an authentication failure with the server's text;
     /// `v=` is compared with the expected signature in constant time.
-    pub fn handle_server_final(self, payload: &[u8]) -> Result<ScramVerified, Error> {
+    pub fn handle_server_final(self, payload: &[u8]) -> Result<ScramVerified, ConversationError> {
         let mechanism = Some(self.mechanism.mechanism());
         let malformed = |problem: &str| {
-            Error::protocol(
+            ConversationError::protocol(
                 mechanism,
                 ProtocolViolation::MalformedScramMessage {
                     message: "server-final-message",
@@ -679,16 +679,18 @@ impl ScramClientFinal {
         let text = std::str::from_utf8(payload).map_err(|_| malformed("not utf-8"))?;
         let first = text.split(',').next().unwrap_or_default();
         if let Some(server_error) = first.strip_prefix("e=") {
-            return Err(Error::Authentication(crate::error::AuthenticationError {
-                mechanism: self.mechanism.mechanism(),
-                code: None,
-                code_name: None,
-                message: format!(
-                    "the server ended the SCRAM conversation with e={}",
-                    crate::error::server_text(server_error)
-                ),
-                hint: None,
-            }));
+            return Err(ConversationError::Authentication(
+                crate::mechanism::error::AuthenticationError {
+                    mechanism: self.mechanism.mechanism(),
+                    code: None,
+                    code_name: None,
+                    message: format!(
+                        "the server ended the SCRAM conversation with e={}",
+                        crate::reply::server_text(server_error)
+                    ),
+                    hint: None,
+                },
+            ));
         }
         let Some(signature) = first.strip_prefix("v=") else {
             return Err(malformed("neither v= nor e= comes first"));
@@ -705,7 +707,7 @@ impl ScramClientFinal {
                 mechanism: self.mechanism,
             })
         } else {
-            Err(Error::protocol(
+            Err(ConversationError::protocol(
                 mechanism,
                 ProtocolViolation::ServerSignatureMismatch,
             ))
@@ -798,9 +800,9 @@ mod tests {
         server_first.handle_keys(&keys)
     }
 
-    fn violation(err: Error) -> ProtocolViolation {
+    fn violation(err: ConversationError) -> ProtocolViolation {
         match err {
-            Error::Protocol(e) => e.violation,
+            ConversationError::Protocol(e) => e.violation,
             other => panic!("expected a protocol error, got {other:?}"),
         }
     }
@@ -863,7 +865,7 @@ mod tests {
     fn server_error_attribute_is_an_authentication_failure_with_its_text() {
         let f = sha256_client_final("pencil");
         match f.handle_server_final(b"e=invalid-proof").unwrap_err() {
-            Error::Authentication(e) => {
+            ConversationError::Authentication(e) => {
                 assert!(e.message.contains("invalid-proof"), "{}", e.message)
             }
             other => panic!("{other:?}"),
@@ -916,7 +918,7 @@ mod tests {
             assert!(
                 matches!(
                     saslprep_password(&Password::new(bad)),
-                    Err(Error::Credential(_))
+                    Err(ConversationError::Credential(_))
                 ),
                 "{bad:?}"
             );
@@ -930,7 +932,7 @@ mod tests {
     fn sha256_with_prohibited_password_fails_before_sending() {
         let err = ScramClientFirst::new(ScramMechanism::Sha256, "u", &Password::new("x\u{0000}"))
             .unwrap_err();
-        assert!(matches!(err, Error::Credential(_)));
+        assert!(matches!(err, ConversationError::Credential(_)));
         // SHA-1 does not SASLprep: the same password is accepted.
         let sha1 = ScramClientFirst::new(ScramMechanism::Sha1, "u", &Password::new("x\u{0000}"));
         assert!(sha1.is_ok());
@@ -1051,7 +1053,10 @@ mod tests {
         ] {
             let f = sha256_client_final("pencil");
             let err = f.handle_server_final(input).unwrap_err();
-            assert!(matches!(err, Error::Protocol(_)), "{input:?}: {err:?}");
+            assert!(
+                matches!(err, ConversationError::Protocol(_)),
+                "{input:?}: {err:?}"
+            );
         }
     }
 

@@ -4,7 +4,7 @@
 use bson::{Document, doc};
 use mongo_auth_core::Mechanism;
 
-use crate::error::{Error, ProtocolViolation};
+use crate::mechanism::error::{ConversationError, ProtocolViolation};
 use crate::mechanism::{check_auth_reply, check_speculative_reply};
 
 /// The only step of MONGODB-X509: the `authenticate` command, also sent speculatively in hello.
@@ -46,7 +46,7 @@ impl X509Client {
     /// named, else the one the application gave, else `None` (never an empty name). The reply must
     /// carry `ok` (old servers answer with `ok: 1` alone); one without it is a protocol violation,
     /// whatever else it holds.
-    pub fn handle_reply(self, reply: &Document) -> Result<Option<String>, Error> {
+    pub fn handle_reply(self, reply: &Document) -> Result<Option<String>, ConversationError> {
         check_auth_reply(reply, "authenticate", Mechanism::MongodbX509)?;
         match reply.get_str("user") {
             Ok(user) if !user.is_empty() => Ok(Some(user.to_owned())),
@@ -65,11 +65,14 @@ impl X509Client {
     /// assert_eq!(user.as_deref(), Some("CN=client"));
     /// assert!(X509Client::new(None).handle_speculative_reply(&doc! { "dbname": "$external" }).is_err());
     /// ```
-    pub fn handle_speculative_reply(self, reply: &Document) -> Result<Option<String>, Error> {
+    pub fn handle_speculative_reply(
+        self,
+        reply: &Document,
+    ) -> Result<Option<String>, ConversationError> {
         check_speculative_reply(reply, Mechanism::MongodbX509)?;
         match reply.get_str("user") {
             Ok(user) if !user.is_empty() => Ok(Some(user.to_owned())),
-            _ => Err(Error::protocol(
+            _ => Err(ConversationError::protocol(
                 Some(Mechanism::MongodbX509),
                 ProtocolViolation::MalformedReply {
                     command: "speculativeAuthenticate",
@@ -108,12 +111,12 @@ mod tests {
             // Without `ok`, the reply to a command is not success.
             assert!(matches!(
                 X509Client::new(None).handle_reply(&reply),
-                Err(Error::Protocol(_))
+                Err(ConversationError::Protocol(_))
             ));
         }
         assert!(matches!(
             X509Client::new(None).handle_speculative_reply(&doc! { "user": "" }),
-            Err(Error::Protocol(_))
+            Err(ConversationError::Protocol(_))
         ));
     }
 
@@ -122,10 +125,10 @@ mod tests {
         let err = X509Client::new(None)
             .handle_reply(&doc! {"ok": 0, "errmsg": "No verified subject name available from client", "code": 18})
             .unwrap_err();
-        assert!(err.is_authentication_failure());
+        assert!(matches!(err, ConversationError::Authentication(_)));
         assert!(matches!(
             X509Client::new(None).handle_reply(&doc! {"dbname": "$external"}),
-            Err(Error::Protocol(_))
+            Err(ConversationError::Protocol(_))
         ));
     }
 }

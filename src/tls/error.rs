@@ -438,4 +438,4 @@ fn certificate_problem(error: &CertificateError) -> CertificateProblem {
     }
 }
 
-crate::error::debug_shows_display!(TlsError);
+debug_shows_display!(TlsError);

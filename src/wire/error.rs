@@ -216,4 +216,4 @@ impl From<std::io::Error> for WireError {
     }
 }
 
-crate::error::debug_shows_display!(WireError);
+debug_shows_display!(WireError);

@@ -46,6 +46,7 @@
 pub(crate) mod conversation;
 mod error;
 mod principal;
+pub(crate) mod sasl;
 
 use std::future::Future;
 
@@ -53,6 +54,7 @@ use mongo_auth_core::{Credential, GssapiProperties, MechanismProperties};
 
 pub use error::{CredentialSource, GssStatus, GssapiError};
 pub use principal::ServicePrincipal;
+pub(crate) use sasl::{BlockingCall, BlockingDone, SaslNext, SaslState};
 
 /// What the client sends next in the conversation.
 ///
@@ -234,7 +236,7 @@ pub trait SaslTransport: Send {
 }
 
 /// Runs `f` on tokio's blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, GssapiError> {
     tokio::task::spawn_blocking(f)
@@ -274,41 +276,29 @@ pub async fn authenticate<T: SaslTransport>(
     credential: &Credential,
     connect_host: &str,
 ) -> Result<ServicePrincipal, T::Error> {
-    let properties = properties(credential);
-    let host = connect_host.to_owned();
-    let principal = blocking(move || ServicePrincipal::resolve(&properties, &host)).await?;
-
-    let start_credential = credential.clone();
-    let start_principal = principal.clone();
-    let (mut client, first) =
-        blocking(move || GssapiClient::start(&start_credential, &start_principal)).await??;
-
-    let mut reply = transport.sasl_start(first).await?;
+    let (mut state, mut next) = SaslState::start(credential, connect_host);
     loop {
-        if reply.done && !client.is_finished() {
-            // The server may end early only if it has nothing left to say and we have nothing
-            // left to send, which never holds before the security-layer exchange.
-            return Err(GssapiError::SecurityLayer {
-                problem: "never came: the server ended the conversation before the \
-                          security-layer exchange"
-                    .to_owned(),
+        (state, next) = match next {
+            SaslNext::Call(call) => {
+                let done = blocking(move || call.run()).await?;
+                state.called(done)?
             }
-            .into());
-        }
-        if client.is_finished() {
-            if reply.done {
-                return Ok(principal);
+            SaslNext::Start(token) => {
+                let reply = transport.sasl_start(token).await?;
+                state.server_step(reply.done, reply.payload)?
             }
-            return Err(GssapiError::ConversationFinished.into());
-        }
-        let payload = std::mem::take(&mut reply.payload);
-        let (returned, step) = blocking(move || {
-            let step = client.step(&payload);
-            (client, step)
-        })
-        .await?;
-        client = returned;
-        let step = step?;
-        reply = transport.sasl_continue(step.payload).await?;
+            SaslNext::Continue(token) => {
+                let reply = transport.sasl_continue(token).await?;
+                state.server_step(reply.done, reply.payload)?
+            }
+            SaslNext::Done => {
+                return state.principal().cloned().ok_or_else(|| {
+                    GssapiError::Worker {
+                        problem: "the conversation ended before it started".to_owned(),
+                    }
+                    .into()
+                });
+            }
+        };
     }
 }

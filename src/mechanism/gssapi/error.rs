@@ -215,4 +215,4 @@ impl fmt::Display for GssapiError {
 
 impl std::error::Error for GssapiError {}
 
-crate::error::debug_shows_display!(GssapiError);
+debug_shows_display!(GssapiError);

@@ -1,0 +1,185 @@
+//! One stream's handshake: the hello (with the conversation's speculative first step), then the
+//! authentication conversation of [`crate::mechanism`], driven to its end: each round trip, key
+//! derivation and GSSAPI call the conversation asks for, and nothing it does not.
+
+use mongo_auth_core::Credential;
+
+use super::{Authenticator, HandshakeFailure, op_msg_refused};
+use crate::connection::{Connection, Framing, Stream, Transport};
+use crate::error::Error;
+use crate::events::event;
+use crate::handshake::{self, HelloParameters, HelloReply};
+use crate::mechanism::conversation::{
+    Channel, Conversation, Next, Outcome, ServerHello, Settings, Speculation,
+};
+use crate::tls::TlsConnector;
+
+impl Authenticator {
+    /// Hello, then the conversation, on one stream.
+    pub(super) async fn handshake(
+        &self,
+        stream: Box<dyn Stream>,
+        host: &str,
+        op_query: bool,
+        channel: Channel,
+    ) -> Result<Connection, HandshakeFailure> {
+        #[cfg(feature = "tracing")]
+        let started = std::time::Instant::now();
+        let framing = if op_query {
+            Framing::OpQuery
+        } else {
+            Framing::OpMsg
+        };
+        let mut transport = Transport::new(stream, framing, self.options.server_api.clone());
+        // Each round trip of the handshake is bounded by socketTimeoutMS too, when given.
+        transport.round_trip_timeout = self
+            .options
+            .socket_timeout
+            .map(|after| (after, host.to_owned()));
+        let credential = self.credential();
+        let speculation = match credential {
+            Some(credential) => Speculation::for_credential(credential).map_err(Error::from)?,
+            None => None,
+        };
+        let hello = handshake::hello(&HelloParameters {
+            credential,
+            app_name: self.options.app_name.as_deref(),
+            server_api: self.options.server_api.as_deref(),
+            load_balanced: self.options().load_balanced.unwrap_or(false),
+            op_query,
+            speculation: speculation.as_ref(),
+        });
+        let reply_document = match transport.round_trip("admin", hello).await {
+            Ok(reply) => reply,
+            Err(e) if !op_query && op_msg_refused(&e) => {
+                return Err(HandshakeFailure::OpMsgRefused(e));
+            }
+            Err(e) => return Err(self.describe(host, e).into()),
+        };
+        let reply = HelloReply::parse(&reply_document)?;
+        event!(
+            debug,
+            host,
+            max_wire_version = reply.max_wire_version,
+            mechanisms = ?reply.sasl_supported_mechs,
+            speculative_reply = reply.speculative_authenticate.is_some(),
+            "hello answered"
+        );
+        let legacy = reply.max_wire_version < 6;
+        transport.framing = if legacy {
+            Framing::OpQuery
+        } else {
+            Framing::OpMsg
+        };
+        self.mark_legacy(host, legacy);
+        if reply.arbiter && credential.is_some() {
+            // An arbiter holds no users and cannot authenticate anyone: a connection to it is
+            // never reported as authenticated. `connect` moves on to the next host.
+            return Err(Error::Arbiter(crate::error::ArbiterError {
+                host: host.to_owned(),
+            })
+            .into());
+        }
+        let outcome = match credential {
+            Some(credential) => {
+                let settings = Settings {
+                    credential,
+                    channel,
+                    allow_plain_without_tls: self.options.allow_plain_without_tls,
+                    max_scram_iterations: self.options.max_scram_iterations,
+                    client_certificate_subject: self
+                        .tls
+                        .as_ref()
+                        .and_then(TlsConnector::client_certificate_subject),
+                    host,
+                };
+                let server = ServerHello {
+                    max_wire_version: reply.max_wire_version,
+                    sasl_supported_mechs: reply.sasl_supported_mechs.as_deref(),
+                    speculative_reply: reply.speculative_authenticate.as_ref(),
+                };
+                let outcome = self
+                    .converse(&mut transport, credential, settings, server, speculation)
+                    .await
+                    .map_err(|e| self.describe(host, e))?;
+                Some(outcome)
+            }
+            None => None,
+        };
+        let handshake_round_trips = transport.round_trips;
+        event!(
+            info,
+            host,
+            mechanism = outcome.as_ref().map(|o| o.mechanism.as_str()),
+            round_trips = handshake_round_trips,
+            elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            "authenticated"
+        );
+        // Commands after the handshake have their own bound (Connection::run_command).
+        transport.round_trip_timeout = None;
+        // The handshake's small cap ends here: commands get the server's maxMessageSizeBytes, never
+        // more than the standard 48 MB whatever a server claims.
+        transport.max_message_size = reply
+            .max_message_size
+            .map_or(crate::wire::DEFAULT_MAX_MESSAGE_SIZE, |size| {
+                size.min(crate::wire::DEFAULT_MAX_MESSAGE_SIZE)
+            });
+        let (mechanism, user) = match outcome {
+            Some(outcome) => (Some(outcome.mechanism), outcome.user),
+            None => (None, None),
+        };
+        Ok(Connection {
+            transport,
+            host: host.to_owned(),
+            mechanism,
+            user,
+            handshake_round_trips,
+            hello_reply: reply_document,
+            max_wire_version: reply.max_wire_version,
+            operation_timeout: self
+                .options
+                .socket_timeout
+                .unwrap_or(self.options.handshake_timeout),
+            broken: false,
+        })
+    }
+
+    /// Drives a conversation to its end: every command goes to the credential's source (the ones
+    /// that carry a secret are wiped once sent), SCRAM keys come from the key cache, GSSAPI calls
+    /// run on the blocking pool.
+    async fn converse(
+        &self,
+        transport: &mut Transport,
+        credential: &Credential,
+        settings: Settings<'_>,
+        server: ServerHello<'_>,
+        speculation: Option<Speculation>,
+    ) -> Result<Outcome, Error> {
+        let source = credential.source.as_str();
+        let (mut conversation, mut next) = Conversation::start(settings, server, speculation)?;
+        loop {
+            next = match next {
+                Next::Send(mut command) => {
+                    let reply = if command.secret {
+                        transport
+                            .round_trip_secret(source, &mut command.document)
+                            .await?
+                    } else {
+                        transport.round_trip(source, command.document).await?
+                    };
+                    conversation.reply(&reply)?
+                }
+                Next::DeriveKeys(request) => {
+                    let keys = self.keys.get(request).await?;
+                    conversation.keys(&keys)?
+                }
+                #[cfg(feature = "gssapi")]
+                Next::Gssapi(call) => {
+                    let done = crate::mechanism::gssapi::blocking(move || call.run()).await?;
+                    conversation.gssapi(done)?
+                }
+                Next::Done(outcome) => return Ok(outcome),
+            };
+        }
+    }
+}

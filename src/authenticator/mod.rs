@@ -1,0 +1,533 @@
+//! The authenticator: built once per configuration and shared by all its connections. It owns the
+//! SCRAM key cache, the TLS connector and the memory of which hosts are too old for OP_MSG. This
+//! file is the host loop (SRV, deadlines, the OP_QUERY retry); `handshake` drives one stream's
+//! hello and conversation ([`crate::mechanism`]); `key_cache` runs PBKDF2.
+
+mod handshake;
+mod key_cache;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+use std::sync::atomic::Ordering;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use mongo_auth_core::{Credential, Host, HostKind};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::OnceCell;
+
+use crate::config::{ClientConfig, ConnectOptions};
+use crate::connection::{Connection, Stream};
+use crate::error::{Error, NoReachableHost, ProtocolViolation, Timeout, TimeoutPhase};
+use crate::events::event;
+use crate::mechanism::conversation::Channel;
+use crate::tls::TlsConnector;
+use crate::wire::WireError;
+use key_cache::KeyCache;
+
+/// Authenticates connections for one [`ClientConfig`]. Build it once and share it (it is `Send +
+/// Sync`; wrap it in an [`Arc`]): its SCRAM key cache means PBKDF2 runs once per (mechanism,
+/// password, salt, iteration count), however many connections start at the same moment, and never
+/// on an async worker thread.
+///
+/// ```no_run
+/// # async fn run(config: mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+/// use std::sync::Arc;
+/// use mongo_auth::Authenticator;
+///
+/// let authenticator = Arc::new(Authenticator::new(&config)?);
+/// let mut tasks = Vec::new();
+/// for _ in 0..10 {
+///     let authenticator = authenticator.clone();
+///     tasks.push(tokio::spawn(async move { authenticator.connect().await }));
+/// }
+/// for task in tasks {
+///     let _connection = task.await.expect("task panicked")?;
+/// }
+/// assert_eq!(authenticator.pbkdf2_computations(), 1);
+/// # Ok(()) }
+/// ```
+pub struct Authenticator {
+    hosts: Vec<Host>,
+    srv: bool,
+    credential: Option<Credential>,
+    tls: Option<TlsConnector>,
+    options: ConnectOptions,
+    keys: KeyCache,
+    legacy_hosts: Mutex<HashSet<String>>,
+    /// The `mongodb+srv` lookup, done on the first connect: the hosts, and the credential and
+    /// options with the TXT record's options applied.
+    srv_resolution: OnceCell<crate::srv::Resolved>,
+    /// Who answers the `mongodb+srv` lookups; `None`: hickory with the system's configuration.
+    dns: Option<std::sync::Arc<dyn crate::dns::DnsResolver>>,
+}
+
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("hosts", &self.hosts)
+            .field("mechanism", &self.credential.as_ref().map(|c| c.mechanism))
+            .field("tls", &self.tls.is_some())
+            .field("pbkdf2_computations", &self.pbkdf2_computations())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Authenticator {
+    /// Builds the authenticator for a configuration; loads the TLS files now, so a bad certificate
+    /// path fails here rather than on the first connection.
+    ///
+    /// ```no_run
+    /// # fn run(config: &mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+    /// let authenticator = mongo_auth::Authenticator::new(config)?;
+    /// # let _ = authenticator; Ok(()) }
+    /// ```
+    pub fn new(config: &ClientConfig) -> Result<Self, Error> {
+        let tls = match &config.tls {
+            Some(settings) => Some(TlsConnector::new(settings)?),
+            None => None,
+        };
+        Ok(Self {
+            hosts: config.hosts.clone(),
+            srv: config.srv,
+            credential: config.credential.clone(),
+            tls,
+            options: config.options.clone(),
+            keys: KeyCache::default(),
+            legacy_hosts: Mutex::new(HashSet::new()),
+            srv_resolution: OnceCell::new(),
+            dns: None,
+        })
+    }
+
+    /// Answers this authenticator's `mongodb+srv` lookups with `resolver` instead of hickory with the
+    /// system's configuration: chosen name servers ([`HickoryResolver::with_nameservers`]) or any
+    /// [`DnsResolver`]. The spec's rules apply to its answers as to the system's.
+    ///
+    /// [`HickoryResolver::with_nameservers`]: crate::dns::HickoryResolver::with_nameservers
+    /// [`DnsResolver`]: crate::dns::DnsResolver
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// # fn run(config: &mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+    /// let resolver = mongo_auth::dns::HickoryResolver::with_nameservers(&["10.0.0.53:53".parse().unwrap()]);
+    /// let authenticator = mongo_auth::Authenticator::new(config)?.with_dns_resolver(Arc::new(resolver));
+    /// # let _ = authenticator; Ok(()) }
+    /// ```
+    pub fn with_dns_resolver(
+        mut self,
+        resolver: std::sync::Arc<dyn crate::dns::DnsResolver>,
+    ) -> Self {
+        self.dns = Some(resolver);
+        self
+    }
+
+    /// How many times PBKDF2 has run for this authenticator: once per SCRAM variant, and again
+    /// whenever the server sends that variant a new salt or iteration count.
+    ///
+    /// ```no_run
+    /// # fn run(authenticator: &mongo_auth::Authenticator) {
+    /// println!("PBKDF2 ran {} times", authenticator.pbkdf2_computations());
+    /// # }
+    /// ```
+    pub fn pbkdf2_computations(&self) -> u64 {
+        self.keys.computations.load(Ordering::Relaxed)
+    }
+
+    /// Opens an authenticated connection to the first reachable host of the configuration
+    /// (resolving `mongodb+srv` first). An authentication failure is returned at once; network
+    /// failures move on to the next host, and so does a host that answers as an arbiter when a
+    /// credential is configured ([`Error::Arbiter`]: arbiters hold no users, so a connection to
+    /// one is never handed back as if it were authenticated).
+    ///
+    /// ```no_run
+    /// # async fn run(authenticator: &mongo_auth::Authenticator) -> Result<(), mongo_auth::Error> {
+    /// let mut connection = authenticator.connect().await?;
+    /// connection.run_command("admin", bson::doc! { "ping": 1 }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(&self) -> Result<Connection, Error> {
+        let hosts = if self.srv {
+            &self
+                .srv_resolution
+                .get_or_try_init(|| async {
+                    let resolution =
+                        crate::srv::resolve(self.dns.as_deref(), &self.hosts, &self.options)
+                            .await?;
+                    crate::srv::apply(
+                        self.hosts.first().map_or("", |host| host.host.as_str()),
+                        resolution,
+                        self.credential.as_ref(),
+                        &self.options,
+                    )
+                })
+                .await?
+                .hosts
+        } else {
+            &self.hosts
+        };
+        let mut attempts = Vec::new();
+        for (index, host) in hosts.iter().enumerate() {
+            #[cfg(not(feature = "tracing"))]
+            let _ = index;
+            match self.connect_host(host).await {
+                Ok(connection) => return Ok(connection),
+                Err(
+                    e @ (Error::Authentication(_)
+                    | Error::Credential(_)
+                    | Error::NotSupported(_)
+                    | Error::Tls(_)),
+                ) => {
+                    event!(warn, host = %host_name(host), error = %e, "connection failed");
+                    return Err(e);
+                }
+                Err(e) => {
+                    event!(
+                        warn,
+                        host = %host_name(host),
+                        error = %e,
+                        next_host = index + 1 < hosts.len(),
+                        "connection failed"
+                    );
+                    attempts.push((host_name(host), e));
+                }
+            }
+        }
+        if attempts.len() == 1 {
+            return Err(attempts
+                .pop()
+                .map(|(_, e)| e)
+                .unwrap_or_else(unreachable_no_host));
+        }
+        Err(Error::NoReachableHost(NoReachableHost { attempts }))
+    }
+
+    /// Shakes hands and authenticates over a stream the caller already has; see
+    /// [`crate::authenticate`].
+    ///
+    /// The stream is used as it is, and this library cannot see whether it is encrypted: PLAIN,
+    /// which sends the password in clear, is refused on it unless the configuration opted in to
+    /// clear-text PLAIN (`allow_plain_without_tls`), whatever the configuration's TLS settings say.
+    /// For a stream that is encrypted (TLS the caller set up, an SSH tunnel), use
+    /// [`Authenticator::authenticate_over_tls`]. An OP_MSG hello the server drops cannot be
+    /// retried on the caller's stream; the error is returned and the next stream to `host` starts
+    /// with OP_QUERY.
+    ///
+    /// ```no_run
+    /// # async fn run(authenticator: &mongo_auth::Authenticator) -> Result<(), mongo_auth::Error> {
+    /// let stream = tokio::net::TcpStream::connect("127.0.0.1:27017").await?;
+    /// let connection = authenticator.authenticate(stream, "127.0.0.1:27017").await?;
+    /// # let _ = connection; Ok(()) }
+    /// ```
+    pub async fn authenticate<S>(&self, stream: S, host: &str) -> Result<Connection, Error>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        self.authenticate_stream(Box::new(stream), host, Channel::CallerStream)
+            .await
+    }
+
+    /// As [`Authenticator::authenticate`], over a stream the caller asserts is encrypted (TLS it
+    /// set up itself, an SSH tunnel, an encrypting proxy). The assertion is what lets PLAIN send
+    /// its password without the clear-text opt-in; nothing else changes. Use it only for a stream
+    /// that really is encrypted: this library cannot check.
+    ///
+    /// ```no_run
+    /// # async fn run(
+    /// #     authenticator: &mongo_auth::Authenticator,
+    /// #     tls_stream: tokio::io::DuplexStream,
+    /// # ) -> Result<(), mongo_auth::Error> {
+    /// // `tls_stream`: a TLS client stream the application opened (tokio-rustls, native-tls...).
+    /// let connection = authenticator
+    ///     .authenticate_over_tls(tls_stream, "db.example.com:27017")
+    ///     .await?;
+    /// # let _ = connection; Ok(()) }
+    /// ```
+    pub async fn authenticate_over_tls<S>(&self, stream: S, host: &str) -> Result<Connection, Error>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        self.authenticate_stream(Box::new(stream), host, Channel::CallerEncrypted)
+            .await
+    }
+
+    async fn authenticate_stream(
+        &self,
+        stream: Box<dyn Stream>,
+        host: &str,
+        channel: Channel,
+    ) -> Result<Connection, Error> {
+        let op_query = self.is_legacy(host);
+        let deadline = self.connection_deadline();
+        event!(
+            debug,
+            host,
+            caller_stream = true,
+            "authenticating over the caller's stream"
+        );
+        let result = match deadline
+            .bound(host, self.handshake(stream, host, op_query, channel))
+            .await?
+        {
+            Ok(connection) => Ok(connection),
+            Err(HandshakeFailure::Failed(e)) => Err(e),
+            Err(HandshakeFailure::OpMsgRefused(e)) => {
+                // The caller's stream cannot be reopened; the next stream to this host starts with
+                // OP_QUERY.
+                event!(
+                    warn,
+                    host,
+                    "the server refused OP_MSG; the next stream starts with OP_QUERY"
+                );
+                self.mark_legacy(host, true);
+                Err(e)
+            }
+        };
+        if let Err(e) = &result {
+            event!(warn, host, error = %e, "authentication failed");
+            #[cfg(not(feature = "tracing"))]
+            let _ = e;
+        }
+        result
+    }
+
+    async fn connect_host(&self, host: &Host) -> Result<Connection, Error> {
+        let name = host_name(host);
+        // One deadline for the whole connection phase: TCP, TLS, hello and authentication, the
+        // OP_QUERY retry included.
+        let deadline = self.connection_deadline();
+        let op_query = self.is_legacy(&name);
+        event!(
+            debug,
+            host = %name,
+            tls = self.tls.is_some() && host.kind != HostKind::Unix,
+            op_query,
+            "connecting"
+        );
+        let stream = deadline.bound(&name, self.open(host, &name)).await??;
+        let channel = self.own_channel(host);
+        let first = deadline
+            .bound(&name, self.handshake(stream, &name, op_query, channel))
+            .await?;
+        match first {
+            Ok(connection) => Ok(connection),
+            Err(HandshakeFailure::Failed(e)) => Err(e),
+            Err(HandshakeFailure::OpMsgRefused(_)) => {
+                // A server older than 3.6 drops OP_MSG: reconnect once and speak OP_QUERY.
+                event!(warn, host = %name, "the server refused OP_MSG; reconnecting with OP_QUERY");
+                self.mark_legacy(&name, true);
+                let stream = deadline.bound(&name, self.open(host, &name)).await??;
+                match deadline
+                    .bound(&name, self.handshake(stream, &name, true, channel))
+                    .await?
+                {
+                    Ok(connection) => Ok(connection),
+                    Err(HandshakeFailure::Failed(e) | HandshakeFailure::OpMsgRefused(e)) => Err(e),
+                }
+            }
+        }
+    }
+
+    /// The deadline of one host's connection phase, from now: `connectTimeoutMS` (10 s unless
+    /// given; none when given as 0), never later than the handshake timeout.
+    fn connection_deadline(&self) -> ConnectionDeadline {
+        let handshake = self.options.handshake_timeout;
+        let (phase, after) = match self.options.connect_timeout {
+            Some(connect) if connect <= handshake => (TimeoutPhase::Connect, connect),
+            _ => (TimeoutPhase::Handshake, handshake),
+        };
+        ConnectionDeadline {
+            // A bound too far away to express is no bound at all.
+            at: tokio::time::Instant::now().checked_add(after),
+            phase,
+            after,
+        }
+    }
+
+    /// TCP (or a Unix socket), then TLS when configured; bounded by the caller's deadline.
+    async fn open(&self, host: &Host, name: &str) -> Result<Box<dyn Stream>, Error> {
+        if host.kind == HostKind::Unix {
+            return self.open_unix(host).await;
+        }
+        let tcp = tokio::net::TcpStream::connect((host.host.as_str(), host.port_or_default()))
+            .await
+            .map_err(|e| {
+                Error::Io(std::io::Error::new(
+                    e.kind(),
+                    format!("cannot connect to {name}: {e}"),
+                ))
+            })?;
+        tcp.set_nodelay(true)?;
+        match &self.tls {
+            None => Ok(Box::new(tcp) as Box<dyn Stream>),
+            Some(connector) => {
+                let stream = connector.connect(&host.host, tcp).await?;
+                event!(
+                    debug,
+                    host = %name,
+                    protocol = ?stream.get_ref().1.protocol_version(),
+                    client_certificate = connector.client_certificate_subject().is_some(),
+                    "tls established"
+                );
+                Ok(Box::new(stream) as Box<dyn Stream>)
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    async fn open_unix(&self, host: &Host) -> Result<Box<dyn Stream>, Error> {
+        let socket = tokio::net::UnixStream::connect(&host.host).await?;
+        Ok(Box::new(socket))
+    }
+
+    #[cfg(not(unix))]
+    async fn open_unix(&self, host: &Host) -> Result<Box<dyn Stream>, Error> {
+        Err(Error::not_supported(format!(
+            "unix domain sockets ({}) are not available on this platform; connect over TCP",
+            host.host
+        )))
+    }
+
+    /// The credential: the configuration's, with a `mongodb+srv` TXT `authSource` applied.
+    fn credential(&self) -> Option<&Credential> {
+        match self.srv_resolution.get() {
+            Some(resolved) => resolved.credential.as_ref(),
+            None => self.credential.as_ref(),
+        }
+    }
+
+    /// The options: the configuration's, with a `mongodb+srv` TXT `replicaSet` and `loadBalanced`
+    /// merged under them.
+    fn options(&self) -> &ConnectOptions {
+        match self.srv_resolution.get() {
+            Some(resolved) => &resolved.options,
+            None => &self.options,
+        }
+    }
+
+    fn is_legacy(&self, host: &str) -> bool {
+        self.legacy_hosts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(host)
+    }
+
+    fn mark_legacy(&self, host: &str, legacy: bool) {
+        let mut hosts = self
+            .legacy_hosts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if legacy {
+            hosts.insert(host.to_owned());
+        } else {
+            hosts.remove(host);
+        }
+    }
+
+    /// What a stream this authenticator opened to `host` is: a Unix socket is never TLS-wrapped;
+    /// a TCP stream is TLS when the configuration has TLS settings.
+    fn own_channel(&self, host: &Host) -> Channel {
+        if host.kind == HostKind::Unix {
+            Channel::OwnSocket
+        } else if self.tls.is_some() {
+            Channel::OwnTls
+        } else {
+            Channel::OwnClear
+        }
+    }
+
+    /// Turns an I/O error under TLS into the TLS connector's explanation (a rejected client
+    /// certificate arrives as an alert on the first read with TLS 1.3).
+    fn describe(&self, host: &str, error: Error) -> Error {
+        match (&self.tls, error) {
+            (Some(connector), Error::Wire(WireError::Io(io))) if carries_tls_error(&io) => {
+                Error::Tls(connector.describe_io_error(host, io))
+            }
+            (Some(connector), Error::Io(io)) if carries_tls_error(&io) => {
+                Error::Tls(connector.describe_io_error(host, io))
+            }
+            (_, error) => error,
+        }
+    }
+}
+
+fn carries_tls_error(error: &std::io::Error) -> bool {
+    error
+        .get_ref()
+        .is_some_and(|inner| inner.is::<rustls::Error>())
+}
+
+/// Whether the first hello failed the way servers older than 3.6 refuse OP_MSG: by closing the
+/// connection, or by answering with an OP_REPLY.
+fn op_msg_refused(error: &Error) -> bool {
+    match error {
+        Error::Protocol(p) => {
+            matches!(p.violation, ProtocolViolation::UnexpectedReplyOpCode { .. })
+        }
+        Error::Wire(WireError::ClosedBetweenMessages | WireError::ConnectionClosed { .. }) => true,
+        Error::Wire(WireError::Io(io)) | Error::Io(io) => {
+            !carries_tls_error(io)
+                && matches!(
+                    io.kind(),
+                    std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::ConnectionAborted
+                        | std::io::ErrorKind::BrokenPipe
+                        | std::io::ErrorKind::UnexpectedEof
+                )
+        }
+        _ => false,
+    }
+}
+
+fn unreachable_no_host() -> Error {
+    Error::NoReachableHost(NoReachableHost {
+        attempts: Vec::new(),
+    })
+}
+
+/// `host:port` (or `[v6]:port`, or the socket path).
+pub(crate) fn host_name(host: &Host) -> String {
+    match host.kind {
+        HostKind::Unix => host.host.clone(),
+        HostKind::IpLiteral => format!("[{}]:{}", host.host, host.port_or_default()),
+        _ => format!("{}:{}", host.host, host.port_or_default()),
+    }
+}
+
+/// The bound on one host's connection phase and what set it.
+#[derive(Clone, Copy, Debug)]
+struct ConnectionDeadline {
+    /// `None`: no bound.
+    at: Option<tokio::time::Instant>,
+    phase: TimeoutPhase,
+    after: Duration,
+}
+
+impl ConnectionDeadline {
+    /// Runs `work` until the deadline; past it, a timeout error that names what set it.
+    async fn bound<T>(&self, host: &str, work: impl Future<Output = T>) -> Result<T, Error> {
+        let Some(at) = self.at else {
+            return Ok(work.await);
+        };
+        tokio::time::timeout_at(at, work).await.map_err(|_| {
+            Error::Timeout(Timeout {
+                phase: self.phase,
+                after: self.after,
+                host: host.to_owned(),
+            })
+        })
+    }
+}
+
+enum HandshakeFailure {
+    /// The OP_MSG hello was dropped: retry with OP_QUERY.
+    OpMsgRefused(Error),
+    Failed(Error),
+}
+
+impl From<Error> for HandshakeFailure {
+    fn from(e: Error) -> Self {
+        HandshakeFailure::Failed(e)
+    }
+}

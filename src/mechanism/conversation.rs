@@ -1,0 +1,719 @@
+//! One authentication conversation, sans-IO, from the hello's speculative step to the last reply:
+//! which mechanism runs, the SASL envelope around its messages (`saslStart`, `conversationId`, the
+//! `done` flags, the long SCRAM conversation of servers that do not skip the empty exchange), and
+//! the hint added to a refusal. It never touches a socket, a thread or a clock: each step says what
+//! the caller does next ([`Next`]) and takes the result back.
+//!
+//! The caller's loop (the [`Authenticator`](crate::Authenticator)'s, in short):
+//!
+//! ```text
+//! let (mut conversation, mut next) = Conversation::start(settings, server, speculation)?;
+//! loop {
+//!     next = match next {
+//!         Next::Send(command)   => conversation.reply(round_trip(command)?)?,
+//!         Next::DeriveKeys(req) => conversation.keys(&derive_off_thread(req)?)?,
+//!         Next::Gssapi(call)    => conversation.gssapi(run_on_blocking_pool(call)?)?,
+//!         Next::Done(outcome)   => break outcome,
+//!     }
+//! }
+//! ```
+
+use bson::{Bson, Document};
+use mongo_auth_core::{Credential, Mechanism, Password};
+
+use super::cr::{CrAuthenticate, CrClient};
+use super::error::{ConversationError, ProtocolViolation};
+use super::plain::PlainClient;
+use super::scram::{
+    ScramClientFinal, ScramClientFirst, ScramKeyRequest, ScramKeys, ScramMechanism,
+};
+use super::x509::X509Client;
+use super::{SPECULATIVE, SaslReply, sasl_continue};
+
+/// What is known about the stream a conversation runs on; it decides whether PLAIN may send its
+/// password, whether MONGODB-CR may be negotiated, and whether the client certificate's subject is
+/// the one the server sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Channel {
+    /// Opened by the authenticator with TLS.
+    OwnTls,
+    /// Opened by the authenticator over TCP without TLS.
+    OwnClear,
+    /// A Unix socket opened by the authenticator: local, never TLS-wrapped.
+    OwnSocket,
+    /// The caller's stream, of unknown protection ([`Authenticator::authenticate`]).
+    ///
+    /// [`Authenticator::authenticate`]: crate::Authenticator::authenticate
+    CallerStream,
+    /// The caller's stream, asserted encrypted ([`Authenticator::authenticate_over_tls`]).
+    ///
+    /// [`Authenticator::authenticate_over_tls`]: crate::Authenticator::authenticate_over_tls
+    CallerEncrypted,
+}
+
+impl Channel {
+    fn encrypted(self) -> bool {
+        matches!(self, Channel::OwnTls | Channel::CallerEncrypted)
+    }
+
+    /// Encrypted, or a local socket nobody on the network can sit in the middle of.
+    fn private(self) -> bool {
+        self.encrypted() || self == Channel::OwnSocket
+    }
+}
+
+/// What a conversation needs from the configuration and the connection.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Settings<'a> {
+    pub(crate) credential: &'a Credential,
+    pub(crate) channel: Channel,
+    /// `allow_plain_without_tls`.
+    pub(crate) allow_plain_without_tls: bool,
+    /// `max_scram_iterations`.
+    pub(crate) max_scram_iterations: u32,
+    /// The RFC 2253 subject of the client certificate this connection's own TLS presented.
+    pub(crate) client_certificate_subject: Option<&'a str>,
+    /// The host as connected to, `host:port` (GSSAPI's service principal names the host).
+    #[cfg_attr(not(feature = "gssapi"), allow(dead_code))]
+    pub(crate) host: &'a str,
+}
+
+/// What the hello reply said that the conversation uses.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ServerHello<'a> {
+    pub(crate) max_wire_version: i32,
+    pub(crate) sasl_supported_mechs: Option<&'a [String]>,
+    /// The hello's `speculativeAuthenticate` document, when it had one.
+    pub(crate) speculative_reply: Option<&'a Document>,
+}
+
+/// The first step of a conversation, carried in the hello (`speculativeAuthenticate`) and kept to
+/// continue the conversation with the hello's reply.
+#[derive(Debug)]
+pub(crate) enum Speculation {
+    Scram(ScramClientFirst),
+    X509(X509Client),
+}
+
+impl Speculation {
+    /// The speculative first step for a credential: SCRAM (SHA-256 when negotiating) or X509;
+    /// `None` for the mechanisms that cannot speculate.
+    pub(crate) fn for_credential(
+        credential: &Credential,
+    ) -> Result<Option<Self>, ConversationError> {
+        let scram = match credential.mechanism {
+            None => ScramMechanism::Sha256,
+            Some(Mechanism::ScramSha1) => ScramMechanism::Sha1,
+            Some(Mechanism::ScramSha256) => ScramMechanism::Sha256,
+            Some(Mechanism::MongodbX509) => {
+                return Ok(Some(Speculation::X509(X509Client::new(
+                    credential.username.as_deref(),
+                ))));
+            }
+            Some(_) => return Ok(None),
+        };
+        let (Some(user), Some(password)) = (&credential.username, &credential.password) else {
+            return Ok(None);
+        };
+        match ScramClientFirst::new(scram, user, password) {
+            Ok(first) => Ok(Some(Speculation::Scram(first))),
+            // A password SASLprep rejects: when negotiating, SHA-1 may still work, so do not
+            // speculate.
+            Err(ConversationError::Credential(_)) if credential.mechanism.is_none() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The hello's `speculativeAuthenticate` document: the first command, with its database.
+    pub(crate) fn command(&self, source: &str) -> Document {
+        let mut command = match self {
+            Speculation::Scram(first) => first.sasl_start(),
+            Speculation::X509(x509) => x509.authenticate(),
+        };
+        command.insert("db", source);
+        command
+    }
+
+    pub(crate) fn mechanism(&self) -> Mechanism {
+        match self {
+            Speculation::Scram(first) => first.mechanism().mechanism(),
+            Speculation::X509(_) => Mechanism::MongodbX509,
+        }
+    }
+}
+
+/// The mechanism to use when the credential names none (the auth spec's default-mechanism rules;
+/// MONGODB-CR for servers below wire version 3 that do not list mechanisms, as PyMongo 3.5.1 did).
+pub(crate) fn negotiate(
+    sasl_supported_mechs: Option<&[String]>,
+    max_wire_version: i32,
+) -> Mechanism {
+    match sasl_supported_mechs {
+        Some(mechs) if mechs.iter().any(|m| m == Mechanism::ScramSha256.as_str()) => {
+            Mechanism::ScramSha256
+        }
+        Some(_) => Mechanism::ScramSha1,
+        None if max_wire_version < 3 => Mechanism::MongodbCr,
+        None => Mechanism::ScramSha1,
+    }
+}
+
+/// A command for the credential's source database.
+#[derive(Debug)]
+pub(crate) struct Command {
+    pub(crate) document: Document,
+    /// The command carries a secret (a password, a proof, a digest): zero it once it is sent.
+    pub(crate) secret: bool,
+}
+
+/// What the caller does next.
+#[derive(Debug)]
+pub(crate) enum Next {
+    /// Send the command to the credential's source and hand the reply to
+    /// [`Conversation::reply`].
+    Send(Command),
+    /// Derive the SCRAM keys (PBKDF2: off the async threads, through the key cache) and hand them
+    /// to [`Conversation::keys`].
+    DeriveKeys(ScramKeyRequest),
+    /// Run the GSSAPI call (it blocks: the KDC, DNS) and hand its result to
+    /// [`Conversation::gssapi`].
+    #[cfg(feature = "gssapi")]
+    Gssapi(super::gssapi::BlockingCall),
+    /// The conversation succeeded.
+    Done(Outcome),
+}
+
+/// How a conversation ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    pub(crate) mechanism: Mechanism,
+    /// The user the server authenticated, when the mechanism says (MONGODB-X509).
+    pub(crate) user: Option<String>,
+}
+
+/// Where a conversation stands.
+enum State {
+    /// `saslStart` with the SCRAM client-first message was sent.
+    ScramStarted(ScramClientFirst),
+    /// The server-first message was checked; the keys are being derived.
+    ScramKeys {
+        conversation_id: Bson,
+        server_first: super::scram::ScramServerFirst,
+    },
+    /// The client-final message was sent.
+    ScramFinal {
+        conversation_id: Bson,
+        client_final: ScramClientFinal,
+    },
+    /// The server verified and sent `done: false`: the empty exchange was sent.
+    ScramEmptyExchange { conversation_id: Bson },
+    /// PLAIN's `saslStart` was sent.
+    Plain(PlainClient),
+    /// `getnonce` was sent.
+    CrNonce(CrClient),
+    /// MONGODB-CR's `authenticate` was sent.
+    CrAuthenticate(CrAuthenticate),
+    /// MONGODB-X509's `authenticate` was sent.
+    X509(X509Client),
+    /// A GSSAPI call or command is under way.
+    #[cfg(feature = "gssapi")]
+    Gssapi(super::gssapi::SaslState),
+    /// Finished, or abandoned after an error.
+    Over,
+}
+
+/// One authentication conversation; see the module docs for the loop that drives it.
+pub(crate) struct Conversation<'a> {
+    settings: Settings<'a>,
+    mechanism: Mechanism,
+    state: State,
+}
+
+impl std::fmt::Debug for Conversation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Conversation")
+            .field("mechanism", &self.mechanism)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Conversation<'a> {
+    /// Chooses the mechanism (the credential's, or negotiated from the hello) and takes the first
+    /// step: the speculative reply when the hello carried the mechanism's first message and the
+    /// server answered it, the first command otherwise.
+    pub(crate) fn start(
+        settings: Settings<'a>,
+        server: ServerHello<'_>,
+        speculation: Option<Speculation>,
+    ) -> Result<(Self, Next), ConversationError> {
+        let mechanism = choose(&settings, server)?;
+        let mut conversation = Conversation {
+            settings,
+            mechanism,
+            state: State::Over,
+        };
+        // The speculative reply is used only for the mechanism that was speculated.
+        let speculation = speculation.filter(|s| s.mechanism() == mechanism);
+        let speculative_reply = server.speculative_reply.filter(|_| speculation.is_some());
+        let next = conversation
+            .first(speculation, speculative_reply, server.max_wire_version)
+            .map_err(|e| conversation.explain(e))?;
+        Ok((conversation, next))
+    }
+
+    /// Takes the reply to the last [`Next::Send`] command.
+    pub(crate) fn reply(&mut self, reply: &Document) -> Result<Next, ConversationError> {
+        let state = std::mem::replace(&mut self.state, State::Over);
+        self.on_reply(state, reply).map_err(|e| self.explain(e))
+    }
+
+    /// Takes the keys a [`Next::DeriveKeys`] asked for.
+    pub(crate) fn keys(&mut self, keys: &ScramKeys) -> Result<Next, ConversationError> {
+        let State::ScramKeys {
+            conversation_id,
+            server_first,
+        } = std::mem::replace(&mut self.state, State::Over)
+        else {
+            return Err(out_of_order());
+        };
+        let client_final = server_first.handle_keys(keys);
+        let document = sasl_continue(&conversation_id, client_final.message());
+        self.state = State::ScramFinal {
+            conversation_id,
+            client_final,
+        };
+        // The client-final message carries the proof.
+        Ok(send_secret(document))
+    }
+
+    /// Takes the result of a [`Next::Gssapi`] call.
+    #[cfg(feature = "gssapi")]
+    pub(crate) fn gssapi(
+        &mut self,
+        done: super::gssapi::BlockingDone,
+    ) -> Result<Next, ConversationError> {
+        let State::Gssapi(sasl) = std::mem::replace(&mut self.state, State::Over) else {
+            return Err(out_of_order());
+        };
+        let (sasl, next) = sasl.called(done)?;
+        Ok(self.gssapi_next(sasl, next))
+    }
+
+    fn first(
+        &mut self,
+        speculation: Option<Speculation>,
+        speculative_reply: Option<&Document>,
+        max_wire_version: i32,
+    ) -> Result<Next, ConversationError> {
+        let mechanism = self.mechanism;
+        let credential = self.settings.credential;
+        match mechanism {
+            Mechanism::ScramSha1 | Mechanism::ScramSha256 => {
+                let scram =
+                    ScramMechanism::from_mechanism(mechanism).unwrap_or(ScramMechanism::Sha256);
+                let (user, password) = self.username_and_password()?;
+                match (speculation, speculative_reply) {
+                    (Some(Speculation::Scram(first)), Some(reply)) => {
+                        let server_first = SaslReply::parse(reply, SPECULATIVE, mechanism)?;
+                        self.scram_server_first(first, server_first)
+                    }
+                    (Some(Speculation::Scram(first)), None) => Ok(self.scram_start(first)),
+                    _ => {
+                        let first = ScramClientFirst::new(scram, user, password)?;
+                        Ok(self.scram_start(first))
+                    }
+                }
+            }
+            Mechanism::Plain => {
+                let (user, password) = self.username_and_password()?;
+                self.check_plain_channel()?;
+                let plain = PlainClient::new(user, password);
+                // The payload holds the password in clear.
+                let document = plain.sasl_start();
+                self.state = State::Plain(plain);
+                Ok(send_secret(document))
+            }
+            Mechanism::MongodbCr => {
+                let (user, password) = self.username_and_password()?;
+                let cr = CrClient::new(user, password);
+                let document = cr.getnonce();
+                self.state = State::CrNonce(cr);
+                Ok(send(document))
+            }
+            Mechanism::MongodbX509 => {
+                if let (Some(Speculation::X509(x509)), Some(reply)) =
+                    (speculation, speculative_reply)
+                {
+                    let user = x509.handle_speculative_reply(reply)?;
+                    return Ok(self.done(user));
+                }
+                // Servers before 3.4 (wire version 5) require the user name, which is the subject
+                // of the certificate: when none was given, it is taken from the certificate this
+                // connection's own TLS presented (a caller's stream may carry another).
+                let subject = match (&credential.username, self.settings.channel) {
+                    (None, Channel::OwnTls) if max_wire_version < 5 => {
+                        self.settings.client_certificate_subject
+                    }
+                    _ => None,
+                };
+                let x509 = X509Client::new(credential.username.as_deref().or(subject));
+                let document = x509.authenticate();
+                self.state = State::X509(x509);
+                Ok(send(document))
+            }
+            Mechanism::Gssapi => self.gssapi_start(),
+            other => Err(ConversationError::not_supported(format!(
+                "{other} is recognised but not implemented by this library's runtime; use \
+                 SCRAM-SHA-256, MONGODB-X509, GSSAPI or PLAIN"
+            ))),
+        }
+    }
+
+    #[cfg(feature = "gssapi")]
+    fn gssapi_start(&mut self) -> Result<Next, ConversationError> {
+        let (sasl, next) = super::gssapi::SaslState::start(
+            self.settings.credential,
+            host_without_port(self.settings.host),
+        );
+        Ok(self.gssapi_next(sasl, next))
+    }
+
+    /// What the GSSAPI conversation's need means for the caller.
+    #[cfg(feature = "gssapi")]
+    fn gssapi_next(
+        &mut self,
+        sasl: super::gssapi::SaslState,
+        next: super::gssapi::SaslNext,
+    ) -> Next {
+        use super::gssapi::SaslNext;
+        let next = match next {
+            SaslNext::Call(call) => Next::Gssapi(call),
+            SaslNext::Start(token) => send(bson::doc! {
+                "saslStart": 1,
+                "mechanism": Mechanism::Gssapi.as_str(),
+                "payload": bson::Binary { subtype: bson::spec::BinarySubtype::Generic, bytes: token },
+                "autoAuthorize": 1,
+            }),
+            SaslNext::Continue(token) => send(sasl_continue(&sasl.conversation_id(), &token)),
+            SaslNext::Done => return self.done(None),
+        };
+        self.state = State::Gssapi(sasl);
+        next
+    }
+
+    #[cfg(not(feature = "gssapi"))]
+    fn gssapi_start(&mut self) -> Result<Next, ConversationError> {
+        Err(ConversationError::not_supported(
+            "GSSAPI support requires the `gssapi` feature of mongo-auth (cargo feature \"gssapi\", \
+             which needs the system's MIT krb5 libraries)",
+        ))
+    }
+
+    fn on_reply(&mut self, state: State, reply: &Document) -> Result<Next, ConversationError> {
+        let mechanism = self.mechanism;
+        match state {
+            State::ScramStarted(first) => {
+                let server_first = SaslReply::parse(reply, "saslStart", mechanism)?;
+                self.scram_server_first(first, server_first)
+            }
+            State::ScramFinal {
+                conversation_id,
+                client_final,
+            } => {
+                let server_final = SaslReply::parse(reply, "saslContinue", mechanism)?;
+                same_conversation(&conversation_id, &server_final, mechanism)?;
+                client_final.handle_server_final(&server_final.payload)?;
+                if server_final.done {
+                    return Ok(self.done(None));
+                }
+                // The long conversation: the server did not skip the empty exchange.
+                let document = sasl_continue(&conversation_id, b"");
+                self.state = State::ScramEmptyExchange { conversation_id };
+                Ok(send(document))
+            }
+            State::ScramEmptyExchange { conversation_id } => {
+                let last = SaslReply::parse(reply, "saslContinue", mechanism)?;
+                same_conversation(&conversation_id, &last, mechanism)?;
+                if !last.done {
+                    return Err(ConversationError::protocol(
+                        Some(mechanism),
+                        ProtocolViolation::ConversationNotDone,
+                    ));
+                }
+                Ok(self.done(None))
+            }
+            State::Plain(plain) => {
+                plain.handle_reply(reply)?;
+                Ok(self.done(None))
+            }
+            State::CrNonce(cr) => {
+                let authenticate = cr.handle_nonce(reply)?;
+                let document = authenticate.command().clone();
+                self.state = State::CrAuthenticate(authenticate);
+                // The command carries the password's digest.
+                Ok(send_secret(document))
+            }
+            State::CrAuthenticate(authenticate) => {
+                authenticate.handle_reply(reply)?;
+                Ok(self.done(None))
+            }
+            State::X509(x509) => {
+                let user = x509.handle_reply(reply)?;
+                Ok(self.done(user))
+            }
+            #[cfg(feature = "gssapi")]
+            State::Gssapi(sasl) => {
+                let (sasl, next) = sasl.replied(reply)?;
+                Ok(self.gssapi_next(sasl, next))
+            }
+            State::ScramKeys { .. } | State::Over => Err(out_of_order()),
+        }
+    }
+
+    fn scram_start(&mut self, first: ScramClientFirst) -> Next {
+        let document = first.sasl_start();
+        self.state = State::ScramStarted(first);
+        send(document)
+    }
+
+    fn scram_server_first(
+        &mut self,
+        first: ScramClientFirst,
+        server_first: SaslReply,
+    ) -> Result<Next, ConversationError> {
+        if server_first.done {
+            return Err(ConversationError::protocol(
+                Some(self.mechanism),
+                ProtocolViolation::ConversationEndedEarly,
+            ));
+        }
+        let step =
+            first.handle_server_first(&server_first.payload, self.settings.max_scram_iterations)?;
+        let request = step.key_request();
+        self.state = State::ScramKeys {
+            conversation_id: server_first.conversation_id,
+            server_first: step,
+        };
+        Ok(Next::DeriveKeys(request))
+    }
+
+    fn done(&mut self, user: Option<String>) -> Next {
+        self.state = State::Over;
+        Next::Done(Outcome {
+            mechanism: self.mechanism,
+            user,
+        })
+    }
+
+    fn username_and_password(&self) -> Result<(&'a str, &'a Password), ConversationError> {
+        let credential = self.settings.credential;
+        match (&credential.username, &credential.password) {
+            (Some(user), Some(password)) => Ok((user, password)),
+            _ => Err(ConversationError::credential(format!(
+                "{} needs a username and a password; add both to the credential",
+                self.mechanism
+            ))),
+        }
+    }
+
+    fn check_plain_channel(&self) -> Result<(), ConversationError> {
+        if self.settings.channel.encrypted() || self.settings.allow_plain_without_tls {
+            return Ok(());
+        }
+        Err(ConversationError::not_supported(
+            match self.settings.channel {
+                Channel::CallerStream => {
+                    "PLAIN sends the password in clear and the stream given to authenticate is not \
+                 known to be encrypted; set up TLS on it and call authenticate_over_tls, or opt \
+                 in to clear-text PLAIN explicitly (allow_plain_without_tls) on a trusted network"
+                }
+                Channel::OwnSocket => {
+                    "PLAIN sends the password in clear and a Unix socket is not TLS-wrapped; connect \
+                 over TCP with TLS, or opt in to clear-text PLAIN explicitly \
+                 (allow_plain_without_tls) for the local socket"
+                }
+                _ => {
+                    "PLAIN sends the password in clear and this connection has no TLS; enable TLS, or \
+                 opt in to clear-text PLAIN explicitly (allow_plain_without_tls) on a trusted \
+                 network"
+                }
+            },
+        ))
+    }
+
+    /// A refusal gets what to check from the client's side.
+    fn explain(&self, error: ConversationError) -> ConversationError {
+        match error {
+            ConversationError::Authentication(mut failure) => {
+                // the subject matters only when this connection's own TLS presented the certificate
+                let subject = match self.settings.channel {
+                    Channel::OwnTls => self.settings.client_certificate_subject,
+                    _ => None,
+                };
+                failure.hint = Some(hint(
+                    self.settings.credential,
+                    self.mechanism,
+                    &failure.message,
+                    subject,
+                ));
+                ConversationError::Authentication(failure)
+            }
+            other => other,
+        }
+    }
+}
+
+/// The credential's mechanism, or the one negotiated from the hello, refusing a MONGODB-CR
+/// downgrade over clear TCP.
+fn choose(
+    settings: &Settings<'_>,
+    server: ServerHello<'_>,
+) -> Result<Mechanism, ConversationError> {
+    if let Some(mechanism) = settings.credential.mechanism {
+        crate::events::event!(
+            debug,
+            mechanism = mechanism.as_str(),
+            reason = "configured",
+            "mechanism chosen"
+        );
+        return Ok(mechanism);
+    }
+    let negotiated = negotiate(server.sasl_supported_mechs, server.max_wire_version);
+    crate::events::event!(
+        debug,
+        mechanism = negotiated.as_str(),
+        reason = if server.sasl_supported_mechs.is_some() {
+            "negotiated from saslSupportedMechs"
+        } else {
+            "negotiated from the wire version (no saslSupportedMechs)"
+        },
+        "mechanism chosen"
+    );
+    if negotiated == Mechanism::MongodbCr && !settings.channel.private() {
+        // Over clear TCP a man in the middle could play an old server and downgrade SCRAM to
+        // MONGODB-CR: one MD5 per password guess off the wire.
+        return Err(ConversationError::not_supported(
+            "the server offers only MONGODB-CR (a server older than 3.0), which is negotiated only \
+             over TLS or a Unix socket: over clear TCP a man in the middle could downgrade SCRAM \
+             this way; if this really is an old server, ask for it by name with \
+             authMechanism=MONGODB-CR, or enable TLS",
+        ));
+    }
+    Ok(negotiated)
+}
+
+fn send(document: Document) -> Next {
+    Next::Send(Command {
+        document,
+        secret: false,
+    })
+}
+
+fn send_secret(document: Document) -> Next {
+    Next::Send(Command {
+        document,
+        secret: true,
+    })
+}
+
+/// A step handed to a conversation that is not waiting for it: a bug of the caller's loop, never
+/// something a server can cause.
+fn out_of_order() -> ConversationError {
+    ConversationError::not_supported(
+        "the authentication conversation was driven out of order (a bug in mongo-auth: please \
+         report it)",
+    )
+}
+
+/// Every step of a SASL conversation carries the `conversationId` it started with.
+pub(crate) fn same_conversation(
+    conversation_id: &Bson,
+    step: &SaslReply,
+    mechanism: Mechanism,
+) -> Result<(), ConversationError> {
+    if step.conversation_id == *conversation_id {
+        Ok(())
+    } else {
+        Err(ConversationError::protocol(
+            Some(mechanism),
+            ProtocolViolation::ConversationIdChanged,
+        ))
+    }
+}
+
+/// The host part of `host:port` or `[v6]:port` (GSSAPI's service principal names the host only).
+#[cfg_attr(not(feature = "gssapi"), allow(dead_code))]
+pub(crate) fn host_without_port(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            name
+        }
+        _ => host,
+    }
+}
+
+/// What to check after the server refused the credential. `subject` is the RFC 2253 subject of
+/// the client certificate this connection presented, when it has one.
+fn hint(
+    credential: &Credential,
+    mechanism: Mechanism,
+    server_text: &str,
+    subject: Option<&str>,
+) -> String {
+    match mechanism {
+        Mechanism::MongodbX509 if server_text.contains("No verified subject") => {
+            "the server received no client certificate: set the certificate (tlsCertificateKeyFile) \
+             and make sure the server requests client certificates"
+                .to_owned()
+        }
+        Mechanism::MongodbX509 if let Some(subject) = subject => {
+            let mut hint = format!(
+                "the certificate's subject is `{subject}`; the server has no user with that \
+                 subject in $external: create one (db.getSiblingDB(\"$external\").createUser) or \
+                 use the certificate of an existing user"
+            );
+            if let Some(username) = &credential.username
+                && username != subject
+            {
+                hint.push_str(&format!(
+                    "; the user name given (`{username}`) is not that subject: leave it out, or \
+                     write the subject exactly"
+                ));
+            }
+            hint
+        }
+        Mechanism::MongodbX509 => "the user name, when given, must be the certificate's RFC 2253 \
+             subject exactly (leave it out to let the server read it from the certificate), and \
+             the server needs a user for that subject in $external"
+            .to_owned(),
+        Mechanism::Gssapi => format!(
+            "check that the Kerberos principal exists as a user in {}",
+            credential.source
+        ),
+        _ => format!(
+            "check the user name, the password and the source (authSource={}); an unknown user \
+             and a wrong password look the same",
+            credential.source
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_without_port;
+
+    #[test]
+    fn host_without_port_strips_only_the_port() {
+        assert_eq!(host_without_port("db.example.com:27017"), "db.example.com");
+        assert_eq!(host_without_port("db.example.com"), "db.example.com");
+        assert_eq!(host_without_port("[::1]:27017"), "::1");
+        assert_eq!(host_without_port("::1"), "::1");
+        assert_eq!(
+            host_without_port("/tmp/mongodb-27017.sock"),
+            "/tmp/mongodb-27017.sock"
+        );
+    }
+}
