@@ -69,16 +69,21 @@ mod srv;
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod tls;
 #[cfg(feature = "runtime")]
+mod transport;
+#[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod wire;
 
 #[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub use authenticator::Authenticator;
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+pub use authenticator::{AuthenticateWith, authenticate, authenticate_over_tls, connect};
 pub use config::{ClientConfig, ClientConfigBuilder, ConfigError, Credential, Tls, TlsSettings};
 #[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
-pub use connection::{AuthenticateWith, Connection, authenticate, authenticate_over_tls, connect};
+pub use connection::Connection;
 #[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub use error::Error;

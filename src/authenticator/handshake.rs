@@ -5,7 +5,7 @@
 use mongo_auth_core::Credential;
 
 use super::{Authenticator, HandshakeFailure, op_msg_refused};
-use crate::connection::{Connection, Framing, Stream, Transport};
+use crate::connection::Connection;
 use crate::error::Error;
 use crate::events::event;
 use crate::handshake::{self, HelloParameters, HelloReply};
@@ -13,6 +13,7 @@ use crate::mechanism::conversation::{
     Channel, Conversation, Next, Outcome, ServerHello, Settings, Speculation,
 };
 use crate::tls::TlsConnector;
+use crate::transport::{Framing, Stream, Transport};
 
 impl Authenticator {
     /// Hello, then the conversation, on one stream.

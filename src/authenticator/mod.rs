@@ -5,6 +5,7 @@
 
 mod handshake;
 mod key_cache;
+mod one_call;
 #[cfg(test)]
 mod tests;
 
@@ -18,16 +19,18 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::OnceCell;
 
 use crate::config::{ClientConfig, ConnectOptions};
-use crate::connection::{Connection, Stream};
+use crate::connection::Connection;
 use crate::error::{Error, NoReachableHost, ProtocolViolation, Timeout, TimeoutPhase};
 use crate::events::event;
 use crate::mechanism::conversation::Channel;
 use crate::tls::TlsConnector;
+use crate::transport::Stream;
 use crate::wire::WireError;
 use key_cache::KeyCache;
+pub use one_call::{AuthenticateWith, authenticate, authenticate_over_tls, connect};
 
 /// Authenticates connections for one [`ClientConfig`]. Build it once and share it (it is `Send +
-/// Sync`; wrap it in an [`Arc`]): its SCRAM key cache means PBKDF2 runs once per (mechanism,
+/// Sync`; wrap it in an [`Arc`](std::sync::Arc)): its SCRAM key cache means PBKDF2 runs once per (mechanism,
 /// password, salt, iteration count), however many connections start at the same moment, and never
 /// on an async worker thread.
 ///

@@ -1,7 +1,7 @@
 //! What can go wrong inside an authentication conversation, as [`ConversationError`]: the server
 //! refused the credential, broke the protocol, the credential cannot be used, or the mechanism
 //! cannot run here. The runtime's [`Error`](crate::Error) wraps each kind in the variant of the same
-//! name; the kinds are public at [`crate::error`].
+//! name; the kinds are public in `mongo_auth::error`.
 
 use std::fmt;
 

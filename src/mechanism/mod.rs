@@ -1,6 +1,6 @@
 //! The authentication mechanisms as sans-IO conversations: each step is a type whose `handle_*`
 //! method consumes it and returns the next step or an error. They produce the command documents to
-//! send and check the replies; moving bytes is the caller's job (see [`crate::authenticate`]).
+//! send and check the replies; moving bytes is the caller's job (the authenticator's loop).
 //!
 //! ```
 //! use mongo_auth::Password;

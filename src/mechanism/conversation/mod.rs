@@ -19,7 +19,14 @@
 //! ```
 
 use bson::{Bson, Document};
-use mongo_auth_core::{Credential, Mechanism, Password};
+use mongo_auth_core::{Mechanism, Password};
+
+mod hint;
+mod setup;
+
+use hint::hint;
+use setup::choose;
+pub(crate) use setup::{Channel, ServerHello, Settings, Speculation, negotiate};
 
 use super::cr::{CrAuthenticate, CrClient};
 use super::error::{ConversationError, ProtocolViolation};
@@ -29,134 +36,6 @@ use super::scram::{
 };
 use super::x509::X509Client;
 use super::{SPECULATIVE, SaslReply, sasl_continue};
-
-/// What is known about the stream a conversation runs on; it decides whether PLAIN may send its
-/// password, whether MONGODB-CR may be negotiated, and whether the client certificate's subject is
-/// the one the server sees.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Channel {
-    /// Opened by the authenticator with TLS.
-    OwnTls,
-    /// Opened by the authenticator over TCP without TLS.
-    OwnClear,
-    /// A Unix socket opened by the authenticator: local, never TLS-wrapped.
-    OwnSocket,
-    /// The caller's stream, of unknown protection ([`Authenticator::authenticate`]).
-    ///
-    /// [`Authenticator::authenticate`]: crate::Authenticator::authenticate
-    CallerStream,
-    /// The caller's stream, asserted encrypted ([`Authenticator::authenticate_over_tls`]).
-    ///
-    /// [`Authenticator::authenticate_over_tls`]: crate::Authenticator::authenticate_over_tls
-    CallerEncrypted,
-}
-
-impl Channel {
-    fn encrypted(self) -> bool {
-        matches!(self, Channel::OwnTls | Channel::CallerEncrypted)
-    }
-
-    /// Encrypted, or a local socket nobody on the network can sit in the middle of.
-    fn private(self) -> bool {
-        self.encrypted() || self == Channel::OwnSocket
-    }
-}
-
-/// What a conversation needs from the configuration and the connection.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Settings<'a> {
-    pub(crate) credential: &'a Credential,
-    pub(crate) channel: Channel,
-    /// `allow_plain_without_tls`.
-    pub(crate) allow_plain_without_tls: bool,
-    /// `max_scram_iterations`.
-    pub(crate) max_scram_iterations: u32,
-    /// The RFC 2253 subject of the client certificate this connection's own TLS presented.
-    pub(crate) client_certificate_subject: Option<&'a str>,
-    /// The host as connected to, `host:port` (GSSAPI's service principal names the host).
-    #[cfg_attr(not(feature = "gssapi"), allow(dead_code))]
-    pub(crate) host: &'a str,
-}
-
-/// What the hello reply said that the conversation uses.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct ServerHello<'a> {
-    pub(crate) max_wire_version: i32,
-    pub(crate) sasl_supported_mechs: Option<&'a [String]>,
-    /// The hello's `speculativeAuthenticate` document, when it had one.
-    pub(crate) speculative_reply: Option<&'a Document>,
-}
-
-/// The first step of a conversation, carried in the hello (`speculativeAuthenticate`) and kept to
-/// continue the conversation with the hello's reply.
-#[derive(Debug)]
-pub(crate) enum Speculation {
-    Scram(ScramClientFirst),
-    X509(X509Client),
-}
-
-impl Speculation {
-    /// The speculative first step for a credential: SCRAM (SHA-256 when negotiating) or X509;
-    /// `None` for the mechanisms that cannot speculate.
-    pub(crate) fn for_credential(
-        credential: &Credential,
-    ) -> Result<Option<Self>, ConversationError> {
-        let scram = match credential.mechanism {
-            None => ScramMechanism::Sha256,
-            Some(Mechanism::ScramSha1) => ScramMechanism::Sha1,
-            Some(Mechanism::ScramSha256) => ScramMechanism::Sha256,
-            Some(Mechanism::MongodbX509) => {
-                return Ok(Some(Speculation::X509(X509Client::new(
-                    credential.username.as_deref(),
-                ))));
-            }
-            Some(_) => return Ok(None),
-        };
-        let (Some(user), Some(password)) = (&credential.username, &credential.password) else {
-            return Ok(None);
-        };
-        match ScramClientFirst::new(scram, user, password) {
-            Ok(first) => Ok(Some(Speculation::Scram(first))),
-            // A password SASLprep rejects: when negotiating, SHA-1 may still work, so do not
-            // speculate.
-            Err(ConversationError::Credential(_)) if credential.mechanism.is_none() => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// The hello's `speculativeAuthenticate` document: the first command, with its database.
-    pub(crate) fn command(&self, source: &str) -> Document {
-        let mut command = match self {
-            Speculation::Scram(first) => first.sasl_start(),
-            Speculation::X509(x509) => x509.authenticate(),
-        };
-        command.insert("db", source);
-        command
-    }
-
-    pub(crate) fn mechanism(&self) -> Mechanism {
-        match self {
-            Speculation::Scram(first) => first.mechanism().mechanism(),
-            Speculation::X509(_) => Mechanism::MongodbX509,
-        }
-    }
-}
-
-/// The mechanism to use when the credential names none (the auth spec's default-mechanism rules;
-/// MONGODB-CR for servers below wire version 3 that do not list mechanisms, as PyMongo 3.5.1 did).
-pub(crate) fn negotiate(
-    sasl_supported_mechs: Option<&[String]>,
-    max_wire_version: i32,
-) -> Mechanism {
-    match sasl_supported_mechs {
-        Some(mechs) if mechs.iter().any(|m| m == Mechanism::ScramSha256.as_str()) => {
-            Mechanism::ScramSha256
-        }
-        Some(_) => Mechanism::ScramSha1,
-        None if max_wire_version < 3 => Mechanism::MongodbCr,
-        None => Mechanism::ScramSha1,
-    }
-}
 
 /// A command for the credential's source database.
 #[derive(Debug)]
@@ -563,45 +442,6 @@ impl<'a> Conversation<'a> {
     }
 }
 
-/// The credential's mechanism, or the one negotiated from the hello, refusing a MONGODB-CR
-/// downgrade over clear TCP.
-fn choose(
-    settings: &Settings<'_>,
-    server: ServerHello<'_>,
-) -> Result<Mechanism, ConversationError> {
-    if let Some(mechanism) = settings.credential.mechanism {
-        crate::events::event!(
-            debug,
-            mechanism = mechanism.as_str(),
-            reason = "configured",
-            "mechanism chosen"
-        );
-        return Ok(mechanism);
-    }
-    let negotiated = negotiate(server.sasl_supported_mechs, server.max_wire_version);
-    crate::events::event!(
-        debug,
-        mechanism = negotiated.as_str(),
-        reason = if server.sasl_supported_mechs.is_some() {
-            "negotiated from saslSupportedMechs"
-        } else {
-            "negotiated from the wire version (no saslSupportedMechs)"
-        },
-        "mechanism chosen"
-    );
-    if negotiated == Mechanism::MongodbCr && !settings.channel.private() {
-        // Over clear TCP a man in the middle could play an old server and downgrade SCRAM to
-        // MONGODB-CR: one MD5 per password guess off the wire.
-        return Err(ConversationError::not_supported(
-            "the server offers only MONGODB-CR (a server older than 3.0), which is negotiated only \
-             over TLS or a Unix socket: over clear TCP a man in the middle could downgrade SCRAM \
-             this way; if this really is an old server, ask for it by name with \
-             authMechanism=MONGODB-CR, or enable TLS",
-        ));
-    }
-    Ok(negotiated)
-}
-
 fn send(document: Document) -> Next {
     Next::Send(Command {
         document,
@@ -652,52 +492,6 @@ pub(crate) fn host_without_port(host: &str) -> &str {
             name
         }
         _ => host,
-    }
-}
-
-/// What to check after the server refused the credential. `subject` is the RFC 2253 subject of
-/// the client certificate this connection presented, when it has one.
-fn hint(
-    credential: &Credential,
-    mechanism: Mechanism,
-    server_text: &str,
-    subject: Option<&str>,
-) -> String {
-    match mechanism {
-        Mechanism::MongodbX509 if server_text.contains("No verified subject") => {
-            "the server received no client certificate: set the certificate (tlsCertificateKeyFile) \
-             and make sure the server requests client certificates"
-                .to_owned()
-        }
-        Mechanism::MongodbX509 if let Some(subject) = subject => {
-            let mut hint = format!(
-                "the certificate's subject is `{subject}`; the server has no user with that \
-                 subject in $external: create one (db.getSiblingDB(\"$external\").createUser) or \
-                 use the certificate of an existing user"
-            );
-            if let Some(username) = &credential.username
-                && username != subject
-            {
-                hint.push_str(&format!(
-                    "; the user name given (`{username}`) is not that subject: leave it out, or \
-                     write the subject exactly"
-                ));
-            }
-            hint
-        }
-        Mechanism::MongodbX509 => "the user name, when given, must be the certificate's RFC 2253 \
-             subject exactly (leave it out to let the server read it from the certificate), and \
-             the server needs a user for that subject in $external"
-            .to_owned(),
-        Mechanism::Gssapi => format!(
-            "check that the Kerberos principal exists as a user in {}",
-            credential.source
-        ),
-        _ => format!(
-            "check the user name, the password and the source (authSource={}); an unknown user \
-             and a wrong password look the same",
-            credential.source
-        ),
     }
 }
 

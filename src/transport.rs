@@ -1,0 +1,250 @@
+//! The transport under a connection: a byte stream and the framing it speaks (OP_MSG, or OP_QUERY
+//! for servers before 3.6), one command round trip at a time, with the handshake's bounds on
+//! message size and time, and commands that carried a secret wiped once sent.
+
+use std::time::Duration;
+
+use bson::Document;
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use crate::error::{Error, ProtocolViolation, Timeout, TimeoutPhase};
+use crate::reply::wipe_document;
+use crate::wire::{self, Frame, Message, OpMsg, OpQuery};
+
+/// Any byte stream a connection can run over (TCP, TLS, a Unix socket, an in-memory pipe).
+pub(crate) trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+/// How commands are framed for a server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// OP_MSG, for servers with maxWireVersion ≥ 6 (MongoDB 3.6+).
+    OpMsg,
+    /// OP_QUERY on `<db>.$cmd`, for older servers.
+    OpQuery,
+}
+
+/// The transport under a connection: a stream and the framing it speaks.
+pub(crate) struct Transport {
+    stream: Box<dyn Stream>,
+    pub(crate) framing: Framing,
+    pub(crate) max_message_size: usize,
+    pub(crate) round_trips: u32,
+    pub(crate) server_api: Option<String>,
+    /// The bound on each round trip and the host it names (`socketTimeoutMS` during the
+    /// handshake); `None`: the caller bounds the round trip.
+    pub(crate) round_trip_timeout: Option<(Duration, String)>,
+}
+
+impl Transport {
+    pub(crate) fn new(
+        stream: Box<dyn Stream>,
+        framing: Framing,
+        server_api: Option<String>,
+    ) -> Self {
+        Self {
+            stream,
+            framing,
+            // Until the handshake ends; then the server's maxMessageSizeBytes (at most 48 MB).
+            max_message_size: wire::MAX_HANDSHAKE_MESSAGE_SIZE,
+            round_trips: 0,
+            server_api,
+            round_trip_timeout: None,
+        }
+    }
+
+    /// Sends one command to `db` and returns the reply document (whatever its `ok`).
+    pub(crate) async fn round_trip(
+        &mut self,
+        db: &str,
+        command: Document,
+    ) -> Result<Document, Error> {
+        let request = self.request(db, command);
+        self.exchange(&request).await
+    }
+
+    /// As [`Transport::round_trip`], for a command that carries a secret (a PLAIN payload, a
+    /// SCRAM client proof): once the exchange ends, however it ends (error, cancellation by a
+    /// timeout), every binary and string value of the command is wiped, and the wiped command is
+    /// left in `command`. The encoded frame is wiped by [`wire::write_frame`].
+    pub(crate) async fn round_trip_secret(
+        &mut self,
+        db: &str,
+        command: &mut Document,
+    ) -> Result<Document, Error> {
+        let mut request = WipeOnDrop(self.request(db, std::mem::take(command)));
+        let result = self.exchange(&request.0).await;
+        let body = match &mut request.0.message {
+            Message::Msg(msg) => &mut msg.body,
+            Message::Query(query) => &mut query.query,
+            Message::Reply(reply) => match reply.documents.first_mut() {
+                Some(document) => document,
+                None => return result,
+            },
+        };
+        wipe_document(body);
+        *command = std::mem::take(body);
+        result
+    }
+
+    fn request(&self, db: &str, mut command: Document) -> Frame {
+        if let Some(version) = &self.server_api
+            && self.framing == Framing::OpMsg
+            && !command.contains_key("apiVersion")
+        {
+            command.insert("apiVersion", version.clone());
+        }
+        let message = match self.framing {
+            Framing::OpMsg => {
+                command.insert("$db", db);
+                Message::Msg(OpMsg::new(command))
+            }
+            Framing::OpQuery => Message::Query(OpQuery::command(db, command)),
+        };
+        Frame::new(message)
+    }
+
+    async fn exchange(&mut self, request: &Frame) -> Result<Document, Error> {
+        match self.round_trip_timeout.clone() {
+            None => self.exchange_unbounded(request).await,
+            Some((after, host)) => {
+                match tokio::time::timeout(after, self.exchange_unbounded(request)).await {
+                    Ok(reply) => reply,
+                    Err(_) => Err(Error::Timeout(Timeout {
+                        phase: TimeoutPhase::Socket,
+                        after,
+                        host,
+                    })),
+                }
+            }
+        }
+    }
+
+    async fn exchange_unbounded(&mut self, request: &Frame) -> Result<Document, Error> {
+        let sent_bytes = wire::write_frame(&mut self.stream, request).await?;
+        self.round_trips += 1;
+        let (reply, received_bytes) =
+            wire::read_frame_sized(&mut self.stream, self.max_message_size).await?;
+        crate::events::event!(
+            debug,
+            command = command_name(&request.message),
+            sent_bytes,
+            received_bytes,
+            "round trip"
+        );
+        #[cfg(not(feature = "tracing"))]
+        let _ = (sent_bytes, received_bytes);
+        if reply.response_to != request.request_id {
+            return Err(Error::protocol(
+                None,
+                ProtocolViolation::MalformedReply {
+                    command: "reply",
+                    problem: format!(
+                        "responseTo {} does not match the request id {}",
+                        reply.response_to, request.request_id
+                    ),
+                },
+            ));
+        }
+        match (self.framing, &reply.message) {
+            (Framing::OpMsg, Message::Msg(_)) | (Framing::OpQuery, Message::Reply(_)) => {}
+            (_, other) => {
+                return Err(Error::protocol(
+                    None,
+                    ProtocolViolation::UnexpectedReplyOpCode {
+                        received: other.op_code().as_i32(),
+                    },
+                ));
+            }
+        }
+        Ok(reply.message.into_command_document()?)
+    }
+}
+
+/// The name of the command a request carries (its first key), for events.
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+fn command_name(message: &Message) -> &str {
+    let document = match message {
+        Message::Msg(msg) => Some(&msg.body),
+        Message::Query(query) => Some(&query.query),
+        Message::Reply(reply) => reply.documents.first(),
+    };
+    document
+        .and_then(|d| d.keys().next())
+        .map_or("", String::as_str)
+}
+
+/// A request frame whose documents are wiped when it is dropped.
+struct WipeOnDrop(Frame);
+
+impl Drop for WipeOnDrop {
+    fn drop(&mut self) {
+        match &mut self.0.message {
+            Message::Msg(msg) => {
+                wipe_document(&mut msg.body);
+                for sequence in &mut msg.sequences {
+                    sequence.documents.iter_mut().for_each(wipe_document);
+                }
+            }
+            Message::Query(query) => wipe_document(&mut query.query),
+            Message::Reply(reply) => reply.documents.iter_mut().for_each(wipe_document),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanism::plain::PlainClient;
+    use mongo_auth_core::Password;
+
+    #[tokio::test]
+    async fn secret_commands_are_wiped_once_sent() {
+        let (client, mut server) = tokio::io::duplex(1 << 16);
+        let peer = tokio::spawn(async move {
+            let request = wire::read_frame(&mut server, wire::DEFAULT_MAX_MESSAGE_SIZE)
+                .await
+                .unwrap();
+            let body = request.message.into_command_document().unwrap();
+            let payload = body.get_binary_generic("payload").unwrap().clone();
+            let reply = Frame::reply_to(
+                request.request_id,
+                Message::Msg(OpMsg::new(bson::doc! { "ok": 1.0 })),
+            );
+            wire::write_frame(&mut server, &reply).await.unwrap();
+            payload
+        });
+        let mut transport = Transport::new(Box::new(client), Framing::OpMsg, None);
+        let plain = PlainClient::new("user", &Password::new("pencil"));
+        let mut command = plain.sasl_start();
+        let reply = transport
+            .round_trip_secret("$external", &mut command)
+            .await
+            .unwrap();
+        assert_eq!(reply.get_f64("ok").unwrap(), 1.0);
+        // The server got the password; the client's copy of the command holds it no more.
+        assert_eq!(peer.await.unwrap(), b"\0user\0pencil");
+        assert!(command.get_binary_generic("payload").unwrap().is_empty());
+        assert_eq!(command.get_str("mechanism").unwrap(), "");
+    }
+
+    #[test]
+    fn wiping_reaches_nested_values() {
+        let mut document = bson::doc! {
+            "a": "secret",
+            "b": { "c": bson::Binary { subtype: bson::spec::BinarySubtype::Generic, bytes: b"xyz".to_vec() } },
+            "d": ["secret"],
+            "n": 5,
+        };
+        wipe_document(&mut document);
+        assert_eq!(
+            document,
+            bson::doc! {
+                "a": "",
+                "b": { "c": bson::Binary { subtype: bson::spec::BinarySubtype::Generic, bytes: vec![] } },
+                "d": [""],
+                "n": 5,
+            }
+        );
+    }
+}
