@@ -170,6 +170,13 @@ impl Authenticator {
                     };
                     conversation.reply(&reply)?
                 }
+                Next::AwsCredentials => {
+                    let credentials = crate::mechanism::aws::AwsCredentials::from_environment()?;
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |since| since.as_secs());
+                    conversation.aws_credentials(credentials, now)?
+                }
                 Next::DeriveKeys(request) => {
                     let keys = self.keys.get(request).await?;
                     conversation.keys(&keys)?

@@ -9,6 +9,7 @@
 //! assert_eq!(plain.payload(), b"\0user\0pencil");
 //! ```
 
+pub mod aws;
 pub(crate) mod conversation;
 pub mod cr;
 pub(crate) mod error;

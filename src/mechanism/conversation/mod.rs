@@ -28,6 +28,7 @@ use hint::hint;
 use setup::choose;
 pub(crate) use setup::{Channel, ServerHello, Settings, Speculation, negotiate};
 
+use super::aws::{AwsClient, AwsCredentials};
 use super::cr::{CrAuthenticate, CrClient};
 use super::error::{ConversationError, ProtocolViolation};
 use super::plain::PlainClient;
@@ -54,6 +55,9 @@ pub(crate) enum Next {
     /// Derive the SCRAM keys (PBKDF2: off the async threads, through the key cache) and hand them
     /// to [`Conversation::keys`].
     DeriveKeys(ScramKeyRequest),
+    /// Look up the AWS credentials (the environment) and hand them, with the current time, to
+    /// [`Conversation::aws_credentials`].
+    AwsCredentials,
     /// Run the GSSAPI call (it blocks: the KDC, DNS) and hand its result to
     /// [`Conversation::gssapi`].
     #[cfg(feature = "gssapi")]
@@ -94,6 +98,16 @@ enum State {
     CrAuthenticate(CrAuthenticate),
     /// MONGODB-X509's `authenticate` was sent.
     X509(X509Client),
+    /// MONGODB-AWS waits for its credentials.
+    AwsCredentials,
+    /// MONGODB-AWS's `saslStart` was sent.
+    AwsStarted {
+        client: AwsClient,
+        credentials: AwsCredentials,
+        unix_seconds: u64,
+    },
+    /// The signed request was sent.
+    AwsFinal { conversation_id: Bson },
     /// A GSSAPI call or command is under way.
     #[cfg(feature = "gssapi")]
     Gssapi(super::gssapi::SaslState),
@@ -163,6 +177,26 @@ impl<'a> Conversation<'a> {
         };
         // The client-final message carries the proof.
         Ok(send_secret(document))
+    }
+
+    /// Takes the credentials a [`Next::AwsCredentials`] asked for, and the time to sign at
+    /// (seconds since the Unix epoch, UTC).
+    pub(crate) fn aws_credentials(
+        &mut self,
+        credentials: AwsCredentials,
+        unix_seconds: u64,
+    ) -> Result<Next, ConversationError> {
+        let State::AwsCredentials = std::mem::replace(&mut self.state, State::Over) else {
+            return Err(out_of_order());
+        };
+        let client = AwsClient::new()?;
+        let document = client.sasl_start();
+        self.state = State::AwsStarted {
+            client,
+            credentials,
+            unix_seconds,
+        };
+        Ok(send(document))
     }
 
     /// Takes the result of a [`Next::Gssapi`] call.
@@ -241,9 +275,13 @@ impl<'a> Conversation<'a> {
                 Ok(send(document))
             }
             Mechanism::Gssapi => self.gssapi_start(),
+            Mechanism::MongodbAws => {
+                self.state = State::AwsCredentials;
+                Ok(Next::AwsCredentials)
+            }
             other => Err(ConversationError::not_supported(format!(
                 "{other} is recognised but not implemented by this library's runtime; use \
-                 SCRAM-SHA-256, MONGODB-X509, GSSAPI or PLAIN"
+                 SCRAM-SHA-256, MONGODB-X509, MONGODB-AWS, GSSAPI or PLAIN"
             ))),
         }
     }
@@ -345,7 +383,41 @@ impl<'a> Conversation<'a> {
                 let (sasl, next) = sasl.replied(reply)?;
                 Ok(self.gssapi_next(sasl, next))
             }
-            State::ScramKeys { .. } | State::Over => Err(out_of_order()),
+            State::AwsStarted {
+                client,
+                credentials,
+                unix_seconds,
+            } => {
+                let server_first = SaslReply::parse(reply, "saslStart", mechanism)?;
+                if server_first.done {
+                    return Err(ConversationError::protocol(
+                        Some(mechanism),
+                        ProtocolViolation::ConversationEndedEarly,
+                    ));
+                }
+                let last = client.handle_server_first(
+                    &server_first.payload,
+                    &credentials,
+                    unix_seconds,
+                )?;
+                let conversation_id = server_first.conversation_id;
+                let document = sasl_continue(&conversation_id, last.payload());
+                self.state = State::AwsFinal { conversation_id };
+                // The signed request may carry the session token.
+                Ok(send_secret(document))
+            }
+            State::AwsFinal { conversation_id } => {
+                let last = SaslReply::parse(reply, "saslContinue", mechanism)?;
+                same_conversation(&conversation_id, &last, mechanism)?;
+                if !last.done {
+                    return Err(ConversationError::protocol(
+                        Some(mechanism),
+                        ProtocolViolation::ConversationNotDone,
+                    ));
+                }
+                Ok(self.done(None))
+            }
+            State::ScramKeys { .. } | State::AwsCredentials | State::Over => Err(out_of_order()),
         }
     }
 

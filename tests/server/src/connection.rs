@@ -767,7 +767,11 @@ impl Shared {
         mechanism: &str,
     ) -> Option<Authenticated> {
         self.find_user(db, principal)
-            .filter(|u| mechanism != "GSSAPI" || u.gssapi)
+            .filter(|u| match mechanism {
+                "GSSAPI" => u.gssapi,
+                "MONGODB-AWS" => u.aws,
+                _ => true,
+            })
             .map(|u| Authenticated::of(u, mechanism))
     }
 }

@@ -36,6 +36,7 @@
 //!   [`ServerConfig::sasl_mechanism`]; `saslStart` with its name is dispatched to it.
 #![forbid(unsafe_code)]
 
+pub mod aws;
 pub mod certs;
 mod config;
 mod connection;

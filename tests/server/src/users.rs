@@ -327,6 +327,12 @@ impl User {
         Self::new(principal, "$external").mechanisms([Mechanism::Gssapi])
     }
 
+    /// A MONGODB-AWS user in `$external`, named by the ARN its access keys authenticate as
+    /// (checked by [`AwsSts`](crate::aws::AwsSts), which must be registered too).
+    pub fn aws(arn: impl Into<String>) -> Self {
+        Self::new(arn, "$external").mechanisms([Mechanism::MongodbAws])
+    }
+
     /// The password the stored credentials are derived from.
     pub fn password(mut self, password: impl Into<String>) -> Self {
         self.password = Some(password.into());
@@ -372,6 +378,7 @@ impl User {
             mongodb_cr: None,
             x509: false,
             gssapi: false,
+            aws: false,
         };
         for &mechanism in &self.mechanisms {
             match mechanism {
@@ -400,6 +407,7 @@ impl User {
                 }
                 Mechanism::MongodbX509 if self.db == "$external" => stored.x509 = true,
                 Mechanism::Gssapi if self.db == "$external" => stored.gssapi = true,
+                Mechanism::MongodbAws if self.db == "$external" => stored.aws = true,
                 other => {
                     return Err(UserError::Unsupported {
                         user: self.name.clone(),
@@ -424,6 +432,7 @@ pub(crate) struct StoredUser {
     pub(crate) mongodb_cr: Option<String>,
     pub(crate) x509: bool,
     pub(crate) gssapi: bool,
+    pub(crate) aws: bool,
 }
 
 impl StoredUser {
@@ -448,6 +457,9 @@ impl StoredUser {
         }
         if self.gssapi {
             out.push("GSSAPI");
+        }
+        if self.aws {
+            out.push("MONGODB-AWS");
         }
         out
     }

@@ -1,0 +1,161 @@
+//! AWS credentials for MONGODB-AWS: an access key id, its secret and an optional session token.
+//! They come from the environment, read afresh for every authentication; the spec's other sources
+//! (web identity, ECS, EC2) are refused with an error that says so.
+
+use zeroize::Zeroizing;
+
+use crate::mechanism::error::ConversationError;
+
+/// An AWS access key (id and secret) and, for temporary credentials, the session token. `Debug`
+/// shows the key id only.
+///
+/// ```
+/// use mongo_auth::mechanism::aws::AwsCredentials;
+/// let credentials = AwsCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI", Some("token".into()));
+/// assert_eq!(credentials.access_key_id(), "AKIDEXAMPLE");
+/// let shown = format!("{credentials:?}");
+/// assert!(shown.contains("AKIDEXAMPLE") && !shown.contains("wJalrXUtnFEMI") && !shown.contains("token"));
+/// ```
+#[derive(Clone)]
+pub struct AwsCredentials {
+    access_key_id: String,
+    secret_access_key: Zeroizing<String>,
+    session_token: Option<Zeroizing<String>>,
+}
+
+impl std::fmt::Debug for AwsCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwsCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+impl AwsCredentials {
+    /// Credentials from their parts.
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+    ) -> Self {
+        Self {
+            access_key_id: access_key_id.into(),
+            secret_access_key: Zeroizing::new(secret_access_key.into()),
+            session_token: session_token.map(Zeroizing::new),
+        }
+    }
+
+    /// The credentials the environment holds now: `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`,
+    /// with `AWS_SESSION_TOKEN` when set. An error names what is missing; the spec's other sources
+    /// (`AWS_WEB_IDENTITY_TOKEN_FILE`, the ECS container endpoint, EC2 instance metadata) are not
+    /// implemented and are refused by name rather than skipped.
+    ///
+    /// ```no_run
+    /// let credentials = mongo_auth::mechanism::aws::AwsCredentials::from_environment()?;
+    /// println!("authenticating as {}", credentials.access_key_id());
+    /// # Ok::<(), mongo_auth::mechanism::ConversationError>(())
+    /// ```
+    pub fn from_environment() -> Result<Self, ConversationError> {
+        Self::from_variables(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+    }
+
+    fn from_variables(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConversationError> {
+        match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => Ok(Self::new(id, secret, get("AWS_SESSION_TOKEN"))),
+            (Some(_), None) => Err(ConversationError::credential(
+                "MONGODB-AWS found AWS_ACCESS_KEY_ID but not AWS_SECRET_ACCESS_KEY in the \
+                 environment: set both",
+            )),
+            (None, Some(_)) => Err(ConversationError::credential(
+                "MONGODB-AWS found AWS_SECRET_ACCESS_KEY but not AWS_ACCESS_KEY_ID in the \
+                 environment: set both",
+            )),
+            (None, None) => {
+                let source = if get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
+                    "a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)"
+                } else if get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some() {
+                    "the ECS container endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)"
+                } else {
+                    "EC2 instance metadata"
+                };
+                Err(ConversationError::not_supported(format!(
+                    "MONGODB-AWS found no AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the \
+                     environment, and credentials from {source} are not implemented by this \
+                     library yet: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and \
+                     AWS_SESSION_TOKEN for temporary credentials)"
+                )))
+            }
+        }
+    }
+
+    /// The access key id (`AKIA…` or `ASIA…`).
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    pub(crate) fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+
+    pub(crate) fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref().map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(variables: &[(&str, &str)]) -> Result<AwsCredentials, ConversationError> {
+        AwsCredentials::from_variables(|name| {
+            variables
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
+    #[test]
+    fn the_environment_gives_the_key_and_the_optional_token() {
+        let credentials = from(&[
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ])
+        .unwrap();
+        assert_eq!(credentials.session_token(), None);
+        let credentials = from(&[
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_SESSION_TOKEN", "token"),
+        ])
+        .unwrap();
+        assert_eq!(credentials.session_token(), Some("token"));
+    }
+
+    #[test]
+    fn half_a_key_and_the_unimplemented_sources_are_named() {
+        match from(&[("AWS_ACCESS_KEY_ID", "AKID")]) {
+            Err(ConversationError::Credential(e)) => {
+                assert!(e.problem.contains("AWS_SECRET_ACCESS_KEY"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        match from(&[("AWS_WEB_IDENTITY_TOKEN_FILE", "/token")]) {
+            Err(ConversationError::NotSupported(e)) => {
+                assert!(e.what.contains("AWS_WEB_IDENTITY_TOKEN_FILE"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        match from(&[]) {
+            Err(ConversationError::NotSupported(e)) => {
+                assert!(e.what.contains("EC2 instance metadata"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

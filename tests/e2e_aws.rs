@@ -1,0 +1,220 @@
+//! MONGODB-AWS end to end: the authenticator against the conformance server standing in for STS
+//! (it verifies the SigV4 signature with the test key's secret). Credentials come from the process
+//! environment, so each scenario runs in a child process with its own variables; the parent runs the
+//! server and checks what it saw.
+
+use std::process::Command;
+use std::sync::Arc;
+
+use mongo_auth::{Authenticator, ClientConfig, Error, Mechanism};
+use mongo_auth_test_server::aws::AwsSts;
+use mongo_auth_test_server::{Server, ServerConfig, User};
+
+const CHILD: &str = "MONGO_AUTH_AWS_SCENARIO";
+const URI: &str = "MONGO_AUTH_AWS_URI";
+const ARN: &str = "arn:aws:iam::123456789012:user/app";
+const TEMPORARY_ARN: &str = "arn:aws:sts::123456789012:assumed-role/app-role/session";
+const KEY_ID: &str = "AKIAEXAMPLEKEYID0001";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const TEMPORARY_KEY_ID: &str = "ASIAEXAMPLEKEYID0002";
+const TEMPORARY_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
+const TOKEN: &str = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN//////////wEaDEXAMPLE";
+
+fn sts(host: &str) -> AwsSts {
+    AwsSts::new().host(host).key(KEY_ID, SECRET, None, ARN).key(
+        TEMPORARY_KEY_ID,
+        TEMPORARY_SECRET,
+        Some(TOKEN),
+        TEMPORARY_ARN,
+    )
+}
+
+/// Starts the conformance server with `sts`, runs scenario `name` in a child process with `env`
+/// (and nothing of the parent's AWS variables), and returns what the server saw.
+async fn run_scenario(
+    name: &'static str,
+    sts: AwsSts,
+    env: &'static [(&'static str, &'static str)],
+) -> Vec<mongo_auth_test_server::aws::Seen> {
+    let sts = Arc::new(sts);
+    let server = Server::start(
+        ServerConfig::new()
+            .user(User::aws(ARN))
+            .user(User::aws(TEMPORARY_ARN))
+            .sasl_mechanism(sts.clone()),
+    )
+    .await
+    .expect("start the conformance server");
+    let uri = format!("mongodb://{}/?authMechanism=MONGODB-AWS", server.addr());
+    let output = tokio::task::spawn_blocking(move || {
+        let mut command = Command::new(std::env::current_exe().expect("the test binary's path"));
+        command
+            .args([
+                name,
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD, name)
+            .env(URI, uri);
+        for variable in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_ROLE_ARN",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        ] {
+            command.env_remove(variable);
+        }
+        command.envs(env.iter().copied()).output()
+    })
+    .await
+    .expect("the child's task")
+    .expect("run the scenario in a child process");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "scenario {name} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        output.status
+    );
+    for secret in [SECRET, TEMPORARY_SECRET, TOKEN] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "scenario {name} printed a secret"
+        );
+    }
+    server.shutdown().await;
+    sts.seen()
+}
+
+#[tokio::test]
+async fn aws_environment_credentials_authenticate() {
+    let seen = run_scenario(
+        "scenario_authenticates",
+        sts("sts.amazonaws.com"),
+        &[
+            ("AWS_ACCESS_KEY_ID", KEY_ID),
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ],
+    )
+    .await;
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].access_key_id, KEY_ID);
+    assert!(!seen[0].session_token);
+    assert_eq!(seen[0].region, "us-east-1");
+}
+
+#[tokio::test]
+async fn aws_temporary_credentials_send_and_sign_the_session_token() {
+    let seen = run_scenario(
+        "scenario_authenticates_temporary",
+        sts("sts.eu-west-1.amazonaws.com"),
+        &[
+            ("AWS_ACCESS_KEY_ID", TEMPORARY_KEY_ID),
+            ("AWS_SECRET_ACCESS_KEY", TEMPORARY_SECRET),
+            ("AWS_SESSION_TOKEN", TOKEN),
+        ],
+    )
+    .await;
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0].session_token);
+    assert_eq!(seen[0].region, "eu-west-1");
+}
+
+#[tokio::test]
+async fn aws_wrong_secret_is_an_authentication_failure() {
+    let seen = run_scenario(
+        "scenario_refused",
+        sts("sts.amazonaws.com"),
+        &[
+            ("AWS_ACCESS_KEY_ID", KEY_ID),
+            ("AWS_SECRET_ACCESS_KEY", "not-the-secret"),
+        ],
+    )
+    .await;
+    assert_eq!(seen.len(), 1, "{seen:?}");
+}
+
+#[tokio::test]
+async fn aws_without_credentials_names_what_is_missing() {
+    let seen = run_scenario("scenario_no_credentials", sts("sts.amazonaws.com"), &[]).await;
+    // Refused before the first command: the server never saw a signed request.
+    assert!(seen.is_empty(), "{seen:?}");
+}
+
+// ------------------------------------------------------------------------------------------------
+// The child side: each scenario runs only in the process its parent test prepared.
+
+fn config() -> ClientConfig {
+    assert!(
+        std::env::var_os(CHILD).is_some(),
+        "this scenario runs in a child process prepared by its parent test (run the tests of \
+         e2e_aws without --ignored)"
+    );
+    std::env::var(URI)
+        .expect("the server's URI")
+        .parse()
+        .expect("a MONGODB-AWS connection string")
+}
+
+async fn connect() -> Result<mongo_auth::Connection, Error> {
+    Authenticator::new(&config())?.connect().await
+}
+
+#[tokio::test]
+#[ignore = "a child process of aws_environment_credentials_authenticate"]
+async fn scenario_authenticates() {
+    let mut connection = connect().await.expect("authenticated");
+    assert_eq!(
+        connection.authenticated_mechanism(),
+        Some(Mechanism::MongodbAws)
+    );
+    // hello, saslStart, saslContinue: the protocol's minimum
+    assert_eq!(connection.handshake_round_trips(), 3);
+    let status = connection
+        .run_command("admin", bson::doc! { "connectionStatus": 1 })
+        .await
+        .expect("connectionStatus");
+    let users = status
+        .get_document("authInfo")
+        .and_then(|info| info.get_array("authenticatedUsers"))
+        .expect("authenticatedUsers");
+    assert!(format!("{users:?}").contains(ARN), "{users:?}");
+}
+
+#[tokio::test]
+#[ignore = "a child process of aws_temporary_credentials_send_and_sign_the_session_token"]
+async fn scenario_authenticates_temporary() {
+    let connection = connect().await.expect("authenticated");
+    assert_eq!(
+        connection.authenticated_mechanism(),
+        Some(Mechanism::MongodbAws)
+    );
+}
+
+#[tokio::test]
+#[ignore = "a child process of aws_wrong_secret_is_an_authentication_failure"]
+async fn scenario_refused() {
+    match connect().await {
+        Err(Error::Authentication(failure)) => {
+            assert_eq!(failure.mechanism, Mechanism::MongodbAws);
+            assert!(failure.hint.is_some(), "{failure}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+#[ignore = "a child process of aws_without_credentials_names_what_is_missing"]
+async fn scenario_no_credentials() {
+    match connect().await {
+        Err(Error::NotSupported(e)) => {
+            assert!(e.what.contains("AWS_ACCESS_KEY_ID"), "{e}");
+            assert!(e.what.contains("EC2 instance metadata"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
