@@ -3,9 +3,12 @@
 //! environment, so each scenario runs in a child process with its own variables; the parent runs the
 //! server and checks what it saw.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::process::Command;
 use std::sync::Arc;
 
+use mongo_auth::mechanism::aws::{AwsCredentialProvider, AwsCredentials};
 use mongo_auth::{Authenticator, ClientConfig, Error, Mechanism};
 use mongo_auth_test_server::aws::AwsSts;
 use mongo_auth_test_server::{Server, ServerConfig, User};
@@ -143,6 +146,78 @@ async fn aws_without_credentials_names_what_is_missing() {
     let seen = run_scenario("scenario_no_credentials", sts("sts.amazonaws.com"), &[]).await;
     // Refused before the first command: the server never saw a signed request.
     assert!(seen.is_empty(), "{seen:?}");
+}
+
+/// Hands out fixed credentials, or fails, and counts the calls.
+struct Provider {
+    credentials: Option<AwsCredentials>,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl AwsCredentialProvider for Provider {
+    fn credentials(
+        &self,
+    ) -> Pin<
+        Box<
+            dyn Future<Output = Result<AwsCredentials, Box<dyn std::error::Error + Send + Sync>>>
+                + Send
+                + '_,
+        >,
+    > {
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let credentials = self.credentials.clone();
+        Box::pin(async move { credentials.ok_or_else(|| "the vault is sealed".into()) })
+    }
+}
+
+#[tokio::test]
+async fn aws_credentials_from_a_provider_in_code() {
+    let sts = Arc::new(sts("sts.amazonaws.com"));
+    let server = Server::start(
+        ServerConfig::new()
+            .user(User::aws(TEMPORARY_ARN))
+            .sasl_mechanism(sts.clone()),
+    )
+    .await
+    .unwrap();
+    let config: ClientConfig = format!("mongodb://{}/?authMechanism=MONGODB-AWS", server.addr())
+        .parse()
+        .unwrap();
+    let provider = Arc::new(Provider {
+        credentials: Some(AwsCredentials::new(
+            TEMPORARY_KEY_ID,
+            TEMPORARY_SECRET,
+            Some(TOKEN.to_owned()),
+        )),
+        calls: Default::default(),
+    });
+    let authenticator = Authenticator::new(&config)
+        .unwrap()
+        .with_aws_credential_provider(provider.clone());
+    for _ in 0..2 {
+        let connection = authenticator.connect().await.expect("authenticated");
+        assert_eq!(
+            connection.authenticated_mechanism(),
+            Some(Mechanism::MongodbAws)
+        );
+    }
+    // asked once per authentication, never cached by the authenticator
+    assert_eq!(provider.calls.load(std::sync::atomic::Ordering::Relaxed), 2);
+    assert_eq!(sts.seen().len(), 2);
+
+    let failing = Authenticator::new(&config)
+        .unwrap()
+        .with_aws_credential_provider(Arc::new(Provider {
+            credentials: None,
+            calls: Default::default(),
+        }));
+    match failing.connect().await {
+        Err(Error::Credential(e)) => assert!(e.problem.contains("the vault is sealed"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sts.seen().len(), 2);
+    server.shutdown().await;
 }
 
 // ------------------------------------------------------------------------------------------------

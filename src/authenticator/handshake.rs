@@ -171,7 +171,17 @@ impl Authenticator {
                     conversation.reply(&reply)?
                 }
                 Next::AwsCredentials => {
-                    let credentials = crate::mechanism::aws::AwsCredentials::from_environment()?;
+                    let credentials = match &self.aws_credentials {
+                        Some(provider) => provider.credentials().await.map_err(|e| {
+                            Error::Credential(crate::error::CredentialError {
+                                problem: format!(
+                                    "the AWS credential provider gave no credentials for \
+                                     MONGODB-AWS: {e}"
+                                ),
+                            })
+                        })?,
+                        None => crate::mechanism::aws::AwsCredentials::from_environment()?,
+                    };
                     let now = std::time::SystemTime::now()
                         .duration_since(std::time::UNIX_EPOCH)
                         .map_or(0, |since| since.as_secs());

@@ -22,6 +22,7 @@ use crate::config::{ClientConfig, ConnectOptions};
 use crate::connection::Connection;
 use crate::error::{Error, NoReachableHost, ProtocolViolation, Timeout, TimeoutPhase};
 use crate::events::event;
+use crate::mechanism::aws::AwsCredentialProvider;
 use crate::mechanism::conversation::Channel;
 use crate::tls::TlsConnector;
 use crate::transport::Stream;
@@ -64,6 +65,8 @@ pub struct Authenticator {
     srv_resolution: OnceCell<crate::srv::Resolved>,
     /// Who answers the `mongodb+srv` lookups; `None`: hickory with the system's configuration.
     dns: Option<std::sync::Arc<dyn crate::dns::DnsResolver>>,
+    /// Where MONGODB-AWS credentials come from; `None`: the environment.
+    aws_credentials: Option<std::sync::Arc<dyn AwsCredentialProvider>>,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -101,6 +104,7 @@ impl Authenticator {
             legacy_hosts: Mutex::new(HashSet::new()),
             srv_resolution: OnceCell::new(),
             dns: None,
+            aws_credentials: None,
         })
     }
 
@@ -123,6 +127,16 @@ impl Authenticator {
         resolver: std::sync::Arc<dyn crate::dns::DnsResolver>,
     ) -> Self {
         self.dns = Some(resolver);
+        self
+    }
+
+    /// Takes MONGODB-AWS credentials from `provider` instead of the environment, for every
+    /// authentication of this authenticator (see [`AwsCredentialProvider`] for an example).
+    pub fn with_aws_credential_provider(
+        mut self,
+        provider: std::sync::Arc<dyn AwsCredentialProvider>,
+    ) -> Self {
+        self.aws_credentials = Some(provider);
         self
     }
 

@@ -2,6 +2,9 @@
 //! They come from the environment, read afresh for every authentication; the spec's other sources
 //! (web identity, ECS, EC2) are refused with an error that says so.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use zeroize::Zeroizing;
 
 use crate::mechanism::error::ConversationError;
@@ -105,6 +108,44 @@ impl AwsCredentials {
     pub(crate) fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref().map(String::as_str)
     }
+}
+
+/// Where an [`Authenticator`](crate::Authenticator) gets MONGODB-AWS credentials instead of the
+/// environment: a secrets manager, a credential process, an SDK's provider chain. Asked once per
+/// authentication; cache inside the provider if fetching is expensive.
+///
+/// ```
+/// use std::future::Future;
+/// use std::pin::Pin;
+/// use mongo_auth::mechanism::aws::{AwsCredentialProvider, AwsCredentials};
+///
+/// struct FromVault;
+///
+/// impl AwsCredentialProvider for FromVault {
+///     fn credentials(
+///         &self,
+///     ) -> Pin<Box<dyn Future<Output = Result<AwsCredentials, Box<dyn std::error::Error + Send + Sync>>> + Send + '_>>
+///     {
+///         Box::pin(async { Ok(AwsCredentials::new("AKIDEXAMPLE", "secret from the vault", None)) })
+///     }
+/// }
+/// # fn run(config: &mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+/// let authenticator = mongo_auth::Authenticator::new(config)?
+///     .with_aws_credential_provider(std::sync::Arc::new(FromVault));
+/// # let _ = authenticator; Ok(()) }
+/// ```
+pub trait AwsCredentialProvider: Send + Sync {
+    /// The credentials to sign the next authentication with.
+    #[allow(clippy::type_complexity)]
+    fn credentials(
+        &self,
+    ) -> Pin<
+        Box<
+            dyn Future<Output = Result<AwsCredentials, Box<dyn std::error::Error + Send + Sync>>>
+                + Send
+                + '_,
+        >,
+    >;
 }
 
 #[cfg(test)]

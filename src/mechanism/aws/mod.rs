@@ -8,7 +8,8 @@
 //! 3. `saslContinue {payload: {a: <Authorization header>, d: <X-Amz-Date>, t?: <session token>}}`;
 //! 4. the server answers `done: true`.
 //!
-//! Credentials never come from the connection string: [`AwsCredentials::from_environment`] reads
+//! Credentials never come from the connection string: an [`AwsCredentialProvider`] given to the
+//! authenticator supplies them, or else [`AwsCredentials::from_environment`] reads
 //! `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` afresh for every
 //! authentication.
 //!
@@ -45,7 +46,7 @@ use zeroize::Zeroizing;
 
 use crate::mechanism::error::{ConversationError, ProtocolViolation};
 use crate::reply::server_text;
-pub use credentials::AwsCredentials;
+pub use credentials::{AwsCredentialProvider, AwsCredentials};
 
 /// `p`: the GS2 channel-binding flag `n` (no channel binding), as a number.
 const NO_CHANNEL_BINDING: i32 = 110;
