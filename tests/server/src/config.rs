@@ -215,6 +215,13 @@ impl ServerConfig {
                 User::plain(demo::PLAIN_USER, demo::PLAIN_PASSWORD).role(Role::new("read", "test")),
             )
             .user(User::x509(demo::X509_SUBJECT).role(Role::new("readWrite", "test")))
+            .user(User::aws(demo::AWS_ARN).role(Role::new("read", "test")))
+            .sasl_mechanism(std::sync::Arc::new(crate::aws::AwsSts::new().key(
+                demo::AWS_ACCESS_KEY_ID,
+                demo::AWS_SECRET_ACCESS_KEY,
+                None,
+                demo::AWS_ARN,
+            )))
     }
 
     /// An old server (maxWireVersion 2, MongoDB 2.6: OP_QUERY only) with the MONGODB-CR demo user

@@ -75,6 +75,12 @@ pub mod demo {
     /// The RFC 2253 subject of the X509 demo user in `$external`; a TLS client certificate with
     /// this subject authenticates as it.
     pub const X509_SUBJECT: &str = "CN=demo-client,OU=clients,O=mongo-auth";
+    /// The ARN of the MONGODB-AWS demo user in `$external`.
+    pub const AWS_ARN: &str = "arn:aws:iam::000000000000:user/demo-aws";
+    /// The access key id that authenticates as [`AWS_ARN`] (the server stands in for STS).
+    pub const AWS_ACCESS_KEY_ID: &str = "AKIADEMOACCESSKEY000";
+    /// [`AWS_ACCESS_KEY_ID`]'s secret.
+    pub const AWS_SECRET_ACCESS_KEY: &str = "demo-aws-secret-access-key";
     /// A MONGODB-CR user in `admin`, on [`ServerConfig::demo_legacy`](crate::ServerConfig::demo_legacy).
     pub const CR_USER: &str = "demo-cr";
     /// [`CR_USER`]'s password.
