@@ -59,7 +59,7 @@ pub enum Error {
     /// GSSAPI (Kerberos) failed on the client's side: credentials, the service principal, the
     /// security context or the security layer.
     #[cfg(feature = "gssapi")]
-    Gssapi(crate::mechanism::gssapi::GssapiError),
+    Gssapi(crate::mechanism::gssapi::error::GssapiError),
     /// The configuration asks for something this build or this server cannot do.
     NotSupported(NotSupported),
     /// No host of the configuration could be reached and authenticated against.
@@ -170,8 +170,8 @@ impl From<crate::tls::TlsError> for Error {
 }
 
 #[cfg(feature = "gssapi")]
-impl From<crate::mechanism::gssapi::GssapiError> for Error {
-    fn from(e: crate::mechanism::gssapi::GssapiError) -> Self {
+impl From<crate::mechanism::gssapi::error::GssapiError> for Error {
+    fn from(e: crate::mechanism::gssapi::error::GssapiError) -> Self {
         Error::Gssapi(e)
     }
 }
@@ -484,7 +484,7 @@ mod tests {
             "sometimes".to_owned(),
         ));
         #[cfg(feature = "gssapi")]
-        check(&crate::mechanism::gssapi::GssapiError::NotSupported);
+        check(&crate::mechanism::gssapi::error::GssapiError::NotSupported);
         #[cfg(feature = "mongodb")]
         check(&crate::driver::DriverError::Refused(vec![
             crate::driver::Refusal::MongodbCr,

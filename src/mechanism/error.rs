@@ -267,7 +267,7 @@ pub enum ConversationError {
     Io(std::io::Error),
     /// GSSAPI failed on the client's side.
     #[cfg(feature = "gssapi")]
-    Gssapi(crate::mechanism::gssapi::GssapiError),
+    Gssapi(crate::mechanism::gssapi::error::GssapiError),
 }
 
 impl ConversationError {
@@ -329,8 +329,8 @@ impl std::error::Error for ConversationError {
 }
 
 #[cfg(feature = "gssapi")]
-impl From<crate::mechanism::gssapi::GssapiError> for ConversationError {
-    fn from(e: crate::mechanism::gssapi::GssapiError) -> Self {
+impl From<crate::mechanism::gssapi::error::GssapiError> for ConversationError {
+    fn from(e: crate::mechanism::gssapi::error::GssapiError) -> Self {
         ConversationError::Gssapi(e)
     }
 }

@@ -121,6 +121,22 @@ pub fn sasl_continue(conversation_id: &Bson, payload: &[u8]) -> Document {
     }
 }
 
+/// Every step of a SASL conversation carries the `conversationId` it started with.
+pub(crate) fn same_conversation(
+    conversation_id: &Bson,
+    step: &SaslReply,
+    mechanism: Mechanism,
+) -> Result<(), ConversationError> {
+    if step.conversation_id == *conversation_id {
+        Ok(())
+    } else {
+        Err(ConversationError::protocol(
+            Some(mechanism),
+            ProtocolViolation::ConversationIdChanged,
+        ))
+    }
+}
+
 /// `ok: 0` in an authentication reply → [`ConversationError::Authentication`] with the server's code and text.
 /// Every server-side refusal during authentication is this one kind, whatever the code, so an
 /// unknown user and a wrong password cannot be told apart.

@@ -36,7 +36,7 @@ use super::scram::{
     ScramClientFinal, ScramClientFirst, ScramKeyRequest, ScramKeys, ScramMechanism,
 };
 use super::x509::X509Client;
-use super::{SPECULATIVE, SaslReply, sasl_continue};
+use super::{SPECULATIVE, SaslReply, same_conversation, sasl_continue};
 
 /// A command for the credential's source database.
 #[derive(Debug)]
@@ -535,22 +535,6 @@ fn out_of_order() -> ConversationError {
         "the authentication conversation was driven out of order (a bug in mongo-auth: please \
          report it)",
     )
-}
-
-/// Every step of a SASL conversation carries the `conversationId` it started with.
-pub(crate) fn same_conversation(
-    conversation_id: &Bson,
-    step: &SaslReply,
-    mechanism: Mechanism,
-) -> Result<(), ConversationError> {
-    if step.conversation_id == *conversation_id {
-        Ok(())
-    } else {
-        Err(ConversationError::protocol(
-            Some(mechanism),
-            ProtocolViolation::ConversationIdChanged,
-        ))
-    }
 }
 
 /// The host part of `host:port` or `[v6]:port` (GSSAPI's service principal names the host only).

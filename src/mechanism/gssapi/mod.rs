@@ -44,7 +44,7 @@
 
 #[cfg(unix)]
 pub(crate) mod conversation;
-mod error;
+pub(crate) mod error;
 mod principal;
 pub(crate) mod sasl;
 

@@ -146,7 +146,7 @@ impl SaslState {
             }
             Some(id) => {
                 let reply = SaslReply::parse(reply, "saslContinue", mechanism)?;
-                crate::mechanism::conversation::same_conversation(id, &reply, mechanism)?;
+                crate::mechanism::same_conversation(id, &reply, mechanism)?;
                 reply
             }
         };
