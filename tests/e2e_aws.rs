@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use mongo_auth::mechanism::aws::{AwsCredentialProvider, AwsCredentials};
 use mongo_auth::{Authenticator, ClientConfig, Error, Mechanism};
-use mongo_auth_test_server::aws::AwsSts;
+use mongo_auth_test_server::aws::{AwsSts, INSTANCE_ROLE, MetadataEndpoint};
 use mongo_auth_test_server::{Server, ServerConfig, User};
 
 const CHILD: &str = "MONGO_AUTH_AWS_SCENARIO";
@@ -37,8 +37,12 @@ fn sts(host: &str) -> AwsSts {
 async fn run_scenario(
     name: &'static str,
     sts: AwsSts,
-    env: &'static [(&'static str, &'static str)],
+    env: &[(&str, &str)],
 ) -> Vec<mongo_auth_test_server::aws::Seen> {
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
     let sts = Arc::new(sts);
     let server = Server::start(
         ServerConfig::new()
@@ -68,10 +72,14 @@ async fn run_scenario(
             "AWS_WEB_IDENTITY_TOKEN_FILE",
             "AWS_ROLE_ARN",
             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
         ] {
             command.env_remove(variable);
         }
-        command.envs(env.iter().copied()).output()
+        // No scenario may reach a real metadata endpoint.
+        command.env("AWS_EC2_METADATA_DISABLED", "true");
+        command.envs(env).output()
     })
     .await
     .expect("the child's task")
@@ -139,6 +147,109 @@ async fn aws_wrong_secret_is_an_authentication_failure() {
     )
     .await;
     assert_eq!(seen.len(), 1, "{seen:?}");
+}
+
+const METADATA_KEY_ID: &str = "ASIAMETADATAEXAMPLE3";
+const METADATA_SECRET: &str = "metadata/secret/EXAMPLEKEY";
+const METADATA_TOKEN: &str = "metadata-session-token-EXAMPLE";
+const FAR_FUTURE: &str = "2099-01-01T00:00:00Z";
+
+fn sts_with_metadata_key(secret: &str) -> AwsSts {
+    sts("sts.amazonaws.com").key(METADATA_KEY_ID, secret, Some(METADATA_TOKEN), TEMPORARY_ARN)
+}
+
+#[tokio::test]
+async fn aws_ecs_credentials_are_fetched_once_while_fresh() {
+    let endpoint =
+        MetadataEndpoint::start(METADATA_KEY_ID, METADATA_SECRET, METADATA_TOKEN, FAR_FUTURE)
+            .await
+            .unwrap();
+    let uri = format!("http://{}/ecs/credentials", endpoint.addr());
+    let seen = run_scenario(
+        "scenario_connects_twice",
+        sts_with_metadata_key(METADATA_SECRET),
+        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri)],
+    )
+    .await;
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|s| s.access_key_id == METADATA_KEY_ID && s.session_token)
+    );
+    assert_eq!(endpoint.requests(), ["GET /ecs/credentials"]);
+}
+
+#[tokio::test]
+async fn aws_ec2_instance_metadata_uses_an_imdsv2_session() {
+    let endpoint =
+        MetadataEndpoint::start(METADATA_KEY_ID, METADATA_SECRET, METADATA_TOKEN, FAR_FUTURE)
+            .await
+            .unwrap();
+    let seen = run_scenario(
+        "scenario_connects_twice",
+        sts_with_metadata_key(METADATA_SECRET),
+        &[
+            (
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                &format!("http://{}", endpoint.addr()),
+            ),
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+        ],
+    )
+    .await;
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    let role = format!("GET /latest/meta-data/iam/security-credentials/{INSTANCE_ROLE}");
+    assert_eq!(
+        endpoint.requests(),
+        [
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/iam/security-credentials/",
+            role.as_str(),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn aws_credentials_about_to_expire_are_fetched_again() {
+    // expired long ago: within five minutes of expiry, so never reused
+    let endpoint = MetadataEndpoint::start(
+        METADATA_KEY_ID,
+        METADATA_SECRET,
+        METADATA_TOKEN,
+        "2001-01-01T00:00:00Z",
+    )
+    .await
+    .unwrap();
+    let uri = format!("http://{}/ecs/credentials", endpoint.addr());
+    run_scenario(
+        "scenario_connects_twice",
+        sts_with_metadata_key(METADATA_SECRET),
+        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri)],
+    )
+    .await;
+    assert_eq!(endpoint.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn aws_refused_credentials_are_not_reused() {
+    let endpoint = MetadataEndpoint::start(
+        METADATA_KEY_ID,
+        "a stale secret",
+        METADATA_TOKEN,
+        FAR_FUTURE,
+    )
+    .await
+    .unwrap();
+    let uri = format!("http://{}/ecs/credentials", endpoint.addr());
+    let seen = run_scenario(
+        "scenario_refused_twice",
+        sts_with_metadata_key(METADATA_SECRET),
+        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri)],
+    )
+    .await;
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    // the refusal dropped the cached credentials: the second connection fetched them again
+    assert_eq!(endpoint.requests().len(), 2);
 }
 
 #[tokio::test]
@@ -283,12 +394,39 @@ async fn scenario_refused() {
 }
 
 #[tokio::test]
+#[ignore = "a child process of the ECS and EC2 tests"]
+async fn scenario_connects_twice() {
+    let authenticator = Authenticator::new(&config()).expect("an authenticator");
+    for _ in 0..2 {
+        let connection = authenticator.connect().await.expect("authenticated");
+        assert_eq!(
+            connection.authenticated_mechanism(),
+            Some(Mechanism::MongodbAws)
+        );
+    }
+}
+
+#[tokio::test]
+#[ignore = "a child process of aws_refused_credentials_are_not_reused"]
+async fn scenario_refused_twice() {
+    let authenticator = Authenticator::new(&config()).expect("an authenticator");
+    for _ in 0..2 {
+        match authenticator.connect().await {
+            Err(Error::Authentication(failure)) => {
+                assert_eq!(failure.mechanism, Mechanism::MongodbAws)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
 #[ignore = "a child process of aws_without_credentials_names_what_is_missing"]
 async fn scenario_no_credentials() {
     match connect().await {
         Err(Error::NotSupported(e)) => {
             assert!(e.what.contains("AWS_ACCESS_KEY_ID"), "{e}");
-            assert!(e.what.contains("EC2 instance metadata"), "{e}");
+            assert!(e.what.contains("AWS_EC2_METADATA_DISABLED"), "{e}");
         }
         other => panic!("{other:?}"),
     }

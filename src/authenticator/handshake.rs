@@ -102,7 +102,15 @@ impl Authenticator {
                 let outcome = self
                     .converse(&mut transport, credential, settings, server, speculation)
                     .await
-                    .map_err(|e| self.describe(host, e))?;
+                    .map_err(|e| {
+                        if let Error::Authentication(refused) = &e
+                            && refused.mechanism == mongo_auth_core::Mechanism::MongodbAws
+                        {
+                            // the next authentication fetches fresh credentials
+                            self.aws_cache.forget();
+                        }
+                        self.describe(host, e)
+                    })?;
                 Some(outcome)
             }
             None => None,
@@ -171,21 +179,8 @@ impl Authenticator {
                     conversation.reply(&reply)?
                 }
                 Next::AwsCredentials => {
-                    let credentials = match &self.aws_credentials {
-                        Some(provider) => provider.credentials().await.map_err(|e| {
-                            Error::Credential(crate::error::CredentialError {
-                                problem: format!(
-                                    "the AWS credential provider gave no credentials for \
-                                     MONGODB-AWS: {e}"
-                                ),
-                            })
-                        })?,
-                        None => crate::mechanism::aws::AwsCredentials::from_environment()?,
-                    };
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |since| since.as_secs());
-                    conversation.aws_credentials(credentials, now)?
+                    let credentials = self.aws_credentials().await?;
+                    conversation.aws_credentials(credentials, super::aws::unix_now())?
                 }
                 Next::DeriveKeys(request) => {
                     let keys = self.keys.get(request).await?;

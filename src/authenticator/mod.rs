@@ -3,7 +3,9 @@
 //! file is the host loop (SRV, deadlines, the OP_QUERY retry); `handshake` drives one stream's
 //! hello and conversation ([`crate::mechanism`]); `key_cache` runs PBKDF2.
 
+mod aws;
 mod handshake;
+mod http;
 mod key_cache;
 mod one_call;
 #[cfg(test)]
@@ -65,8 +67,11 @@ pub struct Authenticator {
     srv_resolution: OnceCell<crate::srv::Resolved>,
     /// Who answers the `mongodb+srv` lookups; `None`: hickory with the system's configuration.
     dns: Option<std::sync::Arc<dyn crate::dns::DnsResolver>>,
-    /// Where MONGODB-AWS credentials come from; `None`: the environment.
+    /// Where MONGODB-AWS credentials come from; `None`: the environment, then the ECS and EC2
+    /// endpoints.
     aws_credentials: Option<std::sync::Arc<dyn AwsCredentialProvider>>,
+    /// MONGODB-AWS credentials fetched from an endpoint, until shortly before they expire.
+    aws_cache: aws::AwsCredentialCache,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -105,6 +110,7 @@ impl Authenticator {
             srv_resolution: OnceCell::new(),
             dns: None,
             aws_credentials: None,
+            aws_cache: aws::AwsCredentialCache::default(),
         })
     }
 

@@ -54,9 +54,9 @@ impl AwsCredentials {
     }
 
     /// The credentials the environment holds now: `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`,
-    /// with `AWS_SESSION_TOKEN` when set. An error names what is missing; the spec's other sources
-    /// (`AWS_WEB_IDENTITY_TOKEN_FILE`, the ECS container endpoint, EC2 instance metadata) are not
-    /// implemented and are refused by name rather than skipped.
+    /// with `AWS_SESSION_TOKEN` when set. An error names what is missing. The spec's other sources
+    /// (the ECS container endpoint, EC2 instance metadata) are fetched by the
+    /// [`Authenticator`](crate::Authenticator), not here.
     ///
     /// ```no_run
     /// let credentials = mongo_auth::mechanism::aws::AwsCredentials::from_environment()?;
@@ -64,12 +64,37 @@ impl AwsCredentials {
     /// # Ok::<(), mongo_auth::mechanism::ConversationError>(())
     /// ```
     pub fn from_environment() -> Result<Self, ConversationError> {
+        Self::from_environment_variables()?.ok_or_else(|| {
+            let get = |name| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+            let source = if get("AWS_WEB_IDENTITY_TOKEN_FILE") {
+                "a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)"
+            } else if get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+                || get("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+            {
+                "the ECS container endpoint"
+            } else {
+                "EC2 instance metadata"
+            };
+            ConversationError::not_supported(format!(
+                "MONGODB-AWS found no AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the \
+                 environment, and AwsCredentials::from_environment does not fetch credentials \
+                 from {source} (an Authenticator does): set AWS_ACCESS_KEY_ID and \
+                 AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)"
+            ))
+        })
+    }
+
+    /// The environment's `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (with `AWS_SESSION_TOKEN`),
+    /// `None` when neither is set, an error naming the missing one when only one is.
+    pub(crate) fn from_environment_variables() -> Result<Option<Self>, ConversationError> {
         Self::from_variables(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
     }
 
-    fn from_variables(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConversationError> {
+    fn from_variables(
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Self>, ConversationError> {
         match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => Ok(Self::new(id, secret, get("AWS_SESSION_TOKEN"))),
+            (Some(id), Some(secret)) => Ok(Some(Self::new(id, secret, get("AWS_SESSION_TOKEN")))),
             (Some(_), None) => Err(ConversationError::credential(
                 "MONGODB-AWS found AWS_ACCESS_KEY_ID but not AWS_SECRET_ACCESS_KEY in the \
                  environment: set both",
@@ -78,21 +103,7 @@ impl AwsCredentials {
                 "MONGODB-AWS found AWS_SECRET_ACCESS_KEY but not AWS_ACCESS_KEY_ID in the \
                  environment: set both",
             )),
-            (None, None) => {
-                let source = if get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
-                    "a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)"
-                } else if get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some() {
-                    "the ECS container endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)"
-                } else {
-                    "EC2 instance metadata"
-                };
-                Err(ConversationError::not_supported(format!(
-                    "MONGODB-AWS found no AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the \
-                     environment, and credentials from {source} are not implemented by this \
-                     library yet: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and \
-                     AWS_SESSION_TOKEN for temporary credentials)"
-                )))
-            }
+            (None, None) => Ok(None),
         }
     }
 
@@ -152,7 +163,7 @@ pub trait AwsCredentialProvider: Send + Sync {
 mod tests {
     use super::*;
 
-    fn from(variables: &[(&str, &str)]) -> Result<AwsCredentials, ConversationError> {
+    fn from(variables: &[(&str, &str)]) -> Result<Option<AwsCredentials>, ConversationError> {
         AwsCredentials::from_variables(|name| {
             variables
                 .iter()
@@ -167,6 +178,7 @@ mod tests {
             ("AWS_ACCESS_KEY_ID", "AKID"),
             ("AWS_SECRET_ACCESS_KEY", "secret"),
         ])
+        .unwrap()
         .unwrap();
         assert_eq!(credentials.session_token(), None);
         let credentials = from(&[
@@ -174,29 +186,24 @@ mod tests {
             ("AWS_SECRET_ACCESS_KEY", "secret"),
             ("AWS_SESSION_TOKEN", "token"),
         ])
+        .unwrap()
         .unwrap();
         assert_eq!(credentials.session_token(), Some("token"));
+        assert!(from(&[]).unwrap().is_none());
     }
 
     #[test]
-    fn half_a_key_and_the_unimplemented_sources_are_named() {
-        match from(&[("AWS_ACCESS_KEY_ID", "AKID")]) {
-            Err(ConversationError::Credential(e)) => {
-                assert!(e.problem.contains("AWS_SECRET_ACCESS_KEY"), "{e}")
+    fn half_a_key_is_named() {
+        for (set, missing) in [
+            ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
+            ("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID"),
+        ] {
+            match from(&[(set, "x")]) {
+                Err(ConversationError::Credential(e)) => {
+                    assert!(e.problem.contains(&format!("not {missing}")), "{e}")
+                }
+                other => panic!("{other:?}"),
             }
-            other => panic!("{other:?}"),
-        }
-        match from(&[("AWS_WEB_IDENTITY_TOKEN_FILE", "/token")]) {
-            Err(ConversationError::NotSupported(e)) => {
-                assert!(e.what.contains("AWS_WEB_IDENTITY_TOKEN_FILE"), "{e}")
-            }
-            other => panic!("{other:?}"),
-        }
-        match from(&[]) {
-            Err(ConversationError::NotSupported(e)) => {
-                assert!(e.what.contains("EC2 instance metadata"), "{e}")
-            }
-            other => panic!("{other:?}"),
         }
     }
 }

@@ -382,3 +382,137 @@ fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A stand-in for the machine's AWS credential endpoints on 127.0.0.1: the ECS container endpoint
+/// (`GET /ecs/credentials`) and EC2 instance metadata with IMDSv2 (`PUT /latest/api/token`, then the
+/// role name and its credentials under `/latest/meta-data/iam/security-credentials/`, each asking
+/// for the session token). It counts the requests it answers.
+///
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// use mongo_auth_test_server::aws::MetadataEndpoint;
+/// let endpoint = MetadataEndpoint::start("ASIAEXAMPLE", "secret", "token", "2030-01-01T00:00:00Z").await?;
+/// // AWS_CONTAINER_CREDENTIALS_FULL_URI=http://{addr}/ecs/credentials, or
+/// // AWS_EC2_METADATA_SERVICE_ENDPOINT=http://{addr}
+/// println!("{}", endpoint.addr());
+/// # Ok(()) }
+/// ```
+pub struct MetadataEndpoint {
+    addr: std::net::SocketAddr,
+    requests: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// The role name the EC2 stand-in reports.
+pub const INSTANCE_ROLE: &str = "mongo-auth-test-role";
+const IMDS_TOKEN: &str = "imds-session-token";
+
+impl MetadataEndpoint {
+    /// Serves the credentials `(access_key_id, secret, token)` expiring at `expiration` (ISO 8601
+    /// UTC) on an ephemeral port of 127.0.0.1.
+    pub async fn start(
+        access_key_id: &str,
+        secret: &str,
+        token: &str,
+        expiration: &str,
+    ) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let requests: Arc<Mutex<Vec<String>>> = Arc::default();
+        let credentials = format!(
+            r#"{{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"{access_key_id}","SecretAccessKey":"{secret}","Token":"{token}","Expiration":"{expiration}"}}"#
+        );
+        let log = requests.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let credentials = credentials.clone();
+                let log = log.clone();
+                tokio::spawn(async move {
+                    let _ = serve_metadata(stream, &credentials, &log).await;
+                });
+            }
+        });
+        Ok(Self {
+            addr,
+            requests,
+            task,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    /// `METHOD path` of every request answered, in order.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Drop for MetadataEndpoint {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve_metadata(
+    mut stream: tokio::net::TcpStream,
+    credentials: &str,
+    log: &Mutex<Vec<String>>,
+) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 16 * 1024 {
+        let n = stream.read(&mut buffer).await?;
+        if n == 0 {
+            break;
+        }
+        request.extend_from_slice(&buffer[..n]);
+    }
+    let text = String::from_utf8_lossy(&request);
+    let mut lines = text.split("\r\n");
+    let mut first = lines.next().unwrap_or("").split(' ');
+    let (method, path) = (first.next().unwrap_or(""), first.next().unwrap_or(""));
+    let header = |name: &str| {
+        text.split("\r\n").find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        })
+    };
+    log.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(format!("{method} {path}"));
+    let has_token = header("X-aws-ec2-metadata-token").as_deref() == Some(IMDS_TOKEN);
+    let roles = "/latest/meta-data/iam/security-credentials/";
+    let (status, body) = match (method, path) {
+        ("GET", "/ecs/credentials") => (200, credentials.to_owned()),
+        ("PUT", "/latest/api/token")
+            if header("X-aws-ec2-metadata-token-ttl-seconds").is_some() =>
+        {
+            (200, IMDS_TOKEN.to_owned())
+        }
+        ("GET", path) if path.starts_with(roles) && !has_token => (401, String::new()),
+        ("GET", path) if path == roles => (200, INSTANCE_ROLE.to_owned()),
+        ("GET", path) if path.strip_prefix(roles) == Some(INSTANCE_ROLE) => {
+            (200, credentials.to_owned())
+        }
+        _ => (404, String::new()),
+    };
+    let reason = match status {
+        200 => "OK",
+        401 => "Unauthorized",
+        _ => "Not Found",
+    };
+    let response = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(response.as_bytes()).await?;
+    stream.shutdown().await
+}
