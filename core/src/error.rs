@@ -638,6 +638,19 @@ impl fmt::Debug for Warning {
     }
 }
 
+/// Why a message leaves part of the input out.
+pub(crate) const MAY_HOLD_A_PASSWORD: &str = "it may be part of a password";
+
+/// A character as a message names it: `x` in backticks, words for the invisible ones.
+pub(crate) fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        '\t' => "a tab".to_owned(),
+        c if c.is_control() => format!("the control character U+{:04X}", u32::from(c)),
+        c => format!("`{c}`"),
+    }
+}
+
 /// Collects errors and warnings while a rule set runs, so every problem is reported, not only the first.
 #[derive(Debug, Default)]
 pub(crate) struct Report {
@@ -687,6 +700,29 @@ impl Report {
                 .with_warnings(self.warnings)
                 .with_secret_spans(self.secrets)
         })
+    }
+}
+
+#[cfg(feature = "miette")]
+#[cfg_attr(docsrs, doc(cfg(feature = "miette")))]
+impl miette::Diagnostic for Errors {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("mongo_auth::{:?}", self.first().kind())))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.redacted()
+            .map(|input| &input.text as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let input = self.redacted()?;
+        let errors = self.iter().map(|e| (e.message(), e.span()));
+        let warnings = self.warnings().iter().map(|w| (w.message(), w.span()));
+        Some(Box::new(errors.chain(warnings).map(|(message, span)| {
+            let span = input.span(&span);
+            miette::LabeledSpan::new(Some(message.to_owned()), span.start, span.len())
+        })))
     }
 }
 

@@ -57,7 +57,7 @@ fn quoted(report: &Report, span: &Range<usize>, text: &str) -> String {
     if report.shows(span) {
         format!("`{text}`")
     } else {
-        format!("(not shown: {})", crate::parse::MAY_HOLD_A_PASSWORD)
+        format!("(not shown: {})", crate::error::MAY_HOLD_A_PASSWORD)
     }
 }
 
@@ -271,7 +271,7 @@ pub fn check_app_name(name: &str) -> Result<(), &'static str> {
 /// assert!(check_srv_service_name("a b").is_err());
 /// ```
 pub fn check_srv_service_name(name: &str) -> Result<(), &'static str> {
-    if crate::uri_options::valid_service_name(name) {
+    if valid_service_name(name) {
         Ok(())
     } else {
         Err(
@@ -279,6 +279,19 @@ pub fn check_srv_service_name(name: &str) -> Result<(), &'static str> {
              fix it",
         )
     }
+}
+
+/// RFC 6335's service-name syntax, as the URI-options spec asks of `srvServiceName`.
+fn valid_service_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (1..=15).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes.iter().any(u8::is_ascii_alphabetic)
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
 }
 
 /// Which `mongodb+srv` options a configuration gives, for [`check_srv_options`].
