@@ -5,7 +5,6 @@ use std::fmt;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::client::ClientConfig;
-use super::options::{self, ConnectOptions};
 use super::tls::CaSource;
 
 /// A connection string for logs: every secret is `<redacted>`, files are named, nothing is read.
@@ -95,32 +94,7 @@ impl fmt::Display for ClientConfig {
                 options.push(("tlsAllowInvalidHostnames", "true".to_owned()));
             }
         }
-        let o = &self.options;
-        if let Some(name) = &o.app_name {
-            options.push(("appName", name.clone()));
-        }
-        if let Some(name) = &o.replica_set {
-            options.push(("replicaSet", name.clone()));
-        }
-        if let Some(direct) = o.direct_connection {
-            options.push(("directConnection", direct.to_string()));
-        }
-        if let Some(load_balanced) = o.load_balanced {
-            options.push(("loadBalanced", load_balanced.to_string()));
-        }
-        if let Some(name) = &o.srv_service_name {
-            options.push(("srvServiceName", name.clone()));
-        }
-        if let Some(max) = o.srv_max_hosts {
-            options.push(("srvMaxHosts", max.to_string()));
-        }
-        if let Some(timeout) = o.socket_timeout {
-            options.push(("socketTimeoutMS", options::ms(timeout).to_string()));
-        }
-        if o.connect_timeout != ConnectOptions::default().connect_timeout {
-            let ms = o.connect_timeout.map_or(0, options::ms);
-            options.push(("connectTimeoutMS", ms.to_string()));
-        }
+        self.options.write_uri_options(&mut options);
         for (i, (key, value)) in options.iter().enumerate() {
             f.write_str(if i == 0 { "?" } else { "&" })?;
             f.write_str(key)?;

@@ -3,11 +3,15 @@
 //!
 //! Every entry point goes through that table: `str::parse` and `TryFrom<ConnectionString>` with the
 //! options core's parser validated, `mongo_uri!` with the same options decoded at compile time, and
-//! config files with their `[options]` table under the connection-string keys.
+//! config files with their `[options]` table ([`RawOptions`]) under the connection-string keys. The
+//! way back is here too: [`ConnectOptions::write_uri_options`] for `Display`, [`OptionsOut`] for
+//! `Serialize`.
 
 use std::time::Duration;
 
 use mongo_auth_core::{OptionValue, Options};
+use serde::Deserialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// Options that matter for connecting and authenticating.
 #[derive(Clone, Debug)]
@@ -152,6 +156,181 @@ impl ConnectOptions {
             ("srvMaxHosts", Int(max)) => self.srv_max_hosts = Some(max),
             _ => {}
         }
+    }
+}
+
+impl ConnectOptions {
+    /// The options a connection string writes back, `(key, value)`, the defaults left out: the
+    /// other direction of [`ConnectOptions::set_uri_option`], for `ClientConfig`'s `Display`.
+    pub(crate) fn write_uri_options(&self, options: &mut Vec<(&'static str, String)>) {
+        let o = self;
+        if let Some(name) = &o.app_name {
+            options.push(("appName", name.clone()));
+        }
+        if let Some(name) = &o.replica_set {
+            options.push(("replicaSet", name.clone()));
+        }
+        if let Some(direct) = o.direct_connection {
+            options.push(("directConnection", direct.to_string()));
+        }
+        if let Some(load_balanced) = o.load_balanced {
+            options.push(("loadBalanced", load_balanced.to_string()));
+        }
+        if let Some(name) = &o.srv_service_name {
+            options.push(("srvServiceName", name.clone()));
+        }
+        if let Some(max) = o.srv_max_hosts {
+            options.push(("srvMaxHosts", max.to_string()));
+        }
+        if let Some(timeout) = o.socket_timeout {
+            options.push(("socketTimeoutMS", ms(timeout).to_string()));
+        }
+        if o.connect_timeout != ConnectOptions::default().connect_timeout {
+            let ms = o.connect_timeout.map_or(0, ms);
+            options.push(("connectTimeoutMS", ms.to_string()));
+        }
+    }
+}
+
+// ---- the options in a config file (`[options]`) ------------------------------------------------
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOptions {
+    #[serde(default)]
+    app_name: Option<String>,
+    #[serde(default)]
+    connect_timeout_ms: Option<u64>,
+    #[serde(default)]
+    handshake_timeout_ms: Option<u64>,
+    #[serde(default)]
+    socket_timeout_ms: Option<u64>,
+    #[serde(default)]
+    server_api: Option<String>,
+    #[serde(default)]
+    max_scram_iterations: Option<u32>,
+    #[serde(default)]
+    replica_set: Option<String>,
+    #[serde(default)]
+    direct_connection: Option<bool>,
+    #[serde(default)]
+    load_balanced: Option<bool>,
+    #[serde(default)]
+    srv_service_name: Option<String>,
+    #[serde(default)]
+    srv_max_hosts: Option<u64>,
+    #[serde(default)]
+    allow_plain_password_without_tls: bool,
+}
+
+impl RawOptions {
+    /// The options a config file gives: its connection-string options through the same table as a
+    /// connection string's ([`ConnectOptions::set_uri_option`]), then the ones only code and files set.
+    pub(crate) fn into_connect_options(self) -> ConnectOptions {
+        let defaults = ConnectOptions::default();
+        let mut options = ConnectOptions {
+            handshake_timeout: self
+                .handshake_timeout_ms
+                .map_or(defaults.handshake_timeout, duration_ms),
+            server_api: self.server_api,
+            max_scram_iterations: self
+                .max_scram_iterations
+                .unwrap_or(defaults.max_scram_iterations),
+            allow_plain_without_tls: self.allow_plain_password_without_tls,
+            ..defaults
+        };
+        let uri_options = [
+            ("appName", self.app_name.as_deref().map(UriValue::Str)),
+            (
+                "connectTimeoutMS",
+                self.connect_timeout_ms.map(UriValue::Int),
+            ),
+            ("socketTimeoutMS", self.socket_timeout_ms.map(UriValue::Int)),
+            ("replicaSet", self.replica_set.as_deref().map(UriValue::Str)),
+            (
+                "directConnection",
+                self.direct_connection.map(UriValue::Bool),
+            ),
+            ("loadBalanced", self.load_balanced.map(UriValue::Bool)),
+            (
+                "srvServiceName",
+                self.srv_service_name.as_deref().map(UriValue::Str),
+            ),
+            ("srvMaxHosts", self.srv_max_hosts.map(UriValue::Int)),
+        ];
+        for (key, value) in uri_options {
+            if let Some(value) = value {
+                options.set_uri_option(key, value);
+            }
+        }
+        options
+    }
+}
+
+pub(crate) struct OptionsOut<'a>(pub(crate) &'a ConnectOptions);
+
+impl OptionsOut<'_> {
+    pub(crate) fn is_default(&self) -> bool {
+        let o = self.0;
+        let d = ConnectOptions::default();
+        o.app_name.is_none()
+            && o.connect_timeout == d.connect_timeout
+            && o.handshake_timeout == d.handshake_timeout
+            && o.socket_timeout.is_none()
+            && o.server_api.is_none()
+            && o.max_scram_iterations == d.max_scram_iterations
+            && !o.allow_plain_without_tls
+            && o.replica_set.is_none()
+            && o.direct_connection.is_none()
+            && o.load_balanced.is_none()
+            && o.srv_service_name.is_none()
+            && o.srv_max_hosts.is_none()
+    }
+}
+
+impl Serialize for OptionsOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let o = self.0;
+        let d = ConnectOptions::default();
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(name) = &o.app_name {
+            map.serialize_entry("app_name", name)?;
+        }
+        if o.connect_timeout != d.connect_timeout {
+            let timeout = o.connect_timeout.map_or(0, ms);
+            map.serialize_entry("connect_timeout_ms", &timeout)?;
+        }
+        if o.handshake_timeout != d.handshake_timeout {
+            map.serialize_entry("handshake_timeout_ms", &ms(o.handshake_timeout))?;
+        }
+        if let Some(timeout) = o.socket_timeout {
+            map.serialize_entry("socket_timeout_ms", &ms(timeout))?;
+        }
+        if let Some(version) = &o.server_api {
+            map.serialize_entry("server_api", version)?;
+        }
+        if o.max_scram_iterations != d.max_scram_iterations {
+            map.serialize_entry("max_scram_iterations", &o.max_scram_iterations)?;
+        }
+        if let Some(name) = &o.replica_set {
+            map.serialize_entry("replica_set", name)?;
+        }
+        if let Some(direct) = o.direct_connection {
+            map.serialize_entry("direct_connection", &direct)?;
+        }
+        if let Some(load_balanced) = o.load_balanced {
+            map.serialize_entry("load_balanced", &load_balanced)?;
+        }
+        if let Some(name) = &o.srv_service_name {
+            map.serialize_entry("srv_service_name", name)?;
+        }
+        if let Some(max) = o.srv_max_hosts {
+            map.serialize_entry("srv_max_hosts", &max)?;
+        }
+        if o.allow_plain_without_tls {
+            map.serialize_entry("allow_plain_password_without_tls", &true)?;
+        }
+        map.end()
     }
 }
 

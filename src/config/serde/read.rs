@@ -13,11 +13,11 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use super::load::fail;
 use super::redaction::{PASSWORD_SHAPE, safe_message};
 use crate::config::assemble::{Assembly, CredentialInput, assemble};
-use crate::config::options::{UriValue, duration_ms};
+use crate::config::options::RawOptions;
 use crate::config::wording::{Vocabulary, reword};
 use crate::config::{
-    CaSource, ClientCertificate, ClientConfig, ConfigError, ConnectOptions, FieldError, HostEntry,
-    SecretRef, SecretRefs, TlsSettings,
+    CaSource, ClientCertificate, ClientConfig, ConfigError, FieldError, HostEntry, SecretRef,
+    SecretRefs, TlsSettings,
 };
 
 // ---- the structured form ----------------------------------------------------------------------------
@@ -121,79 +121,6 @@ struct RawDangerousTls {
     allow_invalid_certificates: bool,
     #[serde(default)]
     allow_invalid_hostnames: bool,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOptions {
-    #[serde(default)]
-    app_name: Option<String>,
-    #[serde(default)]
-    connect_timeout_ms: Option<u64>,
-    #[serde(default)]
-    handshake_timeout_ms: Option<u64>,
-    #[serde(default)]
-    socket_timeout_ms: Option<u64>,
-    #[serde(default)]
-    server_api: Option<String>,
-    #[serde(default)]
-    max_scram_iterations: Option<u32>,
-    #[serde(default)]
-    replica_set: Option<String>,
-    #[serde(default)]
-    direct_connection: Option<bool>,
-    #[serde(default)]
-    load_balanced: Option<bool>,
-    #[serde(default)]
-    srv_service_name: Option<String>,
-    #[serde(default)]
-    srv_max_hosts: Option<u64>,
-    #[serde(default)]
-    allow_plain_password_without_tls: bool,
-}
-
-impl RawOptions {
-    /// The options a config file gives: its connection-string options through the same table as a
-    /// connection string's ([`ConnectOptions::set_uri_option`]), then the ones only code and files set.
-    fn into_connect_options(self) -> ConnectOptions {
-        let defaults = ConnectOptions::default();
-        let mut options = ConnectOptions {
-            handshake_timeout: self
-                .handshake_timeout_ms
-                .map_or(defaults.handshake_timeout, duration_ms),
-            server_api: self.server_api,
-            max_scram_iterations: self
-                .max_scram_iterations
-                .unwrap_or(defaults.max_scram_iterations),
-            allow_plain_without_tls: self.allow_plain_password_without_tls,
-            ..defaults
-        };
-        let uri_options = [
-            ("appName", self.app_name.as_deref().map(UriValue::Str)),
-            (
-                "connectTimeoutMS",
-                self.connect_timeout_ms.map(UriValue::Int),
-            ),
-            ("socketTimeoutMS", self.socket_timeout_ms.map(UriValue::Int)),
-            ("replicaSet", self.replica_set.as_deref().map(UriValue::Str)),
-            (
-                "directConnection",
-                self.direct_connection.map(UriValue::Bool),
-            ),
-            ("loadBalanced", self.load_balanced.map(UriValue::Bool)),
-            (
-                "srvServiceName",
-                self.srv_service_name.as_deref().map(UriValue::Str),
-            ),
-            ("srvMaxHosts", self.srv_max_hosts.map(UriValue::Int)),
-        ];
-        for (key, value) in uri_options {
-            if let Some(value) = value {
-                options.set_uri_option(key, value);
-            }
-        }
-        options
-    }
 }
 
 /// A secret: inline text, `{ env = "VAR" }` or `{ file = "path" }`.

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use mongo_auth_core::MechanismProperties;
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
-use crate::config::options::ms;
-use crate::config::{CaSource, ClientConfig, ConnectOptions, SecretRef, TlsSettings};
+use crate::config::options::OptionsOut;
+use crate::config::{CaSource, ClientConfig, SecretRef, TlsSettings};
 
 /// Writes the structured form (the one [`Deserialize`] reads) without any secret: a password from
 /// `{ env = … }` or `{ file = … }` is written as that reference, an inline password is left out.
@@ -144,73 +144,6 @@ impl Serialize for TlsOut<'_> {
                 dangerous.insert("allow_invalid_hostnames", true);
             }
             map.serialize_entry("dangerous", &dangerous)?;
-        }
-        map.end()
-    }
-}
-
-struct OptionsOut<'a>(&'a ConnectOptions);
-
-impl OptionsOut<'_> {
-    fn is_default(&self) -> bool {
-        let o = self.0;
-        let d = ConnectOptions::default();
-        o.app_name.is_none()
-            && o.connect_timeout == d.connect_timeout
-            && o.handshake_timeout == d.handshake_timeout
-            && o.socket_timeout.is_none()
-            && o.server_api.is_none()
-            && o.max_scram_iterations == d.max_scram_iterations
-            && !o.allow_plain_without_tls
-            && o.replica_set.is_none()
-            && o.direct_connection.is_none()
-            && o.load_balanced.is_none()
-            && o.srv_service_name.is_none()
-            && o.srv_max_hosts.is_none()
-    }
-}
-
-impl Serialize for OptionsOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let o = self.0;
-        let d = ConnectOptions::default();
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(name) = &o.app_name {
-            map.serialize_entry("app_name", name)?;
-        }
-        if o.connect_timeout != d.connect_timeout {
-            let timeout = o.connect_timeout.map_or(0, ms);
-            map.serialize_entry("connect_timeout_ms", &timeout)?;
-        }
-        if o.handshake_timeout != d.handshake_timeout {
-            map.serialize_entry("handshake_timeout_ms", &ms(o.handshake_timeout))?;
-        }
-        if let Some(timeout) = o.socket_timeout {
-            map.serialize_entry("socket_timeout_ms", &ms(timeout))?;
-        }
-        if let Some(version) = &o.server_api {
-            map.serialize_entry("server_api", version)?;
-        }
-        if o.max_scram_iterations != d.max_scram_iterations {
-            map.serialize_entry("max_scram_iterations", &o.max_scram_iterations)?;
-        }
-        if let Some(name) = &o.replica_set {
-            map.serialize_entry("replica_set", name)?;
-        }
-        if let Some(direct) = o.direct_connection {
-            map.serialize_entry("direct_connection", &direct)?;
-        }
-        if let Some(load_balanced) = o.load_balanced {
-            map.serialize_entry("load_balanced", &load_balanced)?;
-        }
-        if let Some(name) = &o.srv_service_name {
-            map.serialize_entry("srv_service_name", name)?;
-        }
-        if let Some(max) = o.srv_max_hosts {
-            map.serialize_entry("srv_max_hosts", &max)?;
-        }
-        if o.allow_plain_without_tls {
-            map.serialize_entry("allow_plain_password_without_tls", &true)?;
         }
         map.end()
     }
