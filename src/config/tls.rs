@@ -339,7 +339,7 @@ impl TlsState for Tls<WithClientCert> {
 
 /// TLS settings, checked but not yet loaded: files are read when the connector is built.
 ///
-/// A configuration's settings come from [`ClientConfig::tls`]; a [`Tls`] builder state gives its own
+/// A configuration's settings come from [`ClientConfig::tls`](crate::ClientConfig::tls); a [`Tls`] builder state gives its own
 /// through `into_settings()`. Debug never shows the key password.
 ///
 /// ```

@@ -20,7 +20,7 @@ pub(super) fn fail<E: de::Error>(error: ConfigError) -> E {
     E::custom(text)
 }
 
-/// Deserializes any type that holds [`ClientConfig`]s (or a `ClientConfig` itself) and returns a typed
+/// Deserializes any type that holds [`ClientConfig`](crate::ClientConfig)s (or a `ClientConfig` itself) and returns a typed
 /// [`ConfigError`] whose field paths run from the root of the document: `mongodb.auth.password`.
 ///
 /// # The format

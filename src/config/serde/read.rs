@@ -218,10 +218,10 @@ impl<'de> Deserialize<'de> for RawTls {
     }
 }
 
-/// A connection string (`"mongodb://…"`) or a structured table; see [`from_deserializer`] for the format.
+/// A connection string (`"mongodb://…"`) or a structured table; see [`from_deserializer`](crate::config::from_deserializer) for the format.
 ///
 /// The error text this puts in a format's error holds no secret, but the format may add the input
-/// around it (`toml` shows the source line): load files with [`from_deserializer`], which returns
+/// around it (`toml` shows the source line): load files with [`from_deserializer`](crate::config::from_deserializer), which returns
 /// only this crate's text.
 ///
 /// ```

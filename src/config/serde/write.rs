@@ -9,7 +9,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 use crate::config::options::OptionsOut;
 use crate::config::{CaSource, ClientConfig, SecretRef, TlsSettings};
 
-/// Writes the structured form (the one [`Deserialize`] reads) without any secret: a password from
+/// Writes the structured form (the one [`Deserialize`](serde::Deserialize) reads) without any secret: a password from
 /// `{ env = … }` or `{ file = … }` is written as that reference, an inline password is left out.
 ///
 /// ```
