@@ -24,7 +24,8 @@ pub use crate::config::{
 };
 use mongo_auth_core::{Credential, MechanismProperties};
 
-use crate::config::{ConnectOptions, HostEntry, SecretRefs, SourceParts, TlsSettings};
+pub use crate::config::options::UriValue;
+use crate::config::{ConnectOptions, HostEntry, SecretRefs, TlsSettings};
 
 /// A host from validated parts.
 pub fn host(kind: HostKind, host: &str, port: Option<u16>) -> Host {
@@ -139,7 +140,30 @@ pub fn tls_with_client_cert(
     }
 }
 
-/// The connection options of a literal.
+/// The connection options of a literal: its validated options by canonical key (the ones a
+/// configuration can take, see [`UriValue`]) and its database path.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct UriOptions<'a> {
+    /// `(canonical key, value)`, in the order the literal gives them.
+    pub options: &'a [(&'a str, UriValue<'a>)],
+    /// The database path.
+    pub database: Option<&'a str>,
+}
+
+/// Sets the connection options of a literal on a builder in any state, through the same table as a
+/// connection string read at run time.
+pub fn with_uri_options<C, T>(
+    mut builder: ClientConfigBuilder<C, T>,
+    parts: UriOptions<'_>,
+) -> ClientConfigBuilder<C, T> {
+    builder.options = ConnectOptions::from_uri(parts.options.iter().copied(), parts.database);
+    builder.secret_refs = SecretRefs::default();
+    builder
+}
+
+/// The connection options of a literal, one field per option: what `mongo_uri!` wrote before
+/// [`UriOptions`]. Kept for code that calls [`with_options`]; it goes through the same table, and new
+/// options are not added here.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct OptionParts<'a> {
     /// `appName`.
@@ -164,27 +188,35 @@ pub struct OptionParts<'a> {
     pub database: Option<&'a str>,
 }
 
-/// Sets the connection options of a literal on a builder in any state.
+/// Sets [`OptionParts`] on a builder in any state (see [`with_uri_options`]).
 pub fn with_options<C, T>(
     mut builder: ClientConfigBuilder<C, T>,
     parts: OptionParts<'_>,
 ) -> ClientConfigBuilder<C, T> {
-    let defaults = ConnectOptions::default();
-    builder.options = ConnectOptions {
-        app_name: parts.app_name.map(str::to_owned),
-        connect_timeout: crate::config::connect_timeout_from_ms(parts.connect_timeout_ms),
-        socket_timeout: crate::config::socket_timeout_from_ms(parts.socket_timeout_ms),
-        replica_set: parts.replica_set.map(str::to_owned),
-        direct_connection: parts.direct_connection,
-        load_balanced: parts.load_balanced,
-        srv_service_name: parts.srv_service_name.map(str::to_owned),
-        srv_max_hosts: parts.srv_max_hosts,
-        source_parts: Some(SourceParts {
-            explicit: parts.auth_source.map(str::to_owned),
-            database: parts.database.map(str::to_owned),
-        }),
-        ..defaults
-    };
+    let options = [
+        ("appName", parts.app_name.map(UriValue::Str)),
+        (
+            "connectTimeoutMS",
+            parts.connect_timeout_ms.map(UriValue::Int),
+        ),
+        (
+            "socketTimeoutMS",
+            parts.socket_timeout_ms.map(UriValue::Int),
+        ),
+        ("replicaSet", parts.replica_set.map(UriValue::Str)),
+        (
+            "directConnection",
+            parts.direct_connection.map(UriValue::Bool),
+        ),
+        ("loadBalanced", parts.load_balanced.map(UriValue::Bool)),
+        ("srvServiceName", parts.srv_service_name.map(UriValue::Str)),
+        ("srvMaxHosts", parts.srv_max_hosts.map(UriValue::Int)),
+        ("authSource", parts.auth_source.map(UriValue::Str)),
+    ];
+    let given = options
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?)));
+    builder.options = ConnectOptions::from_uri(given, parts.database);
     builder.secret_refs = SecretRefs::default();
     builder
 }
@@ -206,7 +238,7 @@ pub struct UriConfig<'a> {
     /// TLS, when the literal turns it on.
     pub tls: Option<UriTls<'a>>,
     /// The connection options.
-    pub options: OptionParts<'a>,
+    pub options: UriOptions<'a>,
 }
 
 /// A credential as the rulebook resolved it (source defaulted, properties typed).
@@ -312,7 +344,7 @@ impl UriTls<'_> {
 /// The configuration of a literal that leaves nothing to code, from parts both layers of the rulebook
 /// accepted when it compiled: nothing is parsed or checked again.
 pub fn config(parts: &UriConfig<'_>) -> crate::ClientConfig {
-    let options = with_options(builder(Vec::new(), parts.srv), parts.options).options;
+    let options = with_uri_options(builder(Vec::new(), parts.srv), parts.options).options;
     crate::ClientConfig {
         hosts: parts
             .hosts

@@ -1,9 +1,12 @@
 //! Hosts of a connection string.
 
 use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
 use std::str::FromStr;
 
-use crate::error::Errors;
+use crate::decode::decode;
+use crate::error::{ErrorKind, Errors, Report, describe_char};
 
 /// One host of a connection string's host list.
 ///
@@ -83,7 +86,7 @@ impl Host {
     /// assert!(Host::parse("a.example.com,b.example.com").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Self, Errors> {
-        crate::parse::parse_one_host(text)
+        parse_one_host(text)
     }
 
     /// A host from already-validated parts.
@@ -117,6 +120,279 @@ impl fmt::Display for Host {
             (_, None) => f.write_str(&self.host),
         }
     }
+}
+
+// ---- the host grammar (step 5 of the connection-string grammar, and `Host::parse`) ----------------
+
+/// A host with the spans the cross-option rules point at.
+pub(crate) struct ParsedHost {
+    pub(crate) host: Host,
+    pub(crate) span: Range<usize>,
+    pub(crate) port_span: Option<Range<usize>>,
+}
+
+pub(crate) fn parse_hosts(
+    input: &str,
+    span: Range<usize>,
+    authority_end: usize,
+    report: &mut Report,
+) -> Vec<ParsedHost> {
+    let text = &input[span.clone()];
+    if text.is_empty() {
+        let rest = &input[authority_end..];
+        let message = if rest.starts_with('/') && rest.contains(".sock") {
+            "missing host: a Unix socket path must be percent-encoded, as in \
+             mongodb://%2Ftmp%2Fmongodb-27017.sock"
+        } else {
+            "missing host: add at least one host after the scheme, as in mongodb://localhost:27017"
+        };
+        let end = if span.start == input.len() {
+            span.start
+        } else {
+            span.start + 1
+        };
+        report.error(
+            ErrorKind::InvalidHost,
+            span.start.min(end)..end.max(span.start),
+            message,
+        );
+        return Vec::new();
+    }
+    let mut hosts = Vec::new();
+    let mut offset = span.start;
+    for entry in text.split(',') {
+        let entry_span = offset..offset + entry.len();
+        offset += entry.len() + 1;
+        if let Some(host) = parse_host(input, entry_span, report) {
+            hosts.push(host);
+        }
+    }
+    hosts
+}
+
+/// One host as written in a connection string's host list (see [`Host::parse`]): the characters that
+/// end or split a host list cannot be part of it, the rest is [`parse_host`]'s.
+pub(crate) fn parse_one_host(text: &str) -> Result<Host, Errors> {
+    let mut report = Report::default();
+    if text.is_empty() {
+        report.error(
+            ErrorKind::InvalidHost,
+            0..0,
+            "empty host: write a host name, an IPv4 address, [IPv6] or a percent-encoded socket \
+             path, each with an optional :port",
+        );
+    }
+    for (reserved, message) in [
+        (
+            ',',
+            "`,` separates the hosts of a host list: give one host, without `,`",
+        ),
+        (
+            '/',
+            "unescaped `/` in a host: percent-encode a Unix socket path, as in \
+             %2Ftmp%2Fmongodb-27017.sock",
+        ),
+        (
+            '?',
+            "unescaped `?` in a host: `?` starts a connection string's options; remove it from the host",
+        ),
+        (
+            '@',
+            "unescaped `@` in a host: `@` ends a connection string's userinfo; remove the user name \
+             from the host",
+        ),
+    ] {
+        if let Some(at) = text.find(reserved) {
+            report.error(ErrorKind::InvalidHost, at..at + 1, message);
+        }
+    }
+    let host = if report.errors.is_empty() {
+        parse_host(text, 0..text.len(), &mut report)
+    } else {
+        None
+    };
+    match (host, report.into_errors()) {
+        (Some(parsed), None) => Ok(parsed.host),
+        (_, Some(errors)) => Err(errors),
+        // parse_host reports why it returns no host; this arm only keeps the function total
+        (None, None) => Err(crate::Error::new(
+            ErrorKind::InvalidHost,
+            0..text.len(),
+            "not a valid host: write a host name, an IPv4 address, [IPv6] or a percent-encoded \
+             socket path, each with an optional :port",
+        )
+        .into()),
+    }
+}
+
+fn parse_port(input: &str, span: Range<usize>, report: &mut Report) -> Option<u16> {
+    let text = &input[span.clone()];
+    let port = text
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| text.parse::<u32>().ok())
+        .flatten()
+        .filter(|p| (1..=65535).contains(p));
+    match port {
+        Some(p) => Some(p as u16),
+        None => {
+            let span = if span.is_empty() {
+                span.start - 1..span.start
+            } else {
+                span
+            };
+            let shown = if text.is_empty() {
+                "an empty port".to_owned()
+            } else {
+                format!("port `{text}`")
+            };
+            report.error(
+                ErrorKind::InvalidPort,
+                span,
+                format!(
+                    "invalid {shown}: give a number from 1 to 65535, or leave the port out for \
+                     27017"
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<ParsedHost> {
+    let text = &input[span.clone()];
+    if text.is_empty() {
+        let at = span.start.min(input.len());
+        report.error(
+            ErrorKind::InvalidHost,
+            at..at,
+            "empty host in the host list: remove the extra `,`",
+        );
+        return None;
+    }
+    if let Some(inner) = text.strip_prefix('[') {
+        let Some(close) = inner.find(']') else {
+            report.error(
+                ErrorKind::InvalidHost,
+                span,
+                "unclosed `[` in an IP literal: write it as [address] or [address]:port",
+            );
+            return None;
+        };
+        let address = &inner[..close];
+        let after = &inner[close + 1..];
+        let address_span = span.start + 1..span.start + 1 + close;
+        let address_ok = address.parse::<Ipv6Addr>().is_ok();
+        if !address_ok {
+            report.error(
+                ErrorKind::InvalidHost,
+                address_span,
+                format!(
+                    "`{address}` is not an IPv6 address: brackets are for IPv6 literals; fix the \
+                     address, or remove the brackets around a host name or IPv4 address"
+                ),
+            );
+        }
+        let (port, port_span) = if after.is_empty() {
+            (None, None)
+        } else if let Some(port_text) = after.strip_prefix(':') {
+            let port_span = span.end - port_text.len()..span.end;
+            (
+                Some(parse_port(input, port_span.clone(), report)?),
+                Some(port_span),
+            )
+        } else {
+            report.error(
+                ErrorKind::InvalidHost,
+                span.end - after.len()..span.end,
+                "unexpected text after `]` in an IP literal: remove it (only :port may follow the \
+                 address)",
+            );
+            return None;
+        };
+        if !address_ok {
+            return None;
+        }
+        return Some(ParsedHost {
+            host: Host::from_parts(HostKind::IpLiteral, address.to_owned(), port),
+            span,
+            port_span,
+        });
+    }
+    let (name_span, port_span) = match text.find(':') {
+        Some(colon) => (
+            span.start..span.start + colon,
+            Some(span.start + colon + 1..span.end),
+        ),
+        None => (span.clone(), None),
+    };
+    let name = decode(
+        input,
+        name_span.clone(),
+        ErrorKind::InvalidHost,
+        "host",
+        report,
+    )?;
+    if name.contains('/') {
+        if !name.ends_with(".sock") {
+            report.error(
+                ErrorKind::InvalidHost,
+                name_span,
+                "a Unix socket path must end in .sock: check the path (a percent-encoded `/` makes the host a socket path)",
+            );
+            return None;
+        }
+        if let Some(port_span) = port_span {
+            report.error(
+                ErrorKind::InvalidHost,
+                port_span.start - 1..port_span.end,
+                "a Unix socket takes no port: remove it (write a `:` in the path as %3A)",
+            );
+            return None;
+        }
+        return Some(ParsedHost {
+            host: Host::from_parts(HostKind::Unix, name.into_owned(), None),
+            span,
+            port_span: None,
+        });
+    }
+    if name.is_empty() {
+        report.error(
+            ErrorKind::InvalidHost,
+            name_span.start..span.end,
+            "missing host name before the port: write host:port",
+        );
+        return None;
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+    {
+        report.error(
+            ErrorKind::InvalidHost,
+            name_span,
+            format!(
+                "host `{name}` cannot contain {}: remove it (a host is a name of letters, digits, \
+                 `-`, `.` and `_`, an IPv4 address, [IPv6] or a percent-encoded socket path)",
+                describe_char(bad)
+            ),
+        );
+        return None;
+    }
+    let port = match &port_span {
+        Some(port_span) => Some(parse_port(input, port_span.clone(), report)?),
+        None => None,
+    };
+    let kind = if name.parse::<Ipv4Addr>().is_ok() {
+        HostKind::Ipv4
+    } else {
+        HostKind::Hostname
+    };
+    Some(ParsedHost {
+        host: Host::from_parts(kind, name.into_owned(), port),
+        span,
+        port_span,
+    })
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod credential;
+mod decode;
 mod error;
 mod host;
 pub mod library;
@@ -38,7 +39,6 @@ pub mod rules;
 mod secret;
 pub mod srv;
 pub mod uri;
-mod uri_options;
 
 pub use credential::{Credential, MechanismProperties};
 pub use error::{Error, ErrorKind, Errors, Rendered, Warning, WarningKind};

@@ -45,6 +45,29 @@ use crate::{
     ConnectionString, Credential, Host, HostKind, Mechanism, MechanismProperties, Password, rules,
 };
 
+impl ConnectionString {
+    /// Applies the library layer of rules with the default policy ([`LibraryRules::default`]): see
+    /// [`crate::library`].
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionString, ErrorKind};
+    /// // valid by the spec, refused by the library: X509 without TLS
+    /// let uri = ConnectionString::parse("mongodb://localhost/?authMechanism=MONGODB-X509").unwrap();
+    /// let errors = uri.check_library_rules().unwrap_err();
+    /// assert_eq!(errors.first().kind(), ErrorKind::X509NeedsTls);
+    /// ```
+    ///
+    /// [`LibraryRules::default`]: LibraryRules
+    pub fn check_library_rules(&self) -> Result<(), Errors> {
+        self.check_library_rules_with(LibraryRules::default())
+    }
+
+    /// Applies the library layer of rules with a chosen policy.
+    pub fn check_library_rules_with(&self, rules: LibraryRules) -> Result<(), Errors> {
+        check_connection_string(self, rules)
+    }
+}
+
 /// The library-layer policy switches. The default is the strict policy.
 ///
 /// ```

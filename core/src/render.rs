@@ -27,7 +27,7 @@ const MAX_UNDERLINED_CHARS: usize = 80;
 /// [`Errors`](crate::Errors) keeps of the string it came from.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct RedactedInput {
-    text: String,
+    pub(crate) text: String,
     /// The replaced spans of the original input, sorted, disjoint, with where their mask starts in
     /// `text`.
     masks: Vec<(Range<usize>, usize)>,
@@ -231,29 +231,6 @@ pub(crate) fn write_problems(
 /// assert!(shown.contains("invalid port `0`"));
 /// assert!(!shown.contains("s3cret"));
 /// ```
-#[cfg(feature = "miette")]
-#[cfg_attr(docsrs, doc(cfg(feature = "miette")))]
-impl miette::Diagnostic for crate::Errors {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(format!("mongo_auth::{:?}", self.first().kind())))
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.redacted()
-            .map(|input| &input.text as &dyn miette::SourceCode)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let input = self.redacted()?;
-        let errors = self.iter().map(|e| (e.message(), e.span()));
-        let warnings = self.warnings().iter().map(|w| (w.message(), w.span()));
-        Some(Box::new(errors.chain(warnings).map(|(message, span)| {
-            let span = input.span(&span);
-            miette::LabeledSpan::new(Some(message.to_owned()), span.start, span.len())
-        })))
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::single_range_in_vec_init)] // one secret span is a list of one
 mod tests {

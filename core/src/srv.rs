@@ -16,9 +16,9 @@
 //! assert!(topology.check().is_err());
 //! ```
 
+use crate::decode::decode;
 use crate::error::{ErrorKind, Errors, Report};
-use crate::parse::decode;
-use crate::uri_options::parse_bool;
+use crate::options::parse_bool;
 
 /// The options a `mongodb+srv` TXT record may carry (`authSource`, `replicaSet`, `loadBalanced`; the
 /// spec allows no others), values percent-decoded.

@@ -31,11 +31,9 @@
 //!
 //! Every problem found is reported, each with the byte range of the offending input.
 
-use std::fmt;
 use std::ops::Range;
-use std::str::FromStr;
 
-use crate::error::{Errors, Warning};
+use crate::error::Warning;
 use crate::options::Options;
 use crate::{Credential, Host, Password};
 
@@ -82,18 +80,6 @@ pub struct ConnectionString {
 }
 
 impl ConnectionString {
-    /// Parses and validates a connection string by the spec's rules. All problems are reported together.
-    ///
-    /// ```
-    /// use mongo_auth_core::ConnectionString;
-    /// let uri = ConnectionString::parse("mongodb://localhost/?tls=true").unwrap();
-    /// assert!(uri.tls_enabled());
-    /// assert!(ConnectionString::parse("mongo://localhost").is_err());
-    /// ```
-    pub fn parse(input: &str) -> Result<Self, Errors> {
-        crate::parse::parse(input).map_err(|errors| errors.with_input(input))
-    }
-
     /// Whether the scheme is `mongodb+srv` (hosts are looked up in DNS at run time).
     pub fn is_srv(&self) -> bool {
         self.srv
@@ -170,45 +156,9 @@ impl ConnectionString {
     pub fn effective_tls(&self) -> crate::options::EffectiveTls<'_> {
         self.options.effective_tls(self.srv)
     }
-
-    /// Applies the library layer of rules with the default policy ([`LibraryRules::default`]): see
-    /// [`crate::library`].
-    ///
-    /// ```
-    /// use mongo_auth_core::{ConnectionString, ErrorKind};
-    /// // valid by the spec, refused by the library: X509 without TLS
-    /// let uri = ConnectionString::parse("mongodb://localhost/?authMechanism=MONGODB-X509").unwrap();
-    /// let errors = uri.check_library_rules().unwrap_err();
-    /// assert_eq!(errors.first().kind(), ErrorKind::X509NeedsTls);
-    /// ```
-    ///
-    /// [`LibraryRules::default`]: crate::library::LibraryRules
-    pub fn check_library_rules(&self) -> Result<(), Errors> {
-        self.check_library_rules_with(crate::library::LibraryRules::default())
-    }
-
-    /// Applies the library layer of rules with a chosen policy.
-    pub fn check_library_rules_with(
-        &self,
-        rules: crate::library::LibraryRules,
-    ) -> Result<(), Errors> {
-        crate::library::check_connection_string(self, rules)
-    }
 }
 
-impl FromStr for ConnectionString {
-    type Err = Errors;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-/// A connection string that parses back to the same hosts, database, options and credential. Passwords
-/// (userinfo, `tlsCertificateKeyFilePassword`, `proxyPassword`) print as `<redacted>`; unknown and invalid
-/// options, which were ignored, are left out; options use their canonical keys.
-impl fmt::Display for ConnectionString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::parse::display(self, f)
-    }
-}
+/// The scheme of a connection string.
+pub(crate) const SCHEME: &str = "mongodb://";
+/// The scheme of a connection string whose hosts come from DNS.
+pub(crate) const SRV_SCHEME: &str = "mongodb+srv://";

@@ -4,19 +4,21 @@
 
 use std::time::Duration;
 
-use mongo_auth_core::library::{self, LibraryRules, TlsFacts};
-use mongo_auth_core::rules::{self, CredentialParts, MIN_SCRAM_ITERATIONS};
-use mongo_auth_core::{Error, ErrorKind, Errors, Host, Password};
+use mongo_auth_core::{Error, Errors, Password};
+
+use super::assemble::{Assembly, CredentialInput, assemble};
 
 use super::credential::{
     AuthenticatesOver, CredentialState, HasPassword, HasUsername, NoCredential, NoPassword,
     NoUsername, PasswordCredential, PasswordMechanism, X509Credential, X509TakesNoPassword,
 };
+use super::hosts::HostEntry;
+use super::options;
 use super::tls::{
     Tls, TlsState, WithClientCert, WithoutClientCert, WithoutTls, WithoutTlsClearTextAllowed,
 };
 use super::wording::{Vocabulary, reword};
-use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs, SourceParts, TlsSettings};
+use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs};
 
 /// Builds a [`ClientConfig`] in code. The type parameters are the builder's state: `C` the credential
 /// ([`NoCredential`], a [`PasswordCredential`], an [`X509Credential`], a
@@ -46,13 +48,6 @@ pub struct ClientConfigBuilder<C, T> {
     pub(crate) tls: T,
     pub(crate) options: ConnectOptions,
     pub(crate) secret_refs: SecretRefs,
-}
-
-/// A host as given to the builder: text still to be checked by the rulebook, or already checked.
-#[derive(Clone, Debug)]
-pub(crate) enum HostEntry {
-    Text(String),
-    Checked(Host),
 }
 
 impl ClientConfig {
@@ -176,7 +171,7 @@ impl<C, T> ClientConfigBuilder<C, T> {
     /// # let _ = builder;
     /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.options.connect_timeout = (!timeout.is_zero()).then_some(timeout);
+        self.options.connect_timeout = options::timeout(timeout);
         self
     }
 
@@ -188,7 +183,7 @@ impl<C, T> ClientConfigBuilder<C, T> {
     /// # let _ = builder;
     /// ```
     pub fn socket_timeout(mut self, timeout: Duration) -> Self {
-        self.options.socket_timeout = (!timeout.is_zero()).then_some(timeout);
+        self.options.socket_timeout = options::timeout(timeout);
         self
     }
 
@@ -528,136 +523,4 @@ impl<C, T> DangerousClientConfigBuilder<C, T> {
     pub fn safe(self) -> ClientConfigBuilder<C, T> {
         self.builder
     }
-}
-
-// ---- assembling a configuration from parts -------------------------------------------------------
-
-/// Everything a configuration is made of, before the rulebook's final checks. Every entry point
-/// (builder, connection string, config file, `mongo_uri!`) ends in [`assemble`].
-pub(crate) struct Assembly {
-    pub(crate) hosts: Vec<HostEntry>,
-    pub(crate) srv: bool,
-    pub(crate) credential: Option<CredentialInput>,
-    pub(crate) tls: Option<TlsSettings>,
-    pub(crate) options: ConnectOptions,
-    pub(crate) secret_refs: SecretRefs,
-}
-
-/// A credential still to be checked by the rulebook's spec layer, or already checked (by the
-/// connection-string parser).
-pub(crate) enum CredentialInput {
-    Parts(CredentialParts),
-    Checked(mongo_auth_core::Credential),
-}
-
-/// Runs the rulebook on the parts: hosts, the spec's credential rules, then the library layer.
-/// Reports every problem.
-pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
-    let mut errors = Vec::new();
-    let mut hosts = Vec::with_capacity(assembly.hosts.len());
-    for entry in assembly.hosts {
-        match entry {
-            HostEntry::Checked(host) => hosts.push(host),
-            HostEntry::Text(text) => match super::hosts::parse_host(&text, assembly.srv) {
-                Ok(host) => hosts.push(host),
-                Err(error) => errors.push(error),
-            },
-        }
-    }
-    if hosts.is_empty() && errors.is_empty() {
-        errors.push(Error::new(
-            ErrorKind::InvalidHost,
-            0..0,
-            "no host given: add one, e.g. `db.example.com:27017`",
-        ));
-    }
-    // The spec's minimum iteration count (4096) always holds: a smaller maximum accepts no server.
-    let iterations = assembly.options.max_scram_iterations;
-    if iterations < MIN_SCRAM_ITERATIONS {
-        errors.push(Error::new(
-            ErrorKind::InvalidOptionValue,
-            0..0,
-            format!(
-                "max_scram_iterations is {iterations}, below the spec's minimum SCRAM iteration count \
-                 ({MIN_SCRAM_ITERATIONS}), so no server could be accepted: give {MIN_SCRAM_ITERATIONS} or more"
-            ),
-        ));
-    }
-    // appName and srvServiceName: the rules connection strings get from the option table.
-    if let Some(Err(problem)) = assembly
-        .options
-        .app_name
-        .as_deref()
-        .map(rules::check_app_name)
-    {
-        errors.push(Error::new(ErrorKind::InvalidOptionValue, 0..0, problem));
-    }
-    if let Some(Err(problem)) = assembly
-        .options
-        .srv_service_name
-        .as_deref()
-        .map(rules::check_srv_service_name)
-    {
-        errors.push(Error::new(ErrorKind::InvalidOptionValue, 0..0, problem));
-    }
-    // the mongodb+srv option rules connection strings get from the parser
-    errors.extend(rules::check_srv_options(rules::SrvOptions {
-        srv: assembly.srv,
-        service_name: assembly.options.srv_service_name.is_some(),
-        max_hosts: assembly.options.srv_max_hosts,
-        replica_set: assembly.options.replica_set.is_some(),
-        load_balanced: assembly.options.load_balanced == Some(true),
-    }));
-    if assembly.srv && hosts.len() > 1 {
-        errors.push(Error::new(
-            ErrorKind::SrvRule,
-            0..0,
-            "mongodb+srv takes exactly one host name to look up",
-        ));
-    }
-    let mut options = assembly.options;
-    if options.source_parts.is_none()
-        && let Some(CredentialInput::Parts(parts)) = &assembly.credential
-    {
-        options.source_parts = Some(SourceParts {
-            explicit: parts.source.clone(),
-            database: parts.database.clone(),
-        });
-    }
-    let credential = match assembly.credential {
-        None => None,
-        Some(CredentialInput::Checked(credential)) => Some(credential),
-        Some(CredentialInput::Parts(parts)) => match rules::validate_credential(parts) {
-            Ok(credential) => Some(credential),
-            Err(e) => {
-                errors.extend(e);
-                None
-            }
-        },
-    };
-    if errors.is_empty() {
-        let facts = TlsFacts {
-            enabled: assembly.tls.is_some(),
-            client_certificate: assembly
-                .tls
-                .as_ref()
-                .is_some_and(|tls| tls.client_certificate.is_some()),
-        };
-        let rules =
-            LibraryRules::default().allow_plain_without_tls(options.allow_plain_without_tls);
-        if let Err(e) = library::check_configuration(credential.as_ref(), &hosts, facts, rules) {
-            errors.extend(e);
-        }
-    }
-    if let Some(errors) = Errors::from_vec(errors) {
-        return Err(errors);
-    }
-    Ok(ClientConfig {
-        hosts,
-        srv: assembly.srv,
-        credential,
-        tls: assembly.tls,
-        options,
-        secret_refs: assembly.secret_refs,
-    })
 }

@@ -2,6 +2,13 @@
 
 use mongo_auth_core::{Error, ErrorKind, Host, HostKind};
 
+/// A host as given to the builder: text still to be checked by the rulebook, or already checked.
+#[derive(Clone, Debug)]
+pub(crate) enum HostEntry {
+    Text(String),
+    Checked(Host),
+}
+
 /// Parses one host (`name`, `name:port`, `[ipv6]:port`, `a.b.c.d:port`, a `.sock` path) with the
 /// rulebook's grammar. A socket path is given as a path (`/tmp/mongodb-27017.sock`), not
 /// percent-encoded as in a connection string. With `srv`, the host is the one DNS name to look up.

@@ -6,9 +6,10 @@ use mongo_auth_core::{ConnectionString, Errors, Warning};
 
 use super::wording::{Vocabulary, reword};
 
+use super::assemble::{Assembly, CredentialInput, assemble};
 use super::{
-    Assembly, CaSource, ClientCertificate, ClientConfig, ConfigError, ConnectOptions,
-    CredentialInput, HostEntry, SecretRefs, SourceParts, TlsSettings, assemble,
+    CaSource, ClientCertificate, ClientConfig, ConfigError, ConnectOptions, HostEntry, SecretRefs,
+    TlsSettings,
 };
 
 /// Parses a connection string and applies both layers of rules. A missing password is an error here
@@ -75,7 +76,6 @@ impl TryFrom<ConnectionString> for ClientConfig {
                 errors.map(|e| reword(e, Vocabulary::ConnectionString, mechanism)),
             ));
         }
-        let options = uri.options();
         let effective = uri.effective_tls();
         let tls = effective.enabled.then(|| TlsSettings {
             ca: effective
@@ -92,22 +92,7 @@ impl TryFrom<ConnectionString> for ClientConfig {
             allow_invalid_certificates: effective.allow_invalid_certificates,
             allow_invalid_hostnames: effective.allow_invalid_hostnames,
         });
-        let defaults = ConnectOptions::default();
-        let connect_options = ConnectOptions {
-            app_name: options.app_name().map(str::to_owned),
-            connect_timeout: super::connect_timeout_from_ms(options.connect_timeout_ms()),
-            socket_timeout: super::socket_timeout_from_ms(options.socket_timeout_ms()),
-            replica_set: options.replica_set().map(str::to_owned),
-            direct_connection: options.direct_connection(),
-            load_balanced: options.load_balanced(),
-            srv_service_name: options.srv_service_name().map(str::to_owned),
-            srv_max_hosts: options.srv_max_hosts(),
-            source_parts: Some(SourceParts {
-                explicit: options.auth_source().map(str::to_owned),
-                database: uri.database().map(str::to_owned),
-            }),
-            ..defaults
-        };
+        let connect_options = ConnectOptions::from_uri_options(uri.options(), uri.database());
         let config = assemble(Assembly {
             hosts: uri
                 .hosts()

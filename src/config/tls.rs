@@ -4,12 +4,11 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use mongo_auth_core::Password;
 
 use super::sealed::Sealed;
-use super::{CaSource, ClientCertificate, TlsSettings};
 
 /// TLS settings for a configuration builder: trusted roots, an optional client certificate, a CRL file,
 /// and (behind [`Tls::dangerous`]) the switches that weaken verification.
@@ -333,5 +332,144 @@ impl Sealed for Tls<WithClientCert> {}
 impl TlsState for Tls<WithClientCert> {
     fn into_settings(self) -> Option<TlsSettings> {
         Some(self.settings)
+    }
+}
+
+// ---- the settings the typestates produce -------------------------------------------------------
+
+/// TLS settings, checked but not yet loaded: files are read when the connector is built.
+///
+/// A configuration's settings come from [`ClientConfig::tls`](crate::ClientConfig::tls); a [`Tls`] builder state gives its own
+/// through `into_settings()`. Debug never shows the key password.
+///
+/// ```
+/// use std::path::Path;
+/// let config: mongo_auth::ClientConfig =
+///     "mongodb://db/?tls=true&tlsCAFile=ca.pem&tlsCertificateKeyFile=client.pem".parse()?;
+/// let tls = config.tls().unwrap();
+/// assert_eq!(tls.ca_file(), Some(Path::new("ca.pem")));
+/// assert_eq!(tls.certificate_file(), Some(Path::new("client.pem")));
+/// assert!(!tls.has_key_password());
+/// assert!(!tls.allows_invalid_certificates());
+///
+/// let settings = mongo_auth::Tls::client_cert("client.pem").key_password("pencil").into_settings();
+/// assert!(settings.has_key_password());
+/// assert!(!format!("{settings:?}").contains("pencil"));
+/// # Ok::<(), mongo_auth::ConfigError>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct TlsSettings {
+    /// Where trusted roots come from.
+    pub(crate) ca: CaSource,
+    /// The client certificate, for MONGODB-X509 or servers that require one.
+    pub(crate) client_certificate: Option<ClientCertificate>,
+    /// `tlsCRLFile`: a PEM file of certificate revocation lists.
+    pub(crate) crl_file: Option<PathBuf>,
+    /// `tlsAllowInvalidCertificates`: skip chain validation (dangerous).
+    pub(crate) allow_invalid_certificates: bool,
+    /// `tlsAllowInvalidHostnames`: skip only the hostname check (dangerous).
+    pub(crate) allow_invalid_hostnames: bool,
+}
+
+/// Where trusted roots come from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) enum CaSource {
+    /// The bundled Mozilla root store.
+    #[default]
+    System,
+    /// `tlsCAFile`: a PEM bundle.
+    File(PathBuf),
+}
+
+/// A client certificate and its private key: one PEM file holding both, or two files.
+#[derive(Clone, Debug)]
+pub(crate) struct ClientCertificate {
+    /// The certificate chain (and the key, when `key_file` is `None`).
+    pub(crate) certificate_file: PathBuf,
+    /// The private key, when it is in a file of its own.
+    pub(crate) key_file: Option<PathBuf>,
+    /// The password of an encrypted PKCS#8 key.
+    pub(crate) key_password: Option<Password>,
+}
+
+impl TlsSettings {
+    /// `tlsCAFile`, or `None` for the Mozilla root certificates bundled with this library (webpki-roots), not the operating system's store.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::with_ca_file("ca.pem").into_settings();
+    /// assert_eq!(settings.ca_file(), Some(std::path::Path::new("ca.pem")));
+    /// ```
+    pub fn ca_file(&self) -> Option<&Path> {
+        match &self.ca {
+            CaSource::System => None,
+            CaSource::File(path) => Some(path),
+        }
+    }
+
+    /// The client certificate file (`tlsCertificateKeyFile`; it also holds the key unless
+    /// [`key_file`](Self::key_file) is set).
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::client_cert("client.pem").into_settings();
+    /// assert_eq!(settings.certificate_file(), Some(std::path::Path::new("client.pem")));
+    /// ```
+    pub fn certificate_file(&self) -> Option<&Path> {
+        self.client_certificate
+            .as_ref()
+            .map(|c| c.certificate_file.as_path())
+    }
+
+    /// The private key file, when the key is not in the certificate file.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::client_cert_and_key("client.crt", "client.key").into_settings();
+    /// assert_eq!(settings.key_file(), Some(std::path::Path::new("client.key")));
+    /// ```
+    pub fn key_file(&self) -> Option<&Path> {
+        self.client_certificate
+            .as_ref()
+            .and_then(|c| c.key_file.as_deref())
+    }
+
+    /// Whether the private key has a password (the password itself is never shown).
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::client_cert("client.pem").key_password("secret").into_settings();
+    /// assert!(settings.has_key_password());
+    /// ```
+    pub fn has_key_password(&self) -> bool {
+        self.client_certificate
+            .as_ref()
+            .is_some_and(|c| c.key_password.is_some())
+    }
+
+    /// `tlsCRLFile`.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::enabled().crl_file("crl.pem").into_settings();
+    /// assert_eq!(settings.crl_file(), Some(std::path::Path::new("crl.pem")));
+    /// ```
+    pub fn crl_file(&self) -> Option<&Path> {
+        self.crl_file.as_deref()
+    }
+
+    /// `tlsAllowInvalidCertificates`.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::enabled().dangerous().allow_invalid_certificates().into_settings();
+    /// assert!(settings.allows_invalid_certificates());
+    /// ```
+    pub fn allows_invalid_certificates(&self) -> bool {
+        self.allow_invalid_certificates
+    }
+
+    /// `tlsAllowInvalidHostnames`.
+    ///
+    /// ```
+    /// let settings = mongo_auth::Tls::enabled().dangerous().allow_invalid_hostnames().into_settings();
+    /// assert!(settings.allows_invalid_hostnames());
+    /// ```
+    pub fn allows_invalid_hostnames(&self) -> bool {
+        self.allow_invalid_hostnames
     }
 }

@@ -11,7 +11,7 @@
 //!     hosts: &[(HostKind::Hostname, "db.example.com", None)],
 //!     credential: Some(UriCredential { username: Some("app"), password: Some("pw"), source: "shop", … }),
 //!     tls: Some(UriTls { parts: TlsParts { … }, certificate_file: None, … }),
-//!     options: OptionParts { … },
+//!     options: UriOptions { options: &[("appName", UriValue::Str("shop")), …], database: … },
 //! })
 //! ```
 //!
@@ -21,7 +21,7 @@
 
 use mongo_auth_core::{
     Canonicalize, ConnectionString, Credential, EffectiveTls, Host, HostKind, Mechanism,
-    MechanismProperties,
+    MechanismProperties, OptionValue,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -91,7 +91,7 @@ fn with_tls_and_options(
         Some(tls) => quote!(#builder.tls(#tls)),
         None => builder,
     };
-    quote!(::mongo_auth::__private::with_options(#builder, #options))
+    quote!(::mongo_auth::__private::with_uri_options(#builder, #options))
 }
 
 /// The builder's mechanism marker for a password mechanism (`None` negotiates SCRAM).
@@ -264,29 +264,26 @@ fn static_tls(uri: &ConnectionString) -> Option<TokenStream> {
     })
 }
 
+/// The literal's options that a configuration can take (booleans, non-negative integers, strings),
+/// by canonical key: the runtime sets them through its one table from option to configuration, as it
+/// does for a connection string read at run time.
 fn options(uri: &ConnectionString) -> TokenStream {
-    let options = uri.options();
-    let app_name = option_str(options.app_name());
-    let connect_timeout_ms = option(options.connect_timeout_ms().map(|ms| quote!(#ms)));
-    let socket_timeout_ms = option(options.socket_timeout_ms().map(|ms| quote!(#ms)));
-    let replica_set = option_str(options.replica_set());
-    let direct_connection = option(options.direct_connection().map(|b| quote!(#b)));
-    let load_balanced = option(options.load_balanced().map(|b| quote!(#b)));
-    let srv_service_name = option_str(options.srv_service_name());
-    let srv_max_hosts = option(options.srv_max_hosts().map(|n| quote!(#n)));
-    let auth_source = option_str(options.auth_source());
+    let pairs = uri.options().iter().filter_map(|(key, value)| {
+        let value = match value {
+            OptionValue::Bool(flag) => quote!(Bool(#flag)),
+            OptionValue::Int(number) => {
+                let number = u64::try_from(*number).ok()?;
+                quote!(Int(#number))
+            }
+            OptionValue::String(text) => quote!(Str(#text)),
+            _ => return None,
+        };
+        Some(quote!((#key, ::mongo_auth::__private::UriValue::#value)))
+    });
     let database = option_str(uri.database());
     quote! {
-        ::mongo_auth::__private::OptionParts {
-            app_name: #app_name,
-            connect_timeout_ms: #connect_timeout_ms,
-            socket_timeout_ms: #socket_timeout_ms,
-            replica_set: #replica_set,
-            direct_connection: #direct_connection,
-            load_balanced: #load_balanced,
-            srv_service_name: #srv_service_name,
-            srv_max_hosts: #srv_max_hosts,
-            auth_source: #auth_source,
+        ::mongo_auth::__private::UriOptions {
+            options: &[#(#pairs),*],
             database: #database,
         }
     }

@@ -1,160 +1,11 @@
-//! Parsed URI options: a typed value per canonical key, with typed accessors for the ones the rest of
-//! mongo-auth uses and a generic lookup for everything else.
-//!
-//! # Keys
-//!
-//! Keys are matched case-insensitively (ASCII). Every parsed option is stored under its canonical
-//! spelling from the URI-options spec (`tlsCAFile`, `wTimeoutMS`, …). Aliases are stored under the key
-//! they stand for:
-//!
-//! | alias | stored as | notes |
-//! |---|---|---|
-//! | `ssl` | `tls` | every `tls`/`ssl` occurrence must agree |
-//! | `wtimeout` | `wTimeoutMS` | deprecated; `wTimeoutMS` wins when both are given |
-//! | `gssapiServiceName` | `gssapiServiceName` | deprecated; the credential takes it as GSSAPI's `SERVICE_NAME` (an error if `authMechanismProperties` says otherwise) |
-//! | `ssl_certfile` (PyMongo 3) | `tlsCertificateKeyFile` | deprecated |
-//! | `ssl_keyfile` (PyMongo 3) | `ssl_keyfile` | the private key in its own file; no modern key exists |
-//! | `ssl_pem_passphrase` (PyMongo 3) | `tlsCertificateKeyFilePassword` | deprecated |
-//! | `ssl_ca_certs` (PyMongo 3) | `tlsCAFile` | deprecated |
-//! | `ssl_cert_reqs` (PyMongo 3) | `tlsAllowInvalidCertificates` | `CERT_NONE` → `true`; `CERT_REQUIRED`, `CERT_OPTIONAL` → `false` |
-//! | `ssl_match_hostname` (PyMongo 3) | `tlsAllowInvalidHostnames` | inverted: `false` → `true` |
-//! | `ssl_crlfile` (PyMongo 3) | `tlsCRLFile` | deprecated |
-//! | `sslCAFile`, `sslPEMKeyFile`, `sslPEMKeyPassword`, `sslAllowInvalidCertificates`, `sslAllowInvalidHostnames`, `sslCRLFile` (legacy drivers) | their `tls*` twin | deprecated |
-//!
-//! A deprecated alias gives a [`WarningKind::DeprecatedOption`](crate::WarningKind::DeprecatedOption)
-//! warning. An alias given together with its modern key is fine when both mean the same value and an
-//! [`ErrorKind::ConflictingOptions`](crate::ErrorKind::ConflictingOptions) error when they do not (the
-//! exception is `wtimeout`, which the spec resolves in favour of `wTimeoutMS` with a warning).
-//!
-//! # Values
-//!
-//! Values are percent-decoded exactly once (`+` stays `+`). Booleans are `true` or `false`; integers are
-//! decimal and checked against the option's range. A value of the wrong type, out of range or empty is
-//! ignored with a [`WarningKind::InvalidValue`](crate::WarningKind::InvalidValue) warning, as the spec
-//! requires; only the cases the spec makes errors are errors (see [`ErrorKind`](crate::ErrorKind)).
-//!
-//! # TLS
-//!
-//! TLS is on when `tls=true` (or `ssl=true`), or for `mongodb+srv` unless `tls=false`. This library does
-//! not turn TLS on because other `tls*` options are present, with one exception kept for old URIs: the
-//! PyMongo 3 `ssl_*` options turn it on (as PyMongo 3 did) when neither `tls` nor `ssl` is given. See
-//! [`ConnectionString::tls_enabled`](crate::ConnectionString::tls_enabled).
-//!
-//! `tlsInsecure=true` relaxes certificate validation, hostname validation and revocation checking
-//! (OCSP and CRL). These pairs are errors whatever their values: `tlsInsecure` with
-//! `tlsAllowInvalidCertificates`, `tlsAllowInvalidHostnames`, `tlsDisableOCSPEndpointCheck` or
-//! `tlsDisableCertificateRevocationCheck`; `tlsAllowInvalidCertificates` with
-//! `tlsDisableOCSPEndpointCheck` or `tlsDisableCertificateRevocationCheck`; and
-//! `tlsDisableOCSPEndpointCheck` with `tlsDisableCertificateRevocationCheck`.
+//! The options of a connection string after validation: one typed entry per canonical key, and the
+//! accessors the rest of mongo-auth reads them with.
 
-use std::fmt;
 use std::ops::Range;
 
+use super::table::canonical_key;
+use super::value::OptionValue;
 use crate::Password;
-
-/// A typed option value, comparable to what the spec's JSON tests expect.
-///
-/// Secrets (`tlsCertificateKeyFilePassword`, `proxyPassword`) are [`OptionValue::Secret`] so they never
-/// print.
-///
-/// ```
-/// use mongo_auth_core::{ConnectionString, OptionValue};
-/// let uri = ConnectionString::parse(
-///     "mongodb://db/?ssl=true&w=majority&wTimeoutMS=500&tlsCertificateKeyFilePassword=pencil",
-/// )
-/// .unwrap();
-/// let options = uri.options();
-/// assert_eq!(options.get("tls"), Some(&OptionValue::Bool(true)));
-/// assert_eq!(options.get("w").and_then(OptionValue::as_str), Some("majority"));
-/// assert_eq!(options.get("wtimeoutms").and_then(OptionValue::as_int), Some(500));
-/// let secret = options.get("tlsCertificateKeyFilePassword").unwrap();
-/// assert_eq!((secret.as_str(), secret.to_string()), (None, "<redacted>".to_owned()));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum OptionValue {
-    /// A boolean option (`tls`, `directConnection`, …).
-    Bool(bool),
-    /// An integer option, within its range (`connectTimeoutMS`, `srvMaxHosts`, `w` as a number, …).
-    Int(i64),
-    /// A string option (`replicaSet`, `tlsCAFile`, `w` as a tag name, …).
-    String(String),
-    /// A secret string option (`tlsCertificateKeyFilePassword`, `proxyPassword`).
-    Secret(Password),
-    /// A list of strings (`compressors`).
-    List(Vec<String>),
-    /// A list of key/value maps, one per repetition of the key (`readPreferenceTags`); an empty map
-    /// stands for the empty tag set.
-    MapList(Vec<Vec<(String, String)>>),
-    /// Key/value pairs in the order given (`authMechanismProperties`).
-    Map(Vec<(String, String)>),
-}
-
-impl OptionValue {
-    /// The boolean, if this is a boolean value.
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            OptionValue::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
-    /// The integer, if this is an integer value.
-    pub fn as_int(&self) -> Option<i64> {
-        match self {
-            OptionValue::Int(i) => Some(*i),
-            _ => None,
-        }
-    }
-
-    /// The string, if this is a (non-secret) string value.
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            OptionValue::String(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// The secret, if this is a secret value.
-    pub fn as_secret(&self) -> Option<&Password> {
-        match self {
-            OptionValue::Secret(p) => Some(p),
-            _ => None,
-        }
-    }
-}
-
-/// The value as it would be written in a URI (not percent-encoded); secrets print as `<redacted>`.
-impl fmt::Display for OptionValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn pairs(f: &mut fmt::Formatter<'_>, pairs: &[(String, String)]) -> fmt::Result {
-            for (i, (k, v)) in pairs.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(",")?;
-                }
-                write!(f, "{k}:{v}")?;
-            }
-            Ok(())
-        }
-        match self {
-            OptionValue::Bool(b) => write!(f, "{b}"),
-            OptionValue::Int(i) => write!(f, "{i}"),
-            OptionValue::String(s) => f.write_str(s),
-            OptionValue::Secret(_) => f.write_str("<redacted>"),
-            OptionValue::List(items) => f.write_str(&items.join(",")),
-            OptionValue::MapList(maps) => {
-                for (i, map) in maps.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str("&")?;
-                    }
-                    pairs(f, map)?;
-                }
-                Ok(())
-            }
-            OptionValue::Map(map) => pairs(f, map),
-        }
-    }
-}
 
 /// One parsed option: canonical key, typed value, and where it was in the input.
 ///
@@ -164,7 +15,6 @@ impl fmt::Display for OptionValue {
 /// let uri = ConnectionString::parse(input).unwrap();
 /// // the legacy alias is stored under its modern key
 /// let entry = uri.options().entry("sslCAFile").unwrap();
-/// assert_eq!(entry.key(), "tlsCAFile");
 /// assert_eq!(entry.value().as_str(), Some("ca.pem"));
 /// assert_eq!(&input[entry.span()], "sslCAFile=ca.pem");
 /// ```
@@ -242,58 +92,6 @@ impl Options {
         self.entries.iter().find(|e| e.key == key)
     }
 
-    /// Applies the option table to `key`/`value` pairs that do not come from a connection string (a
-    /// structured config table, for example): the same keys, aliases, value types, ranges, repeated-key
-    /// rules, TLS conflict table and proxy rules as in a URI. Values are taken as they are (no
-    /// percent-decoding). Spans are empty (`0..0`).
-    ///
-    /// Rules that need the hosts or the scheme (`mongodb+srv`, `directConnection`, `loadBalanced`) and
-    /// the credential rules are not applied here; see [`crate::rules::validate_credential`] for the
-    /// latter.
-    ///
-    /// ```
-    /// use mongo_auth_core::{ErrorKind, Options};
-    /// let (options, warnings) =
-    ///     Options::from_pairs([("tlsCAFile", "ca.pem"), ("connectTimeoutMS", "-1")]).unwrap();
-    /// assert_eq!(options.tls_ca_file(), Some("ca.pem"));
-    /// assert_eq!(options.connect_timeout_ms(), None); // invalid, ignored with a warning
-    /// assert_eq!(warnings.len(), 1);
-    ///
-    /// let errors = Options::from_pairs([("tlsInsecure", "true"), ("tlsAllowInvalidHostnames", "true")])
-    ///     .unwrap_err();
-    /// assert_eq!(errors.first().kind(), ErrorKind::ConflictingOptions);
-    ///
-    /// // refused input keeps its warnings
-    /// let errors = Options::from_pairs([("tlsInsecure", "true"), ("tlsAllowInvalidHostnames", "true"), ("replicaSett", "rs0")])
-    ///     .unwrap_err();
-    /// assert_eq!(errors.warnings().len(), 1);
-    /// ```
-    pub fn from_pairs<K, V>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Result<(Options, Vec<crate::Warning>), crate::Errors>
-    where
-        K: AsRef<str>,
-        V: AsRef<str>,
-    {
-        let pairs: Vec<(K, V)> = pairs.into_iter().collect();
-        let raw: Vec<crate::uri_options::RawPair<'_>> = pairs
-            .iter()
-            .map(|(k, v)| crate::uri_options::RawPair {
-                key: std::borrow::Cow::Borrowed(k.as_ref()),
-                key_span: 0..0,
-                value: std::borrow::Cow::Borrowed(v.as_ref()),
-                value_span: 0..0,
-                span: 0..0,
-            })
-            .collect();
-        let mut report = crate::error::Report::default();
-        let options = crate::uri_options::apply(&raw, &mut report);
-        match crate::Errors::from_vec(std::mem::take(&mut report.errors)) {
-            Some(errors) => Err(errors.with_warnings(report.warnings)),
-            None => Ok((options, report.warnings)),
-        }
-    }
-
     /// The value of an option by key, case-insensitively; aliases are resolved (`ssl` finds `tls`,
     /// `ssl_ca_certs` finds `tlsCAFile`). `None` when the option was not given or its value was invalid.
     pub fn get(&self, key: &str) -> Option<&OptionValue> {
@@ -302,7 +100,7 @@ impl Options {
 
     /// Like [`Options::get`], with the key and span.
     pub fn entry(&self, key: &str) -> Option<&OptionEntry> {
-        let canonical = crate::uri_options::canonical_key(key)?;
+        let canonical = canonical_key(key)?;
         self.entries.iter().find(|e| e.key == canonical)
     }
 

@@ -1,0 +1,348 @@
+//! The URI-options table: every option the library knows, its value kind, its aliases, the options
+//! that conflict, and the lookups and suggestions over them.
+
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Kind {
+    Bool,
+    /// An integer in `min..=max`; the text says what is expected.
+    Int(i64, i64, &'static str),
+    /// `-1` or an integer of at least 90 (`maxStalenessSeconds`).
+    Staleness,
+    Str,
+    Secret,
+    /// A comma-separated list of compressor names.
+    Compressors,
+    /// `k:v,k:v`, one tag set per occurrence.
+    Tags,
+    /// `k:v,k:v` mechanism properties.
+    Properties,
+    /// A non-negative integer or a string (`w`).
+    W,
+    /// One of a fixed set of strings, matched case-insensitively and stored as spelled here.
+    Choice(&'static [&'static str]),
+    /// An RFC 6335 service name (`srvServiceName`).
+    ServiceName,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Repeat {
+    /// Warn and keep the last value.
+    LastWins,
+    /// Repeating is an error.
+    Forbidden,
+    /// Each occurrence adds to a list.
+    Append,
+    /// Every occurrence must have the same value (`tls`/`ssl`).
+    MustAgree,
+}
+
+pub(super) struct Spec {
+    pub(super) key: &'static str,
+    pub(super) kind: Kind,
+    pub(super) repeat: Repeat,
+}
+
+pub(super) const I32: i64 = i32::MAX as i64;
+const NON_NEGATIVE: &str = "a non-negative integer";
+const POSITIVE: &str = "a positive integer";
+
+const fn spec(key: &'static str, kind: Kind) -> Spec {
+    Spec {
+        key,
+        kind,
+        repeat: Repeat::LastWins,
+    }
+}
+
+const fn once(key: &'static str, kind: Kind) -> Spec {
+    Spec {
+        key,
+        kind,
+        repeat: Repeat::Forbidden,
+    }
+}
+
+/// Every option the library knows, by canonical key.
+static SPECS: &[Spec] = &[
+    spec("appName", Kind::Str),
+    spec("authMechanism", Kind::Str),
+    spec("authMechanismProperties", Kind::Properties),
+    spec("authSource", Kind::Str),
+    spec("compressors", Kind::Compressors),
+    spec("connectTimeoutMS", Kind::Int(0, I32, NON_NEGATIVE)),
+    spec("directConnection", Kind::Bool),
+    spec("enableOverloadRetargeting", Kind::Bool),
+    spec("gssapiServiceName", Kind::Str),
+    spec(
+        "heartbeatFrequencyMS",
+        Kind::Int(500, I32, "an integer of at least 500"),
+    ),
+    spec("journal", Kind::Bool),
+    spec("loadBalanced", Kind::Bool),
+    spec("localThresholdMS", Kind::Int(0, I32, NON_NEGATIVE)),
+    spec("maxAdaptiveRetries", Kind::Int(0, I32, NON_NEGATIVE)),
+    spec("maxConnecting", Kind::Int(1, I32, POSITIVE)),
+    spec("maxIdleTimeMS", Kind::Int(0, I32, NON_NEGATIVE)),
+    spec("maxPoolSize", Kind::Int(0, I32, NON_NEGATIVE)),
+    spec("maxStalenessSeconds", Kind::Staleness),
+    spec("minPoolSize", Kind::Int(0, I32, NON_NEGATIVE)),
+    once("proxyHost", Kind::Str),
+    once("proxyPassword", Kind::Secret),
+    once(
+        "proxyPort",
+        Kind::Int(0, 65535, "a port number (0 to 65535)"),
+    ),
+    once("proxyUsername", Kind::Str),
+    spec("readConcernLevel", Kind::Str),
+    spec(
+        "readPreference",
+        Kind::Choice(&[
+            "primary",
+            "primaryPreferred",
+            "secondary",
+            "secondaryPreferred",
+            "nearest",
+        ]),
+    ),
+    Spec {
+        key: "readPreferenceTags",
+        kind: Kind::Tags,
+        repeat: Repeat::Append,
+    },
+    spec("replicaSet", Kind::Str),
+    spec("retryReads", Kind::Bool),
+    spec("retryWrites", Kind::Bool),
+    spec(
+        "serverMonitoringMode",
+        Kind::Choice(&["stream", "poll", "auto"]),
+    ),
+    spec("serverSelectionTimeoutMS", Kind::Int(1, I32, POSITIVE)),
+    spec("serverSelectionTryOnce", Kind::Bool),
+    spec("socketTimeoutMS", Kind::Int(0, I32, NON_NEGATIVE)),
+    spec("srvMaxHosts", Kind::Int(0, I32, NON_NEGATIVE)),
+    spec("srvServiceName", Kind::ServiceName),
+    spec("ssl_keyfile", Kind::Str),
+    spec("timeoutMS", Kind::Int(0, i64::MAX, NON_NEGATIVE)),
+    Spec {
+        key: "tls",
+        kind: Kind::Bool,
+        repeat: Repeat::MustAgree,
+    },
+    spec("tlsAllowInvalidCertificates", Kind::Bool),
+    spec("tlsAllowInvalidHostnames", Kind::Bool),
+    spec("tlsCAFile", Kind::Str),
+    spec("tlsCertificateKeyFile", Kind::Str),
+    spec("tlsCertificateKeyFilePassword", Kind::Secret),
+    spec("tlsCRLFile", Kind::Str),
+    spec("tlsDisableCertificateRevocationCheck", Kind::Bool),
+    spec("tlsDisableOCSPEndpointCheck", Kind::Bool),
+    spec("tlsInsecure", Kind::Bool),
+    spec("w", Kind::W),
+    spec("waitQueueTimeoutMS", Kind::Int(1, I32, POSITIVE)),
+    spec("wTimeoutMS", Kind::Int(0, i64::MAX, NON_NEGATIVE)),
+    spec(
+        "zlibCompressionLevel",
+        Kind::Int(-1, 9, "an integer from -1 to 9"),
+    ),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Mapping {
+    /// The value means the same under both names.
+    Same,
+    /// `ssl_cert_reqs`: `CERT_NONE` → `true`, `CERT_REQUIRED`/`CERT_OPTIONAL` → `false`.
+    CertReqs,
+    /// A boolean with the opposite meaning (`ssl_match_hostname`).
+    Inverted,
+}
+
+pub(super) struct Alias {
+    pub(super) alias: &'static str,
+    pub(super) target: &'static str,
+    pub(super) mapping: Mapping,
+    pub(super) deprecated: bool,
+    /// A PyMongo 3 option: turns TLS on when `tls`/`ssl` is absent.
+    pub(super) pymongo3: bool,
+}
+
+const fn alias(alias: &'static str, target: &'static str) -> Alias {
+    Alias {
+        alias,
+        target,
+        mapping: Mapping::Same,
+        deprecated: true,
+        pymongo3: false,
+    }
+}
+
+const fn pymongo3(alias: &'static str, target: &'static str, mapping: Mapping) -> Alias {
+    Alias {
+        alias,
+        target,
+        mapping,
+        deprecated: true,
+        pymongo3: true,
+    }
+}
+
+static ALIASES: &[Alias] = &[
+    Alias {
+        alias: "ssl",
+        target: "tls",
+        mapping: Mapping::Same,
+        deprecated: false,
+        pymongo3: false,
+    },
+    alias("wtimeout", "wTimeoutMS"),
+    pymongo3("ssl_certfile", "tlsCertificateKeyFile", Mapping::Same),
+    pymongo3(
+        "ssl_pem_passphrase",
+        "tlsCertificateKeyFilePassword",
+        Mapping::Same,
+    ),
+    pymongo3("ssl_ca_certs", "tlsCAFile", Mapping::Same),
+    pymongo3(
+        "ssl_cert_reqs",
+        "tlsAllowInvalidCertificates",
+        Mapping::CertReqs,
+    ),
+    pymongo3(
+        "ssl_match_hostname",
+        "tlsAllowInvalidHostnames",
+        Mapping::Inverted,
+    ),
+    pymongo3("ssl_crlfile", "tlsCRLFile", Mapping::Same),
+    alias("sslCAFile", "tlsCAFile"),
+    alias("sslPEMKeyFile", "tlsCertificateKeyFile"),
+    alias("sslPEMKeyPassword", "tlsCertificateKeyFilePassword"),
+    alias("sslAllowInvalidCertificates", "tlsAllowInvalidCertificates"),
+    alias("sslAllowInvalidHostnames", "tlsAllowInvalidHostnames"),
+    alias("sslCRLFile", "tlsCRLFile"),
+];
+
+/// The options whose mere presence conflicts with each other (the URI-options spec's table).
+pub(super) const TLS_CONFLICTS: &[(&str, &str, &str)] = &[
+    (
+        "tlsInsecure",
+        "tlsAllowInvalidCertificates",
+        "tlsInsecure already allows invalid certificates",
+    ),
+    (
+        "tlsInsecure",
+        "tlsAllowInvalidHostnames",
+        "tlsInsecure already allows invalid hostnames",
+    ),
+    (
+        "tlsInsecure",
+        "tlsDisableOCSPEndpointCheck",
+        "tlsInsecure already disables OCSP",
+    ),
+    (
+        "tlsInsecure",
+        "tlsDisableCertificateRevocationCheck",
+        "tlsInsecure already disables revocation checks",
+    ),
+    (
+        "tlsAllowInvalidCertificates",
+        "tlsDisableOCSPEndpointCheck",
+        "with invalid certificates allowed, OCSP is not checked",
+    ),
+    (
+        "tlsAllowInvalidCertificates",
+        "tlsDisableCertificateRevocationCheck",
+        "with invalid certificates allowed, revocation is not checked",
+    ),
+    (
+        "tlsDisableOCSPEndpointCheck",
+        "tlsDisableCertificateRevocationCheck",
+        "disabling revocation checks already disables OCSP",
+    ),
+];
+
+pub(super) const COMPRESSORS: &[&str] = &["snappy", "zlib", "zstd"];
+
+pub(super) const PROXY_KEYS: &[&str] =
+    &["proxyHost", "proxyPort", "proxyUsername", "proxyPassword"];
+
+fn find_spec(canonical: &str) -> &'static Spec {
+    SPECS
+        .iter()
+        .find(|s| s.key == canonical)
+        .expect("every alias target is in the table")
+}
+
+pub(super) enum Lookup {
+    Canonical(&'static Spec),
+    Alias(&'static Alias, &'static Spec),
+}
+
+pub(super) fn lookup(key: &str) -> Option<Lookup> {
+    if let Some(spec) = SPECS.iter().find(|s| s.key.eq_ignore_ascii_case(key)) {
+        return Some(Lookup::Canonical(spec));
+    }
+    ALIASES
+        .iter()
+        .find(|a| a.alias.eq_ignore_ascii_case(key))
+        .map(|a| Lookup::Alias(a, find_spec(a.target)))
+}
+
+/// The canonical key for a key or alias, case-insensitively.
+pub(crate) fn canonical_key(key: &str) -> Option<&'static str> {
+    match lookup(key)? {
+        Lookup::Canonical(spec) | Lookup::Alias(_, spec) => Some(spec.key),
+    }
+}
+
+/// The canonical key of a secret-valued option (`tlsCertificateKeyFilePassword`, `proxyPassword` and
+/// their aliases), case-insensitively: its value is never quoted.
+pub(crate) fn secret_key(key: &str) -> Option<&'static str> {
+    match lookup(key)? {
+        Lookup::Canonical(spec) | Lookup::Alias(_, spec) => {
+            matches!(spec.kind, Kind::Secret).then_some(spec.key)
+        }
+    }
+}
+
+/// Every key and alias the library knows (for suggestions).
+fn known_keys() -> impl Iterator<Item = &'static str> {
+    SPECS
+        .iter()
+        .map(|s| s.key)
+        .chain(ALIASES.iter().map(|a| a.alias))
+}
+
+/// The closest known key to an unknown one, when it is close enough to be a likely typo.
+///
+/// A key whose length differs from a known key's by more than the limit cannot be within it (the
+/// difference is a lower bound of the edit distance), so only keys of about the right length are
+/// compared: a hostile key of a megabyte costs one count of its characters, not a distance
+/// computation per known key.
+pub(super) fn suggest(key: &str) -> Option<&'static str> {
+    let length = key.chars().count();
+    let limit = (length / 3).clamp(1, 3);
+    known_keys()
+        .filter(|known| known.len().abs_diff(length) <= limit)
+        .filter_map(|known| Some((edit_distance_within(key, known, limit)?, known)))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
+}
+
+/// Levenshtein distance over chars, ignoring ASCII case, when it is at most `limit`: a row whose
+/// every cell is over the limit ends the computation (the distance only grows from there).
+fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().map(|c| c.to_ascii_lowercase()).enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        if current.iter().all(|&cell| cell > limit) {
+            return None;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    Some(previous[b.len()]).filter(|&distance| distance <= limit)
+}
