@@ -63,8 +63,9 @@ step "cargo test (all features)"
 cargo test --workspace --all-features
 
 # --- fuzzing ------------------------------------------------------------------------------------
-# Every fuzz target built and run over its committed corpus and regression inputs for at most 20 s
-# (scripts/fuzz.sh smoke). cargo-fuzz needs the nightly toolchain, which this script cannot install.
+# Every fuzz target built and run over its committed corpus and regression inputs, then for a fixed
+# number of executions from a fixed seed, a few seconds each (scripts/fuzz.sh smoke). cargo-fuzz needs
+# the nightly toolchain, which this script cannot install.
 step "fuzz targets (scripts/fuzz.sh smoke)"
 if ! cargo +nightly --version >/dev/null 2>&1; then
   if [ "${CI:-}" = true ]; then

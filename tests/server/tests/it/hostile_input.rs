@@ -1,14 +1,13 @@
 //! The server under arbitrary input: every SASL payload and every frame body gets an error reply or a
 //! closed connection, never a panic, and the server keeps serving.
 
-mod common;
-
 use bson::doc;
-use common::{Hash, Raw, ScramClient, bin, ok, sasl_continue, sasl_start};
 use mongo_auth::wire::{DEFAULT_MAX_MESSAGE_SIZE, WireError, read_frame};
 use mongo_auth_test_server::{Server, ServerConfig, User};
 use proptest::prelude::*;
 use tokio::io::AsyncWriteExt;
+
+use crate::support::{Hash, Raw, ScramClient, bin, ok, sasl_continue, sasl_start};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -28,7 +27,7 @@ fn config() -> ServerConfig {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(crate::support::proptest_config(64))]
 
     #[test]
     fn arbitrary_sasl_payloads_get_error_replies(

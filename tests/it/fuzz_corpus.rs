@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use mongo_auth::fuzzing::{self, TARGETS};
 
+use crate::support::{child, test_path};
+
 /// What each fuzz target in `fuzz/fuzz_targets/` runs.
 fn run(target: &str, data: &[u8]) {
     let text = std::str::from_utf8(data);
@@ -70,11 +72,22 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Runs in a child process whose current directory is fuzz/, where `cargo fuzz` runs the targets: a
+/// config file's relative `{ file = "…" }` resolves from there here too, so that every input gets
+/// the verdict it got while fuzzing (the other tests of this binary read files relative to the
+/// package root).
 #[test]
 fn every_corpus_and_regression_input_passes() {
-    // `cargo fuzz` runs the targets in fuzz/: a config file's relative `{ file = "…" }` resolves
-    // from there here too, so that every input gets the verdict it got while fuzzing.
-    std::env::set_current_dir(fuzz_dir()).unwrap();
+    child::in_child(
+        &test_path!("every_corpus_and_regression_input_passes"),
+        |command| {
+            command.current_dir(fuzz_dir());
+        },
+        every_input_passes,
+    );
+}
+
+fn every_input_passes() {
     let mut failures = Vec::new();
     let mut count = 0;
     for target in TARGETS {

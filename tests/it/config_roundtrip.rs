@@ -115,7 +115,7 @@ fn build(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(crate::support::proptest_config(256))]
 
     #[test]
     fn display_parses_back(

@@ -8,6 +8,8 @@ use mongo_auth::config::{ConfigError, from_deserializer};
 use mongo_auth::core::{Canonicalize, ErrorKind, Mechanism, MechanismProperties};
 use serde::Deserialize;
 
+use crate::support::{child, test_path};
+
 const PASSWORD_VARIABLE: &str = "MONGO_AUTH_TEST_PASSWORD";
 const PASSWORD_VALUE: &str = "env-secret-value";
 
@@ -47,21 +49,15 @@ fn load_plain(relative: &str) -> Result<App, String> {
     }
 }
 
-/// Runs `test` in a child process of this test binary with the password variable set (setting the
-/// environment of a running multi-threaded test binary is not sound).
+/// Runs `test`'s `body` in a child process of this test binary with the password variable set
+/// (setting the environment of a running multi-threaded test binary is not sound).
 fn with_password_variable(test: &str, body: impl FnOnce()) {
-    if std::env::var(PASSWORD_VARIABLE).as_deref() == Ok(PASSWORD_VALUE) {
-        body();
-        return;
-    }
-    let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([test, "--exact", "--test-threads=1"])
-        .env(PASSWORD_VARIABLE, PASSWORD_VALUE)
-        .status()
-        .unwrap();
-    assert!(
-        status.success(),
-        "{test} failed with {PASSWORD_VARIABLE} set"
+    child::in_child(
+        test,
+        |command| {
+            command.env(PASSWORD_VARIABLE, PASSWORD_VALUE);
+        },
+        body,
     );
 }
 
@@ -69,7 +65,7 @@ fn with_password_variable(test: &str, body: impl FnOnce()) {
 
 #[test]
 fn good_scram_toml_with_env_password() {
-    with_password_variable("good_scram_toml_with_env_password", || {
+    with_password_variable(&test_path!("good_scram_toml_with_env_password"), || {
         let config = load("good/scram.toml").unwrap().mongodb;
         let credential = config.credential().unwrap();
         assert_eq!(credential.mechanism, Some(Mechanism::ScramSha256));
@@ -95,7 +91,7 @@ fn good_scram_toml_with_env_password() {
 
 #[test]
 fn good_plain_json_over_srv() {
-    with_password_variable("good_plain_json_over_srv", || {
+    with_password_variable(&test_path!("good_plain_json_over_srv"), || {
         let config = load("good/plain.json").unwrap().mongodb;
         assert!(config.is_srv());
         assert!(

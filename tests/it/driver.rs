@@ -4,9 +4,8 @@
 //! PLAIN, checked in `connectionStatus` and in the server's own records.
 //!
 //! ```text
-//! cargo test --features mongodb --test driver
+//! cargo test --features mongodb --test it -- driver::
 //! ```
-#![cfg(feature = "mongodb")]
 
 use std::time::Duration;
 
@@ -964,7 +963,7 @@ fn gssapi_through_the_driver() {
     kdc.kinit(&ccache, Kdc::USER, None).expect("kinit");
     let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
         .args([
-            "scenario_driver_gssapi",
+            &crate::support::test_path!("scenario_driver_gssapi"),
             "--exact",
             "--ignored",
             "--nocapture",

@@ -5,7 +5,7 @@
 //! packages `krb5-kdc krb5-admin-server krb5-user libkrb5-dev` (scripts/test-all.sh installs them):
 //!
 //! ```text
-//! cargo test -p mongo-auth --features gssapi --test e2e_gssapi
+//! cargo test -p mongo-auth --features gssapi --test it -- e2e_gssapi::
 //! ```
 //!
 //! Kerberos reads its configuration and ticket cache from the environment (`KRB5_CONFIG`,
@@ -13,7 +13,6 @@
 //! test starts the shared KDC, prepares a ticket cache, and runs its scenario in a child process
 //! of this test binary with that environment: the scenarios are the `#[ignore]`d `scenario_*` tests,
 //! which refuse to run outside such a child.
-#![cfg(feature = "gssapi")]
 
 use std::process::Command;
 use std::sync::Arc;
@@ -33,8 +32,7 @@ use mongo_auth_test_server::gssapi::{AcceptorConversation, GssapiAcceptor, Kdc};
 use mongo_auth_test_server::{SaslConversation, SaslStep};
 
 #[cfg(feature = "tracing")]
-#[path = "support/events.rs"]
-mod events;
+use crate::support::events;
 
 const CHILD: &str = "MONGO_AUTH_GSSAPI_SCENARIO";
 
@@ -47,7 +45,7 @@ fn run_scenario(name: &str, ccache: &str, extra: &[(&str, &str)]) {
     let kdc = Kdc::shared();
     let output = Command::new(std::env::current_exe().expect("the test binary's path"))
         .args([
-            name,
+            &crate::support::test_path_in(module_path!(), name),
             "--exact",
             "--ignored",
             "--nocapture",

@@ -2,8 +2,6 @@
 //! knob of the conformance server: the steps are there, and no secret is — no password, key
 //! password, SCRAM proof or signature, PLAIN payload.
 
-#![cfg(feature = "tracing")]
-
 use std::time::Duration;
 
 use mongo_auth::{ClientConfig, Credential, Tls};
@@ -11,9 +9,8 @@ use mongo_auth_test_server::certs::{CLIENT_SUBJECT, KEY_PASSWORD, TestPki};
 use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
 use mongo_auth_test_server::{Misbehaviour, Server, ServerConfig, Stage, User};
 
-#[path = "support/events.rs"]
-mod events;
-use events::captured;
+use crate::support::events::captured;
+use crate::support::{child, runtime, test_path};
 
 const SCRAM_PASSWORD: &str = "scram-Secret-4711";
 const PLAIN_PASSWORD: &str = "plain-Secret-4712";
@@ -28,8 +25,18 @@ fn scram(server: &mongo_auth_test_server::RunningServer, mechanism: Option<&str>
     .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn events_follow_every_mechanism_and_misbehaviour_and_hold_no_secret() {
+/// Runs in a child process of its own: the global subscriber records the events of every test that
+/// runs in its process.
+#[test]
+fn events_follow_every_mechanism_and_misbehaviour_and_hold_no_secret() {
+    child::in_child(
+        &test_path!("events_follow_every_mechanism_and_misbehaviour_and_hold_no_secret"),
+        |_| {},
+        || runtime().block_on(every_mechanism_and_misbehaviour()),
+    );
+}
+
+async fn every_mechanism_and_misbehaviour() {
     let captured = captured();
     let pki = TestPki::generate_temporary().unwrap();
 

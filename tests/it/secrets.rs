@@ -828,7 +828,7 @@ fn assert_no_piece(secret: &GeneratedSecret, what: &str, outputs: &[String]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(crate::support::proptest_config(96))]
 
     /// A password in the userinfo, escaped or not: a connection string, the same string as
     /// `uri = "…"` in a config file, and `mongo_uri!`.

@@ -1,5 +1,9 @@
 //! A `tracing` subscriber that records, as text, every event of the `mongo_auth` target at debug
-//! level and above: shared by the test binaries that check what the events hold.
+//! level and above, for the tests that check what the events hold.
+//!
+//! The subscriber is the process's global one (the conformance server and the client run on several
+//! threads), so it records the events of every test running in the process: a test that reads
+//! [`captured`] runs in a child process of its own ([`super::child::in_child`]).
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -24,8 +28,8 @@ impl Captured {
     }
 }
 
-/// One subscriber for the whole test binary (the conformance server and the client run on
-/// several threads), recording every event of the `mongo_auth` target at debug level and above.
+/// One subscriber for the whole process, recording every event of the `mongo_auth` target at debug
+/// level and above.
 pub(crate) fn captured() -> Captured {
     static CAPTURED: OnceLock<Captured> = OnceLock::new();
     CAPTURED

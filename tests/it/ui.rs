@@ -1,7 +1,7 @@
 //! Compile-time guarantees, one `TestCases` per family directory of `ui-tests/`: `*-fail` cases must
 //! fail to compile with exactly the committed `.stderr`, `*-pass` cases must compile and run.
 //!
-//! Regenerate the `.stderr` files with `TRYBUILD=overwrite cargo test --test ui` and read each one.
+//! Regenerate the `.stderr` files with `TRYBUILD=overwrite cargo test --test it -- ui::` and read each one.
 
 #[test]
 fn builder_fail() {

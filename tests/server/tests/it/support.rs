@@ -277,3 +277,16 @@ pub async fn scram(
         .unwrap();
     (reply, 3)
 }
+
+/// A proptest configuration with `cases` cases that keeps failures in `<module>.proptest-regressions`
+/// next to the module's file. (Proptest's default looks for a `main.rs` above the file and would use
+/// `tests/proptest-regressions/<module>.txt`.)
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
+        ..proptest::test_runner::Config::default()
+    }
+}

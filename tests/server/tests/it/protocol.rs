@@ -1,11 +1,8 @@
 //! The conformance server driven with raw wire frames (not the mongo-auth client).
 
-mod common;
-
 use std::sync::Arc;
 
 use bson::{Bson, Document, doc};
-use common::{Hash, Raw, ScramClient, bin, ok, payload, sasl_continue, sasl_start, scram};
 use mongo_auth::Mechanism;
 use mongo_auth::wire::{
     DEFAULT_MAX_MESSAGE_SIZE, Frame, Message, OpMsg, WireError, read_frame, write_frame,
@@ -14,6 +11,8 @@ use mongo_auth_test_server::{
     Misbehaviour, Role, RunningServer, SaslConversation, SaslMechanism, SaslStep, Server,
     ServerConfig, Stage, User,
 };
+
+use crate::support::{Hash, Raw, ScramClient, bin, ok, payload, sasl_continue, sasl_start, scram};
 
 fn app_user() -> User {
     User::new("app", "admin")

@@ -1,0 +1,46 @@
+//! What the integration tests share: one test run again in a child process ([`child`]) and the
+//! captured `tracing` events ([`events`]).
+
+pub(crate) mod child;
+#[cfg(feature = "tracing")]
+pub(crate) mod events;
+
+/// The path of the test `name` declared in the module `module` (`module_path!()`), as the test
+/// harness names it: the module path without the crate's name.
+pub(crate) fn test_path_in(module: &str, name: &str) -> String {
+    match module.split_once("::") {
+        Some((_crate, path)) => format!("{path}::{name}"),
+        None => name.to_owned(),
+    }
+}
+
+/// The harness name of the test function `$name` of the calling module, for [`child`].
+macro_rules! test_path {
+    ($name:literal) => {
+        $crate::support::test_path_in(module_path!(), $name)
+    };
+}
+pub(crate) use test_path;
+
+/// A tokio runtime with two worker threads, as `#[tokio::test(flavor = "multi_thread",
+/// worker_threads = 2)]` makes, for a test body that runs in a child process.
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// A proptest configuration with `cases` cases that keeps failures in `<module>.proptest-regressions`
+/// next to the module's file. (Proptest's default looks for a `main.rs` above the file and would use
+/// `tests/proptest-regressions/<module>.txt`.)
+pub(crate) fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
+        ..proptest::test_runner::Config::default()
+    }
+}
