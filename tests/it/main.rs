@@ -25,6 +25,7 @@ mod config_spec;
 mod config_uri;
 #[cfg(feature = "mongodb")]
 mod driver;
+mod e2e_aws;
 #[cfg(feature = "gssapi")]
 mod e2e_gssapi;
 mod e2e_hostile;
@@ -34,6 +35,7 @@ mod e2e_scram;
 mod e2e_tls;
 mod fuzz_corpus;
 mod macro_equivalence;
+mod pymongo_aws;
 mod pymongo_interop;
 mod pymongo_tls;
 mod secrets;

@@ -13,7 +13,7 @@ use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User, demo};
 use serde_json::json;
 
 /// The Python to use, or `None` (with the reason printed) when it is not configured outside CI.
-fn python(variable: &str) -> Option<PathBuf> {
+pub(super) fn python(variable: &str) -> Option<PathBuf> {
     match std::env::var_os(variable) {
         Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
         _ if std::env::var_os("CI").is_some() => panic!(

@@ -57,7 +57,7 @@ async fn run_scenario(
         let mut command = Command::new(std::env::current_exe().expect("the test binary's path"));
         command
             .args([
-                name,
+                crate::support::test_path_in(module_path!(), name).as_str(),
                 "--exact",
                 "--ignored",
                 "--nocapture",

@@ -13,22 +13,6 @@ const ARN: &str = "arn:aws:iam::123456789012:user/pymongo";
 const KEY_ID: &str = "AKIAPYMONGOEXAMPLE01";
 const SECRET: &str = "pymongo/aws/secret/EXAMPLEKEY";
 
-fn python() -> Option<PathBuf> {
-    match std::env::var_os("MONGO_AUTH_PYTHON") {
-        Some(path) => Some(PathBuf::from(path)),
-        None if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("MONGO_AUTH_PYTHON is not set (scripts/python-clients.sh makes the virtualenv)")
-        }
-        None => {
-            eprintln!(
-                "skipping: MONGO_AUTH_PYTHON is not set (run scripts/python-clients.sh and point \
-                 it at target/py/current/bin/python, or run scripts/test-all.sh)"
-            );
-            None
-        }
-    }
-}
-
 /// Runs PyMongo's `ping` + `connectionStatus` with MONGODB-AWS and the given key in its
 /// environment; returns its output and whether it succeeded.
 async fn pymongo(python: &PathBuf, uri: &str, key_id: &str, secret: &str) -> (bool, String) {
@@ -72,7 +56,7 @@ async fn pymongo(python: &PathBuf, uri: &str, key_id: &str, secret: &str) -> (bo
 
 #[tokio::test]
 async fn pymongo_4_authenticates_with_mongodb_aws() {
-    let Some(python) = python() else {
+    let Some(python) = super::pymongo_interop::python("MONGO_AUTH_PYTHON") else {
         return;
     };
     let sts = Arc::new(AwsSts::new().key(KEY_ID, SECRET, None, ARN));
