@@ -237,6 +237,44 @@ fn scram_server_final_for(scram: ScramMechanism, payload: &[u8]) {
     );
 }
 
+// --- MONGODB-AWS --------------------------------------------------------------------------------
+
+/// A MONGODB-AWS server-first payload after a client-first with a fixed nonce. When accepted: the
+/// server nonce is 64 bytes extending the client's, and the signed message names the key and
+/// carries no secret in clear.
+pub fn aws_server_first(data: &[u8]) {
+    use crate::mechanism::aws::{AwsClient, AwsCredentials};
+    let nonce = [0x5a; 32];
+    let credentials = AwsCredentials::new("AKIDFUZZ", "fuzz-secret-key", None);
+    let Ok(last) =
+        AwsClient::with_nonce(nonce).handle_server_first(data, &credentials, 1_767_225_600)
+    else {
+        return;
+    };
+    let Ok(server) = Document::from_reader(data) else {
+        panic!("a payload that is not BSON was accepted");
+    };
+    match server.get("s") {
+        Some(bson::Bson::Binary(s)) => {
+            assert_eq!(
+                s.bytes.len(),
+                64,
+                "a server nonce of the wrong length was accepted"
+            );
+            assert_eq!(
+                s.bytes[..32],
+                nonce,
+                "a server nonce that does not extend ours was accepted"
+            );
+        }
+        other => panic!("a server-first without a binary nonce was accepted: {other:?}"),
+    }
+    let message = Document::from_reader(last.payload()).expect("the client's reply is BSON");
+    let authorization = message.get_str("a").expect("the authorization header");
+    assert!(authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDFUZZ/20260101/"));
+    assert!(!authorization.contains("fuzz-secret-key"));
+}
+
 // --- certificates, DNS, GSSAPI --------------------------------------------------------------------
 
 /// The RFC 2253 subject reader, on the input as a whole DER certificate and as the DER content of

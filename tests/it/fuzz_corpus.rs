@@ -44,6 +44,7 @@ fn run(target: &str, data: &[u8]) {
         "sasl_reply" => fuzzing::sasl_reply(data),
         "scram_server_first" => fuzzing::scram_server_first(data),
         "scram_server_final" => fuzzing::scram_server_final(data),
+        "aws_server_first" => fuzzing::aws_server_first(data),
         "certificate_subject" => fuzzing::certificate_subject(data),
         "srv_records" => fuzzing::srv_records(data),
         #[cfg(all(feature = "gssapi", unix))]
