@@ -46,10 +46,11 @@ use proc_macro::TokenStream;
 /// # Ok::<(), mongo_auth::ConfigError>(())
 /// ```
 ///
-/// ```compile_fail
+/// ```text
 /// // does not compile: the password is missing
 /// let config = mongo_auth::mongo_uri!("mongodb://app@db.example.com").build();
 /// ```
+/// (does not compile; pinned with its compiler message by `ui-tests/uri-fail/left_to_code.rs`)
 ///
 /// # Stricter than a run-time parse
 ///
@@ -57,21 +58,24 @@ use proc_macro::TokenStream;
 /// once. What a run-time parse only warns about (an unknown, deprecated or repeated option, an invalid
 /// value) is an error in a literal, and the library's own rules apply (MONGODB-X509 and PLAIN need TLS):
 ///
-/// ```compile_fail
+/// ```text
 /// // error: unknown option `authMechansim`: did you mean `authMechanism`?
 /// let config = mongo_auth::mongo_uri!("mongodb://user:pw@localhost/?authMechansim=SCRAM-SHA-256");
 /// ```
+/// (does not compile; pinned with its compiler message by `ui-tests/uri-fail/options.rs`)
 ///
-/// ```compile_fail
+/// ```text
 /// // error: MONGODB-X509 takes no password (the client certificate is the credential): remove the password
 /// let config = mongo_auth::mongo_uri!("mongodb://user:pw@localhost/?authMechanism=MONGODB-X509&tls=true");
 /// ```
+/// (does not compile; pinned with its compiler message by `ui-tests/uri-fail/mechanisms.rs`)
 ///
-/// ```compile_fail
+/// ```text
 /// // error: in `…alice%zz…`: invalid percent-encoding in the user name: `%` must be followed by two
 /// // hex digits (write a literal `%` as %25)
 /// let config = mongo_auth::mongo_uri!("mongodb://alice%zz:pw@localhost");
 /// ```
+/// (does not compile; pinned with its compiler message by `ui-tests/uri-fail/userinfo.rs`)
 ///
 /// On stable Rust the compiler can only underline the whole literal, so the message quotes the
 /// offending part (never the password). The input must be one plain string literal; a `const` or

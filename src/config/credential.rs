@@ -249,11 +249,12 @@ pub struct HasPassword(pub(crate) Password);
 
 /// A user name is given. Implemented only by [`HasUsername`].
 ///
-/// ```compile_fail
+/// ```text
 /// use mongo_auth::{ClientConfig, Credential};
 /// // error: the credential has no username: add `.username(…)`
 /// ClientConfig::builder().hosts(["localhost"]).credential(Credential::scram_sha_256().password("pencil")).build();
 /// ```
+/// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/missing_username.rs`)
 #[diagnostic::on_unimplemented(
     message = "the credential has no username: add `.username(…)`",
     label = "this config would authenticate without a username",
@@ -274,11 +275,12 @@ impl UsernameGiven for HasUsername {
 
 /// A password is given. Implemented only by [`HasPassword`].
 ///
-/// ```compile_fail
+/// ```text
 /// use mongo_auth::{ClientConfig, Credential};
 /// // error: the credential has no password: add `.password(…)`
 /// ClientConfig::builder().hosts(["localhost"]).credential(Credential::scram_sha_256().username("app")).build();
 /// ```
+/// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/missing_password.rs`)
 #[diagnostic::on_unimplemented(
     message = "the credential has no password: add `.password(…)` before `.build()`",
     label = "this config would authenticate without a password",
@@ -318,10 +320,11 @@ macro_rules! refusal {
 refusal!(
     /// MONGODB-X509 takes no password. Implemented by no type.
     ///
-    /// ```compile_fail
+    /// ```text
     /// // error: MONGODB-X509 takes no password (the client certificate is the credential)
     /// let _ = mongo_auth::Credential::x509().password("pencil");
     /// ```
+    /// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/x509_password.rs`)
     X509TakesNoPassword,
     "MONGODB-X509 takes no password (the client certificate is the credential)",
     "remove this password: MONGODB-X509 proves the identity with the TLS client certificate"
@@ -329,10 +332,11 @@ refusal!(
 refusal!(
     /// MONGODB-X509 takes no source. Implemented by no type.
     ///
-    /// ```compile_fail
+    /// ```text
     /// // error: MONGODB-X509 always authenticates against `$external`: it takes no source
     /// let _ = mongo_auth::Credential::x509().source("admin");
     /// ```
+    /// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/x509_source.rs`)
     X509TakesNoSource,
     "MONGODB-X509 always authenticates against `$external`: it takes no source",
     "remove this source"
@@ -340,10 +344,11 @@ refusal!(
 refusal!(
     /// MONGODB-X509 takes no mechanism properties. Implemented by no type.
     ///
-    /// ```compile_fail
+    /// ```text
     /// // error: MONGODB-X509 takes no mechanism properties
     /// let _ = mongo_auth::Credential::x509().service_name("mongodb");
     /// ```
+    /// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/x509_properties.rs`)
     X509TakesNoProperties,
     "MONGODB-X509 takes no mechanism properties (SERVICE_NAME, CANONICALIZE_HOST_NAME, SERVICE_REALM and SERVICE_HOST are GSSAPI properties)",
     "remove this property"
@@ -351,10 +356,11 @@ refusal!(
 refusal!(
     /// GSSAPI's source is always `$external`. Implemented by no type.
     ///
-    /// ```compile_fail
+    /// ```text
     /// // error: GSSAPI always authenticates against `$external`: there is no other source to set
     /// let _ = mongo_auth::Credential::gssapi("user@EXAMPLE.COM").source("admin");
     /// ```
+    /// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/gssapi_source.rs`)
     GssapiSourceIsExternal,
     "GSSAPI always authenticates against `$external`: there is no other source to set",
     "remove this source: Kerberos users live in `$external`"
@@ -362,10 +368,11 @@ refusal!(
 refusal!(
     /// GSSAPI properties on a password mechanism. Implemented by no type.
     ///
-    /// ```compile_fail
+    /// ```text
     /// // error: SERVICE_NAME, CANONICALIZE_HOST_NAME, SERVICE_REALM and SERVICE_HOST are GSSAPI properties
     /// let _ = mongo_auth::Credential::scram_sha_256().service_name("mongodb");
     /// ```
+    /// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/gssapi_property_on_other_mechanism.rs`)
     GssapiPropertyOnPasswordMechanism,
     "SERVICE_NAME, CANONICALIZE_HOST_NAME, SERVICE_REALM and SERVICE_HOST are GSSAPI properties: SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-CR and PLAIN take no mechanism properties",
     "remove this property, or use `Credential::gssapi(principal)`"
@@ -791,11 +798,12 @@ pub(crate) fn gssapi_pairs(p: GssapiProperties) -> Vec<(String, String)> {
 /// The transport carries a TLS client certificate, as MONGODB-X509 needs. Implemented only by
 /// [`Tls<WithClientCert>`].
 ///
-/// ```compile_fail
+/// ```text
 /// use mongo_auth::{ClientConfig, Credential, Tls};
 /// // error: MONGODB-X509 needs TLS with a client certificate
 /// ClientConfig::builder().hosts(["db"]).credential(Credential::x509()).tls(Tls::with_ca_file("ca.pem")).build();
 /// ```
+/// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/x509_without_client_cert.rs`)
 #[diagnostic::on_unimplemented(
     message = "MONGODB-X509 needs TLS with a client certificate: add `.tls(Tls::client_cert(\"client.pem\"))`",
     label = "MONGODB-X509 cannot authenticate without a client certificate",
@@ -809,11 +817,12 @@ impl CarriesClientCertificate for Tls<WithClientCert> {}
 /// The transport keeps PLAIN's password from travelling in clear: TLS, or the explicit opt-in
 /// [`allow_plain_password_without_tls`](super::DangerousClientConfigBuilder::allow_plain_password_without_tls).
 ///
-/// ```compile_fail
+/// ```text
 /// use mongo_auth::{ClientConfig, Credential};
 /// // error: PLAIN sends the password in clear: add `.tls(…)`
 /// ClientConfig::builder().hosts(["ldap"]).credential(Credential::plain().username("u").password("p")).build();
 /// ```
+/// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/plain_without_tls.rs`)
 #[diagnostic::on_unimplemented(
     message = "PLAIN sends the password in clear: add `.tls(…)`, or opt in with `.dangerous().allow_plain_password_without_tls()`",
     label = "the PLAIN password would travel unencrypted",
