@@ -13,10 +13,14 @@ use bson::doc;
 use mongo_auth::driver::{DriverError, Refusal};
 use mongo_auth::{ClientConfig, ConfigError, Credential, Mechanism, Tls, mongo_uri};
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, KEY_PASSWORD, TestPki};
-use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
-use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User};
+use mongo_auth_test_server::tls::ClientAuth;
+use mongo_auth_test_server::{RunningServer, ServerConfig, User};
 use mongodb::options::{
     AuthMechanism, ClientOptions, ConnectionString, HostInfo, ServerAddress, Tls as DriverTls,
+};
+
+use crate::support::conformance::{
+    PLAIN_PASSWORD, PLAIN_USER, required, start, x509_and_plain_over_tls,
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -46,12 +50,6 @@ fn tls_options(connection_string: &ConnectionString) -> &mongodb::options::TlsOp
         Some(DriverTls::Enabled(options)) => options,
         other => panic!("expected TLS options, got {other:?}"),
     }
-}
-
-async fn start(config: ServerConfig) -> RunningServer {
-    Server::start(config)
-        .await
-        .expect("conformance server starts")
 }
 
 /// A driver client for `config` whose failures come within seconds, not after the driver's 30 s
@@ -129,13 +127,6 @@ fn scram_server() -> ServerConfig {
                 .password("sha1-pencil")
                 .mechanisms([Mechanism::ScramSha1]),
         )
-}
-
-fn tls_server(pki: &TestPki, client_auth: ClientAuth) -> ServerConfig {
-    ServerConfig::new()
-        .tls(TlsOptions::new(&pki.server.pem).client_auth(client_auth))
-        .user(User::x509(CLIENT_SUBJECT))
-        .user(User::plain("ldapuser", "ldap-secret"))
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -798,11 +789,7 @@ async fn a_wrong_password_fails_fast_with_the_drivers_authentication_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn x509_with_a_client_certificate() {
     let pki = TestPki::generate_temporary().unwrap();
-    let server = start(tls_server(
-        &pki,
-        ClientAuth::Required { ca: pki.ca.clone() },
-    ))
-    .await;
+    let server = start(x509_and_plain_over_tls(&pki, required(&pki))).await;
     let x509 = format!("{CLIENT_SUBJECT}@$external");
     // certificate and key in one file, reached by name (the certificate is for localhost)
     let config = ClientConfig::builder()
@@ -815,11 +802,7 @@ async fn x509_with_a_client_certificate() {
     server.shutdown().await;
 
     // the key encrypted (the driver's cert-key-password), the subject given, reached by address
-    let server = start(tls_server(
-        &pki,
-        ClientAuth::Required { ca: pki.ca.clone() },
-    ))
-    .await;
+    let server = start(x509_and_plain_over_tls(&pki, required(&pki))).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
         .credential(Credential::x509().username(CLIENT_SUBJECT))
@@ -837,18 +820,24 @@ async fn x509_with_a_client_certificate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_over_tls() {
     let pki = TestPki::generate_temporary().unwrap();
-    let server = start(tls_server(&pki, ClientAuth::None)).await;
+    let server = start(x509_and_plain_over_tls(&pki, ClientAuth::None)).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
         .credential(
             Credential::plain()
-                .username("ldapuser")
-                .password("ldap-secret"),
+                .username(PLAIN_USER)
+                .password(PLAIN_PASSWORD),
         )
         .tls(Tls::with_ca_file(&pki.ca))
         .build()
         .unwrap();
-    driver_authenticates(&server, &config, "ldapuser@$external", "PLAIN").await;
+    driver_authenticates(
+        &server,
+        &config,
+        &format!("{PLAIN_USER}@$external"),
+        "PLAIN",
+    )
+    .await;
     server.shutdown().await;
 }
 
@@ -856,13 +845,13 @@ async fn plain_over_tls() {
 async fn the_server_certificate_is_verified_by_the_driver() {
     // the CA that issued the server's certificate is not trusted: no authentication happens
     let pki = TestPki::generate_temporary().unwrap();
-    let server = start(tls_server(&pki, ClientAuth::None)).await;
+    let server = start(x509_and_plain_over_tls(&pki, ClientAuth::None)).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
         .credential(
             Credential::plain()
-                .username("ldapuser")
-                .password("ldap-secret"),
+                .username(PLAIN_USER)
+                .password(PLAIN_PASSWORD),
         )
         .tls(Tls::with_ca_file(&pki.other_ca))
         .build()
@@ -946,52 +935,24 @@ async fn scram_over_a_unix_socket() {
 // ------------------------------------------------------------------------------------------------
 // GSSAPI through the driver's own Kerberos (cross-krb5 over MIT krb5), against the test KDC.
 //
-// Kerberos reads its configuration and ticket cache from the environment, which a multi-threaded
-// test process cannot change safely: the parent test gets a ticket with `kinit` and runs the
-// `#[ignore]`d scenario in a child process of this test binary with the KDC's environment, as
-// tests/e2e_gssapi.rs does.
-
-#[cfg(feature = "gssapi")]
-const GSSAPI_CHILD: &str = "MONGO_AUTH_DRIVER_GSSAPI_SCENARIO";
+// The scenario runs in a child process with the test KDC's environment and a ticket of its own
+// (support::kdc), as those of e2e_gssapi do.
 
 #[cfg(feature = "gssapi")]
 #[test]
 fn gssapi_through_the_driver() {
+    use crate::support::kdc::{self, Tickets};
     use mongo_auth_test_server::gssapi::Kdc;
-    let kdc = Kdc::shared();
-    let ccache = kdc.new_ccache("driver");
-    kdc.kinit(&ccache, Kdc::USER, None).expect("kinit");
-    let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
-        .args([
-            &crate::support::test_path!("scenario_driver_gssapi"),
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .envs(kdc.env())
-        .env("KRB5CCNAME", &ccache)
-        .env(GSSAPI_CHILD, "1")
-        .output()
-        .expect("run the scenario in a child process");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("1 passed"),
-        "the GSSAPI scenario failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
-        output.status
+    kdc::scenario(
+        &crate::support::test_path!("gssapi_through_the_driver"),
+        Tickets::Of(Kdc::USER),
+        gssapi_scenario,
     );
 }
 
 #[cfg(feature = "gssapi")]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a scenario of `gssapi_through_the_driver`, which runs it with the KDC's environment"]
-async fn scenario_driver_gssapi() {
+async fn gssapi_scenario() {
     use mongo_auth_test_server::gssapi::{GssapiAcceptor, Kdc};
-    assert!(
-        std::env::var_os(GSSAPI_CHILD).is_some(),
-        "this scenario runs in a child process prepared by `gssapi_through_the_driver`"
-    );
     let expected = format!("{}@$external", Kdc::USER);
     for (host, properties) in [
         ("localhost", ""),

@@ -8,18 +8,14 @@
 //! cargo test -p mongo-auth --features gssapi --test it -- e2e_gssapi::
 //! ```
 //!
-//! Kerberos reads its configuration and ticket cache from the environment (`KRB5_CONFIG`,
-//! `KRB5CCNAME`, `KRB5_KTNAME`), which a multi-threaded test process cannot change safely. So each
-//! test starts the shared KDC, prepares a ticket cache, and runs its scenario in a child process
-//! of this test binary with that environment: the scenarios are the `#[ignore]`d `scenario_*` tests,
-//! which refuse to run outside such a child.
+//! Kerberos reads its configuration and ticket cache from the environment, so each test runs its
+//! scenario (the `scenario_*` functions) in a child process of this test binary with the KDC's
+//! environment and a ticket cache of its own (`support::kdc::scenario`).
 
-use std::process::Command;
 use std::sync::Arc;
 
-use bson::doc;
 use mongo_auth::{ClientConfig, Error};
-use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User};
+use mongo_auth_test_server::{RunningServer, ServerConfig, User};
 
 use mongo_auth::Password;
 use mongo_auth::core::{
@@ -33,45 +29,11 @@ use mongo_auth_test_server::{SaslConversation, SaslStep};
 
 #[cfg(feature = "tracing")]
 use crate::support::events;
-
-const CHILD: &str = "MONGO_AUTH_GSSAPI_SCENARIO";
+use crate::support::kdc::{self, Tickets};
+use crate::support::{conformance, pymongo, test_path};
 
 // ------------------------------------------------------------------------------------------------
-// The parent side: one test per scenario.
-
-/// Runs the scenario test `name` in a child process with the KDC's environment, `ccache` as the
-/// ticket cache and `extra` variables; fails with the child's output when the scenario fails.
-fn run_scenario(name: &str, ccache: &str, extra: &[(&str, &str)]) {
-    let kdc = Kdc::shared();
-    let output = Command::new(std::env::current_exe().expect("the test binary's path"))
-        .args([
-            &crate::support::test_path_in(module_path!(), name),
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .envs(kdc.env())
-        .env("KRB5CCNAME", ccache)
-        .env(CHILD, name)
-        .envs(extra.iter().copied())
-        .output()
-        .expect("run the scenario in a child process");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("1 passed"),
-        "scenario {name} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
-        output.status
-    );
-}
-
-fn kinit(name: &str, principal: &str) -> String {
-    let kdc = Kdc::shared();
-    let ccache = kdc.new_ccache(name);
-    kdc.kinit(&ccache, principal, None).expect("kinit");
-    ccache
-}
+// The tests: each runs its scenario in a child process.
 
 #[test]
 fn the_realm_comes_up() {
@@ -85,165 +47,155 @@ fn the_realm_comes_up() {
 
 #[test]
 fn ticket_cache() {
-    run_scenario(
-        "scenario_ticket_cache",
-        &kinit("ticket-cache", Kdc::USER),
-        &[],
+    kdc::scenario(
+        &test_path!("ticket_cache"),
+        Tickets::Of(Kdc::USER),
+        scenario_ticket_cache,
     );
 }
 
 #[test]
 fn password_without_kinit() {
-    let ccache = Kdc::shared().new_ccache("password-untouched");
-    run_scenario(
-        "scenario_password",
-        &ccache,
-        &[("SCENARIO_CCACHE", &ccache)],
+    kdc::scenario(
+        &test_path!("password_without_kinit"),
+        Tickets::None,
+        scenario_password,
     );
 }
 
 #[test]
 fn service_name_other_than_the_default() {
-    run_scenario(
-        "scenario_service_name",
-        &kinit("service-name", Kdc::USER),
-        &[],
+    kdc::scenario(
+        &test_path!("service_name_other_than_the_default"),
+        Tickets::Of(Kdc::USER),
+        scenario_service_name,
     );
 }
 
 #[test]
 fn service_host() {
-    run_scenario(
-        "scenario_service_host",
-        &kinit("service-host", Kdc::USER),
-        &[],
+    kdc::scenario(
+        &test_path!("service_host"),
+        Tickets::Of(Kdc::USER),
+        scenario_service_host,
     );
 }
 
 #[test]
 fn service_realm_across_realms() {
-    run_scenario(
-        "scenario_service_realm",
-        &kinit("service-realm", Kdc::USER),
-        &[],
+    kdc::scenario(
+        &test_path!("service_realm_across_realms"),
+        Tickets::Of(Kdc::USER),
+        scenario_service_realm,
     );
 }
 
 #[test]
 fn canonicalize_host_name_through_the_system_resolver() {
-    run_scenario(
-        "scenario_canonicalize",
-        &kinit("canonicalize", Kdc::USER),
-        &[],
+    kdc::scenario(
+        &test_path!("canonicalize_host_name_through_the_system_resolver"),
+        Tickets::Of(Kdc::USER),
+        scenario_canonicalize,
     );
 }
 
 #[test]
 fn wrong_password() {
-    let ccache = Kdc::shared().new_ccache("wrong-password");
-    run_scenario("scenario_wrong_password", &ccache, &[]);
+    kdc::scenario(
+        &test_path!("wrong_password"),
+        Tickets::None,
+        scenario_wrong_password,
+    );
 }
 
 #[test]
 fn missing_ticket() {
-    let ccache = Kdc::shared().new_ccache("missing");
-    run_scenario("scenario_missing_ticket", &ccache, &[]);
+    kdc::scenario(
+        &test_path!("missing_ticket"),
+        Tickets::None,
+        scenario_missing_ticket,
+    );
 }
 
 #[test]
 fn expired_ticket() {
-    let kdc = Kdc::shared();
-    let ccache = kdc.new_ccache("expired");
-    kdc.kinit(&ccache, Kdc::SHORT_LIVED_USER, None)
-        .expect("kinit");
-    // The principal's tickets last 2 seconds: wait until the cache reports the ticket expired and
-    // the KDC refuses it (one second of clock skew later).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while kdc.has_valid_ticket(&ccache) || !kdc.refuses_as_expired(&ccache) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the 2-second ticket never expired"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    run_scenario("scenario_expired_ticket", &ccache, &[]);
+    kdc::scenario(
+        &test_path!("expired_ticket"),
+        Tickets::Expired,
+        scenario_expired_ticket,
+    );
 }
 
 #[test]
 fn unknown_service_principal() {
-    run_scenario(
-        "scenario_unknown_service",
-        &kinit("unknown-service", Kdc::USER),
-        &[],
+    kdc::scenario(
+        &test_path!("unknown_service_principal"),
+        Tickets::Of(Kdc::USER),
+        scenario_unknown_service,
     );
 }
 
 #[test]
 fn wrong_authorization_identity_is_refused_by_the_acceptor() {
-    run_scenario("scenario_wrong_authzid", &kinit("authzid", Kdc::USER), &[]);
+    kdc::scenario(
+        &test_path!("wrong_authorization_identity_is_refused_by_the_acceptor"),
+        Tickets::Of(Kdc::USER),
+        scenario_wrong_authzid,
+    );
 }
 
 #[test]
 fn hostile_server_replies_are_clear_errors() {
-    run_scenario("scenario_hostile_server", &kinit("hostile", Kdc::USER), &[]);
+    kdc::scenario(
+        &test_path!("hostile_server_replies_are_clear_errors"),
+        Tickets::Of(Kdc::USER),
+        scenario_hostile_server,
+    );
 }
 
 #[test]
 fn connect_through_the_conformance_server() {
-    run_scenario("scenario_connect", &kinit("connect", Kdc::USER), &[]);
+    kdc::scenario(
+        &test_path!("connect_through_the_conformance_server"),
+        Tickets::Of(Kdc::USER),
+        scenario_connect,
+    );
 }
 
 #[cfg(feature = "tracing")]
 #[test]
 fn events_of_a_gssapi_handshake_hold_no_secret() {
-    run_scenario("scenario_events", &kinit("events", Kdc::USER), &[]);
+    kdc::scenario(
+        &test_path!("events_of_a_gssapi_handshake_hold_no_secret"),
+        Tickets::Of(Kdc::USER),
+        scenario_events,
+    );
 }
 
 #[test]
 fn connect_errors_through_the_conformance_server() {
-    let ccache = Kdc::shared().new_ccache("connect-errors");
-    run_scenario("scenario_connect_errors", &ccache, &[]);
-}
-
-/// The Python with PyMongo's Kerberos extra, or `None` (with the reason printed) when it is not
-/// configured outside CI.
-fn python() -> Option<String> {
-    match std::env::var("MONGO_AUTH_PYTHON") {
-        Ok(path) if !path.is_empty() => Some(path),
-        _ if std::env::var_os("CI").is_some() => panic!(
-            "MONGO_AUTH_PYTHON is not set but CI is: run scripts/test-all.sh (it creates the \
-             PyMongo virtualenv with pymongo[gssapi] and sets MONGO_AUTH_PYTHON)"
-        ),
-        _ => {
-            eprintln!(
-                "skipping: MONGO_AUTH_PYTHON is not set (run scripts/python-clients.sh and point \
-                 it at target/py/current/bin/python, or run scripts/test-all.sh)"
-            );
-            None
-        }
-    }
+    kdc::scenario(
+        &test_path!("connect_errors_through_the_conformance_server"),
+        Tickets::None,
+        scenario_connect_errors,
+    );
 }
 
 #[test]
 fn pymongo_with_its_kerberos_extra() {
-    let Some(python) = python() else { return };
-    run_scenario(
-        "scenario_pymongo",
-        &kinit("pymongo", Kdc::USER),
-        &[("SCENARIO_PYTHON", &python)],
+    // The child inherits the variable: it is there too.
+    if pymongo::python(pymongo::CURRENT).is_none() {
+        return;
+    }
+    kdc::scenario(
+        &test_path!("pymongo_with_its_kerberos_extra"),
+        Tickets::Of(Kdc::USER),
+        scenario_pymongo,
     );
 }
 
 // ------------------------------------------------------------------------------------------------
-// The child side: the scenarios.
-
-fn in_scenario() {
-    assert!(
-        std::env::var_os(CHILD).is_some(),
-        "this scenario runs in a child process prepared by its parent test (run the tests of \
-         e2e_gssapi without --ignored)"
-    );
-}
+// The scenarios, each in the child process of its test.
 
 fn password() -> String {
     let file =
@@ -359,10 +311,7 @@ fn client_error(result: Result<ServicePrincipal, Failure>) -> GssapiError {
     }
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `ticket_cache`"]
 async fn scenario_ticket_cache() {
-    in_scenario();
     let credential = credential(Kdc::USER, None, GssapiProperties::default());
     let (result, transport) = run(GssapiAcceptor::any_service(), &credential, "localhost").await;
     let principal = result.expect("authenticated");
@@ -375,24 +324,18 @@ async fn scenario_ticket_cache() {
     );
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `password_without_kinit`"]
 async fn scenario_password() {
-    in_scenario();
     let credential = credential(Kdc::USER, Some(&password()), GssapiProperties::default());
     let (result, transport) = run(GssapiAcceptor::any_service(), &credential, "localhost").await;
     result.expect("authenticated with the password");
     assert_eq!(transport.principal.as_deref(), Some(Kdc::USER));
     // The tickets went to a private in-memory cache: the ticket cache was never created.
-    let ccache = std::env::var("SCENARIO_CCACHE").unwrap();
+    let ccache = std::env::var("KRB5CCNAME").unwrap();
     let path = ccache.strip_prefix("FILE:").unwrap();
     assert!(!std::path::Path::new(path).exists(), "{path} was written");
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `service_name_other_than_the_default`"]
 async fn scenario_service_name() {
-    in_scenario();
     let othersvc = properties(|p| p.service_name = "othersvc".to_owned());
     let credential = credential(Kdc::USER, None, othersvc);
     let server = GssapiAcceptor::for_service("othersvc@localhost");
@@ -411,10 +354,7 @@ async fn scenario_service_name() {
     }
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `service_host`"]
 async fn scenario_service_host() {
-    in_scenario();
     let with_host = properties(|p| p.service_host = Some("db.mongo-auth.test".to_owned()));
     let credential = credential(Kdc::USER, None, with_host);
     let (result, transport) = run(GssapiAcceptor::any_service(), &credential, "127.0.0.1").await;
@@ -437,10 +377,7 @@ async fn scenario_service_host() {
     );
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `service_realm_across_realms`"]
 async fn scenario_service_realm() {
-    in_scenario();
     let realm = properties(|p| p.service_realm = Some(Kdc::SERVICE_REALM.to_owned()));
     let credential = credential(Kdc::USER, None, realm);
     // This server only has the key of the service realm's principal.
@@ -453,10 +390,7 @@ async fn scenario_service_realm() {
     assert_eq!(transport.principal.as_deref(), Some(Kdc::USER));
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `canonicalize_host_name_through_the_system_resolver`"]
 async fn scenario_canonicalize() {
-    in_scenario();
     // 127.0.0.1 reverse-resolves to localhost (/etc/hosts), whose principal the KDC knows.
     for mode in [Canonicalize::ForwardAndReverse] {
         let props = properties(|p| p.canonicalize_host_name = mode);
@@ -488,10 +422,7 @@ async fn scenario_canonicalize() {
     );
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `wrong_password`"]
 async fn scenario_wrong_password() {
-    in_scenario();
     let credential = credential(
         Kdc::USER,
         Some("not the password"),
@@ -521,10 +452,7 @@ async fn scenario_wrong_password() {
     assert!(!format!("{error:?}").contains("not the password"));
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `missing_ticket`"]
 async fn scenario_missing_ticket() {
-    in_scenario();
     let credential = credential(Kdc::USER, None, GssapiProperties::default());
     let error = client_error(
         run(GssapiAcceptor::any_service(), &credential, "localhost")
@@ -549,10 +477,7 @@ async fn scenario_missing_ticket() {
     );
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `expired_ticket`"]
 async fn scenario_expired_ticket() {
-    in_scenario();
     let credential = credential(Kdc::SHORT_LIVED_USER, None, GssapiProperties::default());
     let error = client_error(
         run(GssapiAcceptor::any_service(), &credential, "localhost")
@@ -575,10 +500,7 @@ async fn scenario_expired_ticket() {
     );
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `unknown_service_principal`"]
 async fn scenario_unknown_service() {
-    in_scenario();
     let props = properties(|p| p.service_name = "nosuchsvc".to_owned());
     let credential = credential(Kdc::USER, None, props);
     let error = client_error(
@@ -602,10 +524,7 @@ async fn scenario_unknown_service() {
     assert!(error.to_string().contains("SERVICE_NAME"), "{error}");
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `wrong_authorization_identity_is_refused_by_the_acceptor`"]
 async fn scenario_wrong_authzid() {
-    in_scenario();
     // A user name that names the same principal differently: the ticket is mongodbuser's (the
     // default realm is added), but the authorization identity sent is the name as written.
     let credential = credential("mongodbuser", None, GssapiProperties::default());
@@ -661,10 +580,7 @@ async fn against_tampered(
     client_error(authenticate(&mut transport, &credential, "localhost").await)
 }
 
-#[tokio::test]
-#[ignore = "a scenario of `hostile_server_replies_are_clear_errors`"]
 async fn scenario_hostile_server() {
-    in_scenario();
     // A reply token that is not Kerberos.
     let error = against_tampered(|n, reply| match n {
         0 => SaslStepReply {
@@ -740,35 +656,12 @@ async fn scenario_hostile_server() {
 // Through `connect` and the conformance server over TCP.
 
 async fn gssapi_server(acceptor: GssapiAcceptor) -> RunningServer {
-    Server::start(
+    conformance::start(
         ServerConfig::new()
             .sasl_mechanism(Arc::new(acceptor))
             .user(User::gssapi(Kdc::USER)),
     )
     .await
-    .expect("the conformance server starts")
-}
-
-async fn external_users(connection: &mut mongo_auth::Connection) -> Vec<String> {
-    let status = connection
-        .run_command("admin", doc! { "connectionStatus": 1 })
-        .await
-        .expect("connectionStatus");
-    status
-        .get_document("authInfo")
-        .unwrap()
-        .get_array("authenticatedUsers")
-        .unwrap()
-        .iter()
-        .filter_map(|u| u.as_document())
-        .map(|u| {
-            format!(
-                "{}@{}",
-                u.get_str("user").unwrap(),
-                u.get_str("db").unwrap()
-            )
-        })
-        .collect()
 }
 
 fn uri(host: &str, port: u16, properties: &str) -> String {
@@ -781,10 +674,7 @@ fn uri(host: &str, port: u16, properties: &str) -> String {
     uri
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a scenario of `connect_through_the_conformance_server`"]
 async fn scenario_connect() {
-    in_scenario();
     let server = gssapi_server(GssapiAcceptor::any_service()).await;
     let port = server.addr().port();
     let expected = vec![format!("{}@$external", Kdc::USER)];
@@ -808,7 +698,11 @@ async fn scenario_connect() {
         );
         // hello, saslStart (AP-REQ), saslContinue (empty), saslContinue (security layer)
         assert_eq!(connection.handshake_round_trips(), 4, "{uri}");
-        assert_eq!(external_users(&mut connection).await, expected, "{uri}");
+        assert_eq!(
+            conformance::authenticated_users(&mut connection).await,
+            expected,
+            "{uri}"
+        );
     }
 
     // The typed builder, with the password instead of the ticket cache.
@@ -820,7 +714,10 @@ async fn scenario_connect() {
     let mut connection = mongo_auth::connect(&config)
         .await
         .expect("password credential");
-    assert_eq!(external_users(&mut connection).await, expected);
+    assert_eq!(
+        conformance::authenticated_users(&mut connection).await,
+        expected
+    );
     server.shutdown().await;
 }
 
@@ -835,10 +732,7 @@ fn longest_token_like_run(text: &str) -> usize {
 }
 
 #[cfg(feature = "tracing")]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a scenario of `events_of_a_gssapi_handshake_hold_no_secret`"]
 async fn scenario_events() {
-    in_scenario();
     let captured = events::captured();
 
     let server = gssapi_server(GssapiAcceptor::any_service()).await;
@@ -880,10 +774,7 @@ async fn scenario_events() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a scenario of `connect_errors_through_the_conformance_server`"]
 async fn scenario_connect_errors() {
-    in_scenario();
     let server = gssapi_server(GssapiAcceptor::for_service("mongodb@localhost")).await;
     let port = server.addr().port();
 
@@ -945,19 +836,13 @@ async fn scenario_connect_errors() {
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a scenario of `pymongo_with_its_kerberos_extra`"]
 async fn scenario_pymongo() {
-    in_scenario();
-    let python = std::env::var("SCENARIO_PYTHON").unwrap();
+    let python = pymongo::python(pymongo::CURRENT).expect("checked by the test");
     let server = gssapi_server(GssapiAcceptor::any_service()).await;
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/python/pymongo_gssapi.py"
-    );
     let port = server.addr().port().to_string();
     let output = tokio::process::Command::new(&python)
-        .args([script, &port, Kdc::USER])
+        .arg(pymongo::script("pymongo_gssapi.py"))
+        .args([&port, Kdc::USER])
         .output()
         .await
         .expect("run PyMongo");

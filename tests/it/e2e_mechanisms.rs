@@ -4,50 +4,25 @@
 use bson::doc;
 use mongo_auth::{ClientConfig, Credential, Error, Mechanism, Tls};
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, TestPki};
-use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
-use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User};
+use mongo_auth_test_server::tls::ClientAuth;
+use mongo_auth_test_server::{ServerConfig, User};
 
-async fn start(config: ServerConfig) -> RunningServer {
-    Server::start(config)
-        .await
-        .expect("conformance server starts")
-}
-
-fn tls_server(pki: &TestPki, client_auth: ClientAuth) -> ServerConfig {
-    ServerConfig::new()
-        .tls(TlsOptions::new(&pki.server.pem).client_auth(client_auth))
-        .user(User::x509(CLIENT_SUBJECT))
-        .user(User::plain("ldapuser", "ldap-secret"))
-}
-
-async fn user_and_roles(connection: &mut mongo_auth::Connection) -> String {
-    let status = connection
-        .run_command("admin", doc! { "connectionStatus": 1 })
-        .await
-        .unwrap();
-    status
-        .get_document("authInfo")
-        .unwrap()
-        .get_array("authenticatedUsers")
-        .unwrap()
-        .first()
-        .and_then(|u| u.as_document())
-        .and_then(|u| u.get_str("user").ok())
-        .unwrap_or_default()
-        .to_owned()
-}
+use crate::support::conformance::{
+    PLAIN_PASSWORD, PLAIN_USER, authenticated_users, over_tls, required, start,
+    x509_and_plain_over_tls,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_over_tls_and_with_the_clear_text_opt_in() {
     let pki = TestPki::generate_temporary().unwrap();
-    let server = start(tls_server(&pki, ClientAuth::None)).await;
+    let server = start(x509_and_plain_over_tls(&pki, ClientAuth::None)).await;
     let host = server.addr().to_string();
     let config = ClientConfig::builder()
         .host(host.clone())
         .credential(
             Credential::plain()
-                .username("ldapuser")
-                .password("ldap-secret"),
+                .username(PLAIN_USER)
+                .password(PLAIN_PASSWORD),
         )
         .tls(Tls::with_ca_file(&pki.ca))
         .build()
@@ -55,12 +30,15 @@ async fn plain_over_tls_and_with_the_clear_text_opt_in() {
     let mut connection = mongo_auth::connect(&config).await.unwrap();
     assert_eq!(connection.authenticated_mechanism(), Some(Mechanism::Plain));
     assert_eq!(connection.handshake_round_trips(), 2, "hello + saslStart");
-    assert_eq!(user_and_roles(&mut connection).await, "ldapuser");
+    assert_eq!(
+        authenticated_users(&mut connection).await,
+        [format!("{PLAIN_USER}@$external")]
+    );
 
     // Wrong password over TLS: an authentication failure.
     let config = ClientConfig::builder()
         .host(host)
-        .credential(Credential::plain().username("ldapuser").password("nope"))
+        .credential(Credential::plain().username(PLAIN_USER).password("nope"))
         .tls(Tls::with_ca_file(&pki.ca))
         .build()
         .unwrap();
@@ -71,9 +49,9 @@ async fn plain_over_tls_and_with_the_clear_text_opt_in() {
     server.shutdown().await;
 
     // Plain TCP: only with the explicit opt-in.
-    let server = start(ServerConfig::new().user(User::plain("ldapuser", "ldap-secret"))).await;
+    let server = start(ServerConfig::new().user(User::plain(PLAIN_USER, PLAIN_PASSWORD))).await;
     let refused: Result<ClientConfig, _> = server
-        .uri_for("ldapuser", "ldap-secret", "$external", Some("PLAIN"))
+        .uri_for(PLAIN_USER, PLAIN_PASSWORD, "$external", Some("PLAIN"))
         .parse();
     assert!(
         refused.is_err(),
@@ -83,8 +61,8 @@ async fn plain_over_tls_and_with_the_clear_text_opt_in() {
         .host(server.addr().to_string())
         .credential(
             Credential::plain()
-                .username("ldapuser")
-                .password("ldap-secret"),
+                .username(PLAIN_USER)
+                .password(PLAIN_PASSWORD),
         )
         .dangerous()
         .allow_plain_password_without_tls()
@@ -100,9 +78,7 @@ async fn plain_over_tls_and_with_the_clear_text_opt_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn x509_on_a_server_older_than_3_4_sends_the_certificate_subject() {
     let pki = TestPki::generate_temporary().unwrap();
-    let server =
-        start(tls_server(&pki, ClientAuth::Required { ca: pki.ca.clone() }).max_wire_version(4))
-            .await;
+    let server = start(x509_and_plain_over_tls(&pki, required(&pki)).max_wire_version(4)).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
         .credential(Credential::x509())
@@ -116,7 +92,10 @@ async fn x509_on_a_server_older_than_3_4_sends_the_certificate_subject() {
     );
     assert!(connection.uses_op_query());
     assert_eq!(connection.authenticated_user(), Some(CLIENT_SUBJECT));
-    assert_eq!(user_and_roles(&mut connection).await, CLIENT_SUBJECT);
+    assert_eq!(
+        authenticated_users(&mut connection).await,
+        [format!("{CLIENT_SUBJECT}@$external")]
+    );
     // (The server refuses an authenticate without the user at this wire version, as 3.2 did.)
     assert_eq!(server.stats().authentication_failures, 0);
     server.shutdown().await;
@@ -127,8 +106,7 @@ async fn x509_with_and_without_a_user_name_speculative_on_and_off() {
     let pki = TestPki::generate_temporary().unwrap();
     for speculative in [true, false] {
         let server = start(
-            tls_server(&pki, ClientAuth::Required { ca: pki.ca.clone() })
-                .speculative_authentication(speculative),
+            x509_and_plain_over_tls(&pki, required(&pki)).speculative_authentication(speculative),
         )
         .await;
         for username in [None, Some(CLIENT_SUBJECT)] {
@@ -154,7 +132,10 @@ async fn x509_with_and_without_a_user_name_speculative_on_and_off() {
                 expected,
                 "speculative {speculative}"
             );
-            assert_eq!(user_and_roles(&mut connection).await, CLIENT_SUBJECT);
+            assert_eq!(
+                authenticated_users(&mut connection).await,
+                [format!("{CLIENT_SUBJECT}@$external")]
+            );
         }
         // A user name that is not the certificate's subject is refused.
         let config = ClientConfig::builder()
@@ -174,7 +155,7 @@ async fn x509_with_and_without_a_user_name_speculative_on_and_off() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn x509_against_a_server_that_asks_for_no_certificate_is_a_clear_error() {
     let pki = TestPki::generate_temporary().unwrap();
-    let server = start(tls_server(&pki, ClientAuth::None)).await;
+    let server = start(x509_and_plain_over_tls(&pki, ClientAuth::None)).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
         .credential(Credential::x509())
@@ -216,7 +197,7 @@ async fn mongodb_cr_explicit_and_negotiated_on_an_old_server() {
         assert!(connection.uses_op_query());
         // isMaster + getnonce + authenticate, after the refused OP_MSG hello on a first connection.
         assert_eq!(connection.handshake_round_trips(), 3);
-        assert_eq!(user_and_roles(&mut connection).await, "old");
+        assert_eq!(authenticated_users(&mut connection).await, ["old@admin"]);
         // The host is remembered as old: the next connection starts with OP_QUERY directly.
         let before = server.connections().len();
         authenticator.connect().await.unwrap();
@@ -270,12 +251,13 @@ async fn mongodb_cr_is_negotiated_only_over_tls() {
     server.shutdown().await;
 
     let pki = TestPki::generate_temporary().unwrap();
-    let server = start(
+    let server = start(over_tls(
         ServerConfig::new()
             .max_wire_version(2)
-            .tls(TlsOptions::new(&pki.server.pem).client_auth(ClientAuth::None))
             .user(User::mongodb_cr("old", "admin", "pencil")),
-    )
+        &pki,
+        ClientAuth::None,
+    ))
     .await;
     let ca = pki.ca.display().to_string();
     for (user, password, outcome) in [("old", "pencil", true), ("nobody", "pencil", false)] {
@@ -291,7 +273,7 @@ async fn mongodb_cr_is_negotiated_only_over_tls() {
                     connection.authenticated_mechanism(),
                     Some(Mechanism::MongodbCr)
                 );
-                assert_eq!(user_and_roles(&mut connection).await, "old");
+                assert_eq!(authenticated_users(&mut connection).await, ["old@admin"]);
             }
             Err(Error::Authentication(_)) if !outcome => {}
             other => panic!("{user}: {other:?}"),
@@ -311,7 +293,7 @@ async fn a_unix_socket_is_a_clear_channel_whatever_the_tls_settings() {
     let server = start(
         ServerConfig::new()
             .max_wire_version(2)
-            .user(User::plain("ldapuser", "ldap-secret"))
+            .user(User::plain(PLAIN_USER, PLAIN_PASSWORD))
             .user(User::mongodb_cr("old", "admin", "pencil")),
     )
     .await;
@@ -335,8 +317,8 @@ async fn a_unix_socket_is_a_clear_channel_whatever_the_tls_settings() {
         .hosts([socket_host.as_str(), "127.0.0.1:9"])
         .credential(
             Credential::plain()
-                .username("ldapuser")
-                .password("ldap-secret"),
+                .username(PLAIN_USER)
+                .password(PLAIN_PASSWORD),
         )
         .tls(Tls::with_ca_file(&pki.ca))
         .build()
@@ -358,7 +340,7 @@ async fn a_unix_socket_is_a_clear_channel_whatever_the_tls_settings() {
         connection.authenticated_mechanism(),
         Some(Mechanism::MongodbCr)
     );
-    assert_eq!(user_and_roles(&mut connection).await, "old");
+    assert_eq!(authenticated_users(&mut connection).await, ["old@admin"]);
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -419,14 +401,14 @@ async fn plain_over_a_caller_stream_needs_the_stream_to_be_declared_encrypted() 
     // The configuration has TLS settings, but the caller's stream is plain TCP: TLS in the
     // configuration says nothing about that stream, so PLAIN is refused before any saslStart.
     let pki = TestPki::generate_temporary().unwrap();
-    let server = start(ServerConfig::new().user(User::plain("ldapuser", "ldap-secret"))).await;
+    let server = start(ServerConfig::new().user(User::plain(PLAIN_USER, PLAIN_PASSWORD))).await;
     let host = server.addr().to_string();
     let config = ClientConfig::builder()
         .host(host.clone())
         .credential(
             Credential::plain()
-                .username("ldapuser")
-                .password("ldap-secret"),
+                .username(PLAIN_USER)
+                .password(PLAIN_PASSWORD),
         )
         .tls(Tls::with_ca_file(&pki.ca))
         .build()
@@ -435,7 +417,7 @@ async fn plain_over_a_caller_stream_needs_the_stream_to_be_declared_encrypted() 
     match mongo_auth::authenticate(stream, &config, &host).await {
         Err(Error::NotSupported(e)) => {
             assert!(e.what.contains("authenticate_over_tls"), "{e}");
-            assert!(!e.to_string().contains("ldap-secret"));
+            assert!(!e.to_string().contains(PLAIN_PASSWORD));
         }
         other => panic!("{other:?}"),
     }
@@ -453,6 +435,9 @@ async fn plain_over_a_caller_stream_needs_the_stream_to_be_declared_encrypted() 
         .await
         .unwrap();
     assert_eq!(connection.authenticated_mechanism(), Some(Mechanism::Plain));
-    assert_eq!(user_and_roles(&mut connection).await, "ldapuser");
+    assert_eq!(
+        authenticated_users(&mut connection).await,
+        [format!("{PLAIN_USER}@$external")]
+    );
     server.shutdown().await;
 }

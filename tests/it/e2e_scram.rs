@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use bson::doc;
 use mongo_auth::{Authenticator, ClientConfig, Credential, Error, Mechanism};
-use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User};
+use mongo_auth_test_server::{RunningServer, ServerConfig, User};
+
+use crate::support::conformance::start;
 
 const USER: &str = "app";
 const PASSWORD: &str = "pencil";
@@ -35,12 +37,6 @@ fn server_config() -> ServerConfig {
                 .password("I\u{00AD}V")
                 .mechanisms([Mechanism::ScramSha256]),
         )
-}
-
-async fn start(config: ServerConfig) -> RunningServer {
-    Server::start(config)
-        .await
-        .expect("conformance server starts")
 }
 
 fn config_for(

@@ -409,8 +409,10 @@ mod over_connect {
     use mongo_auth_test_server::certs::{
         CLIENT_SUBJECT, ESCAPED_CLIENT_SUBJECT, KEY_PASSWORD, TestPki,
     };
-    use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
-    use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User};
+    use mongo_auth_test_server::tls::ClientAuth;
+    use mongo_auth_test_server::{RunningServer, ServerConfig, User};
+
+    use crate::support::conformance::{self, optional, required};
 
     const PLAIN_USER: &str = "ldap-user";
     const PLAIN_PASSWORD: &str = "ldap password";
@@ -423,13 +425,7 @@ mod over_connect {
     }
 
     async fn start(pki: &TestPki, client_auth: ClientAuth, config: ServerConfig) -> RunningServer {
-        Server::start(config.tls(TlsOptions::new(&pki.server.pem).client_auth(client_auth)))
-            .await
-            .expect("conformance server starts")
-    }
-
-    fn required(pki: &TestPki) -> ClientAuth {
-        ClientAuth::Required { ca: pki.ca.clone() }
+        conformance::start(conformance::over_tls(config, pki, client_auth)).await
     }
 
     fn x509_config(
@@ -696,7 +692,7 @@ mod over_connect {
     #[tokio::test]
     async fn plain_over_tls() {
         let pki = TestPki::generate_temporary().unwrap();
-        let server = start(&pki, ClientAuth::Optional { ca: pki.ca.clone() }, users()).await;
+        let server = start(&pki, optional(&pki), users()).await;
         let config = |password: &str| {
             ClientConfig::builder()
                 .host(server.addr().to_string())

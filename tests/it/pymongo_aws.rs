@@ -56,7 +56,7 @@ async fn pymongo(python: &PathBuf, uri: &str, key_id: &str, secret: &str) -> (bo
 
 #[tokio::test]
 async fn pymongo_4_authenticates_with_mongodb_aws() {
-    let Some(python) = super::pymongo_interop::python("MONGO_AUTH_PYTHON") else {
+    let Some(python) = crate::support::pymongo::python("MONGO_AUTH_PYTHON") else {
         return;
     };
     let sts = Arc::new(AwsSts::new().key(KEY_ID, SECRET, None, ARN));

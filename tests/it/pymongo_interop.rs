@@ -2,37 +2,18 @@
 //!
 //! `MONGO_AUTH_PYTHON` names a Python with PyMongo 4.x, `MONGO_AUTH_PYTHON_LEGACY` one with PyMongo
 //! 3.x (the last with MONGODB-CR); `scripts/python-clients.sh` makes both and `scripts/test-all.sh`
-//! sets the variables. Without them the tests print why and pass, unless `CI` is set: then they fail.
+//! sets the variables (`support::pymongo`). Without them the tests print why and pass, unless `CI` is
+//! set: then they fail.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use mongo_auth::Mechanism;
-use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User, demo};
+use mongo_auth_test_server::{RunningServer, ServerConfig, User, demo};
 use serde_json::json;
 
-/// The Python to use, or `None` (with the reason printed) when it is not configured outside CI.
-pub(super) fn python(variable: &str) -> Option<PathBuf> {
-    match std::env::var_os(variable) {
-        Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
-        _ if std::env::var_os("CI").is_some() => panic!(
-            "{variable} is not set but CI is: run scripts/test-all.sh (it creates the PyMongo \
-             virtualenvs with scripts/python-clients.sh and sets {variable})"
-        ),
-        _ => {
-            eprintln!(
-                "skipping: {variable} is not set (run scripts/python-clients.sh and point \
-                 {variable} at target/py/…/bin/python, or run scripts/test-all.sh)"
-            );
-            None
-        }
-    }
-}
-
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/pymongo_auth.py")
-}
+use crate::support::{conformance, pymongo};
 
 struct Case {
     name: &'static str,
@@ -54,7 +35,7 @@ async fn run_pymongo(python: &Path, cases: &[Case]) -> String {
         )
         .collect();
     let child = tokio::process::Command::new(python)
-        .arg(script())
+        .arg(pymongo::script("pymongo_auth.py"))
         .arg(serde_json::to_string(&spec).unwrap())
         .kill_on_drop(true)
         .output();
@@ -154,10 +135,10 @@ fn modern_users() -> ServerConfig {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pymongo_4_authenticates_with_scram_plain_and_negotiation() {
-    let Some(python) = python("MONGO_AUTH_PYTHON") else {
+    let Some(python) = pymongo::python(pymongo::CURRENT) else {
         return;
     };
-    let server = Server::start(modern_users()).await.unwrap();
+    let server = conformance::start(modern_users()).await;
     let cases = [
         case(
             "scram-sha-1",
@@ -269,17 +250,16 @@ async fn pymongo_4_authenticates_with_scram_plain_and_negotiation() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pymongo_4_handles_the_long_conversation_of_a_4_4_server() {
-    let Some(python) = python("MONGO_AUTH_PYTHON") else {
+    let Some(python) = pymongo::python(pymongo::CURRENT) else {
         return;
     };
-    let server = Server::start(
+    let server = conformance::start(
         modern_users()
             .max_wire_version(9)
             .speculative_authentication(false)
             .skip_empty_exchange(false),
     )
-    .await
-    .unwrap();
+    .await;
     let cases = [
         case(
             "scram-sha-1-long",
@@ -325,10 +305,10 @@ async fn pymongo_4_handles_the_long_conversation_of_a_4_4_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pymongo_3_authenticates_with_mongodb_cr_on_an_old_server() {
-    let Some(python) = python("MONGO_AUTH_PYTHON_LEGACY") else {
+    let Some(python) = pymongo::python(pymongo::LEGACY) else {
         return;
     };
-    let server = Server::start(ServerConfig::demo_legacy()).await.unwrap();
+    let server = conformance::start(ServerConfig::demo_legacy()).await;
     let cases = [
         case(
             "mongodb-cr",
@@ -373,14 +353,12 @@ async fn pymongo_3_authenticates_with_mongodb_cr_on_an_old_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pymongo_3_authenticates_with_scram_over_op_query_and_op_msg() {
-    let Some(python) = python("MONGO_AUTH_PYTHON_LEGACY") else {
+    let Some(python) = pymongo::python(pymongo::LEGACY) else {
         return;
     };
     // 3.4 (wire 5): OP_QUERY, SCRAM-SHA-1 by default. 4.2 (wire 8): OP_MSG, negotiation.
     for (wire, negotiated) in [(5, "SCRAM-SHA-1"), (8, "SCRAM-SHA-256")] {
-        let server = Server::start(modern_users().max_wire_version(wire))
-            .await
-            .unwrap();
+        let server = conformance::start(modern_users().max_wire_version(wire)).await;
         let cases = [
             case(
                 "scram-sha-1",

@@ -3,52 +3,34 @@
 //! encrypted PKCS#8 key) and with PLAIN.
 //!
 //! Needs `MONGO_AUTH_PYTHON` (a Python with PyMongo, made by `scripts/python-clients.sh`). Without it
-//! the test is skipped with a printed reason, except under CI (`CI` set), where it fails.
-
-use std::path::Path;
+//! the test is skipped with a printed reason, except under CI (`CI` set), where it fails
+//! (`support::pymongo`).
 
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, KEY_PASSWORD, TestPki};
-use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
-use mongo_auth_test_server::{Server, ServerConfig, User};
+use mongo_auth_test_server::{ServerConfig, User};
+
+use crate::support::{conformance, pymongo};
 
 const PLAIN_USER: &str = "pymongo-plain";
 const PLAIN_PASSWORD: &str = "p@ss:word/with spaces";
 
-fn python() -> Option<String> {
-    match std::env::var("MONGO_AUTH_PYTHON") {
-        Ok(python) if !python.is_empty() => Some(python),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("MONGO_AUTH_PYTHON is not set under CI: run scripts/test-all.sh, which sets it")
-        }
-        _ => {
-            eprintln!(
-                "skipped: MONGO_AUTH_PYTHON is not set (run scripts/python-clients.sh and point it at \
-                 target/py/current/bin/python)"
-            );
-            None
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pymongo_x509_and_plain_over_tls() {
-    let Some(python) = python() else { return };
+    let Some(python) = pymongo::python(pymongo::CURRENT) else {
+        return;
+    };
     let pki = TestPki::generate_temporary().unwrap();
-    let server = Server::start(
+    let server = conformance::start(conformance::over_tls(
         ServerConfig::new()
             .user(User::x509(CLIENT_SUBJECT))
-            .user(User::plain(PLAIN_USER, PLAIN_PASSWORD))
-            .tls(
-                TlsOptions::new(&pki.server.pem)
-                    .client_auth(ClientAuth::Optional { ca: pki.ca.clone() }),
-            ),
-    )
-    .await
-    .expect("conformance server starts");
+            .user(User::plain(PLAIN_USER, PLAIN_PASSWORD)),
+        &pki,
+        conformance::optional(&pki),
+    ))
+    .await;
 
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/pymongo_tls.py");
     let output = tokio::process::Command::new(&python)
-        .arg(&script)
+        .arg(pymongo::script("pymongo_tls.py"))
         .arg(server.addr().port().to_string())
         .arg(&pki.ca)
         .arg(&pki.client.pem)

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use mongo_auth::{ClientConfig, Credential, Tls};
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, KEY_PASSWORD, TestPki};
-use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
-use mongo_auth_test_server::{Misbehaviour, Server, ServerConfig, Stage, User};
+use mongo_auth_test_server::{Misbehaviour, ServerConfig, Stage, User};
 
+use crate::support::conformance::{optional, over_tls, start};
 use crate::support::events::captured;
 use crate::support::{child, runtime, test_path};
 
@@ -42,9 +42,7 @@ async fn every_mechanism_and_misbehaviour() {
 
     // SCRAM-SHA-256, SCRAM-SHA-1 and negotiated, then a wrong password.
     let server =
-        Server::start(ServerConfig::new().user(User::new("app", "admin").password(SCRAM_PASSWORD)))
-            .await
-            .unwrap();
+        start(ServerConfig::new().user(User::new("app", "admin").password(SCRAM_PASSWORD))).await;
     for mechanism in [Some("SCRAM-SHA-256"), Some("SCRAM-SHA-1"), None] {
         // Two connections of one authenticator: the second finds the keys in the cache.
         let authenticator = mongo_auth::Authenticator::new(&scram(&server, mechanism)).unwrap();
@@ -59,17 +57,14 @@ async fn every_mechanism_and_misbehaviour() {
     server.shutdown().await;
 
     // PLAIN over TLS, and MONGODB-X509 with an encrypted key.
-    let server = Server::start(
+    let server = start(over_tls(
         ServerConfig::new()
-            .tls(
-                TlsOptions::new(&pki.server.pem)
-                    .client_auth(ClientAuth::Optional { ca: pki.ca.clone() }),
-            )
             .user(User::plain("ldap", PLAIN_PASSWORD))
             .user(User::x509(CLIENT_SUBJECT)),
-    )
-    .await
-    .unwrap();
+        &pki,
+        optional(&pki),
+    ))
+    .await;
     let plain = ClientConfig::builder()
         .host(server.addr().to_string())
         .credential(
@@ -95,13 +90,12 @@ async fn every_mechanism_and_misbehaviour() {
     server.shutdown().await;
 
     // MONGODB-CR on a 2.6-era server (OP_MSG refused first: the OP_QUERY fallback).
-    let server = Server::start(
+    let server = start(
         ServerConfig::new()
             .max_wire_version(2)
             .user(User::mongodb_cr("old", "admin", CR_PASSWORD)),
     )
-    .await
-    .unwrap();
+    .await;
     let cr: ClientConfig = server
         .uri_for("old", CR_PASSWORD, "admin", Some("MONGODB-CR"))
         .parse()
@@ -123,14 +117,13 @@ async fn every_mechanism_and_misbehaviour() {
         knobs.push(Misbehaviour::MalformedReply { at });
     }
     for knob in knobs {
-        let server = Server::start(
+        let server = start(
             ServerConfig::new()
                 .user(User::new("app", "admin").password(SCRAM_PASSWORD))
                 .speculative_authentication(false)
                 .misbehave(knob),
         )
-        .await
-        .unwrap();
+        .await;
         let config: ClientConfig = format!(
             "{}&connectTimeoutMS=500",
             server.uri_for("app", SCRAM_PASSWORD, "admin", Some("SCRAM-SHA-256"))

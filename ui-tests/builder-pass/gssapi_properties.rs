@@ -4,7 +4,7 @@
 use mongo_auth::core::{Canonicalize, MechanismProperties};
 use mongo_auth::{ClientConfig, Credential};
 
-fn main() {
+pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
         .credential(

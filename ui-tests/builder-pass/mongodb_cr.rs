@@ -2,7 +2,7 @@
 //   MongoClient('example.com', username='user', password='password', authMechanism='MONGODB-CR')
 use mongo_auth::{ClientConfig, Credential, Mechanism};
 
-fn main() {
+pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
         .credential(

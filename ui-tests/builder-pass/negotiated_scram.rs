@@ -2,7 +2,7 @@
 //   MongoClient('example.com', username='user', password='password')
 use mongo_auth::{ClientConfig, Credential};
 
-fn main() {
+pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
         .credential(Credential::scram().username("user").password("password"))

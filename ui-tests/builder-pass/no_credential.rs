@@ -1,7 +1,7 @@
 // No credential: the connection does not authenticate; TLS with relaxed checks behind `dangerous()`.
 use mongo_auth::{ClientConfig, Tls};
 
-fn main() {
+pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["localhost:27017", "[::1]:27018"])
         .app_name("inventory")

@@ -3,7 +3,7 @@
 use mongo_auth::__private as p;
 use mongo_auth::{ClientConfig, Credential, Tls};
 
-fn main() {
+pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["db.example.com"])
         .credential(Credential::scram_sha_256().username("app"))

@@ -1,7 +1,7 @@
 // PLAIN without TLS: only through the dangerous door, with a name that says what it does.
 use mongo_auth::{ClientConfig, Credential};
 
-fn main() {
+pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["ldap-proxy.internal"])
         .credential(Credential::plain().username("user").password("password"))

@@ -3,7 +3,7 @@
 //               authMechanism='PLAIN', authSource='$external', tls=True)
 use mongo_auth::{ClientConfig, Credential, Mechanism, Tls};
 
-fn main() {
+pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
         .credential(

@@ -3,7 +3,7 @@
 //               authSource='the_database', authMechanism='SCRAM-SHA-1')
 use mongo_auth::{ClientConfig, Credential, Mechanism};
 
-fn main() {
+pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
         .credential(

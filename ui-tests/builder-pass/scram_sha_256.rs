@@ -1,7 +1,7 @@
 // SCRAM-SHA-256, the password given after the username or before it.
 use mongo_auth::{ClientConfig, Credential, Mechanism};
 
-fn main() {
+pub(crate) fn main() {
     let secret = String::from("pencil"); // e.g. std::env::var("MONGO_PASSWORD")?
     let config = ClientConfig::builder()
         .hosts(["db.example.com"])

@@ -3,7 +3,7 @@
 //               tlsCertificateKeyFile='/path/to/client.pem', tlsCAFile='/path/to/ca.pem')
 use mongo_auth::{ClientConfig, Credential, Mechanism, Tls};
 
-fn main() {
+pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
         .credential(Credential::x509())

@@ -27,7 +27,7 @@ mod inner {
     }
 }
 
-fn main() {
+pub(crate) fn main() {
     let (complete, from_code) = inner::configs();
     ::std::assert!(complete.tls().is_some());
     ::std::assert!(from_code.is_srv() && from_code.tls().is_some());

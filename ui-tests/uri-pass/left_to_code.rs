@@ -1,7 +1,7 @@
 // What a literal leaves out, the type demands: a password, or MONGODB-X509's client certificate.
 use mongo_auth::{ConfigError, Mechanism, Tls, mongo_uri};
 
-fn main() -> Result<(), ConfigError> {
+pub(crate) fn main() -> Result<(), ConfigError> {
     let secret = String::from("pencil"); // e.g. std::env::var("MONGO_PASSWORD")
 
     let config = mongo_uri!("mongodb://app@db.example.com/shop?authMechanism=SCRAM-SHA-256")

@@ -3,7 +3,7 @@ use mongo_auth::core::HostKind;
 use mongo_auth::mongo_uri;
 use std::time::Duration;
 
-fn main() {
+pub(crate) fn main() {
     let config =
         mongo_uri!(r"mongodb://db1.example.com:27018,10.0.0.2,[::1]:27019/?replicaSet=rs0");
     let hosts: Vec<_> = config

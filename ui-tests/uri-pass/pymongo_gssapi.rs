@@ -16,7 +16,7 @@ fn gssapi(config: &mongo_auth::ClientConfig) -> &mongo_auth::core::GssapiPropert
     }
 }
 
-fn main() {
+pub(crate) fn main() {
     let config = mongo_uri!(
         "mongodb://mongodbuser%40EXAMPLE.COM@example.com/?authMechanism=GSSAPI&authMechanismProperties=SERVICE_NAME:myservicename"
     );

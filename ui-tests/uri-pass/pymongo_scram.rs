@@ -2,7 +2,7 @@
 // `ClientConfig` at compile time, with the credential the guide describes.
 use mongo_auth::{ClientConfig, Mechanism, mongo_uri};
 
-fn main() {
+pub(crate) fn main() {
     // percent-escaped password; no mechanism: SCRAM negotiated with the server, source `admin`
     let config: ClientConfig = mongo_uri!("mongodb://user:pass%2Fword@127.0.0.1");
     let credential = config.credential().unwrap();

@@ -1,7 +1,7 @@
 // PyMongo's authentication guide, MONGODB-X509 and PLAIN (LDAP) examples, as literals.
 use mongo_auth::{Mechanism, mongo_uri};
 
-fn main() {
+pub(crate) fn main() {
     // X509: the client certificate is the credential; the CA file verifies the server
     let config = mongo_uri!(
         "mongodb://example.com/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=/path/to/client.pem&tlsCAFile=/path/to/ca.pem"

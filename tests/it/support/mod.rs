@@ -1,9 +1,14 @@
-//! What the integration tests share: one test run again in a child process ([`child`]) and the
-//! captured `tracing` events ([`events`]).
+//! What the integration tests share: the conformance server's set-ups ([`conformance`]), the PyMongo
+//! interpreters ([`pymongo`]), the test KDC's scenarios ([`kdc`]), one test run again in a child
+//! process ([`child`]) and the captured `tracing` events ([`events`]).
 
 pub(crate) mod child;
+pub(crate) mod conformance;
 #[cfg(feature = "tracing")]
 pub(crate) mod events;
+#[cfg(feature = "gssapi")]
+pub(crate) mod kdc;
+pub(crate) mod pymongo;
 
 /// The path of the test `name` declared in the module `module` (`module_path!()`), as the test
 /// harness names it: the module path without the crate's name.
