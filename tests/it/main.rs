@@ -13,7 +13,9 @@
 //! - `fuzz_corpus`: every committed fuzz input, on the stable toolchain;
 //! - `ui`: the compile-time guarantees (trybuild).
 //!
-//! `cargo test --test it -- e2e_` runs one area; `support` is what the modules share.
+//! `cargo test --test it -- e2e_` runs one area; `support` is what the modules share. A test that
+//! cannot run here (no Python, a feature left out) says so on stderr, and fails under `CI=true`
+//! (`support::skip`).
 
 mod support;
 
@@ -25,9 +27,29 @@ mod config_spec;
 mod config_uri;
 #[cfg(feature = "mongodb")]
 mod driver;
+#[cfg(not(feature = "mongodb"))]
+mod driver {
+    #[test]
+    fn left_out_without_the_mongodb_feature() {
+        crate::support::skip(
+            "the official driver's tests need the `mongodb` feature",
+            "run cargo test --features mongodb (scripts/test-all.sh: --all-features)",
+        );
+    }
+}
 mod e2e_aws;
 #[cfg(feature = "gssapi")]
 mod e2e_gssapi;
+#[cfg(not(feature = "gssapi"))]
+mod e2e_gssapi {
+    #[test]
+    fn left_out_without_the_gssapi_feature() {
+        crate::support::skip(
+            "the GSSAPI tests (a KDC, PyMongo's Kerberos extra) need the `gssapi` feature",
+            "run cargo test --features gssapi (scripts/test-all.sh: --all-features)",
+        );
+    }
+}
 mod e2e_hostile;
 mod e2e_mechanisms;
 mod e2e_misbehaviour;
@@ -41,4 +63,14 @@ mod pymongo_tls;
 mod secrets;
 #[cfg(feature = "tracing")]
 mod tracing_events;
+#[cfg(not(feature = "tracing"))]
+mod tracing_events {
+    #[test]
+    fn left_out_without_the_tracing_feature() {
+        crate::support::skip(
+            "the tests of the tracing events need the `tracing` feature",
+            "run cargo test with the default features",
+        );
+    }
+}
 mod ui;

@@ -2,8 +2,8 @@
 //!
 //! `MONGO_AUTH_PYTHON` names a Python with PyMongo 4.x, `MONGO_AUTH_PYTHON_LEGACY` one with PyMongo
 //! 3.x (the last with MONGODB-CR); `scripts/python-clients.sh` makes both and `scripts/test-all.sh`
-//! sets the variables (`support::pymongo`). Without them the tests print why and pass, unless `CI` is
-//! set: then they fail.
+//! sets the variables (`support::pymongo`). Without them the tests say why on stderr and pass, unless
+//! `CI=true`: then they fail.
 
 use std::collections::BTreeSet;
 use std::path::Path;

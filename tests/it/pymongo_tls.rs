@@ -3,7 +3,7 @@
 //! encrypted PKCS#8 key) and with PLAIN.
 //!
 //! Needs `MONGO_AUTH_PYTHON` (a Python with PyMongo, made by `scripts/python-clients.sh`). Without it
-//! the test is skipped with a printed reason, except under CI (`CI` set), where it fails
+//! the test says why on stderr and passes, except under `CI=true`, where it fails
 //! (`support::pymongo`).
 
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, KEY_PASSWORD, TestPki};

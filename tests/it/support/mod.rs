@@ -1,9 +1,37 @@
 //! What the integration tests share: the conformance server's set-ups ([`conformance`]), the PyMongo
 //! interpreters ([`pymongo`]), the test KDC's scenarios ([`kdc`]), one test run again in a child
-//! process ([`child`]) and the captured `tracing` events ([`events`]).
+//! process ([`child`]), the captured `tracing` events ([`events`]), and the rule for a test that
+//! cannot run here ([`skip`]).
 
 pub(crate) mod child;
 pub(crate) mod conformance;
+
+use std::io::Write as _;
+
+/// Whether this is a CI run (`CI=true`, as `scripts/test-all.sh` is run there), where a test that
+/// cannot run fails instead of skipping.
+pub(crate) fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value == "true")
+}
+
+/// What a test that cannot run on this machine does: it says `reason` and what to do about it
+/// (`fix`) on stderr and returns, so that the test passes without having checked anything; under
+/// `CI=true` it fails with that text instead. Nothing is skipped silently.
+///
+/// The line goes to the process's stderr itself, past the test harness's capture, so that it shows
+/// in the output of a passing run too.
+pub(crate) fn skip(reason: &str, fix: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    assert!(
+        !ci(),
+        "{test} cannot run: {reason}; {fix} (CI=true: a test that cannot run fails)"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped {test}: {reason}; {fix} (with CI=true this fails)"
+    );
+}
 #[cfg(feature = "tracing")]
 pub(crate) mod events;
 #[cfg(feature = "gssapi")]
