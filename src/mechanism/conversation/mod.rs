@@ -88,8 +88,9 @@ enum State {
         conversation_id: Bson,
         client_final: ScramClientFinal,
     },
-    /// The server verified and sent `done: false`: the empty exchange was sent.
-    ScramEmptyExchange { conversation_id: Bson },
+    /// The client's last message was sent (SCRAM's empty exchange, MONGODB-AWS's signed request):
+    /// the server must answer `done: true`.
+    LastMessageSent { conversation_id: Bson },
     /// PLAIN's `saslStart` was sent.
     Plain(PlainClient),
     /// `getnonce` was sent.
@@ -106,8 +107,6 @@ enum State {
         credentials: AwsCredentials,
         unix_seconds: u64,
     },
-    /// The signed request was sent.
-    AwsFinal { conversation_id: Bson },
     /// A GSSAPI call or command is under way.
     #[cfg(feature = "gssapi")]
     Gssapi(super::gssapi::SaslState),
@@ -345,10 +344,10 @@ impl<'a> Conversation<'a> {
                 }
                 // The long conversation: the server did not skip the empty exchange.
                 let document = sasl_continue(&conversation_id, b"");
-                self.state = State::ScramEmptyExchange { conversation_id };
+                self.state = State::LastMessageSent { conversation_id };
                 Ok(send(document))
             }
-            State::ScramEmptyExchange { conversation_id } => {
+            State::LastMessageSent { conversation_id } => {
                 let last = SaslReply::parse(reply, "saslContinue", mechanism)?;
                 same_conversation(&conversation_id, &last, mechanism)?;
                 if !last.done {
@@ -402,20 +401,9 @@ impl<'a> Conversation<'a> {
                 )?;
                 let conversation_id = server_first.conversation_id;
                 let document = sasl_continue(&conversation_id, last.payload());
-                self.state = State::AwsFinal { conversation_id };
+                self.state = State::LastMessageSent { conversation_id };
                 // The signed request may carry the session token.
                 Ok(send_secret(document))
-            }
-            State::AwsFinal { conversation_id } => {
-                let last = SaslReply::parse(reply, "saslContinue", mechanism)?;
-                same_conversation(&conversation_id, &last, mechanism)?;
-                if !last.done {
-                    return Err(ConversationError::protocol(
-                        Some(mechanism),
-                        ProtocolViolation::ConversationNotDone,
-                    ));
-                }
-                Ok(self.done(None))
             }
             State::ScramKeys { .. } | State::AwsCredentials | State::Over => Err(out_of_order()),
         }
