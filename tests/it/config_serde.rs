@@ -330,7 +330,7 @@ fn bad_files_fail_with_the_field_path_and_the_rule() {
 }
 
 #[test]
-fn the_x509_password_message_reads_as_in_the_design() {
+fn x509_with_a_password_in_a_config_file_reads_as_in_the_design() {
     let error = load("bad/x509_password.toml").map(|_| ()).unwrap_err();
     assert!(
         error
@@ -356,7 +356,7 @@ fn every_problem_is_reported() {
 }
 
 #[test]
-fn scram_iteration_maximum_below_the_minimum() {
+fn iteration_maximum_below_the_spec_minimum_in_a_config_file() {
     let error = from_deserializer::<ClientConfig, _>(&mut serde_json::Deserializer::from_str(
         r#"{ "hosts": ["db"], "options": { "max_scram_iterations": 100 } }"#,
     ))
