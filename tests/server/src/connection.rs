@@ -1,6 +1,7 @@
 //! One client connection: read a command, answer it, repeat.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -314,6 +315,21 @@ impl Connection {
                 | "logout"
                 | "endSessions"
         );
+        if !open
+            && !self.authenticated.is_empty()
+            && self
+                .shared
+                .reauthentication_required
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+        {
+            self.authenticated.clear();
+            return Err(CommandError::new(
+                391,
+                "ReauthenticationRequired",
+                "the connection's authentication expired: authenticate again",
+            ));
+        }
         if self.shared.require_auth && !open && self.authenticated.is_empty() {
             return Err(CommandError::new(
                 13,
@@ -770,6 +786,7 @@ impl Shared {
             .filter(|u| match mechanism {
                 "GSSAPI" => u.gssapi,
                 "MONGODB-AWS" => u.aws,
+                "MONGODB-OIDC" => u.oidc,
                 _ => true,
             })
             .map(|u| Authenticated::of(u, mechanism))

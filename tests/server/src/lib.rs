@@ -45,6 +45,7 @@ pub mod dns;
 #[cfg(feature = "gssapi")]
 pub mod gssapi;
 pub mod hostile;
+pub mod oidc;
 mod scram;
 mod server;
 pub mod tls;

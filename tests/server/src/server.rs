@@ -107,6 +107,9 @@ pub(crate) struct Shared {
     pub(crate) misbehaviours: Vec<Misbehaviour>,
     pub(crate) sasl_mechanisms: Vec<Arc<dyn SaslMechanism>>,
     pub(crate) max_message_size: usize,
+    /// How many of the next commands on authenticated connections fail with
+    /// `ReauthenticationRequired` (391); see [`RunningServer::require_reauthentication`].
+    pub(crate) reauthentication_required: AtomicU64,
     records: Mutex<Records>,
     next_id: AtomicU64,
     shutdown: watch::Receiver<bool>,
@@ -250,6 +253,7 @@ impl Shared {
             misbehaviours: config.misbehaviours,
             sasl_mechanisms: config.sasl_mechanisms,
             max_message_size: config.max_message_size,
+            reauthentication_required: AtomicU64::new(0),
             records: Mutex::new(Records::default()),
             next_id: AtomicU64::new(0),
             shutdown,
@@ -376,6 +380,16 @@ impl RunningServer {
             uri.push_str(mechanism);
         }
         uri
+    }
+
+    /// Makes the next command (not an authentication command) on an authenticated connection fail
+    /// with `ReauthenticationRequired` (391) and drop that connection's authentication, as mongod
+    /// does when the OIDC token a connection authenticated with expires. The client must run the
+    /// SASL conversation again on that connection.
+    pub fn require_reauthentication(&self) {
+        self.shared
+            .reauthentication_required
+            .fetch_add(1, Ordering::SeqCst);
     }
 
     /// Counters over the server's life so far.

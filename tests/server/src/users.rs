@@ -333,6 +333,12 @@ impl User {
         Self::new(arn, "$external").mechanisms([Mechanism::MongodbAws])
     }
 
+    /// A MONGODB-OIDC user in `$external`, named by the `sub` of its tokens (checked by
+    /// [`OidcIdp`](crate::oidc::OidcIdp), which must be registered too).
+    pub fn oidc(subject: impl Into<String>) -> Self {
+        Self::new(subject, "$external").mechanisms([Mechanism::MongodbOidc])
+    }
+
     /// The password the stored credentials are derived from.
     pub fn password(mut self, password: impl Into<String>) -> Self {
         self.password = Some(password.into());
@@ -379,6 +385,7 @@ impl User {
             x509: false,
             gssapi: false,
             aws: false,
+            oidc: false,
         };
         for &mechanism in &self.mechanisms {
             match mechanism {
@@ -408,6 +415,7 @@ impl User {
                 Mechanism::MongodbX509 if self.db == "$external" => stored.x509 = true,
                 Mechanism::Gssapi if self.db == "$external" => stored.gssapi = true,
                 Mechanism::MongodbAws if self.db == "$external" => stored.aws = true,
+                Mechanism::MongodbOidc if self.db == "$external" => stored.oidc = true,
                 other => {
                     return Err(UserError::Unsupported {
                         user: self.name.clone(),
@@ -433,6 +441,7 @@ pub(crate) struct StoredUser {
     pub(crate) x509: bool,
     pub(crate) gssapi: bool,
     pub(crate) aws: bool,
+    pub(crate) oidc: bool,
 }
 
 impl StoredUser {
@@ -460,6 +469,9 @@ impl StoredUser {
         }
         if self.aws {
             out.push("MONGODB-AWS");
+        }
+        if self.oidc {
+            out.push("MONGODB-OIDC");
         }
         out
     }
