@@ -2,6 +2,8 @@
 //! the handshake found (mechanism, user, round trips, the hello reply).
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use bson::Document;
@@ -10,6 +12,21 @@ use mongo_auth_core::Mechanism;
 use crate::error::{CommandError, Error, Timeout, TimeoutPhase};
 use crate::reply::reply_ok;
 use crate::transport::{Framing, Transport};
+
+/// Runs a connection's authentication again after the server answered
+/// `ReauthenticationRequired` (391): SASL commands only, no hello (auth spec, "Reauthentication").
+/// MONGODB-OIDC is the mechanism that implements it.
+pub(crate) trait Reauthenticate: Send + Sync {
+    fn reauthenticate<'a>(
+        &'a mut self,
+        transport: &'a mut Transport,
+        host: &'a str,
+        max_wire_version: i32,
+    ) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
+}
+
+/// The server's code for "authenticate this connection again" (an OIDC token expired).
+const REAUTHENTICATION_REQUIRED: i32 = 391;
 
 /// An authenticated connection to one MongoDB server.
 ///
@@ -37,6 +54,10 @@ pub struct Connection {
     pub(crate) operation_timeout: Duration,
     /// A command timed out: a late reply may still arrive, so the stream is out of step.
     pub(crate) broken: bool,
+    /// How to authenticate again on `ReauthenticationRequired` (MONGODB-OIDC).
+    pub(crate) reauthenticate: Option<Box<dyn Reauthenticate>>,
+    /// How many times the connection was authenticated again.
+    pub(crate) reauthentications: u32,
 }
 
 impl fmt::Debug for Connection {
@@ -54,6 +75,12 @@ impl Connection {
     /// Runs a command on database `db`. A reply with `ok: 0` is an [`Error::Command`] with the
     /// server's code, `codeName` and `errmsg`.
     ///
+    /// On a MONGODB-OIDC connection, `ReauthenticationRequired` (391, the token the connection
+    /// authenticated with expired) is handled here: the connection's token is dropped from the
+    /// authenticator's cache, the SASL conversation runs again on this connection with a new token
+    /// (no hello), and the command is sent once more, whether or not it is retryable. An error of
+    /// the reauthentication is returned as is.
+    ///
     /// The round trip is bounded by the operation timeout (by default the configuration's
     /// `socketTimeoutMS`, else its handshake timeout; see [`Connection::set_operation_timeout`]): a server that does not answer
     /// in time gives an [`Error::Timeout`] with [`TimeoutPhase::Operation`], after which the
@@ -66,6 +93,52 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn run_command(&mut self, db: &str, command: Document) -> Result<Document, Error> {
+        let again = self.reauthenticate.is_some().then(|| command.clone());
+        match self.run_once(db, command).await {
+            Err(Error::Command(refused)) if refused.code == REAUTHENTICATION_REQUIRED => {
+                let (Some(command), Some(mut reauthenticate)) = (again, self.reauthenticate.take())
+                else {
+                    return Err(Error::Command(refused));
+                };
+                let after = self.operation_timeout;
+                let result = tokio::time::timeout(
+                    after,
+                    reauthenticate.reauthenticate(
+                        &mut self.transport,
+                        &self.host,
+                        self.max_wire_version,
+                    ),
+                )
+                .await
+                .unwrap_or_else(|_| {
+                    self.broken = true;
+                    Err(Error::Timeout(Timeout {
+                        phase: TimeoutPhase::Operation,
+                        after,
+                        host: self.host.clone(),
+                    }))
+                });
+                self.reauthenticate = Some(reauthenticate);
+                result?;
+                self.reauthentications += 1;
+                self.run_once(db, command).await
+            }
+            other => other,
+        }
+    }
+
+    /// How many times the connection authenticated again after `ReauthenticationRequired` (391).
+    ///
+    /// ```no_run
+    /// # fn run(connection: &mongo_auth::Connection) {
+    /// println!("reauthenticated {} times", connection.reauthentications());
+    /// # }
+    /// ```
+    pub fn reauthentications(&self) -> u32 {
+        self.reauthentications
+    }
+
+    async fn run_once(&mut self, db: &str, command: Document) -> Result<Document, Error> {
         if self.broken {
             return Err(Error::Io(std::io::Error::new(
                 std::io::ErrorKind::NotConnected,

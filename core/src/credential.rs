@@ -73,9 +73,9 @@ pub enum MechanismProperties {
     None,
     /// GSSAPI's properties.
     Gssapi(GssapiProperties),
-    /// MONGODB-AWS properties as given (the runtime does not implement AWS).
+    /// MONGODB-AWS properties as given.
     Aws(Vec<(String, String)>),
-    /// MONGODB-OIDC properties as given (the runtime does not implement OIDC).
+    /// MONGODB-OIDC properties as given (`ENVIRONMENT`, `TOKEN_RESOURCE`).
     Oidc(Vec<(String, String)>),
 }
 

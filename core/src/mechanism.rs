@@ -28,7 +28,7 @@ pub enum Mechanism {
     Plain,
     /// `MONGODB-AWS`: recognised by the rulebook; not implemented by the runtime.
     MongodbAws,
-    /// `MONGODB-OIDC`: recognised by the rulebook; not implemented by the runtime.
+    /// `MONGODB-OIDC`.
     MongodbOidc,
 }
 

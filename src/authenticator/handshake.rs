@@ -2,7 +2,7 @@
 //! authentication conversation of [`crate::mechanism`], driven to its end: each round trip, key
 //! derivation and GSSAPI call the conversation asks for, and nothing it does not.
 
-use mongo_auth_core::Credential;
+use mongo_auth_core::{Credential, Mechanism};
 
 use super::{Authenticator, HandshakeFailure, op_msg_refused};
 use crate::connection::Connection;
@@ -12,6 +12,7 @@ use crate::handshake::{self, HelloParameters, HelloReply};
 use crate::mechanism::conversation::{
     Channel, Conversation, Next, Outcome, ServerHello, Settings, Speculation,
 };
+use crate::mechanism::oidc::{Token, TokenAnswer};
 use crate::tls::TlsConnector;
 use crate::transport::{Framing, Stream, Transport};
 
@@ -38,9 +39,23 @@ impl Authenticator {
             .socket_timeout
             .map(|after| (after, host.to_owned()));
         let credential = self.credential();
-        let speculation = match credential {
-            Some(credential) => Speculation::for_credential(credential).map_err(Error::from)?,
-            None => None,
+        let oidc = match credential {
+            Some(credential) if credential.mechanism == Some(Mechanism::MongodbOidc) => {
+                Some(self.oidc_client(credential)?)
+            }
+            _ => None,
+        };
+        let speculation = match (credential, &oidc) {
+            // MONGODB-OIDC speculates only with a cached token (the spec calls no callback here).
+            (Some(_), Some(oidc)) => Speculation::oidc(oidc.cached_token()),
+            (Some(credential), None) => {
+                Speculation::for_credential(credential).map_err(Error::from)?
+            }
+            (None, _) => None,
+        };
+        let mut oidc_token = match &speculation {
+            Some(Speculation::Oidc(token)) => Some(token.clone()),
+            _ => None,
         };
         let hello = handshake::hello(&HelloParameters {
             credential,
@@ -50,7 +65,14 @@ impl Authenticator {
             op_query,
             speculation: speculation.as_ref(),
         });
-        let reply_document = match transport.round_trip("admin", hello).await {
+        let sent = if oidc_token.is_some() {
+            // the speculative step carries the access token: wipe it once sent
+            let mut hello = hello;
+            transport.round_trip_secret("admin", &mut hello).await
+        } else {
+            transport.round_trip("admin", hello).await
+        };
+        let reply_document = match sent {
             Ok(reply) => reply,
             Err(e) if !op_query && op_msg_refused(&e) => {
                 return Err(HandshakeFailure::OpMsgRefused(e));
@@ -100,7 +122,14 @@ impl Authenticator {
                     speculative_reply: reply.speculative_authenticate.as_ref(),
                 };
                 let outcome = self
-                    .converse(&mut transport, credential, settings, server, speculation)
+                    .converse(
+                        &mut transport,
+                        credential,
+                        settings,
+                        server,
+                        speculation,
+                        (oidc.as_deref(), &mut oidc_token),
+                    )
                     .await
                     .map_err(|e| {
                         if let Error::Authentication(refused) = &e
@@ -150,6 +179,14 @@ impl Authenticator {
                 .socket_timeout
                 .unwrap_or(self.options.handshake_timeout),
             broken: false,
+            reauthenticate: oidc.map(|client| {
+                Box::new(super::oidc::OidcSession {
+                    client,
+                    token: oidc_token,
+                    channel,
+                }) as Box<dyn crate::connection::Reauthenticate>
+            }),
+            reauthentications: 0,
         })
     }
 
@@ -163,6 +200,7 @@ impl Authenticator {
         settings: Settings<'_>,
         server: ServerHello<'_>,
         speculation: Option<Speculation>,
+        (oidc, oidc_token): (Option<&super::oidc::OidcClient>, &mut Option<Token>),
     ) -> Result<Outcome, Error> {
         let source = credential.source.as_str();
         let (mut conversation, mut next) = Conversation::start(settings, server, speculation)?;
@@ -181,6 +219,20 @@ impl Authenticator {
                 Next::AwsCredentials => {
                     let credentials = self.aws_credentials().await?;
                     conversation.aws_credentials(credentials, super::aws::unix_now())?
+                }
+                Next::OidcToken(request) => {
+                    let Some(oidc) = oidc else {
+                        return Err(Error::NotSupported(crate::error::NotSupported {
+                            what: "MONGODB-OIDC was negotiated without an OIDC credential (a bug \
+                                   in mongo-auth: please report it)"
+                                .to_owned(),
+                        }));
+                    };
+                    let answer = oidc.token(request, settings.host).await?;
+                    if let TokenAnswer::Jwt { token, .. } = &answer {
+                        *oidc_token = Some(token.clone());
+                    }
+                    conversation.oidc_token(answer)?
                 }
                 Next::DeriveKeys(request) => {
                     let keys = self.keys.get(request).await?;

@@ -1,5 +1,5 @@
-//! The little HTTP/1.1 MONGODB-AWS needs from the machine it runs on: one request to a link-local
-//! metadata endpoint (ECS, EC2), plain HTTP, `Connection: close`, a bounded answer. Not a general
+//! The little HTTP/1.1 MONGODB-AWS and MONGODB-OIDC need from the machine they run on: one request
+//! to a link-local metadata endpoint (ECS, EC2, Azure, GCP), plain HTTP, `Connection: close`, a bounded answer. Not a general
 //! client: no TLS, no redirects, no keep-alive.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -67,7 +67,7 @@ pub(super) async fn request(
 ) -> Result<Response, Error> {
     let failed = |problem: String| {
         Error::Io(std::io::Error::other(format!(
-            "the AWS credential endpoint http://{}{}: {problem}",
+            "the metadata endpoint http://{}{}: {problem}",
             url.authority, url.path
         )))
     };

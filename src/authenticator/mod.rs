@@ -7,6 +7,7 @@ mod aws;
 mod handshake;
 mod http;
 mod key_cache;
+mod oidc;
 mod one_call;
 #[cfg(test)]
 mod tests;
@@ -72,6 +73,10 @@ pub struct Authenticator {
     aws_credentials: Option<std::sync::Arc<dyn AwsCredentialProvider>>,
     /// MONGODB-AWS credentials fetched from an endpoint, until shortly before they expire.
     aws_cache: aws::AwsCredentialCache,
+    /// MONGODB-OIDC's callbacks and endpoints given in code.
+    oidc_settings: oidc::OidcSettings,
+    /// MONGODB-OIDC's client cache, made on the first connection that needs it.
+    oidc: std::sync::OnceLock<std::sync::Arc<oidc::OidcClient>>,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -111,6 +116,8 @@ impl Authenticator {
             dns: None,
             aws_credentials: None,
             aws_cache: aws::AwsCredentialCache::default(),
+            oidc_settings: oidc::OidcSettings::default(),
+            oidc: std::sync::OnceLock::new(),
         })
     }
 
@@ -144,6 +151,94 @@ impl Authenticator {
     ) -> Self {
         self.aws_credentials = Some(provider);
         self
+    }
+
+    /// Takes MONGODB-OIDC access tokens from `callback` (the machine flow: a one-step conversation
+    /// with the token it returns). The configuration names MONGODB-OIDC without an `ENVIRONMENT`
+    /// (both is an error at the first connection). The authenticator caches the token for all its
+    /// connections, calls the callback once at a time and at least 100 ms apart, gives it at most
+    /// a minute (less when the connection's deadline is nearer), and calls it again when the server
+    /// refuses the cached token. See [`OidcCallback`](crate::mechanism::oidc::OidcCallback) for an
+    /// example callback.
+    ///
+    /// ```no_run
+    /// # fn run(config: &mongo_auth::ClientConfig, callback: std::sync::Arc<dyn mongo_auth::mechanism::oidc::OidcCallback>) -> Result<(), mongo_auth::Error> {
+    /// let authenticator = mongo_auth::Authenticator::new(config)?.with_oidc_callback(callback);
+    /// # let _ = authenticator; Ok(()) }
+    /// ```
+    pub fn with_oidc_callback(
+        mut self,
+        callback: std::sync::Arc<dyn crate::mechanism::oidc::OidcCallback>,
+    ) -> Self {
+        self.oidc_settings.callback = Some(callback);
+        self.oidc_settings.human = false;
+        self
+    }
+
+    /// Takes MONGODB-OIDC access tokens from a human `callback` (the two-step flow: the server's
+    /// [`IdpInfo`](crate::mechanism::oidc::IdpInfo) is passed to it, and the refresh token it
+    /// returned last time, so it can sign a person in or refresh silently). It is given five
+    /// minutes, and used only for the spec's default allowed hosts (`*.mongodb.net` and its
+    /// siblings, `localhost`, `127.0.0.1`, `::1`).
+    ///
+    /// ```no_run
+    /// # fn run(config: &mongo_auth::ClientConfig, callback: std::sync::Arc<dyn mongo_auth::mechanism::oidc::OidcCallback>) -> Result<(), mongo_auth::Error> {
+    /// let authenticator = mongo_auth::Authenticator::new(config)?.with_oidc_human_callback(callback);
+    /// # let _ = authenticator; Ok(()) }
+    /// ```
+    pub fn with_oidc_human_callback(
+        mut self,
+        callback: std::sync::Arc<dyn crate::mechanism::oidc::OidcCallback>,
+    ) -> Self {
+        self.oidc_settings.callback = Some(callback);
+        self.oidc_settings.human = true;
+        self
+    }
+
+    /// Asks `endpoint` (an `http://host:port` URL) instead of the instance metadata service for
+    /// MONGODB-OIDC `ENVIRONMENT:azure` (default `http://169.254.169.254`) or `ENVIRONMENT:gcp`
+    /// (default `http://metadata`): a proxy, or a stand-in in tests.
+    ///
+    /// ```no_run
+    /// # fn run(config: &mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+    /// let authenticator = mongo_auth::Authenticator::new(config)?
+    ///     .with_oidc_metadata_endpoint("http://127.0.0.1:8080");
+    /// # let _ = authenticator; Ok(()) }
+    /// ```
+    pub fn with_oidc_metadata_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        let endpoint = endpoint.into();
+        self.oidc_settings.azure_endpoint = Some(endpoint.clone());
+        self.oidc_settings.gcp_endpoint = Some(endpoint);
+        self
+    }
+
+    /// How many times this authenticator asked its MONGODB-OIDC token source (a callback, or the
+    /// `ENVIRONMENT`'s file or endpoint) for a token: once for any number of connections while
+    /// the cached token is accepted.
+    ///
+    /// ```no_run
+    /// # fn run(authenticator: &mongo_auth::Authenticator) {
+    /// println!("OIDC tokens fetched: {}", authenticator.oidc_token_fetches());
+    /// # }
+    /// ```
+    pub fn oidc_token_fetches(&self) -> u64 {
+        self.oidc.get().map_or(0, |client| client.calls())
+    }
+
+    /// The MONGODB-OIDC state for `credential`, made once.
+    fn oidc_client(
+        &self,
+        credential: &Credential,
+    ) -> Result<std::sync::Arc<oidc::OidcClient>, Error> {
+        if let Some(client) = self.oidc.get() {
+            return Ok(std::sync::Arc::clone(client));
+        }
+        let client = std::sync::Arc::new(oidc::OidcClient::new(
+            credential,
+            &self.oidc_settings,
+            self.options.handshake_timeout,
+        )?);
+        Ok(std::sync::Arc::clone(self.oidc.get_or_init(|| client)))
     }
 
     /// How many times PBKDF2 has run for this authenticator: once per SCRAM variant, and again

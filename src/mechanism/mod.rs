@@ -16,6 +16,7 @@ pub(crate) mod error;
 #[cfg(feature = "gssapi")]
 #[cfg_attr(docsrs, doc(cfg(feature = "gssapi")))]
 pub mod gssapi;
+pub mod oidc;
 pub mod plain;
 pub mod scram;
 pub mod x509;

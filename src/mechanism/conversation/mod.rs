@@ -31,12 +31,17 @@ pub(crate) use setup::{Channel, ServerHello, Settings, Speculation, negotiate};
 use super::aws::{AwsClient, AwsCredentials};
 use super::cr::{CrAuthenticate, CrClient};
 use super::error::{ConversationError, ProtocolViolation};
+use super::oidc::{IdpInfo, Token, TokenAnswer, TokenRequest};
 use super::plain::PlainClient;
 use super::scram::{
     ScramClientFinal, ScramClientFirst, ScramKeyRequest, ScramKeys, ScramMechanism,
 };
 use super::x509::X509Client;
 use super::{SPECULATIVE, SaslReply, same_conversation, sasl_continue};
+
+/// How many times one MONGODB-OIDC authentication asks for another token after a refusal (a cached
+/// access token, then one from a refresh token, then a fresh one).
+const MAX_OIDC_RETRIES: u8 = 2;
 
 /// A command for the credential's source database.
 #[derive(Debug)]
@@ -58,6 +63,9 @@ pub(crate) enum Next {
     /// Look up the AWS credentials (the environment) and hand them, with the current time, to
     /// [`Conversation::aws_credentials`].
     AwsCredentials,
+    /// Get a MONGODB-OIDC access token (the cache, a built-in environment, a callback) and hand
+    /// it to [`Conversation::oidc_token`].
+    OidcToken(TokenRequest),
     /// Run the GSSAPI call (it blocks: the KDC, DNS) and hand its result to
     /// [`Conversation::gssapi`].
     #[cfg(feature = "gssapi")]
@@ -110,6 +118,20 @@ enum State {
     /// A GSSAPI call or command is under way.
     #[cfg(feature = "gssapi")]
     Gssapi(super::gssapi::SaslState),
+    /// MONGODB-OIDC waits for a token; `conversation_id` once the server sent its `IdpInfo`.
+    OidcToken {
+        conversation_id: Option<Bson>,
+        retries: u8,
+    },
+    /// MONGODB-OIDC's two-step `saslStart {n}` was sent.
+    OidcPrincipal { retries: u8 },
+    /// MONGODB-OIDC's `{jwt}` was sent, in `saslStart` (one step) or `saslContinue` (two steps).
+    OidcJwt {
+        conversation_id: Option<Bson>,
+        token: Token,
+        may_retry: bool,
+        retries: u8,
+    },
     /// Finished, or abandoned after an error.
     Over,
 }
@@ -198,6 +220,47 @@ impl<'a> Conversation<'a> {
         Ok(send(document))
     }
 
+    /// Takes the token a [`Next::OidcToken`] asked for.
+    pub(crate) fn oidc_token(&mut self, answer: TokenAnswer) -> Result<Next, ConversationError> {
+        let State::OidcToken {
+            conversation_id,
+            retries,
+        } = std::mem::replace(&mut self.state, State::Over)
+        else {
+            return Err(out_of_order());
+        };
+        Ok(match (answer, conversation_id) {
+            (TokenAnswer::Jwt { token, may_retry }, None) => {
+                let document = super::oidc::jwt_sasl_start(&token);
+                self.state = State::OidcJwt {
+                    conversation_id: None,
+                    token,
+                    may_retry,
+                    retries,
+                };
+                send_secret(document)
+            }
+            (TokenAnswer::Jwt { token, .. }, Some(conversation_id)) => {
+                let document = sasl_continue(&conversation_id, &super::oidc::jwt_payload(&token));
+                self.state = State::OidcJwt {
+                    conversation_id: Some(conversation_id),
+                    token,
+                    // a token from the human callback right after IdpInfo is fresh
+                    may_retry: false,
+                    retries,
+                };
+                send_secret(document)
+            }
+            (TokenAnswer::PrincipalFirst, None) => {
+                let document =
+                    super::oidc::principal_sasl_start(self.settings.credential.username.as_deref());
+                self.state = State::OidcPrincipal { retries };
+                send(document)
+            }
+            (TokenAnswer::PrincipalFirst, Some(_)) => return Err(out_of_order()),
+        })
+    }
+
     /// Takes the result of a [`Next::Gssapi`] call.
     #[cfg(feature = "gssapi")]
     pub(crate) fn gssapi(
@@ -278,9 +341,22 @@ impl<'a> Conversation<'a> {
                 self.state = State::AwsCredentials;
                 Ok(Next::AwsCredentials)
             }
+            Mechanism::MongodbOidc => {
+                if let (Some(Speculation::Oidc(_)), Some(reply)) = (&speculation, speculative_reply)
+                {
+                    // A refusal or an unfinished speculative conversation is not an error: the
+                    // spec goes on with saslStart (and does not drop the cached token).
+                    match SaslReply::parse(reply, SPECULATIVE, mechanism) {
+                        Ok(reply) if reply.done => return Ok(self.done(None)),
+                        Ok(_) | Err(ConversationError::Authentication(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(self.oidc_ask(None, TokenRequest::Start, 0))
+            }
             other => Err(ConversationError::not_supported(format!(
                 "{other} is recognised but not implemented by this library's runtime; use \
-                 SCRAM-SHA-256, MONGODB-X509, MONGODB-AWS, GSSAPI or PLAIN"
+                 SCRAM-SHA-256, MONGODB-X509, MONGODB-AWS, MONGODB-OIDC, GSSAPI or PLAIN"
             ))),
         }
     }
@@ -405,8 +481,76 @@ impl<'a> Conversation<'a> {
                 // The signed request may carry the session token.
                 Ok(send_secret(document))
             }
-            State::ScramKeys { .. } | State::AwsCredentials | State::Over => Err(out_of_order()),
+            State::OidcPrincipal { retries } => {
+                let reply = SaslReply::parse(reply, "saslStart", mechanism)?;
+                if reply.done {
+                    return Err(ConversationError::protocol(
+                        Some(mechanism),
+                        ProtocolViolation::ConversationEndedEarly,
+                    ));
+                }
+                let info = IdpInfo::parse(&reply.payload)?;
+                Ok(self.oidc_ask(
+                    Some(reply.conversation_id),
+                    TokenRequest::AfterIdpInfo(info),
+                    retries,
+                ))
+            }
+            State::OidcJwt {
+                conversation_id,
+                token,
+                may_retry,
+                retries,
+            } => {
+                let command = if conversation_id.is_some() {
+                    "saslContinue"
+                } else {
+                    "saslStart"
+                };
+                let last = match SaslReply::parse(reply, command, mechanism) {
+                    Ok(last) => last,
+                    // A cached (or refreshed) token the server refuses: ask for another, a few
+                    // times at most (the cache may hold a newer token another connection fetched).
+                    Err(ConversationError::Authentication(refused))
+                        if refused.code == Some(18) && may_retry && retries < MAX_OIDC_RETRIES =>
+                    {
+                        return Ok(self.oidc_ask(
+                            None,
+                            TokenRequest::Retry { stale: token },
+                            retries + 1,
+                        ));
+                    }
+                    Err(e) => return Err(e),
+                };
+                if let Some(conversation_id) = &conversation_id {
+                    same_conversation(conversation_id, &last, mechanism)?;
+                }
+                if !last.done {
+                    return Err(ConversationError::protocol(
+                        Some(mechanism),
+                        ProtocolViolation::ConversationNotDone,
+                    ));
+                }
+                Ok(self.done(None))
+            }
+            State::ScramKeys { .. }
+            | State::AwsCredentials
+            | State::OidcToken { .. }
+            | State::Over => Err(out_of_order()),
         }
+    }
+
+    fn oidc_ask(
+        &mut self,
+        conversation_id: Option<Bson>,
+        request: TokenRequest,
+        retries: u8,
+    ) -> Next {
+        self.state = State::OidcToken {
+            conversation_id,
+            retries,
+        };
+        Next::OidcToken(request)
     }
 
     fn scram_start(&mut self, first: ScramClientFirst) -> Next {

@@ -71,6 +71,9 @@ pub(crate) struct ServerHello<'a> {
 pub(crate) enum Speculation {
     Scram(ScramClientFirst),
     X509(X509Client),
+    /// MONGODB-OIDC with the client cache's access token (never without one: the spec does not
+    /// call a callback for the hello).
+    Oidc(crate::mechanism::oidc::Token),
 }
 
 impl Speculation {
@@ -102,11 +105,17 @@ impl Speculation {
         }
     }
 
+    /// MONGODB-OIDC's speculative step: the cached access token, when there is one.
+    pub(crate) fn oidc(cached: Option<crate::mechanism::oidc::Token>) -> Option<Self> {
+        cached.map(Speculation::Oidc)
+    }
+
     /// The hello's `speculativeAuthenticate` document: the first command, with its database.
     pub(crate) fn command(&self, source: &str) -> Document {
         let mut command = match self {
             Speculation::Scram(first) => first.sasl_start(),
             Speculation::X509(x509) => x509.authenticate(),
+            Speculation::Oidc(token) => crate::mechanism::oidc::jwt_sasl_start(token),
         };
         command.insert("db", source);
         command
@@ -116,6 +125,7 @@ impl Speculation {
         match self {
             Speculation::Scram(first) => first.mechanism().mechanism(),
             Speculation::X509(_) => Mechanism::MongodbX509,
+            Speculation::Oidc(_) => Mechanism::MongodbOidc,
         }
     }
 }

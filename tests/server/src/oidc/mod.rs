@@ -40,6 +40,9 @@ use ring::signature::{self, RsaKeyPair, RsaPublicKeyComponents};
 
 use crate::conversation::{SaslConversation, SaslMechanism, SaslStep};
 
+mod endpoint;
+pub use endpoint::CloudMetadataEndpoint;
+
 /// The demo issuer's name (the `iss` claim).
 pub const DEMO_ISSUER: &str = "https://oidc.demo.mongo-auth.invalid";
 /// The audience the demo IdP accepts (the `aud` claim).
