@@ -53,12 +53,14 @@ mod e2e_gssapi {
 mod e2e_hostile;
 mod e2e_mechanisms;
 mod e2e_misbehaviour;
+mod e2e_oidc;
 mod e2e_scram;
 mod e2e_tls;
 mod fuzz_corpus;
 mod macro_equivalence;
 mod pymongo_aws;
 mod pymongo_interop;
+mod pymongo_oidc;
 mod pymongo_tls;
 mod secrets;
 #[cfg(feature = "tracing")]

@@ -1,0 +1,367 @@
+//! MONGODB-OIDC end to end: the authenticator against the conformance server, which verifies RS256
+//! JWTs signed by a test issuer (signature, issuer, audience, expiry; `sub` names the user). Tokens
+//! come from the built-in environments: `azure` and `gcp` from the cloud metadata stand-in on
+//! 127.0.0.1 (in process), `test` and `k8s` from a file an environment variable names (in a child
+//! process, which has its own variables).
+
+use std::sync::Arc;
+
+use mongo_auth::{Authenticator, ClientConfig, Error, Mechanism};
+use mongo_auth_test_server::oidc::{CloudMetadataEndpoint, OidcIdp, OidcIssuer, Seen};
+use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User};
+
+use crate::support::child::in_child;
+use crate::support::test_path;
+
+const USER: &str = "app";
+const RESOURCE: &str = "api://mongo-auth-tests";
+
+async fn server(idp: &OidcIdp) -> RunningServer {
+    Server::start(
+        ServerConfig::new()
+            .user(User::oidc(USER))
+            .require_auth(true)
+            .sasl_mechanism(Arc::new(idp.clone())),
+    )
+    .await
+    .expect("start the conformance server")
+}
+
+/// An authenticator for `ENVIRONMENT:azure` asking `endpoint`.
+fn azure(server: &RunningServer, endpoint: &CloudMetadataEndpoint) -> Authenticator {
+    let config: ClientConfig = format!(
+        "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}",
+        server.addr()
+    )
+    .parse()
+    .expect("a valid connection string");
+    Authenticator::new(&config)
+        .expect("an authenticator")
+        .with_oidc_metadata_endpoint(format!("http://{}", endpoint.addr()))
+}
+
+async fn user_of(connection: &mut mongo_auth::Connection) -> String {
+    let status = connection
+        .run_command("admin", bson::doc! { "connectionStatus": 1 })
+        .await
+        .expect("connectionStatus");
+    let users = status
+        .get_document("authInfo")
+        .and_then(|info| info.get_array("authenticatedUsers"))
+        .expect("authInfo.authenticatedUsers")
+        .clone();
+    format!("{users:?}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_machine_flow_takes_two_round_trips_then_one_with_the_cached_token() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer);
+    let server = server(&idp).await;
+    let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
+        .await
+        .unwrap();
+    let authenticator = azure(&server, &endpoint);
+
+    let mut first = authenticator.connect().await.expect("authenticates");
+    assert_eq!(
+        first.authenticated_mechanism(),
+        Some(Mechanism::MongodbOidc)
+    );
+    // hello, then saslStart {jwt}: nothing cached yet, so nothing to speculate with
+    assert_eq!(first.handshake_round_trips(), 2);
+    assert!(user_of(&mut first).await.contains(USER));
+
+    // the cached token rides in the hello: authenticated in one round trip
+    let second = authenticator.connect().await.expect("authenticates");
+    assert_eq!(second.handshake_round_trips(), 1);
+    assert_eq!(server.connections()[1].speculative, 1);
+    assert_eq!(authenticator.oidc_token_fetches(), 1);
+    assert_eq!(endpoint.requests().len(), 1);
+    let request = &endpoint.requests()[0];
+    assert!(
+        request.starts_with(
+            "GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=api%3A%2F%2Fmongo-auth-tests"
+        ) && !request.contains("client_id"),
+        "{request}"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_fifty_concurrent_connections_fetch_one_token() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer);
+    let server = server(&idp).await;
+    let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
+        .await
+        .unwrap();
+    let authenticator = Arc::new(azure(&server, &endpoint));
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let authenticator = Arc::clone(&authenticator);
+            tokio::spawn(async move { authenticator.connect().await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("no panic").expect("authenticates");
+    }
+    assert_eq!(authenticator.oidc_token_fetches(), 1);
+    assert_eq!(endpoint.requests().len(), 1);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_a_refused_cached_token_is_invalidated_and_fetched_again() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer);
+    let server = server(&idp).await;
+    // the provider first hands out an expired token: refused (code 18) and reported, as the
+    // spec says for a fresh token
+    let endpoint = CloudMetadataEndpoint::start(issuer.expired_token(USER))
+        .await
+        .unwrap();
+    let authenticator = azure(&server, &endpoint);
+    match authenticator.connect().await {
+        Err(Error::Authentication(refused)) => {
+            assert_eq!(refused.code, Some(18));
+            assert_eq!(refused.mechanism, Mechanism::MongodbOidc);
+        }
+        other => panic!("expected an authentication failure, got {other:?}"),
+    }
+    assert_eq!(authenticator.oidc_token_fetches(), 1);
+
+    // the next connection speculates with the cached (expired) token, is refused again, drops
+    // it from the cache and fetches the provider's new one
+    endpoint.set_token(issuer.token(USER));
+    let connection = authenticator.connect().await.expect("authenticates");
+    assert_eq!(authenticator.oidc_token_fetches(), 2);
+    // hello (speculative, refused), saslStart with the cached token (18), saslStart with the new
+    assert_eq!(connection.handshake_round_trips(), 3);
+    let seen = idp.seen();
+    assert_eq!(
+        seen,
+        [
+            Seen::OneStep { accepted: false },
+            Seen::OneStep { accepted: false },
+            Seen::OneStep { accepted: false },
+            Seen::OneStep { accepted: true },
+        ]
+    );
+    // and the good token is the cached one now
+    assert_eq!(
+        authenticator
+            .connect()
+            .await
+            .unwrap()
+            .handshake_round_trips(),
+        1
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_wrong_audience_and_unknown_subject_are_refused() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer);
+    let server = server(&idp).await;
+    for token in [
+        issuer.token_for_audience(USER, "another-api"),
+        issuer.token("nobody"),
+    ] {
+        let endpoint = CloudMetadataEndpoint::start(token.clone()).await.unwrap();
+        let error = azure(&server, &endpoint)
+            .connect()
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(&error, Error::Authentication(e) if e.code == Some(18)),
+            "{error:?}"
+        );
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains(&token), "the token leaked: {shown}");
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_reauthentication_required_reruns_sasl_and_retries_the_command() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer);
+    let server = server(&idp).await;
+    let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
+        .await
+        .unwrap();
+    let authenticator = azure(&server, &endpoint);
+    let mut connection = authenticator.connect().await.expect("authenticates");
+    server.require_reauthentication();
+    let reply = connection
+        .run_command("admin", bson::doc! { "ping": 1 })
+        .await
+        .expect("the command succeeds after reauthentication");
+    assert_eq!(reply.get_f64("ok").unwrap(), 1.0);
+    assert_eq!(connection.reauthentications(), 1);
+    // the connection's token was dropped from the cache and a new one fetched
+    assert_eq!(authenticator.oidc_token_fetches(), 2);
+    let commands = &server.connections()[0].commands;
+    assert_eq!(
+        commands,
+        &["isMaster", "saslStart", "ping", "saslStart", "ping"],
+        "no hello during reauthentication"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_azure_sends_the_client_id_and_gcp_its_audience() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer);
+    let server = server(&idp).await;
+    let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
+        .await
+        .unwrap();
+
+    let config: ClientConfig = format!(
+        "mongodb://managed-identity-id@{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}",
+        server.addr()
+    )
+    .parse()
+    .unwrap();
+    let azure = Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_metadata_endpoint(format!("http://{}", endpoint.addr()));
+    azure.connect().await.expect("azure authenticates");
+
+    let config: ClientConfig = format!(
+        "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:gcp,TOKEN_RESOURCE:{RESOURCE}",
+        server.addr()
+    )
+    .parse()
+    .unwrap();
+    let gcp = Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_metadata_endpoint(format!("http://{}", endpoint.addr()));
+    let mut connection = gcp.connect().await.expect("gcp authenticates");
+    assert!(user_of(&mut connection).await.contains(USER));
+    let requests = endpoint.requests();
+    assert!(
+        requests[0].ends_with("&client_id=managed-identity-id"),
+        "{requests:?}"
+    );
+    assert_eq!(
+        requests[1],
+        "GET /computeMetadata/v1/instance/service-accounts/default/identity?audience=api%3A%2F%2Fmongo-auth-tests"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_a_metadata_refusal_is_a_credential_error_with_the_body() {
+    // no endpoint: connection refused → an I/O error naming the endpoint
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer);
+    let server = server(&idp).await;
+    let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
+        .await
+        .unwrap();
+    let config: ClientConfig = format!(
+        "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}",
+        server.addr()
+    )
+    .parse()
+    .unwrap();
+    // a wrong path prefix makes the stand-in answer 404
+    let authenticator = Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_metadata_endpoint(format!("http://{}/nowhere", endpoint.addr()));
+    match authenticator.connect().await {
+        Err(Error::Credential(e)) => assert!(e.problem.contains("HTTP 404"), "{e}"),
+        other => panic!("expected a credential error, got {other:?}"),
+    }
+    server.shutdown().await;
+}
+
+const TOKEN_FILE: &str = "OIDC_TOKEN_FILE";
+
+fn token_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("mongo-auth-oidc-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn oidc_environment_test_reads_oidc_token_file() {
+    let path = token_path("test");
+    in_child(
+        &test_path!("oidc_environment_test_reads_oidc_token_file"),
+        |command| {
+            command.env(TOKEN_FILE, &path);
+        },
+        || {
+            crate::support::runtime().block_on(async {
+                let issuer = OidcIssuer::demo();
+                let idp = OidcIdp::trusting(&issuer);
+                let server = server(&idp).await;
+                let path = std::env::var(TOKEN_FILE).unwrap();
+                let uri = format!(
+                    "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:test",
+                    server.addr()
+                );
+                let config: ClientConfig = uri.parse().unwrap();
+
+                // no file yet: a credential error naming the file, no token
+                let error = Authenticator::new(&config)
+                    .unwrap()
+                    .connect()
+                    .await
+                    .expect_err("no token file");
+                assert!(
+                    matches!(&error, Error::Credential(e) if e.problem.contains(&path)),
+                    "{error:?}"
+                );
+
+                std::fs::write(&path, format!("{}\n", issuer.token(USER))).unwrap();
+                let authenticator = Authenticator::new(&config).unwrap();
+                let mut connection = authenticator.connect().await.expect("authenticates");
+                assert_eq!(connection.handshake_round_trips(), 2);
+                assert!(user_of(&mut connection).await.contains(USER));
+                std::fs::remove_file(&path).unwrap();
+                server.shutdown().await;
+            });
+        },
+    );
+}
+
+#[test]
+fn oidc_environment_k8s_reads_the_service_account_token_a_variable_names() {
+    let path = token_path("k8s");
+    in_child(
+        &test_path!("oidc_environment_k8s_reads_the_service_account_token_a_variable_names"),
+        |command| {
+            command
+                .env("AWS_WEB_IDENTITY_TOKEN_FILE", &path)
+                .env_remove("AZURE_FEDERATED_TOKEN_FILE");
+        },
+        || {
+            crate::support::runtime().block_on(async {
+                let issuer = OidcIssuer::demo();
+                let idp = OidcIdp::trusting(&issuer);
+                let server = server(&idp).await;
+                let path = std::env::var("AWS_WEB_IDENTITY_TOKEN_FILE").unwrap();
+                std::fs::write(&path, issuer.token(USER)).unwrap();
+                let config: ClientConfig = format!(
+                    "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:k8s",
+                    server.addr()
+                )
+                .parse()
+                .unwrap();
+                let mut connection = Authenticator::new(&config)
+                    .unwrap()
+                    .connect()
+                    .await
+                    .expect("authenticates");
+                assert!(user_of(&mut connection).await.contains(USER));
+                std::fs::remove_file(&path).unwrap();
+                server.shutdown().await;
+            });
+        },
+    );
+}
