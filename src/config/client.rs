@@ -17,12 +17,12 @@ use super::tls::TlsSettings;
 /// `ClientConfig` carries no warning. Debug, Display and `Serialize` never show a secret.
 ///
 /// ```
-/// use mongo_auth::{ClientConfig, Credential, Tls};
+/// use mongo_auth::{Auth, ClientConfig, Tls};
 /// # fn main() -> Result<(), mongo_auth::ConfigError> {
 /// let config = ClientConfig::builder()
 ///     .hosts(["db1.example.com", "db2.example.com:27018"])
-///     .credential(Credential::scram_sha_256().username("app").password("pencil"))
-///     .tls(Tls::with_ca_file("ca.pem"))
+///     .credential(Auth::scram_sha_256().username("app").password("pencil"))
+///     .tls(Tls::enabled().ca_file("ca.pem"))
 ///     .build()?;
 /// assert_eq!(config.hosts().len(), 2);
 /// assert_eq!(config.credential().unwrap().source, "admin");

@@ -50,7 +50,7 @@ impl FromStr for ClientConfig {
 ///
 /// ```
 /// use mongo_auth::ClientConfig;
-/// use mongo_auth::core::ConnectionString;
+/// use mongo_auth::rulebook::ConnectionString;
 /// let uri = ConnectionString::parse("mongodb://ldapuser:pw@ldap.example.com/?authMechanism=PLAIN")?;
 /// // PLAIN without TLS passes the spec but not the library
 /// assert!(ClientConfig::try_from(uri).is_err());

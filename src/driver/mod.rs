@@ -141,11 +141,11 @@ impl ClientConfig {
     /// [`DriverError::Tls`] for a TLS file this library refuses.
     ///
     /// ```
-    /// use mongo_auth::{ClientConfig, Credential};
+    /// use mongo_auth::{Auth, ClientConfig};
     /// use mongodb::options::{AuthMechanism, HostInfo, ServerAddress};
     /// let config = ClientConfig::builder()
     ///     .hosts(["db.example.com:27018"])
-    ///     .credential(Credential::scram_sha_256().username("app").password("p@ss:w/rd").source("shop"))
+    ///     .credential(Auth::scram_sha_256().username("app").password("p@ss:w/rd").source("shop"))
     ///     .build()?;
     /// let connection_string = config.to_driver_connection_string()?;
     /// assert_eq!(

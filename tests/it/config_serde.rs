@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use mongo_auth::ClientConfig;
 use mongo_auth::config::{ConfigError, from_deserializer};
-use mongo_auth::core::{Canonicalize, ErrorKind, Mechanism, MechanismProperties};
+use mongo_auth::rulebook::{Canonicalize, ErrorKind, Mechanism, MechanismProperties};
 use serde::Deserialize;
 
 use crate::support::{child, test_path};

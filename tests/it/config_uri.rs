@@ -1,7 +1,9 @@
 //! Connection strings to `ClientConfig`: the spec layer (core) and the library layer, with errors that
 //! say what to add.
 
-use mongo_auth::core::{ConnectionString, ErrorKind, Mechanism, MechanismProperties, WarningKind};
+use mongo_auth::rulebook::{
+    ConnectionString, ErrorKind, Mechanism, MechanismProperties, WarningKind,
+};
 use mongo_auth::{ClientConfig, ConfigError};
 
 fn parse(uri: &str) -> Result<ClientConfig, ConfigError> {
@@ -121,7 +123,7 @@ fn gssapi_with_properties() {
     assert_eq!(properties.service_name, "myservicename");
     assert_eq!(
         properties.canonicalize_host_name,
-        mongo_auth::core::Canonicalize::ForwardAndReverse
+        mongo_auth::rulebook::Canonicalize::ForwardAndReverse
     );
     assert_eq!(properties.service_realm.as_deref(), Some("otherrealm"));
 }

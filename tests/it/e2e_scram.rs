@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use bson::doc;
-use mongo_auth::{Authenticator, ClientConfig, Credential, Error, Mechanism};
+use mongo_auth::{Auth, Authenticator, ClientConfig, Error, Mechanism};
 use mongo_auth_test_server::{RunningServer, ServerConfig, User};
 
 use crate::support::conformance::start;
@@ -387,7 +387,7 @@ async fn stable_api_sends_hello() {
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
         .credential(
-            Credential::scram_sha_256()
+            Auth::scram_sha_256()
                 .username(USER)
                 .password(PASSWORD)
                 .source("admin"),

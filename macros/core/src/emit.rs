@@ -17,7 +17,7 @@
 //!
 //! A literal that leaves something to code becomes a builder in the state that demands it:
 //! `PasswordCredential<M, HasUsername, NoPassword>` (needs `.password(…)`) or `X509Credential` without a
-//! client certificate (needs `.tls(Tls::client_cert(…))`); `.build()` compiles once it is supplied.
+//! client certificate (needs `.tls(Tls::enabled().client_cert(…))`); `.build()` compiles once it is supplied.
 
 use mongo_auth_core::{
     Canonicalize, ConnectionString, Credential, EffectiveTls, Host, HostKind, Mechanism,
