@@ -99,6 +99,7 @@ pub use self::builder::{ClientConfigBuilder, DangerousClientConfigBuilder};
 pub use self::client::ClientConfig;
 pub use self::credential::{Auth, GssapiCredential, PasswordCredential, X509Credential};
 pub use self::error::{ConfigError, FieldError};
+pub use self::parse::AwaitingPassword;
 pub use self::secret::SecretRef;
 pub use self::serde::from_deserializer;
 pub use self::tls::{DangerousTls, Tls, TlsSettings};
