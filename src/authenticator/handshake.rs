@@ -13,13 +13,13 @@ use crate::mechanism::conversation::{
     Channel, Conversation, Next, Outcome, ServerHello, Settings, Speculation,
 };
 use crate::tls::TlsConnector;
-use crate::transport::{Framing, Stream, Transport};
+use crate::transport::{ByteStream, Framing, Transport};
 
 impl Authenticator {
     /// Hello, then the conversation, on one stream.
     pub(super) async fn handshake(
         &self,
-        stream: Box<dyn Stream>,
+        stream: Box<dyn ByteStream>,
         host: &str,
         op_query: bool,
         channel: Channel,

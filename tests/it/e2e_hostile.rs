@@ -481,6 +481,9 @@ async fn a_server_that_stalls_after_authentication_times_out_the_command() {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("open a new connection"), "{e}");
+    // and it is not handed over to other code either
+    let e = connection.into_inner().unwrap_err();
+    assert!(e.to_string().contains("out of step"), "{e}");
 }
 
 fn too_deep(e: &Error) -> bool {
