@@ -310,11 +310,13 @@ impl UriCredential<'_> {
                 canonicalize_host_name,
                 service_realm,
                 service_host,
-            } => MechanismProperties::Gssapi(mongo_auth_core::GssapiProperties {
-                service_name: service_name.to_owned(),
-                canonicalize_host_name,
-                service_realm: service_realm.map(str::to_owned),
-                service_host: service_host.map(str::to_owned),
+            } => MechanismProperties::Gssapi({
+                let mut properties = mongo_auth_core::GssapiProperties::default();
+                properties.service_name = service_name.to_owned();
+                properties.canonicalize_host_name = canonicalize_host_name;
+                properties.service_realm = service_realm.map(str::to_owned);
+                properties.service_host = service_host.map(str::to_owned);
+                properties
             }),
             UriProperties::Aws(given) => MechanismProperties::Aws(pairs(given)),
             UriProperties::Oidc(given) => MechanismProperties::Oidc(pairs(given)),

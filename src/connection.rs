@@ -7,6 +7,7 @@ use std::time::Duration;
 use bson::Document;
 use mongo_auth_core::Mechanism;
 
+use crate::config::ServerApi;
 use crate::error::{CommandError, Error, Timeout, TimeoutPhase};
 use crate::reply::reply_ok;
 use crate::transport::{ByteStream, Framing, Transport};
@@ -215,7 +216,7 @@ impl Connection {
             max_wire_version: self.max_wire_version,
             max_message_size: self.transport.max_message_size,
             uses_op_query: self.transport.framing == Framing::OpQuery,
-            server_api: self.transport.server_api.clone(),
+            server_api: self.transport.server_api,
             hello_reply: self.hello_reply,
         };
         Ok((self.transport.into_stream(), negotiated))
@@ -263,7 +264,7 @@ pub struct Negotiated {
     pub uses_op_query: bool,
     /// The stable API version every command on this connection must declare (`apiVersion`), if
     /// the configuration set one.
-    pub server_api: Option<String>,
+    pub server_api: Option<ServerApi>,
     /// The server's reply to the first hello.
     pub hello_reply: Document,
 }

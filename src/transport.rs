@@ -7,6 +7,7 @@ use std::time::Duration;
 use bson::Document;
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use crate::config::ServerApi;
 use crate::error::{Error, ProtocolViolation, Timeout, TimeoutPhase};
 use crate::reply::wipe_document;
 use crate::wire::{self, Frame, Message, OpMsg, OpQuery};
@@ -43,7 +44,7 @@ pub(crate) struct Transport {
     pub(crate) framing: Framing,
     pub(crate) max_message_size: usize,
     pub(crate) round_trips: u32,
-    pub(crate) server_api: Option<String>,
+    pub(crate) server_api: Option<ServerApi>,
     /// The bound on each round trip and the host it names (`socketTimeoutMS` during the
     /// handshake); `None`: the caller bounds the round trip.
     pub(crate) round_trip_timeout: Option<(Duration, String)>,
@@ -58,7 +59,7 @@ impl Transport {
     pub(crate) fn new(
         stream: Box<dyn ByteStream>,
         framing: Framing,
-        server_api: Option<String>,
+        server_api: Option<ServerApi>,
     ) -> Self {
         Self {
             stream,
@@ -110,7 +111,7 @@ impl Transport {
             && self.framing == Framing::OpMsg
             && !command.contains_key("apiVersion")
         {
-            command.insert("apiVersion", version.clone());
+            command.insert("apiVersion", version.as_str());
         }
         let message = match self.framing {
             Framing::OpMsg => {

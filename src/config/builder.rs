@@ -18,7 +18,7 @@ use super::states::{
 };
 use super::tls::Tls;
 use super::wording::{Vocabulary, reword};
-use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs};
+use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs, ServerApi};
 
 /// Builds a [`ClientConfig`] in code. The type parameters are the builder's state: `C` the credential
 /// ([`NoCredential`], a [`PasswordCredential`], an [`X509Credential`], a
@@ -198,14 +198,16 @@ impl<C, T> ClientConfigBuilder<C, T> {
         self
     }
 
-    /// A Stable API version (`"1"`): the handshake then uses `hello` instead of the legacy `isMaster`.
+    /// A Stable API version: every command declares it, and the handshake uses `hello` instead of
+    /// the legacy `isMaster`.
     ///
     /// ```
-    /// let builder = mongo_auth::ClientConfig::builder().server_api("1");
+    /// use mongo_auth::config::ServerApi;
+    /// let builder = mongo_auth::ClientConfig::builder().server_api(ServerApi::V1);
     /// # let _ = builder;
     /// ```
-    pub fn server_api(mut self, version: impl Into<String>) -> Self {
-        self.options.server_api = Some(version.into());
+    pub fn server_api(mut self, version: ServerApi) -> Self {
+        self.options.server_api = Some(version);
         self
     }
 

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use mongo_auth_core::{Credential as CoreCredential, Host};
 
+use super::ServerApi;
 use super::options::ConnectOptions;
 use super::secret::SecretRefs;
 use super::tls::TlsSettings;
@@ -156,12 +157,13 @@ impl ClientConfig {
     /// The Stable API version, if one is set.
     ///
     /// ```
-    /// let config = mongo_auth::ClientConfig::builder().hosts(["db"]).server_api("1").build()?;
-    /// assert_eq!(config.server_api(), Some("1"));
+    /// use mongo_auth::config::ServerApi;
+    /// let config = mongo_auth::ClientConfig::builder().hosts(["db"]).server_api(ServerApi::V1).build()?;
+    /// assert_eq!(config.server_api(), Some(ServerApi::V1));
     /// # Ok::<(), mongo_auth::ConfigError>(())
     /// ```
-    pub fn server_api(&self) -> Option<&str> {
-        self.options.server_api.as_deref()
+    pub fn server_api(&self) -> Option<ServerApi> {
+        self.options.server_api
     }
 
     /// The largest SCRAM iteration count the client accepts.

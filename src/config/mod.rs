@@ -91,6 +91,7 @@ mod parse;
 mod sealed;
 mod secret;
 mod serde;
+mod server_api;
 pub mod states;
 mod tls;
 mod wording;
@@ -100,8 +101,9 @@ pub use self::client::ClientConfig;
 pub use self::credential::{Auth, GssapiCredential, PasswordCredential, X509Credential};
 pub use self::error::{ConfigError, FieldError};
 pub use self::parse::AwaitingPassword;
-pub use self::secret::SecretRef;
+pub use self::secret::{SecretError, SecretRef};
 pub use self::serde::from_deserializer;
+pub use self::server_api::{ServerApi, UnknownServerApi};
 pub use self::tls::{DangerousTls, Tls, TlsSettings};
 
 pub(crate) use self::hosts::HostEntry;

@@ -248,14 +248,8 @@ fn lower(config: &ClientConfig, target: Target) -> Result<Lowered, DriverError> 
             refusals.push(Refusal::ServerApiInConnectionString);
             None
         }
-        (Some(version), Target::ClientOptions) if version == "1" => {
+        (Some(crate::config::ServerApi::V1), Target::ClientOptions) => {
             Some(ServerApi::builder().version(ServerApiVersion::V1).build())
-        }
-        (Some(version), Target::ClientOptions) => {
-            refusals.push(Refusal::ServerApiVersion {
-                version: version.clone(),
-            });
-            None
         }
     };
     if !refusals.is_empty() {

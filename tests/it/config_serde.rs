@@ -283,6 +283,12 @@ const BAD: &[(&str, &str, Option<ErrorKind>, &str)] = &[
         "MONGODB-X509",
     ),
     (
+        "bad/server_api.yaml",
+        "mongodb.options.server_api",
+        None,
+        "`2` is not a Stable API version MongoDB defines: use \"1\"",
+    ),
+    (
         "bad/wrong_type.yaml",
         "mongodb.options.connect_timeout_ms",
         None,

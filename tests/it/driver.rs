@@ -616,7 +616,10 @@ fn the_settings_the_driver_cannot_express_are_refused() {
         "caps no SCRAM iteration count",
     );
     refused_alone(
-        &builder().server_api("1").build().unwrap(),
+        &builder()
+            .server_api(mongo_auth::config::ServerApi::V1)
+            .build()
+            .unwrap(),
         &Refusal::ServerApiInConnectionString,
         "to_driver_options",
     );
@@ -647,23 +650,6 @@ fn gssapi_is_refused_without_the_drivers_gssapi_auth() {
         &Refusal::GssapiNotInDriver,
         "turn on mongo-auth's `gssapi` feature",
     );
-}
-
-#[tokio::test]
-async fn a_server_api_the_driver_does_not_know_is_refused() {
-    let config = ClientConfig::builder()
-        .hosts(["db.example.com"])
-        .server_api("2")
-        .build()
-        .unwrap();
-    let error = config.to_driver_options().await.unwrap_err();
-    assert_eq!(
-        error.refusals(),
-        [Refusal::ServerApiVersion {
-            version: "2".into()
-        }]
-    );
-    assert!(error.to_string().contains("use \"1\""), "{error}");
 }
 
 #[tokio::test]

@@ -425,7 +425,7 @@ async fn stable_api_sends_hello() {
                 .password(PASSWORD)
                 .source("admin"),
         )
-        .server_api("1")
+        .server_api(mongo_auth::config::ServerApi::V1)
         .build()
         .unwrap();
     let connection = mongo_auth::connect(&config).await.unwrap();

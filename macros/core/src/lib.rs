@@ -97,10 +97,7 @@ pub fn check_with(uri: &str, layers: Layers) -> Result<Accepted, Vec<Diagnostic>
         let rules = LibraryRules::default().password_from_code(true);
         let checked = if deferred.client_certificate {
             // Code will supply TLS with a client certificate: the type of the expansion demands both.
-            let tls = TlsFacts {
-                enabled: true,
-                client_certificate: true,
-            };
+            let tls = TlsFacts::new(true, true);
             check_configuration(parsed.credential(), parsed.hosts(), tls, rules)
         } else {
             parsed.check_library_rules_with(rules)

@@ -94,12 +94,13 @@ impl GssapiCredential {
 
 impl<T: TlsState> AuthenticatesOver<T> for GssapiCredential {
     fn into_parts(self) -> Option<CredentialParts> {
-        Some(CredentialParts {
-            mechanism: Some(Mechanism::Gssapi),
-            username: Some(self.principal),
-            password: self.password,
-            properties: gssapi_pairs(self.properties),
-            ..CredentialParts::default()
+        Some({
+            let mut parts = CredentialParts::default();
+            parts.mechanism = Some(Mechanism::Gssapi);
+            parts.username = Some(self.principal);
+            parts.password = self.password;
+            parts.properties = gssapi_pairs(self.properties);
+            parts
         })
     }
 }

@@ -151,12 +151,13 @@ impl<M: PasswordMechanism, U, P> PasswordCredential<M, U, P> {
 fn password_parts<M: PasswordMechanism, U: UsernameGiven, P: PasswordGiven>(
     credential: PasswordCredential<M, U, P>,
 ) -> Option<CredentialParts> {
-    Some(CredentialParts {
-        mechanism: M::MECHANISM,
-        username: Some(credential.username.into_username()),
-        password: Some(credential.password.into_password()),
-        source: credential.source,
-        ..CredentialParts::default()
+    Some({
+        let mut parts = CredentialParts::default();
+        parts.mechanism = M::MECHANISM;
+        parts.username = Some(credential.username.into_username());
+        parts.password = Some(credential.password.into_password());
+        parts.source = credential.source;
+        parts
     })
 }
 

@@ -77,10 +77,11 @@ impl X509Credential {
 
 impl<T: CarriesClientCertificate> AuthenticatesOver<T> for X509Credential {
     fn into_parts(self) -> Option<CredentialParts> {
-        Some(CredentialParts {
-            mechanism: Some(Mechanism::MongodbX509),
-            username: self.username,
-            ..CredentialParts::default()
+        Some({
+            let mut parts = CredentialParts::default();
+            parts.mechanism = Some(Mechanism::MongodbX509);
+            parts.username = self.username;
+            parts
         })
     }
 }

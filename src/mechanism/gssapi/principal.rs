@@ -241,10 +241,9 @@ mod tests {
     }
 
     fn properties(mode: Canonicalize) -> GssapiProperties {
-        GssapiProperties {
-            canonicalize_host_name: mode,
-            ..GssapiProperties::default()
-        }
+        let mut properties = GssapiProperties::default();
+        properties.canonicalize_host_name = mode;
+        properties
     }
 
     #[test]
