@@ -1250,3 +1250,27 @@ fn an_at_in_what_continues_a_secret_option_is_the_secrets() {
     assert!(e.first().message().contains("%26"), "{e}");
     assert_not_quoted(input, &format!("{e} {e:?}"));
 }
+
+// ---- MONGODB-OIDC with a callback in code ----
+
+#[test]
+fn oidc_with_a_callback_in_code_needs_no_environment_and_refuses_one() {
+    let mut parts = CredentialParts::default();
+    parts.mechanism = Some(Mechanism::MongodbOidc);
+    parts.username = Some("app".into());
+    // without the callback, ENVIRONMENT is required (the spec's rule for connection strings)
+    let refused = validate_credential(parts.clone()).unwrap_err();
+    assert_eq!(refused.first().kind(), ErrorKind::InvalidMechanismProperty);
+    // with it, no ENVIRONMENT is needed and a user name is allowed (it is passed to the callback)
+    parts.oidc_callback_in_code = true;
+    let credential = validate_credential(parts.clone()).unwrap();
+    assert_eq!(credential.source, "$external");
+    assert_eq!(credential.username.as_deref(), Some("app"));
+    // and ENVIRONMENT with a callback is refused
+    parts.properties = vec![("ENVIRONMENT".into(), "test".into())];
+    let both = validate_credential(parts).unwrap_err();
+    assert!(
+        both.first().to_string().contains("takes no ENVIRONMENT"),
+        "{both}"
+    );
+}

@@ -365,3 +365,250 @@ fn oidc_environment_k8s_reads_the_service_account_token_a_variable_names() {
         },
     );
 }
+
+// ---- callbacks given in code ----------------------------------------------------------------------
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use mongo_auth::Auth;
+use mongo_auth::mechanism::oidc::{
+    CALLBACK_API_VERSION, OidcCallback, OidcCallbackParams, OidcCallbackResult, OidcCredential,
+};
+
+/// A callback that mints tokens from the test issuer and records every call.
+struct Minting {
+    issuer: OidcIssuer,
+    subject: &'static str,
+    calls: Mutex<Vec<(Instant, OidcCallbackParams)>>,
+    refresh_token: Option<&'static str>,
+    hang: bool,
+}
+
+impl Minting {
+    fn new(issuer: OidcIssuer) -> Self {
+        Self {
+            issuer,
+            subject: USER,
+            calls: Mutex::default(),
+            refresh_token: None,
+            hang: false,
+        }
+    }
+
+    fn calls(&self) -> Vec<(Instant, OidcCallbackParams)> {
+        self.calls.lock().unwrap().clone()
+    }
+}
+
+impl OidcCallback for Minting {
+    fn call(
+        &self,
+        params: OidcCallbackParams,
+    ) -> Pin<Box<dyn Future<Output = OidcCallbackResult> + Send + '_>> {
+        self.calls.lock().unwrap().push((Instant::now(), params));
+        Box::pin(async move {
+            if self.hang {
+                std::future::pending::<()>().await;
+            }
+            if self.subject.is_empty() {
+                return Err("the identity provider is down".into());
+            }
+            let mut credential = OidcCredential::new(self.issuer.token(self.subject))
+                .expires_in(Duration::from_secs(3600));
+            if let Some(refresh) = self.refresh_token {
+                credential = credential.refresh_token(refresh);
+            }
+            Ok(credential)
+        })
+    }
+}
+
+fn callback_config(server: &RunningServer, username: Option<&str>) -> ClientConfig {
+    let credential = match username {
+        Some(username) => Auth::oidc().username(username),
+        None => Auth::oidc(),
+    };
+    ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(credential)
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .expect("a valid configuration")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_machine_callback_is_called_once_for_fifty_connections_with_version_1() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer);
+    let server = server(&idp).await;
+    let callback = Arc::new(Minting::new(OidcIssuer::demo()));
+    let authenticator = Arc::new(
+        Authenticator::new(&callback_config(&server, Some("client-app")))
+            .unwrap()
+            .with_oidc_callback(callback.clone()),
+    );
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let authenticator = Arc::clone(&authenticator);
+            tokio::spawn(async move { authenticator.connect().await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().expect("authenticates");
+    }
+    let calls = callback.calls();
+    assert_eq!(calls.len(), 1);
+    let params = &calls[0].1;
+    assert_eq!(params.version, CALLBACK_API_VERSION);
+    assert_eq!(params.username.as_deref(), Some("client-app"));
+    assert!(params.idp_info.is_none() && params.refresh_token.is_none());
+    // min(connectTimeoutMS, 1 minute)
+    assert!(params.timeout <= Duration::from_secs(60), "{params:?}");
+
+    // two reauthentications in a row: each drops the token and calls again, 100 ms apart at least
+    let mut connection = authenticator.connect().await.unwrap();
+    for _ in 0..2 {
+        server.require_reauthentication();
+        connection
+            .run_command("admin", bson::doc! { "ping": 1 })
+            .await
+            .expect("reauthenticated");
+    }
+    let calls = callback.calls();
+    assert_eq!(calls.len(), 3);
+    assert!(calls[2].0.duration_since(calls[1].0) >= Duration::from_millis(100));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_callback_failures_and_misconfigurations_are_reported() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer);
+    let server = server(&idp).await;
+
+    // the callback fails: a credential error with its text
+    let mut failing = Minting::new(OidcIssuer::demo());
+    failing.subject = "";
+    let error = Authenticator::new(&callback_config(&server, None))
+        .unwrap()
+        .with_oidc_callback(Arc::new(failing))
+        .connect()
+        .await
+        .expect_err("no token");
+    assert!(
+        matches!(&error, Error::Credential(e) if e.problem.contains("the identity provider is down")),
+        "{error:?}"
+    );
+
+    // the callback hangs: abandoned at the connection's deadline
+    let mut hanging = Minting::new(OidcIssuer::demo());
+    hanging.hang = true;
+    let config = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Auth::oidc())
+        .connect_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let error = Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_callback(Arc::new(hanging))
+        .connect()
+        .await
+        .expect_err("abandoned");
+    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+
+    // no callback for a credential that needs one
+    let error = Authenticator::new(&callback_config(&server, None))
+        .unwrap()
+        .connect()
+        .await
+        .expect_err("no token source");
+    assert!(
+        matches!(&error, Error::NotSupported(e) if e.what.contains("with_oidc_callback")),
+        "{error:?}"
+    );
+
+    // a callback and ENVIRONMENT both
+    let config: ClientConfig = format!(
+        "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:test",
+        server.addr()
+    )
+    .parse()
+    .unwrap();
+    let error = Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_callback(Arc::new(Minting::new(OidcIssuer::demo())))
+        .connect()
+        .await
+        .expect_err("both");
+    assert!(
+        matches!(&error, Error::NotSupported(e) if e.what.contains("both")),
+        "{error:?}"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_human_flow_gets_idp_info_then_uses_the_refresh_token() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer).idp_info("human-client", &["openid", "offline_access"]);
+    let server = server(&idp).await;
+    let mut human = Minting::new(OidcIssuer::demo());
+    human.refresh_token = Some("refresh-1");
+    let human = Arc::new(human);
+    let authenticator = Authenticator::new(&callback_config(&server, Some(USER)))
+        .unwrap()
+        .with_oidc_human_callback(human.clone());
+
+    // two steps: hello, saslStart {n}, saslContinue {jwt}
+    let mut connection = authenticator.connect().await.expect("authenticates");
+    assert_eq!(connection.handshake_round_trips(), 3);
+    let calls = human.calls();
+    assert_eq!(calls.len(), 1);
+    let info = calls[0].1.idp_info.clone().expect("IdpInfo passed");
+    assert_eq!(info.issuer, mongo_auth_test_server::oidc::DEMO_ISSUER);
+    assert_eq!(info.client_id.as_deref(), Some("human-client"));
+    assert_eq!(info.request_scopes, ["openid", "offline_access"]);
+    assert!(calls[0].1.refresh_token.is_none());
+    assert_eq!(calls[0].1.timeout, Duration::from_secs(300));
+
+    // the cached token: one round trip
+    assert_eq!(
+        authenticator
+            .connect()
+            .await
+            .unwrap()
+            .handshake_round_trips(),
+        1
+    );
+
+    // reauthentication drops the access token; the refresh token and the IdpInfo are used, in one
+    // step
+    server.require_reauthentication();
+    connection
+        .run_command("admin", bson::doc! { "ping": 1 })
+        .await
+        .expect("reauthenticated");
+    let calls = human.calls();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(
+        calls[1].1.refresh_token.as_ref().map(|t| t.expose()),
+        Some("refresh-1")
+    );
+    assert!(calls[1].1.idp_info.is_some());
+    assert_eq!(
+        idp.seen(),
+        [
+            Seen::PrincipalStep {
+                principal: Some(USER.into())
+            },
+            Seen::JwtStep { accepted: true },
+            Seen::OneStep { accepted: true },
+            Seen::OneStep { accepted: true },
+        ]
+    );
+    server.shutdown().await;
+}

@@ -120,6 +120,8 @@ pub(super) fn build_credential(
             .map(str::to_owned),
         database: input.database,
         properties,
+        // a connection string cannot carry a callback
+        oidc_callback_in_code: false,
     };
     rules::build_credential(parts, &spans, report)
 }

@@ -46,6 +46,10 @@ pub struct CredentialParts {
     pub database: Option<String>,
     /// Mechanism properties as key/value text (keys case-insensitive).
     pub properties: Vec<(String, String)>,
+    /// MONGODB-OIDC: the tokens come from a callback given in code (the auth spec's
+    /// `OIDC_CALLBACK` / `OIDC_HUMAN_CALLBACK`), so `ENVIRONMENT` is not required, and is refused.
+    /// Only code can say this (the typed builder); a connection string or a config file cannot.
+    pub oidc_callback_in_code: bool,
 }
 
 /// Where each part came from in the original input (all `0..0` for non-string input).
@@ -259,6 +263,7 @@ pub(crate) fn build_credential(
         Some(Mechanism::MongodbOidc) => MechanismProperties::Oidc(oidc_properties(
             &parts.properties,
             username.as_deref(),
+            parts.oidc_callback_in_code,
             spans,
             report,
         )),
@@ -386,6 +391,7 @@ fn gssapi_from_pairs(
 fn oidc_properties(
     pairs: &[(String, String)],
     username: Option<&str>,
+    callback_in_code: bool,
     spans: &PartSpans,
     report: &mut Report,
 ) -> Vec<(String, String)> {
@@ -436,6 +442,17 @@ fn oidc_properties(
     let has_environment_key = pairs
         .iter()
         .any(|(k, _)| k.eq_ignore_ascii_case("ENVIRONMENT"));
+    if callback_in_code {
+        if has_environment_key {
+            report.error(
+                ErrorKind::InvalidMechanismProperty,
+                span(),
+                "MONGODB-OIDC with a callback takes no ENVIRONMENT: the callback supplies the \
+                 tokens; remove ENVIRONMENT, or the callback",
+            );
+        }
+        return typed;
+    }
     match environment {
         None if !has_environment_key => report.error(
             ErrorKind::InvalidMechanismProperty,

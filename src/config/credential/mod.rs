@@ -10,6 +10,7 @@
 //! | `PLAIN` | [`Auth::plain`] | [`PasswordCredential<Plain>`](PasswordCredential) |
 //! | `MONGODB-X509` | [`Auth::x509`] | [`X509Credential`] |
 //! | `GSSAPI` | [`Auth::gssapi`] | [`GssapiCredential`] |
+//! | `MONGODB-OIDC` with a callback in code | [`Auth::oidc`] | [`OidcCredential`] |
 //!
 //! The password mechanisms move from [`NoUsername`](super::states::NoUsername) to [`HasUsername`](super::states::HasUsername) and from [`NoPassword`](super::states::NoPassword) to
 //! [`HasPassword`](super::states::HasPassword); [`ClientConfigBuilder::build`](super::ClientConfigBuilder::build) only exists for a
@@ -23,10 +24,12 @@ use super::states::{
 };
 
 mod gssapi;
+mod oidc;
 mod password;
 mod x509;
 
 pub use self::gssapi::GssapiCredential;
+pub use self::oidc::OidcCredential;
 pub use self::password::PasswordCredential;
 pub use self::x509::X509Credential;
 
@@ -115,6 +118,19 @@ impl Auth {
     /// ```
     pub fn x509() -> X509Credential {
         X509Credential { username: None }
+    }
+
+    /// `MONGODB-OIDC` with access tokens from a callback given to the
+    /// [`Authenticator`](crate::Authenticator) (see [`OidcCredential`]). The built-in environments
+    /// (`ENVIRONMENT:test|azure|gcp|k8s`) are set in a connection string instead.
+    ///
+    /// ```
+    /// use mongo_auth::Auth;
+    /// let credential = Auth::oidc().username("app");
+    /// # let _ = credential;
+    /// ```
+    pub fn oidc() -> OidcCredential {
+        OidcCredential { username: None }
     }
 
     /// `GSSAPI` (Kerberos) for `principal` (`user@REALM`). The source is always `$external`.
