@@ -67,7 +67,7 @@ max_len() {
     config_toml | config_json | config_yaml) echo 4096 ;;
     certificate_subject | srv_records) echo 2048 ;;
     connection_string) echo 1024 ;;
-    scram_server_first | scram_server_final | aws_server_first) echo 512 ;;
+    scram_server_first | scram_server_final | aws_server_first | oidc_idp_info) echo 512 ;;
     gssapi_security_layer) echo 64 ;;
     *) echo 4096 ;;
   esac

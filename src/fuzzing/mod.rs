@@ -24,8 +24,8 @@ mod server_input;
 #[cfg(all(feature = "gssapi", unix))]
 pub use server_input::gssapi_security_layer;
 pub use server_input::{
-    aws_server_first, certificate_subject, hello_reply, sasl_reply, scram_server_final,
-    scram_server_first, srv_records, wire_frame,
+    aws_server_first, certificate_subject, hello_reply, oidc_idp_info, sasl_reply,
+    scram_server_final, scram_server_first, srv_records, wire_frame,
 };
 
 use crate::config::ClientConfig;
@@ -44,6 +44,7 @@ pub const TARGETS: &[&str] = &[
     "scram_server_first",
     "scram_server_final",
     "aws_server_first",
+    "oidc_idp_info",
     "certificate_subject",
     "srv_records",
     "gssapi_security_layer",

@@ -275,6 +275,35 @@ pub fn aws_server_first(data: &[u8]) {
     assert!(!authorization.contains("fuzz-secret-key"));
 }
 
+// --- MONGODB-OIDC -------------------------------------------------------------------------------
+
+/// A MONGODB-OIDC `IdpInfo` payload (the server's answer to the two-step conversation's principal
+/// step). When accepted: the payload is a BSON document whose `issuer` is the non-empty string
+/// parsed, and whose `clientId` and `requestScopes` are what was parsed (absent or null when none).
+pub fn oidc_idp_info(data: &[u8]) {
+    let Ok(info) = crate::mechanism::oidc::IdpInfo::parse(data) else {
+        return;
+    };
+    let Ok(document) = Document::from_reader(data) else {
+        panic!("an IdpInfo that is not BSON was accepted");
+    };
+    assert!(!info.issuer.is_empty(), "an empty issuer was accepted");
+    assert_eq!(document.get_str("issuer").ok(), Some(info.issuer.as_str()));
+    assert_eq!(document.get_str("clientId").ok(), info.client_id.as_deref());
+    let scopes: Vec<String> = match document.get("requestScopes") {
+        Some(bson::Bson::Array(scopes)) => scopes
+            .iter()
+            .map(|s| {
+                s.as_str()
+                    .expect("only string scopes are accepted")
+                    .to_owned()
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    assert_eq!(scopes, info.request_scopes);
+}
+
 // --- certificates, DNS, GSSAPI --------------------------------------------------------------------
 
 /// The RFC 2253 subject reader, on the input as a whole DER certificate and as the DER content of

@@ -45,6 +45,7 @@ fn run(target: &str, data: &[u8]) {
         "scram_server_first" => fuzzing::scram_server_first(data),
         "scram_server_final" => fuzzing::scram_server_final(data),
         "aws_server_first" => fuzzing::aws_server_first(data),
+        "oidc_idp_info" => fuzzing::oidc_idp_info(data),
         "certificate_subject" => fuzzing::certificate_subject(data),
         "srv_records" => fuzzing::srv_records(data),
         #[cfg(all(feature = "gssapi", unix))]
