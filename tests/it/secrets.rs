@@ -893,3 +893,104 @@ proptest! {
         assert_no_piece(&secret, "config file", &outputs_of_a_document::<App>(&file));
     }
 }
+
+// ---- MONGODB-OIDC tokens -------------------------------------------------------------------------
+
+/// No access or refresh token in the Debug of the callback types, the connection or the
+/// authenticator, in an error, or (with `tracing`) in any event of the handshakes: the human flow
+/// (IdpInfo, refresh token), a reauthentication, and a refused token. In a child process of its
+/// own, for the global `tracing` subscriber.
+#[test]
+fn oidc_tokens_never_print() {
+    crate::support::child::in_child(
+        &crate::support::test_path!("oidc_tokens_never_print"),
+        |_| {},
+        || crate::support::runtime().block_on(oidc_tokens()),
+    );
+}
+
+async fn oidc_tokens() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::Arc;
+
+    use mongo_auth::mechanism::oidc::{
+        OidcCallback, OidcCallbackParams, OidcCallbackResult, OidcCredential,
+    };
+    use mongo_auth_test_server::oidc::{OidcIdp, OidcIssuer};
+    use mongo_auth_test_server::{Server, ServerConfig, User};
+
+    #[cfg(feature = "tracing")]
+    let captured = crate::support::events::captured();
+    const REFRESH: &str = "R3fresh-t0ken-never-shown";
+    struct Human(String, std::sync::Mutex<Vec<String>>);
+    impl OidcCallback for Human {
+        fn call(
+            &self,
+            params: OidcCallbackParams,
+        ) -> Pin<Box<dyn Future<Output = OidcCallbackResult> + Send + '_>> {
+            self.1.lock().unwrap().push(format!("{params:?}"));
+            Box::pin(async move {
+                let credential = OidcCredential::new(self.0.clone()).refresh_token(REFRESH);
+                self.1.lock().unwrap().push(format!("{credential:?}"));
+                Ok(credential)
+            })
+        }
+    }
+
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer).idp_info("client", &["openid"]);
+    let server = Server::start(
+        ServerConfig::new()
+            .user(User::oidc("app"))
+            .sasl_mechanism(Arc::new(idp)),
+    )
+    .await
+    .unwrap();
+    let token = issuer.token("app");
+    let human = Arc::new(Human(token.clone(), Default::default()));
+    let config = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Auth::oidc().username("app"))
+        .build()
+        .unwrap();
+    let authenticator = mongo_auth::Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_human_callback(human.clone());
+    let mut connection = authenticator.connect().await.unwrap();
+    server.require_reauthentication();
+    connection
+        .run_command("admin", bson::doc! { "ping": 1 })
+        .await
+        .unwrap();
+    let second = authenticator.connect().await.unwrap();
+
+    // a refused token
+    let expired = issuer.expired_token("app");
+    let refused = mongo_auth::Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_human_callback(Arc::new(Human(expired.clone(), Default::default())))
+        .connect()
+        .await
+        .unwrap_err();
+
+    let mut shown = vec![
+        format!("{connection:?}"),
+        format!("{second:?}"),
+        format!("{authenticator:?}"),
+        format!("{refused} {refused:?}"),
+        format!("{config} {config:?}"),
+    ];
+    shown.extend(human.1.lock().unwrap().iter().cloned());
+    #[cfg(feature = "tracing")]
+    shown.push(captured.text());
+    for text in shown {
+        for secret in [token.as_str(), expired.as_str(), REFRESH] {
+            assert!(!text.contains(secret), "a token is shown: {text}");
+        }
+        // nor the JWT's signature alone
+        let signature = token.rsplit('.').next().unwrap();
+        assert!(!text.contains(signature), "a signature is shown: {text}");
+    }
+    server.shutdown().await;
+}
