@@ -21,8 +21,12 @@ use std::time::{Duration, Instant};
 
 use bson::{Document, doc};
 use mongo_auth::mechanism::aws::{AwsCredentialProvider, AwsCredentials};
+use mongo_auth::mechanism::oidc::{
+    OidcCallback, OidcCallbackParams, OidcCallbackResult, OidcCredential,
+};
 use mongo_auth::{Auth, Authenticator, ClientConfig, ConfigError, Connection, Tls};
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, TestPki};
+use mongo_auth_test_server::oidc::OidcIssuer;
 use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
 use mongo_auth_test_server::{Role, Server, ServerConfig, User, demo};
 
@@ -187,6 +191,47 @@ async fn aws_row(host: &str, ca: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
+/// Mints MONGODB-OIDC access tokens for the demo user with the demo issuer's test key, standing in
+/// for an identity provider (a real callback asks one; the built-in `ENVIRONMENT:azure`, `gcp`,
+/// `k8s` and `test` need no code).
+struct DemoIdentityProvider;
+
+impl OidcCallback for DemoIdentityProvider {
+    fn call(
+        &self,
+        params: OidcCallbackParams,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = OidcCallbackResult> + Send + '_>> {
+        Box::pin(async move {
+            let subject = params.username.unwrap_or_default();
+            Ok(OidcCredential::new(OidcIssuer::demo().token(&subject)))
+        })
+    }
+}
+
+/// MONGODB-OIDC against the conformance server, which verifies the RS256 token: the first
+/// connection calls the callback (hello + saslStart), the next speculates with the cached token in
+/// the hello.
+async fn oidc_rows(host: &str, ca: &std::path::Path) -> Result<()> {
+    let config = ClientConfig::builder()
+        .host(host)
+        .credential(Auth::oidc().username(demo::OIDC_USER))
+        .tls(Tls::enabled().ca_file(ca))
+        .build()?;
+    let authenticator =
+        Authenticator::new(&config)?.with_oidc_callback(Arc::new(DemoIdentityProvider));
+    for label in ["MONGODB-OIDC", "MONGODB-OIDC (cached)"] {
+        let started = Instant::now();
+        let connection = authenticator.connect().await?;
+        println!(
+            "{label:<24} {:>11} {:>10}  {}@$external",
+            connection.handshake_round_trips(),
+            millis(started.elapsed()),
+            demo::OIDC_USER
+        );
+    }
+    Ok(())
+}
+
 /// The environment a Kerberos test realm sets (as `scripts/kdc.sh` writes it): the realm's
 /// configuration, the keytab the server's GSSAPI acceptor reads, and the user principal whose
 /// ticket (from `kinit`) the client uses.
@@ -324,6 +369,7 @@ async fn against_the_embedded_server() -> Result<()> {
         row(label, config).await?;
     }
     aws_row(&host, &pki.ca).await?;
+    oidc_rows(&host, &pki.ca).await?;
     gssapi_row().await?;
 
     // The key cache: one authenticator, a cold connection and then ten warm ones at once.

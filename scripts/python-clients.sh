@@ -2,7 +2,8 @@
 # Creates the virtualenvs the interop tests use, under target/py/:
 #   current  PyMongo 4.x with its Kerberos and AWS extras (pymongo[gssapi,aws]: pykerberos is built
 #            against the system's MIT krb5 headers, which scripts/test-all.sh installs first;
-#            pymongo-auth-aws signs MONGODB-AWS with botocore)
+#            pymongo-auth-aws signs MONGODB-AWS with botocore; MONGODB-OIDC needs no extra:
+#            PyMongo 4.7+ reads OIDC_TOKEN_FILE for ENVIRONMENT:test itself)
 #   legacy   PyMongo 3.x, the last line with MONGODB-CR
 # Point MONGO_AUTH_PYTHON / MONGO_AUTH_PYTHON_LEGACY at target/py/{current,legacy}/bin/python.
 set -euo pipefail

@@ -36,9 +36,11 @@ pub use self::x509::X509Credential;
 /// The entry points of the credential builders, one per mechanism.
 ///
 /// `Auth` has no values: it only names the constructors. What a built configuration holds is a
-/// [`Credential`](crate::Credential) ([`ClientConfig::credential`](crate::ClientConfig::credential)). MONGODB-AWS and MONGODB-OIDC
-/// take their credentials from the environment; when the runtime supports them they get constructors
-/// here and types of their own (the state traits are sealed, so adding them breaks no one).
+/// [`Credential`](crate::Credential) ([`ClientConfig::credential`](crate::ClientConfig::credential)).
+/// MONGODB-AWS takes its credentials from the environment (or a provider given to the
+/// [`Authenticator`](crate::Authenticator)) and has no constructor yet; MONGODB-OIDC's built-in
+/// environments are set in a connection string, and [`Auth::oidc`] is MONGODB-OIDC with a callback
+/// given in code.
 ///
 /// ```
 /// use mongo_auth::Auth;

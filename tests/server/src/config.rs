@@ -222,6 +222,11 @@ impl ServerConfig {
                 None,
                 demo::AWS_ARN,
             )))
+            .user(User::oidc(demo::OIDC_USER).role(Role::new("read", "test")))
+            .sasl_mechanism(std::sync::Arc::new(
+                crate::oidc::OidcIdp::trusting(&crate::oidc::OidcIssuer::demo())
+                    .idp_info(crate::oidc::DEMO_CLIENT_ID, &["openid"]),
+            ))
     }
 
     /// An old server (maxWireVersion 2, MongoDB 2.6: OP_QUERY only) with the MONGODB-CR demo user

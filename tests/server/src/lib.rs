@@ -82,6 +82,9 @@ pub mod demo {
     pub const AWS_ACCESS_KEY_ID: &str = "AKIADEMOACCESSKEY000";
     /// [`AWS_ACCESS_KEY_ID`]'s secret.
     pub const AWS_SECRET_ACCESS_KEY: &str = "demo-aws-secret-access-key";
+    /// The MONGODB-OIDC demo user in `$external`: the `sub` of the tokens
+    /// [`OidcIssuer::demo`](crate::oidc::OidcIssuer::demo) mints for it.
+    pub const OIDC_USER: &str = "demo-oidc";
     /// A MONGODB-CR user in `admin`, on [`ServerConfig::demo_legacy`](crate::ServerConfig::demo_legacy).
     pub const CR_USER: &str = "demo-cr";
     /// [`CR_USER`]'s password.
