@@ -1,8 +1,9 @@
 //! MONGODB-AWS credentials at run time, in the spec's order: the provider given in code; the
-//! environment (read afresh for every authentication, never cached); a web identity token (refused:
-//! not implemented); the ECS container endpoint; EC2 instance metadata (IMDSv2). Credentials fetched
-//! from an endpoint are cached until five minutes before they expire, and dropped when the server
-//! refuses them.
+//! environment (read afresh for every authentication, never cached); a web identity token
+//! (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`, through STS's AssumeRoleWithWebIdentity over
+//! HTTPS); the ECS container endpoint; EC2 instance metadata (IMDSv2). Credentials fetched from an
+//! endpoint are cached until five minutes before they expire, and dropped when the server refuses
+//! them.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -74,16 +75,12 @@ impl Authenticator {
         if let Some(credentials) = AwsCredentials::from_environment_variables()? {
             return Ok(credentials);
         }
-        if variable("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
-            return Err(Error::NotSupported(NotSupported {
-                what: "MONGODB-AWS credentials from a web identity token \
-                       (AWS_WEB_IDENTITY_TOKEN_FILE, AssumeRoleWithWebIdentity) are not \
-                       implemented by this library yet: set AWS_ACCESS_KEY_ID and \
-                       AWS_SECRET_ACCESS_KEY, or give the authenticator an AwsCredentialProvider"
-                    .to_owned(),
-            }));
-        }
         if let Some(credentials) = self.aws_cache.get(unix_now()) {
+            return Ok(credentials);
+        }
+        if let Some(token_file) = variable("AWS_WEB_IDENTITY_TOKEN_FILE") {
+            let (credentials, expires_at) = web_identity_credentials(&token_file).await?;
+            self.aws_cache.put(&credentials, expires_at);
             return Ok(credentials);
         }
         let ecs = match (
@@ -101,6 +98,119 @@ impl Authenticator {
         self.aws_cache.put(&credentials, expires_at);
         Ok(credentials)
     }
+}
+
+/// STS, unless `AWS_ENDPOINT_URL_STS` names another endpoint (as AWS's SDKs read it).
+const STS_ENDPOINT: &str = "https://sts.amazonaws.com";
+
+/// Temporary credentials for `AWS_ROLE_ARN` from STS's AssumeRoleWithWebIdentity, with the token
+/// in the file `AWS_WEB_IDENTITY_TOKEN_FILE` names (EKS's IAM roles for service accounts). Over
+/// HTTPS, trusting the web PKI's roots, or the bundle `AWS_CA_BUNDLE` names (as AWS's SDKs do).
+async fn web_identity_credentials(
+    token_file: &str,
+) -> Result<(AwsCredentials, Option<u64>), Error> {
+    let what = "STS AssumeRoleWithWebIdentity";
+    let role_arn = variable("AWS_ROLE_ARN").ok_or_else(|| {
+        credential_error(
+            "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not: set the role to assume"
+                .to_owned(),
+        )
+    })?;
+    let token = std::fs::read_to_string(token_file).map_err(|e| {
+        credential_error(format!(
+            "cannot read the web identity token file {token_file} (AWS_WEB_IDENTITY_TOKEN_FILE): {e}"
+        ))
+    })?;
+    let token = zeroize::Zeroizing::new(token.trim().to_owned());
+    let session =
+        variable("AWS_ROLE_SESSION_NAME").unwrap_or_else(|| format!("mongo-auth-{}", unix_now()));
+    let endpoint = variable("AWS_ENDPOINT_URL_STS").unwrap_or_else(|| STS_ENDPOINT.to_owned());
+    let url = Url::parse_https(&format!("{}/", endpoint.trim_end_matches('/')), what)?;
+    let roots = match variable("AWS_CA_BUNDLE") {
+        Some(bundle) => crate::tls::files::load_roots(std::path::Path::new(&bundle))
+            .map_err(|e| credential_error(format!("AWS_CA_BUNDLE: {e}")))?,
+        None => rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        },
+    };
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        crate::tls::crypto_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| credential_error(format!("{what}: TLS: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let form = |value: &str| {
+        percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    // The token goes in the body (never in the URL, which errors name), wiped once sent.
+    let body = zeroize::Zeroizing::new(format!(
+        "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn={}&RoleSessionName={}&WebIdentityToken={}",
+        form(&role_arn),
+        form(&session),
+        form(&token)
+    ));
+    let response = http::request_with_body(
+        "POST",
+        &url,
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ],
+        &body,
+        Some(std::sync::Arc::new(tls)),
+    )
+    .await?;
+    if response.status != 200 {
+        return Err(credential_error(format!(
+            "{what} ({endpoint}) answered HTTP {} for role {role_arn}",
+            response.status
+        )));
+    }
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        #[serde(rename = "AssumeRoleWithWebIdentityResponse")]
+        response: AnswerResponse,
+    }
+    #[derive(serde::Deserialize)]
+    struct AnswerResponse {
+        #[serde(rename = "AssumeRoleWithWebIdentityResult")]
+        result: AnswerResult,
+    }
+    #[derive(serde::Deserialize)]
+    struct AnswerResult {
+        #[serde(rename = "Credentials")]
+        credentials: StsCredentials,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct StsCredentials {
+        access_key_id: String,
+        secret_access_key: String,
+        session_token: String,
+        expiration: Option<serde_json::Value>,
+    }
+    let answer: Answer = serde_json::from_str(&response.body).map_err(|e| {
+        // serde_json's message names a position or a field, never a value.
+        credential_error(format!(
+            "{what} answered credentials that do not parse: {e}"
+        ))
+    })?;
+    let credentials = answer.response.result.credentials;
+    // STS's JSON gives seconds since the epoch (a number); an ISO 8601 text is taken too.
+    let expires_at = match &credentials.expiration {
+        Some(serde_json::Value::Number(seconds)) => seconds.as_f64().map(|s| s as u64),
+        Some(serde_json::Value::String(text)) => parse_expiration(text),
+        _ => None,
+    };
+    Ok((
+        AwsCredentials::new(
+            credentials.access_key_id,
+            credentials.secret_access_key,
+            Some(credentials.session_token),
+        ),
+        expires_at,
+    ))
 }
 
 /// The ECS container endpoint's credentials.

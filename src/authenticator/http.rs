@@ -1,6 +1,7 @@
-//! The little HTTP/1.1 MONGODB-AWS and MONGODB-OIDC need from the machine they run on: one request
-//! to a link-local metadata endpoint (ECS, EC2, Azure, GCP), plain HTTP, `Connection: close`, a bounded answer. Not a general
-//! client: no TLS, no redirects, no keep-alive.
+//! The little HTTP/1.1 MONGODB-AWS and MONGODB-OIDC need: one request to a link-local metadata
+//! endpoint (ECS, EC2, Azure, GCP) in plain HTTP, or to STS over HTTPS (rustls, the same crypto
+//! provider as the connections), `Connection: close`, a bounded answer. Not a general client: no
+//! redirects, no keep-alive.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -14,6 +15,8 @@ const MAX_RESPONSE: usize = 64 * 1024;
 pub(super) struct Url {
     pub(super) authority: String,
     pub(super) path: String,
+    /// `https://`.
+    pub(super) tls: bool,
 }
 
 impl Url {
@@ -24,6 +27,20 @@ impl Url {
                 what: format!("{what} ({url}) must be an http:// URL"),
             })
         })?;
+        Self::parse_rest(rest, url, what, false)
+    }
+
+    /// Parses `https://authority/path`; anything else is refused with `what` named.
+    pub(super) fn parse_https(url: &str, what: &str) -> Result<Self, Error> {
+        let rest = url.strip_prefix("https://").ok_or_else(|| {
+            Error::NotSupported(crate::error::NotSupported {
+                what: format!("{what} ({url}) must be an https:// URL"),
+            })
+        })?;
+        Self::parse_rest(rest, url, what, true)
+    }
+
+    fn parse_rest(rest: &str, url: &str, what: &str, tls: bool) -> Result<Self, Error> {
         let (authority, path) = match rest.find('/') {
             Some(slash) => (&rest[..slash], &rest[slash..]),
             None => (rest, "/"),
@@ -36,6 +53,7 @@ impl Url {
         Ok(Self {
             authority: authority.to_owned(),
             path: path.to_owned(),
+            tls,
         })
     }
 
@@ -47,7 +65,15 @@ impl Url {
         {
             self.authority.clone()
         } else {
-            format!("{}:80", self.authority)
+            format!("{}:{}", self.authority, if self.tls { 443 } else { 80 })
+        }
+    }
+
+    /// The host without the port, for TLS's server name.
+    fn host(&self) -> &str {
+        match self.authority.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+            _ => &self.authority,
         }
     }
 }
@@ -59,29 +85,71 @@ pub(super) struct Response {
     pub(super) body: String,
 }
 
-/// Sends one request and reads the answer to its end.
+/// Sends one request without a body (plain HTTP) and reads the answer to its end.
 pub(super) async fn request(
     method: &str,
     url: &Url,
     headers: &[(&str, &str)],
 ) -> Result<Response, Error> {
+    request_with_body(method, url, headers, "", None).await
+}
+
+/// Sends one request with `body` (over TLS with `tls` when the URL is `https://`) and reads the
+/// answer to its end. Errors name the URL, never the body (it may hold a token).
+pub(super) async fn request_with_body(
+    method: &str,
+    url: &Url,
+    headers: &[(&str, &str)],
+    body: &str,
+    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+) -> Result<Response, Error> {
+    let scheme = if url.tls { "https" } else { "http" };
     let failed = |problem: String| {
         Error::Io(std::io::Error::other(format!(
-            "the metadata endpoint http://{}{}: {problem}",
+            "the endpoint {scheme}://{}{}: {problem}",
             url.authority, url.path
         )))
     };
-    let mut stream = tokio::net::TcpStream::connect(url.address())
+    let stream = tokio::net::TcpStream::connect(url.address())
         .await
         .map_err(|e| failed(format!("cannot connect: {e}")))?;
+    match (url.tls, tls) {
+        (false, _) => exchange(stream, method, url, headers, body, failed).await,
+        (true, Some(config)) => {
+            let name = crate::tls::server_name(url.host())
+                .map_err(|e| failed(format!("not a TLS server name: {e}")))?;
+            let stream = tokio_rustls::TlsConnector::from(config)
+                .connect(name, stream)
+                .await
+                .map_err(|e| failed(format!("the TLS handshake failed: {e}")))?;
+            exchange(stream, method, url, headers, body, failed).await
+        }
+        (true, None) => Err(failed(
+            "no TLS configuration for an https:// URL".to_owned(),
+        )),
+    }
+}
+
+async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    mut stream: S,
+    method: &str,
+    url: &Url,
+    headers: &[(&str, &str)],
+    body: &str,
+    failed: impl Fn(String) -> Error,
+) -> Result<Response, Error> {
     let mut request = format!(
-        "{method} {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: 0\r\n",
-        url.path, url.authority
+        "{method} {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        url.path,
+        url.authority,
+        body.len()
     );
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str("\r\n");
+    request.push_str(body);
+    let request = zeroize::Zeroizing::new(request);
     stream
         .write_all(request.as_bytes())
         .await

@@ -28,7 +28,7 @@
 //! ```
 
 mod error;
-mod files;
+pub(crate) mod files;
 mod openssl_names;
 pub(crate) mod subject;
 mod verify;
@@ -232,13 +232,13 @@ impl TlsConnector {
 
 /// rustls' crypto provider: ring unless only the `aws-lc-rs` feature is on.
 #[cfg(feature = "ring")]
-fn crypto_provider() -> rustls::crypto::CryptoProvider {
+pub(crate) fn crypto_provider() -> rustls::crypto::CryptoProvider {
     rustls::crypto::ring::default_provider()
 }
 
 /// rustls' crypto provider: aws-lc-rs (the `ring` feature is off).
 #[cfg(all(feature = "aws-lc-rs", not(feature = "ring")))]
-fn crypto_provider() -> rustls::crypto::CryptoProvider {
+pub(crate) fn crypto_provider() -> rustls::crypto::CryptoProvider {
     rustls::crypto::aws_lc_rs::default_provider()
 }
 
@@ -249,7 +249,7 @@ compile_error!(
 );
 
 /// `host` as a TLS server name: an IP address (brackets stripped) or a DNS name.
-fn server_name(host: &str) -> Result<ServerName<'static>, TlsError> {
+pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>, TlsError> {
     let bare = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))

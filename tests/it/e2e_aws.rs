@@ -179,6 +179,82 @@ async fn aws_ecs_credentials_are_fetched_once_while_fresh() {
     assert_eq!(endpoint.requests(), ["GET /ecs/credentials"]);
 }
 
+/// AssumeRoleWithWebIdentity over HTTPS against the STS stand-in (a test PKI, trusted through
+/// AWS_CA_BUNDLE): the service account token (an OIDC JWT the stand-in verifies) buys temporary
+/// credentials, fetched once for two connections.
+#[tokio::test]
+async fn aws_web_identity_assumes_the_role_over_https() {
+    use mongo_auth_test_server::aws::WebIdentitySts;
+    use mongo_auth_test_server::certs::TestPki;
+    use mongo_auth_test_server::oidc::{OidcIdp, OidcIssuer};
+    use mongo_auth_test_server::tls::TlsOptions;
+
+    const ROLE: &str = "arn:aws:iam::123456789012:role/web-identity";
+    let pki = TestPki::generate_temporary().unwrap();
+    let issuer = OidcIssuer::demo();
+    let expires = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    let sts = WebIdentitySts::start(
+        &TlsOptions::new(&pki.server.pem),
+        OidcIdp::trusting(&issuer),
+        ROLE,
+        (METADATA_KEY_ID, METADATA_SECRET, METADATA_TOKEN),
+        expires,
+    )
+    .await
+    .unwrap();
+    let token_file =
+        std::env::temp_dir().join(format!("mongo-auth-web-identity-{}", std::process::id()));
+    std::fs::write(
+        &token_file,
+        issuer.token("system:serviceaccount:default:app"),
+    )
+    .unwrap();
+    let endpoint = format!("https://localhost:{}", sts.addr().port());
+    let seen = run_scenario(
+        "scenario_connects_twice",
+        sts_with_metadata_key(METADATA_SECRET),
+        &[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", token_file.to_str().unwrap()),
+            ("AWS_ROLE_ARN", ROLE),
+            ("AWS_ENDPOINT_URL_STS", &endpoint),
+            ("AWS_CA_BUNDLE", pki.ca.to_str().unwrap()),
+        ],
+    )
+    .await;
+    std::fs::remove_file(&token_file).unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|s| s.access_key_id == METADATA_KEY_ID && s.session_token)
+    );
+    assert_eq!(sts.seen(), ["accepted system:serviceaccount:default:app"]);
+
+    // an expired service account token: STS refuses it, a credential error says so
+    std::fs::write(
+        &token_file,
+        issuer.expired_token("system:serviceaccount:default:app"),
+    )
+    .unwrap();
+    let seen = run_scenario(
+        "scenario_credential_error",
+        sts_with_metadata_key(METADATA_SECRET),
+        &[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", token_file.to_str().unwrap()),
+            ("AWS_ROLE_ARN", ROLE),
+            ("AWS_ENDPOINT_URL_STS", &endpoint),
+            ("AWS_CA_BUNDLE", pki.ca.to_str().unwrap()),
+        ],
+    )
+    .await;
+    std::fs::remove_file(&token_file).unwrap();
+    assert!(seen.is_empty(), "{seen:?}");
+    assert_eq!(sts.seen()[1], "refused expired");
+}
+
 #[tokio::test]
 async fn aws_ec2_instance_metadata_uses_an_imdsv2_session() {
     let endpoint =
@@ -394,7 +470,7 @@ async fn scenario_refused() {
 }
 
 #[tokio::test]
-#[ignore = "a child process of the ECS and EC2 tests"]
+#[ignore = "a child process of the ECS, EC2 and web identity tests"]
 async fn scenario_connects_twice() {
     let authenticator = Authenticator::new(&config()).expect("an authenticator");
     for _ in 0..2 {
@@ -427,6 +503,18 @@ async fn scenario_no_credentials() {
         Err(Error::NotSupported(e)) => {
             assert!(e.what.contains("AWS_ACCESS_KEY_ID"), "{e}");
             assert!(e.what.contains("AWS_EC2_METADATA_DISABLED"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+#[ignore = "a child process of aws_web_identity_assumes_the_role_over_https"]
+async fn scenario_credential_error() {
+    match connect().await {
+        Err(Error::Credential(e)) => {
+            assert!(e.problem.contains("AssumeRoleWithWebIdentity"), "{e}");
+            assert!(e.problem.contains("HTTP 403"), "{e}");
         }
         other => panic!("{other:?}"),
     }

@@ -85,8 +85,7 @@ async fn pymongo_4_authenticates_with_mongodb_oidc_environment_test() {
     let authenticated = server
         .connections()
         .into_iter()
-        .filter(|c| c.commands.iter().any(|name| name == "saslStart"))
-        .last()
+        .rfind(|c| c.commands.iter().any(|name| name == "saslStart"))
         .expect("PyMongo's authenticated connection");
     assert_eq!(
         authenticated

@@ -1,6 +1,6 @@
 //! AWS credentials for MONGODB-AWS: an access key id, its secret and an optional session token.
-//! They come from the environment, read afresh for every authentication; the spec's other sources
-//! (web identity, ECS, EC2) are refused with an error that says so.
+//! [`AwsCredentials::from_environment`] reads the environment's keys; the spec's other sources (web
+//! identity, ECS, EC2) are fetched by the [`Authenticator`](crate::Authenticator).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -56,7 +56,7 @@ impl AwsCredentials {
 
     /// The credentials the environment holds now: `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`,
     /// with `AWS_SESSION_TOKEN` when set. An error names what is missing. The spec's other sources
-    /// (the ECS container endpoint, EC2 instance metadata) are fetched by the
+    /// (web identity, the ECS container endpoint, EC2 instance metadata) are fetched by the
     /// [`Authenticator`](crate::Authenticator), not here.
     ///
     /// ```no_run

@@ -516,3 +516,184 @@ async fn serve_metadata(
     stream.write_all(response.as_bytes()).await?;
     stream.shutdown().await
 }
+
+/// A stand-in for STS's `AssumeRoleWithWebIdentity` on 127.0.0.1, over HTTPS (a test PKI's server
+/// certificate): `POST /` with the form `Action=AssumeRoleWithWebIdentity&RoleArn=…&
+/// RoleSessionName=…&WebIdentityToken=…`, `Accept: application/json`. The token must pass `idp`'s
+/// checks (an OIDC JWT, as EKS's service account tokens are) and the role must be `role_arn`; the
+/// answer holds the temporary credentials given to [`start`](Self::start), in STS's JSON form.
+pub struct WebIdentitySts {
+    addr: std::net::SocketAddr,
+    seen: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl WebIdentitySts {
+    /// Serves `(access_key_id, secret, session_token)` for `role_arn`, expiring at
+    /// `expiration` (seconds since the epoch).
+    pub async fn start(
+        tls: &crate::tls::TlsOptions,
+        idp: crate::oidc::OidcIdp,
+        role_arn: &str,
+        credentials: (&str, &str, &str),
+        expiration: u64,
+    ) -> std::io::Result<Self> {
+        let acceptor = tls.acceptor()?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let answer = format!(
+            r#"{{"AssumeRoleWithWebIdentityResponse":{{"AssumeRoleWithWebIdentityResult":{{"Credentials":{{"AccessKeyId":"{}","SecretAccessKey":"{}","SessionToken":"{}","Expiration":{expiration}}},"SubjectFromWebIdentityToken":"x"}}}}}}"#,
+            credentials.0, credentials.1, credentials.2
+        );
+        let role_arn = role_arn.to_owned();
+        let log = Arc::clone(&seen);
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (acceptor, idp, answer, role_arn, log) = (
+                    acceptor.clone(),
+                    idp.clone(),
+                    answer.clone(),
+                    role_arn.clone(),
+                    Arc::clone(&log),
+                );
+                tokio::spawn(async move {
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        let _ = serve_sts(stream, &idp, &role_arn, &answer, &log).await;
+                    }
+                });
+            }
+        });
+        Ok(Self { addr, seen, task })
+    }
+
+    /// The address it listens on (`https://localhost:{port}`: the test PKI's server certificate
+    /// names localhost and 127.0.0.1).
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    /// One entry per request: `accepted <subject>` or `refused <why>`.
+    pub fn seen(&self) -> Vec<String> {
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Drop for WebIdentitySts {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve_sts<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    mut stream: S,
+    idp: &crate::oidc::OidcIdp,
+    role_arn: &str,
+    answer: &str,
+    log: &Mutex<Vec<String>>,
+) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let complete = |request: &[u8]| {
+        let text = String::from_utf8_lossy(request);
+        let Some((head, body)) = text.split_once("\r\n\r\n") else {
+            return false;
+        };
+        let length = head
+            .split("\r\n")
+            .find_map(|line| {
+                let (key, value) = line.split_once(':')?;
+                key.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse::<usize>().ok())?
+            })
+            .unwrap_or(0);
+        body.len() >= length
+    };
+    while !complete(&request) && request.len() < 64 * 1024 {
+        let n = stream.read(&mut buffer).await?;
+        if n == 0 {
+            break;
+        }
+        request.extend_from_slice(&buffer[..n]);
+    }
+    let text = String::from_utf8_lossy(&request).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let form: HashMap<String, String> = body
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), percent_decode(v)))
+        .collect();
+    let json = head
+        .split("\r\n")
+        .any(|line| line.eq_ignore_ascii_case("accept: application/json"));
+    let verdict = if !head.starts_with("POST / ") {
+        Err("not POST /".to_owned())
+    } else if !json {
+        Err("no Accept: application/json".to_owned())
+    } else if form.get("Action").map(String::as_str) != Some("AssumeRoleWithWebIdentity")
+        || form.get("Version").map(String::as_str) != Some("2011-06-15")
+        || form.get("RoleSessionName").is_none_or(String::is_empty)
+    {
+        Err("not an AssumeRoleWithWebIdentity request".to_owned())
+    } else if form.get("RoleArn").map(String::as_str) != Some(role_arn) {
+        Err("another role".to_owned())
+    } else {
+        idp.verify(form.get("WebIdentityToken").map_or("", String::as_str))
+    };
+    let (status, body) = match &verdict {
+        Ok(_) => (200, answer.to_owned()),
+        Err(_) => (
+            403,
+            r#"{"Error":{"Code":"InvalidIdentityToken","Message":"the token is not valid"}}"#
+                .to_owned(),
+        ),
+    };
+    log.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(match verdict {
+            Ok(subject) => format!("accepted {subject}"),
+            Err(why) => format!("refused {why}"),
+        });
+    let response = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        if status == 200 { "OK" } else { "Forbidden" },
+        body.len()
+    );
+    stream.write_all(response.as_bytes()).await?;
+    stream.shutdown().await
+}
+
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() && value.is_char_boundary(i + 3) => {
+                match u8::from_str_radix(&value[i + 1..i + 3], 16) {
+                    Ok(byte) => {
+                        out.push(byte);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            other => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
