@@ -36,7 +36,7 @@ use super::tls::TlsSettings;
 /// assert!("mongodb://db/?authMechanism=MONGODB-X509".parse::<ClientConfig>().is_err());
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientConfig {
     /// The seed hosts; for `mongodb+srv`, the one SRV name.
     pub(crate) hosts: Vec<Host>,

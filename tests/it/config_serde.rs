@@ -179,7 +179,7 @@ fn good_default_mechanism_json() {
     let written = serde_json::to_string(&config).unwrap();
     assert_eq!(
         written,
-        r#"{"hosts":["example.com"],"auth":{"username":"user","source":"admin"}}"#
+        r#"{"hosts":["example.com"],"auth":{"username":"user"}}"#
     );
 }
 
@@ -449,9 +449,8 @@ fn the_example_config_file_loads() {
     );
 }
 
-/// A `mongodb+srv` configuration whose source is only the mechanism's default is written without
-/// it, so that the DNS TXT record's authSource still applies once the file is read back; an
-/// explicit source is written.
+/// A source is written only when it was given: a default follows from the rest once the file is
+/// read back, and for `mongodb+srv` the DNS TXT record's authSource still applies.
 #[test]
 fn srv_default_source_is_left_to_dns() {
     let config: ClientConfig = "mongodb+srv://app:pencil@cluster0.example.com"
@@ -466,7 +465,12 @@ fn srv_default_source_is_left_to_dns() {
     assert!(json.contains(r#""source":"admin""#), "{json}");
     let config: ClientConfig = "mongodb://app:pencil@db".parse().unwrap();
     let json = serde_json::to_string(&config).unwrap();
-    assert!(json.contains(r#""source":"admin""#), "{json}");
+    assert!(!json.contains("source"), "{json}");
+    // the database path is the source default, and is written as such
+    let config: ClientConfig = "mongodb://app:pencil@db/shop".parse().unwrap();
+    let json = serde_json::to_string(&config).unwrap();
+    assert!(json.contains(r#""database":"shop""#), "{json}");
+    assert!(!json.contains("source"), "{json}");
 }
 
 #[derive(Debug, Deserialize)]

@@ -31,6 +31,7 @@ pub(super) fn fail<E: de::Error>(error: ConfigError) -> E {
 /// ```toml
 /// [mongodb]
 /// hosts = ["db1.example.com:27017", "db2.example.com"]   # or: srv = "cluster0.example.com"
+/// database = "shop"                      # a connection string's /database: the source when none is given
 ///
 /// [mongodb.auth]
 /// mechanism = "SCRAM-SHA-256"            # wire names; "DEFAULT" (or no mechanism) negotiates SCRAM

@@ -13,7 +13,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use super::load::fail;
 use super::redaction::{PASSWORD_SHAPE, safe_message};
 use crate::config::assemble::{Assembly, CredentialInput, assemble};
-use crate::config::options::RawOptions;
+use crate::config::options::{RawOptions, SourceParts};
 use crate::config::wording::{Vocabulary, reword};
 use crate::config::{
     CaSource, ClientCertificate, ClientConfig, ConfigError, FieldError, HostEntry, SecretRef,
@@ -29,6 +29,9 @@ struct RawConfig {
     hosts: Option<Vec<String>>,
     #[serde(default)]
     srv: Option<String>,
+    /// The connection string's database path: the source of a credential that names none.
+    #[serde(default)]
+    database: Option<String>,
     #[serde(default)]
     auth: Option<RawAuth>,
     #[serde(default)]
@@ -342,6 +345,20 @@ impl RawConfig {
         // credential
         let mut mechanism = None;
         let mut password_unresolved = false;
+        let database = self.database;
+        if let Some(bad) = database.as_deref().and_then(|name| {
+            name.chars()
+                .find(|c| matches!(c, '/' | '\\' | ' ' | '"' | '$'))
+        }) {
+            problems.field(
+                "database",
+                format!(
+                    "the database name cannot contain {bad:?}: database names cannot contain / \\ \
+                     space \" $"
+                ),
+            );
+        }
+        let explicit_source = self.auth.as_ref().and_then(|auth| auth.source.clone());
         let credential = self.auth.map(|auth| {
             mechanism = match auth.mechanism.as_deref().map(rules::parse_mechanism) {
                 None => None,
@@ -371,7 +388,7 @@ impl RawConfig {
                 parts.username = auth.username;
                 parts.password = password;
                 parts.source = auth.source;
-                parts.database = None;
+                parts.database = database.clone();
                 parts.properties = auth
                     .properties
                     .unwrap_or_default()
@@ -456,8 +473,12 @@ impl RawConfig {
 
         // options
         let raw = self.options.unwrap_or_default();
-        let options = raw.into_connect_options(|problem| {
+        let mut options = raw.into_connect_options(|problem| {
             problems.field("options.server_api", problem.to_string());
+        });
+        options.source_parts = Some(SourceParts {
+            explicit: explicit_source,
+            database,
         });
 
         let assembled = assemble(Assembly {

@@ -19,12 +19,18 @@ use crate::config::{CaSource, ClientConfig, SecretRef, TlsSettings};
 /// assert!(!json.contains("pencil"));
 /// assert_eq!(
 ///     json,
-///     r#"{"hosts":["db.example.com"],"auth":{"mechanism":"SCRAM-SHA-256","username":"app","source":"admin"}}"#
+///     r#"{"hosts":["db.example.com"],"auth":{"mechanism":"SCRAM-SHA-256","username":"app"}}"#
 /// );
 /// ```
 impl Serialize for ClientConfig {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = 1;
+        let database = self
+            .options
+            .source_parts
+            .as_ref()
+            .and_then(|parts| parts.database.as_deref());
+        fields += usize::from(database.is_some());
         fields += usize::from(self.credential.is_some());
         fields += usize::from(self.tls.is_some());
         let options = OptionsOut(&self.options);
@@ -36,18 +42,23 @@ impl Serialize for ClientConfig {
         } else {
             s.serialize_field("hosts", &hosts)?;
         }
+        if let Some(database) = database {
+            s.serialize_field("database", database)?;
+        }
         if let Some(credential) = &self.credential {
             s.serialize_field(
                 "auth",
                 &AuthOut {
                     credential,
                     password: self.secret_refs.password.as_ref(),
-                    // a mongodb+srv source that is only the mechanism's default stays unwritten,
-                    // so that the TXT record's authSource still applies once the file is read back
-                    write_source: !(self.srv
-                        && self.options.source_parts.as_ref().is_some_and(|parts| {
-                            parts.explicit.is_none() && parts.database.is_none()
-                        })),
+                    // only a source that was given: the default follows from the rest (and, for
+                    // mongodb+srv, the TXT record's authSource still applies once the file is
+                    // read back)
+                    write_source: self
+                        .options
+                        .source_parts
+                        .as_ref()
+                        .is_some_and(|parts| parts.explicit.is_some()),
                 },
             )?;
         }
