@@ -552,3 +552,41 @@ fn debug_of_every_configuration_error_reads_like_its_display() {
     assert_eq!(format!("{rule:?}"), rule.to_string());
     assert!(format!("{rule:#?}").contains("kind: ForbiddenPassword"));
 }
+
+#[test]
+fn password_refresh_needs_a_password_given_by_reference() {
+    let load = |auth: serde_json::Value| {
+        let text = serde_json::json!({ "hosts": ["db"], "auth": auth }).to_string();
+        from_deserializer::<ClientConfig, _>(&mut serde_json::Deserializer::from_str(&text))
+    };
+    let error = load(serde_json::json!({
+        "username": "app", "password": "pencil-secret", "password_refresh": "per-connection"
+    }))
+    .unwrap_err();
+    let field = &error.fields()[0];
+    assert_eq!(field.path(), "auth.password_refresh");
+    assert!(
+        field.message().contains("{ env = … } or { file = … }"),
+        "{field}"
+    );
+    assert!(!format!("{error} {error:?}").contains("pencil-secret"));
+    let error = load(serde_json::json!({
+        "username": "app", "password": { "env": "PATH" }, "password_refresh": "hourly"
+    }))
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("\"once\" (the default) or \"per-connection\""),
+        "{error}"
+    );
+    // written back as read
+    let config = load(serde_json::json!({
+        "username": "app", "password": { "env": "PATH" }, "password_refresh": "per-connection"
+    }))
+    .unwrap();
+    let written = serde_json::to_value(&config).unwrap();
+    assert_eq!(written["auth"]["password_refresh"], "per-connection");
+    let again: ClientConfig = serde_json::from_value(written).unwrap();
+    assert_eq!(again, config);
+}

@@ -38,6 +38,7 @@ pub(super) fn fail<E: de::Error>(error: ConfigError) -> E {
 /// username = "app"
 /// password = { env = "MONGO_PASSWORD" }  # or "inline", or { file = "/run/secrets/mongo" }
 /// source = "admin"
+/// password_refresh = "per-connection"    # read the env/file password again for each new connection (default "once")
 /// # properties = { SERVICE_NAME = "mongodb", CANONICALIZE_HOST_NAME = "forward" }   (GSSAPI)
 ///
 /// [mongodb.tls]                          # or: tls = true

@@ -17,7 +17,7 @@ use crate::config::options::{RawOptions, SourceParts};
 use crate::config::wording::{Vocabulary, reword};
 use crate::config::{
     CaSource, ClientCertificate, ClientConfig, ConfigError, FieldError, HostEntry, SecretRef,
-    SecretRefs, TlsSettings,
+    SecretRefresh, SecretRefs, TlsSettings,
 };
 
 // ---- the structured form ----------------------------------------------------------------------------
@@ -53,6 +53,9 @@ struct RawAuth {
     source: Option<String>,
     #[serde(default)]
     properties: Option<BTreeMap<String, PropertyValue>>,
+    /// `once` (the default) or `per-connection`.
+    #[serde(default)]
+    password_refresh: Option<String>,
 }
 
 /// A mechanism property: text, or a boolean (`CANONICALIZE_HOST_NAME = true`).
@@ -371,6 +374,23 @@ impl RawConfig {
                     None
                 }
             };
+            match auth.password_refresh.as_deref() {
+                None | Some("once") => {}
+                Some("per-connection") => match &auth.password {
+                    Some(SecretInput::Reference(_)) => {
+                        secret_refs.password_refresh = SecretRefresh::PerConnection;
+                    }
+                    _ => problems.field(
+                        "auth.password_refresh",
+                        "only a password given as { env = … } or { file = … } can be read again: \
+                         give the password that way, or remove password_refresh",
+                    ),
+                },
+                Some(_) => problems.field(
+                    "auth.password_refresh",
+                    "password_refresh is \"once\" (the default) or \"per-connection\"",
+                ),
+            }
             let password = auth.password.and_then(|secret| match secret {
                 SecretInput::Inline(password) => Some(password),
                 SecretInput::Reference(reference) => {

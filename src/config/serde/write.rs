@@ -7,7 +7,7 @@ use mongo_auth_core::MechanismProperties;
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
 use crate::config::options::OptionsOut;
-use crate::config::{CaSource, ClientConfig, SecretRef, TlsSettings};
+use crate::config::{CaSource, ClientConfig, SecretRef, SecretRefresh, TlsSettings};
 
 /// Writes the structured form (the one [`Deserialize`](serde::Deserialize) reads) without any secret: a password from
 /// `{ env = … }` or `{ file = … }` is written as that reference, an inline password is left out.
@@ -51,6 +51,7 @@ impl Serialize for ClientConfig {
                 &AuthOut {
                     credential,
                     password: self.secret_refs.password.as_ref(),
+                    password_refresh: self.secret_refs.password_refresh,
                     // only a source that was given: the default follows from the rest (and, for
                     // mongodb+srv, the TXT record's authSource still applies once the file is
                     // read back)
@@ -81,6 +82,7 @@ impl Serialize for ClientConfig {
 struct AuthOut<'a> {
     credential: &'a mongo_auth_core::Credential,
     password: Option<&'a SecretRef>,
+    password_refresh: SecretRefresh,
     write_source: bool,
 }
 
@@ -97,6 +99,9 @@ impl Serialize for AuthOut<'_> {
         // the secret itself never: only where it came from
         if let (Some(reference), Some(_)) = (self.password, &c.password) {
             map.serialize_entry("password", reference)?;
+        }
+        if self.password_refresh != SecretRefresh::Once && self.password.is_some() {
+            map.serialize_entry("password_refresh", self.password_refresh.as_str())?;
         }
         if self.write_source {
             map.serialize_entry("source", &c.source)?;
