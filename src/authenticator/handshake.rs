@@ -39,7 +39,8 @@ impl Authenticator {
             .options
             .socket_timeout
             .map(|after| (after, host.to_owned()));
-        let credential = self.credential();
+        let connection_credential = self.connection_credential()?;
+        let credential = connection_credential.as_deref();
         let oidc = match credential {
             Some(credential) if credential.mechanism == Some(Mechanism::MongodbOidc) => {
                 Some(self.oidc_client(credential)?)

@@ -77,6 +77,9 @@ pub struct Authenticator {
     oidc_settings: oidc::OidcSettings,
     /// MONGODB-OIDC's client cache, made on the first connection that needs it.
     oidc: std::sync::OnceLock<std::sync::Arc<oidc::OidcClient>>,
+    /// Where the password is read again for each new connection
+    /// (`password_refresh = "per-connection"`); `None`: the configuration's password.
+    password_source: Option<crate::config::SecretRef>,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -118,6 +121,10 @@ impl Authenticator {
             aws_cache: aws::AwsCredentialCache::default(),
             oidc_settings: oidc::OidcSettings::default(),
             oidc: std::sync::OnceLock::new(),
+            password_source: match config.secret_refs.password_refresh {
+                crate::config::SecretRefresh::PerConnection => config.secret_refs.password.clone(),
+                _ => None,
+            },
         })
     }
 
@@ -505,6 +512,29 @@ impl Authenticator {
             "unix domain sockets ({}) are not available on this platform; connect over TCP",
             host.host
         )))
+    }
+
+    /// The credential for one new connection: [`Authenticator::credential`], with the password
+    /// read again when the configuration asks for that. The connection keeps this one password for
+    /// its whole conversation.
+    fn connection_credential(&self) -> Result<Option<std::borrow::Cow<'_, Credential>>, Error> {
+        let Some(credential) = self.credential() else {
+            return Ok(None);
+        };
+        let Some(source) = &self.password_source else {
+            return Ok(Some(std::borrow::Cow::Borrowed(credential)));
+        };
+        let password = source.resolve().map_err(|error| {
+            Error::Credential(crate::error::CredentialError {
+                problem: format!(
+                    "{error}: the password is read again for each new connection \
+                     (password_refresh = \"per-connection\")"
+                ),
+            })
+        })?;
+        let mut credential = credential.clone();
+        credential.password = Some(password);
+        Ok(Some(std::borrow::Cow::Owned(credential)))
     }
 
     /// The credential: the configuration's, with a `mongodb+srv` TXT `authSource` applied.

@@ -103,7 +103,7 @@ pub use self::credential::{
 };
 pub use self::error::{ConfigError, FieldError};
 pub use self::parse::AwaitingPassword;
-pub use self::secret::{SecretError, SecretRef};
+pub use self::secret::{SecretError, SecretRef, SecretRefresh};
 pub use self::serde::from_deserializer;
 pub use self::server_api::{ServerApi, UnknownServerApi};
 pub use self::tls::{DangerousTls, Tls, TlsSettings};
