@@ -242,6 +242,20 @@ mod tests {
     }
 
     #[test]
+    fn https_urls_default_to_port_443_and_name_their_host() {
+        let url = Url::parse_https("https://sts.amazonaws.com/", "STS").unwrap();
+        assert!(url.tls);
+        assert_eq!(url.address(), "sts.amazonaws.com:443");
+        assert_eq!(url.host(), "sts.amazonaws.com");
+        let url = Url::parse_https("https://localhost:8443/", "STS").unwrap();
+        assert_eq!(
+            (url.address().as_str(), url.host()),
+            ("localhost:8443", "localhost")
+        );
+        assert!(Url::parse_https("http://sts.amazonaws.com/", "STS").is_err());
+    }
+
+    #[test]
     fn answers_with_a_length_chunks_or_neither() {
         let r = parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA").unwrap();
         assert_eq!((r.status, r.body.as_str()), (200, "ok"));
