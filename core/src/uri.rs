@@ -122,6 +122,20 @@ impl ConnectionString {
         self.credential.as_ref()
     }
 
+    /// The hosts and the credential, moved out of the connection string: for a configuration built
+    /// from it, without copying them.
+    ///
+    /// ```
+    /// use mongo_auth_core::ConnectionString;
+    /// let uri = ConnectionString::parse("mongodb://app:pencil@db1,db2/?authSource=admin").unwrap();
+    /// let (hosts, credential) = uri.into_hosts_and_credential();
+    /// assert_eq!(hosts.len(), 2);
+    /// assert_eq!(credential.unwrap().username.as_deref(), Some("app"));
+    /// ```
+    pub fn into_hosts_and_credential(self) -> (Vec<Host>, Option<Credential>) {
+        (self.hosts, self.credential)
+    }
+
     /// The spec-level warnings (unknown keys, invalid values, repeated keys, deprecated names, …).
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
