@@ -158,7 +158,7 @@ pub(crate) fn parse_hosts(
         );
         return Vec::new();
     }
-    let mut hosts = Vec::with_capacity(1 + text.bytes().filter(|&b| b == b',').count());
+    let mut hosts = Vec::with_capacity(1 + crate::decode::count_ascii(text, b','));
     let mut offset = span.start;
     for entry in crate::decode::split_ascii(text, b',') {
         let entry_span = offset..offset + entry.len();

@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use crate::ConnectionString;
-use crate::decode::{decode, find_ascii, rfind_ascii};
+use crate::decode::{decode, find_any_ascii, find_ascii, rfind_ascii};
 use crate::error::{ErrorKind, Errors, Report, describe_char};
 use crate::host::parse_hosts;
 use crate::options;
@@ -81,11 +81,7 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
 
     // 2. split at the first `/` or `?`
     let rest = &input[start..];
-    let authority_end = start
-        + rest
-            .bytes()
-            .position(|b| b == b'/' || b == b'?')
-            .unwrap_or(rest.len());
+    let authority_end = start + find_any_ascii(rest, b"/?").unwrap_or(rest.len());
 
     // An `@` after that split belongs to the userinfo when it cannot be part of the database or of an
     // option value: the userinfo then holds an unescaped `/`, `?` or `#`, and nothing after the scheme
@@ -171,8 +167,8 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
                 &options,
                 CredentialInput {
                     userinfo_given,
-                    username: username.clone(),
-                    password: password.clone(),
+                    username,
+                    password,
                     user_span: user_span.clone(),
                     password_span: password_span.clone(),
                     userinfo_span: userinfo_span.clone().unwrap_or(0..0),
@@ -190,8 +186,6 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
     }
     Ok(ConnectionString {
         srv,
-        username,
-        password,
         userinfo_given,
         hosts: hosts.into_iter().map(|h| h.host).collect(),
         database,

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use percent_encoding::percent_decode_str;
 
-use crate::decode::{decode, find_ascii, split_ascii};
+use crate::decode::{count_ascii, decode, find_ascii, split_ascii};
 use crate::error::{ErrorKind, MAY_HOLD_A_PASSWORD, Report, WarningKind};
 use crate::options::{self, RawPair};
 
@@ -20,7 +20,7 @@ pub(super) fn split_options<'a>(
     if text.is_empty() {
         return Vec::new();
     }
-    let mut pairs = Vec::with_capacity(1 + text.bytes().filter(|&b| b == b'&').count());
+    let mut pairs = Vec::with_capacity(1 + count_ascii(text, b'&'));
     let mut offset = span.start;
     // the secret option whose value an unescaped `&` may have cut: what follows it, up to the next
     // known option, may be the rest of the secret
