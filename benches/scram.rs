@@ -177,7 +177,7 @@ fn handshake(server: &InMemoryServer, cached: Option<&ScramKeys>) -> Duration {
 
 /// Round trips per mechanism, counted by the client and by the conformance server.
 fn round_trips() {
-    use mongo_auth::{ClientConfig, Credential, Tls};
+    use mongo_auth::{Auth, ClientConfig, Tls};
     use mongo_auth_test_server::certs::{CLIENT_SUBJECT, TestPki};
     use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
     use mongo_auth_test_server::{Server, ServerConfig, User};
@@ -195,7 +195,7 @@ fn round_trips() {
                 .user(User::plain("ldap", PASSWORD))
                 .user(User::x509(CLIENT_SUBJECT))
         };
-        let tls = || Tls::with_ca_file(&pki.ca);
+        let tls = || Tls::enabled().ca_file(&pki.ca);
         println!("\n== round trips per mechanism (client count / conformance-server count) ==");
         println!(
             "{:<42} {:>8} {:>8}",
@@ -223,7 +223,7 @@ fn round_trips() {
                     ClientConfig::builder()
                         .host(host.clone())
                         .credential(
-                            Credential::scram_sha_256()
+                            Auth::scram_sha_256()
                                 .username(USER)
                                 .password(PASSWORD),
                         )
@@ -235,7 +235,7 @@ fn round_trips() {
                     "SCRAM-SHA-1",
                     ClientConfig::builder()
                         .host(host.clone())
-                        .credential(Credential::scram_sha_1().username(USER).password(PASSWORD))
+                        .credential(Auth::scram_sha_1().username(USER).password(PASSWORD))
                         .tls(tls())
                         .build()
                         .unwrap(),
@@ -244,7 +244,7 @@ fn round_trips() {
                     "negotiated SCRAM",
                     ClientConfig::builder()
                         .host(host.clone())
-                        .credential(Credential::scram().username(USER).password(PASSWORD))
+                        .credential(Auth::scram().username(USER).password(PASSWORD))
                         .tls(tls())
                         .build()
                         .unwrap(),
@@ -253,7 +253,7 @@ fn round_trips() {
                     "PLAIN",
                     ClientConfig::builder()
                         .host(host.clone())
-                        .credential(Credential::plain().username("ldap").password(PASSWORD))
+                        .credential(Auth::plain().username("ldap").password(PASSWORD))
                         .tls(tls())
                         .build()
                         .unwrap(),
@@ -262,8 +262,8 @@ fn round_trips() {
                     "MONGODB-X509",
                     ClientConfig::builder()
                         .host(host.clone())
-                        .credential(Credential::x509())
-                        .tls(tls().with_client_cert(&pki.client.pem))
+                        .credential(Auth::x509())
+                        .tls(tls().client_cert(&pki.client.pem))
                         .build()
                         .unwrap(),
                 ),
@@ -316,7 +316,7 @@ fn round_trips() {
         let server = Server::start(users(ServerConfig::new())).await.unwrap();
         let config = ClientConfig::builder()
             .host(server.addr().to_string())
-            .credential(Credential::scram_sha_256().username(USER).password(PASSWORD))
+            .credential(Auth::scram_sha_256().username(USER).password(PASSWORD))
             .build()
             .unwrap();
         let runs = 51;

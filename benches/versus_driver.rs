@@ -154,7 +154,7 @@ fn parsing(summary: &mut Summary) {
     );
     for case in cases() {
         // each must succeed, or the numbers would time an error path
-        mongo_auth::core::ConnectionString::parse(case.uri).expect("core parses it");
+        mongo_auth::rulebook::ConnectionString::parse(case.uri).expect("core parses it");
         case.uri
             .parse::<ClientConfig>()
             .expect("ClientConfig parses it");
@@ -171,7 +171,7 @@ fn parsing(summary: &mut Summary) {
             rounds,
             &mut [
                 &mut || {
-                    black_box(mongo_auth::core::ConnectionString::parse(black_box(uri)).ok());
+                    black_box(mongo_auth::rulebook::ConnectionString::parse(black_box(uri)).ok());
                 },
                 &mut || {
                     black_box(black_box(uri).parse::<ClientConfig>().ok());
@@ -595,7 +595,7 @@ fn parse_loop(arg: &str) {
     for _ in 0..count {
         match parser {
             "core" => {
-                black_box(mongo_auth::core::ConnectionString::parse(black_box(uri)).ok());
+                black_box(mongo_auth::rulebook::ConnectionString::parse(black_box(uri)).ok());
             }
             "config" => {
                 black_box(black_box(uri).parse::<ClientConfig>().ok());

@@ -5,8 +5,8 @@
 //! cargo run --example builder
 //! ```
 
-use mongo_auth::core::Canonicalize;
-use mongo_auth::{ClientConfig, ConfigError, Credential, Tls};
+use mongo_auth::rulebook::Canonicalize;
+use mongo_auth::{Auth, ClientConfig, ConfigError, Tls};
 
 fn main() -> Result<(), ConfigError> {
     // the password would come from the environment or a secret store
@@ -17,7 +17,7 @@ fn main() -> Result<(), ConfigError> {
         ClientConfig::builder()
             .hosts(["db1.example.com", "db2.example.com:27018"])
             .credential(
-                Credential::scram_sha_256()
+                Auth::scram_sha_256()
                     .username("app")
                     .password(secret.as_str())
                     .source("admin"),
@@ -29,7 +29,7 @@ fn main() -> Result<(), ConfigError> {
         ClientConfig::builder()
             .hosts(["example.com"])
             .credential(
-                Credential::scram_sha_1()
+                Auth::scram_sha_1()
                     .username("user")
                     .password(secret.as_str())
                     .source("the_database"),
@@ -38,17 +38,13 @@ fn main() -> Result<(), ConfigError> {
         // no mechanism: SCRAM negotiated with the server
         ClientConfig::builder()
             .hosts(["example.com"])
-            .credential(
-                Credential::scram()
-                    .username("user")
-                    .password(secret.as_str()),
-            )
+            .credential(Auth::scram().username("user").password(secret.as_str()))
             .build()?,
         // MONGODB-CR for a server before 4.0
         ClientConfig::builder()
             .hosts(["legacy.example.com"])
             .credential(
-                Credential::mongodb_cr()
+                Auth::mongodb_cr()
                     .username("user")
                     .password(secret.as_str()),
             )
@@ -56,14 +52,18 @@ fn main() -> Result<(), ConfigError> {
         // MONGODB-X509: no password, no source; TLS with a client certificate is required
         ClientConfig::builder()
             .hosts(["example.com"])
-            .credential(Credential::x509())
-            .tls(Tls::client_cert("/path/to/client.pem").ca_file("/path/to/ca.pem"))
+            .credential(Auth::x509())
+            .tls(
+                Tls::enabled()
+                    .client_cert("/path/to/client.pem")
+                    .ca_file("/path/to/ca.pem"),
+            )
             .build()?,
         // GSSAPI (Kerberos): the source is always $external
         ClientConfig::builder()
             .hosts(["example.com"])
             .credential(
-                Credential::gssapi("mongodbuser@EXAMPLE.COM")
+                Auth::gssapi("mongodbuser@EXAMPLE.COM")
                     .service_name("myservicename")
                     .canonicalize_host_name(Canonicalize::ForwardAndReverse)
                     .service_realm("otherrealm"),
@@ -72,17 +72,13 @@ fn main() -> Result<(), ConfigError> {
         // PLAIN (LDAP): the password travels in clear inside the connection, so TLS is required
         ClientConfig::builder()
             .hosts(["example.com"])
-            .credential(
-                Credential::plain()
-                    .username("ldapuser")
-                    .password(secret.as_str()),
-            )
-            .tls(Tls::with_ca_file("/path/to/ca.pem"))
+            .credential(Auth::plain().username("ldapuser").password(secret.as_str()))
+            .tls(Tls::enabled().ca_file("/path/to/ca.pem"))
             .build()?,
         // a credential whose password is supplied later on the builder
         ClientConfig::builder()
             .srv("cluster0.example.com")
-            .credential(Credential::scram_sha_256().username("app"))
+            .credential(Auth::scram_sha_256().username("app"))
             .password(secret.as_str())
             .build()?,
     ];
@@ -95,11 +91,7 @@ fn main() -> Result<(), ConfigError> {
     // what the types cannot say is checked at run time, with the rulebook's message
     let error = ClientConfig::builder()
         .hosts(["db.example.com:0"])
-        .credential(
-            Credential::scram_sha_256()
-                .username("")
-                .password(secret.as_str()),
-        )
+        .credential(Auth::scram_sha_256().username("").password(secret.as_str()))
         .build()
         .unwrap_err();
     println!("\nrefused: {error}");

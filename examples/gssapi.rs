@@ -20,8 +20,8 @@
 //! `kinit`, or the password in the URI) and prints who it is.
 
 use bson::doc;
-use mongo_auth::core::{Canonicalize, MechanismProperties};
-use mongo_auth::{ClientConfig, Credential};
+use mongo_auth::rulebook::{Canonicalize, MechanismProperties};
+use mongo_auth::{Auth, ClientConfig};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -79,7 +79,7 @@ fn print_the_guide() -> Result<()> {
             "mongodb://mongodbuser%40EXAMPLE.COM@mongo-server.example.com/?authMechanism=GSSAPI",
             ClientConfig::builder()
                 .host("mongo-server.example.com")
-                .credential(Credential::gssapi("mongodbuser@EXAMPLE.COM"))
+                .credential(Auth::gssapi("mongodbuser@EXAMPLE.COM"))
                 .build()?,
         ),
         (
@@ -88,9 +88,7 @@ fn print_the_guide() -> Result<()> {
              &authMechanismProperties=SERVICE_NAME:myservicename",
             ClientConfig::builder()
                 .host("mongo-server.example.com")
-                .credential(
-                    Credential::gssapi("mongodbuser@EXAMPLE.COM").service_name("myservicename"),
-                )
+                .credential(Auth::gssapi("mongodbuser@EXAMPLE.COM").service_name("myservicename"))
                 .build()?,
         ),
         (
@@ -101,7 +99,7 @@ fn print_the_guide() -> Result<()> {
             ClientConfig::builder()
                 .host("example.com")
                 .credential(
-                    Credential::gssapi("mongodbuser@EXAMPLE.COM")
+                    Auth::gssapi("mongodbuser@EXAMPLE.COM")
                         .password("mongodbuserpassword")
                         .service_name("myservicename")
                         .canonicalize_host_name(Canonicalize::ForwardAndReverse)
@@ -116,7 +114,7 @@ fn print_the_guide() -> Result<()> {
             ClientConfig::builder()
                 .host("mongo-server.example.com")
                 .credential(
-                    Credential::gssapi("mongodbuser@EXAMPLE.COM")
+                    Auth::gssapi("mongodbuser@EXAMPLE.COM")
                         .canonicalize_host_name(Canonicalize::Forward),
                 )
                 .build()?,
@@ -128,7 +126,7 @@ fn print_the_guide() -> Result<()> {
             ClientConfig::builder()
                 .host("lb.example.com")
                 .credential(
-                    Credential::gssapi("mongodbuser@EXAMPLE.COM")
+                    Auth::gssapi("mongodbuser@EXAMPLE.COM")
                         .service_host("mongo-server.example.com"),
                 )
                 .build()?,
@@ -169,7 +167,7 @@ fn print_the_guide() -> Result<()> {
 }
 
 #[cfg(feature = "gssapi")]
-fn service_principal(properties: &mongo_auth::core::GssapiProperties, host: &str) -> String {
+fn service_principal(properties: &mongo_auth::rulebook::GssapiProperties, host: &str) -> String {
     use mongo_auth::gssapi::ServicePrincipal;
     let principal = ServicePrincipal::new(properties, host).to_string();
     match (
@@ -184,7 +182,7 @@ fn service_principal(properties: &mongo_auth::core::GssapiProperties, host: &str
 }
 
 #[cfg(not(feature = "gssapi"))]
-fn service_principal(_: &mongo_auth::core::GssapiProperties, _: &str) -> String {
+fn service_principal(_: &mongo_auth::rulebook::GssapiProperties, _: &str) -> String {
     "(build with --features gssapi to see it)".to_owned()
 }
 

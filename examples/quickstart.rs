@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use bson::{Document, doc};
 use mongo_auth::mechanism::aws::{AwsCredentialProvider, AwsCredentials};
-use mongo_auth::{Authenticator, ClientConfig, ConfigError, Connection, Credential, Tls};
+use mongo_auth::{Auth, Authenticator, ClientConfig, ConfigError, Connection, Tls};
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, TestPki};
 use mongo_auth_test_server::tls::{ClientAuth, TlsOptions};
 use mongo_auth_test_server::{Role, Server, ServerConfig, User, demo};
@@ -221,7 +221,7 @@ async fn gssapi_row() -> Result<()> {
     // `localhost`: the service principal a client asks a ticket for names the host.
     let config = ClientConfig::builder()
         .host(format!("localhost:{}", server.addr().port()))
-        .credential(Credential::gssapi(&principal))
+        .credential(Auth::gssapi(&principal))
         .build()?;
     let result = row("GSSAPI", &config).await;
     server.shutdown().await;
@@ -262,11 +262,11 @@ async fn against_the_embedded_server() -> Result<()> {
         "mechanism", "round trips", "time"
     );
 
-    let tls = || Tls::with_ca_file(&pki.ca);
+    let tls = || Tls::enabled().ca_file(&pki.ca);
     let scram_256 = ClientConfig::builder()
         .host(host.clone())
         .credential(
-            Credential::scram_sha_256()
+            Auth::scram_sha_256()
                 .username(demo::SCRAM_USER)
                 .password(demo::SCRAM_PASSWORD),
         )
@@ -275,7 +275,7 @@ async fn against_the_embedded_server() -> Result<()> {
     let scram_1 = ClientConfig::builder()
         .host(host.clone())
         .credential(
-            Credential::scram_sha_1()
+            Auth::scram_sha_1()
                 .username(demo::SCRAM_USER)
                 .password(demo::SCRAM_PASSWORD),
         )
@@ -284,7 +284,7 @@ async fn against_the_embedded_server() -> Result<()> {
     let negotiated = ClientConfig::builder()
         .host(host.clone())
         .credential(
-            Credential::scram()
+            Auth::scram()
                 .username(demo::SCRAM_USER)
                 .password(demo::SCRAM_PASSWORD),
         )
@@ -293,7 +293,7 @@ async fn against_the_embedded_server() -> Result<()> {
     let plain = ClientConfig::builder()
         .host(host.clone())
         .credential(
-            Credential::plain()
+            Auth::plain()
                 .username(demo::PLAIN_USER)
                 .password(demo::PLAIN_PASSWORD),
         )
@@ -301,8 +301,8 @@ async fn against_the_embedded_server() -> Result<()> {
         .build()?;
     let x509 = ClientConfig::builder()
         .host(host.clone())
-        .credential(Credential::x509())
-        .tls(tls().with_client_cert(&pki.client.pem))
+        .credential(Auth::x509())
+        .tls(tls().client_cert(&pki.client.pem))
         .build()?;
     let cr: ClientConfig = legacy
         .uri_for(

@@ -20,7 +20,7 @@
 //! builder and once with a URI string.
 
 use bson::doc;
-use mongo_auth::{ClientConfig, Credential, Tls};
+use mongo_auth::{Auth, ClientConfig, Tls};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -91,8 +91,8 @@ async fn against_the_conformance_server() -> Result<()> {
     // 1. The builder. The user name is optional: the server takes it from the certificate.
     let config = ClientConfig::builder()
         .host(format!("localhost:{}", server.addr().port()))
-        .credential(Credential::x509().username(subject.as_str()))
-        .tls(Tls::client_cert(&pki.client.pem).ca_file(&pki.ca))
+        .credential(Auth::x509().username(subject.as_str()))
+        .tls(Tls::enabled().client_cert(&pki.client.pem).ca_file(&pki.ca))
         .build()?;
     authenticate(&config).await?;
 

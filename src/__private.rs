@@ -17,10 +17,13 @@
 
 pub use mongo_auth_core::{Canonicalize, Host, HostKind, Mechanism};
 
+pub use crate::config::states::{
+    HasPassword, HasUsername, MongodbCr, NegotiatedScram, NoCredential, NoPassword, NoUsername,
+    PasswordMechanism, Plain, ScramSha1, ScramSha256, WithClientCert, WithoutClientCert,
+    WithoutTls,
+};
 pub use crate::config::{
-    ClientConfigBuilder, GssapiCredential, HasPassword, HasUsername, MongodbCr, NegotiatedScram,
-    NoCredential, NoPassword, NoUsername, PasswordCredential, PasswordMechanism, Plain, ScramSha1,
-    ScramSha256, Tls, WithClientCert, WithoutClientCert, WithoutTls, X509Credential,
+    ClientConfigBuilder, GssapiCredential, PasswordCredential, Tls, X509Credential,
 };
 use mongo_auth_core::{Credential, MechanismProperties};
 
@@ -75,7 +78,7 @@ pub fn gssapi_credential(
     service_realm: Option<&str>,
     service_host: Option<&str>,
 ) -> GssapiCredential {
-    let mut credential = crate::Credential::gssapi(principal)
+    let mut credential = crate::Auth::gssapi(principal)
         .service_name(service_name)
         .canonicalize_host_name(canonicalize_host_name);
     if let Some(password) = password {
@@ -131,8 +134,8 @@ pub fn tls_with_client_cert(
 ) -> Tls<WithClientCert> {
     let tls = Tls::from_settings(tls_settings(parts));
     let tls = match key_file {
-        None => tls.with_client_cert(certificate_file),
-        Some(key) => tls.with_client_cert_and_key(certificate_file, key),
+        None => tls.client_cert(certificate_file),
+        Some(key) => tls.client_cert_and_key(certificate_file, key),
     };
     match key_password {
         Some(password) => tls.key_password(password),
@@ -307,11 +310,13 @@ impl UriCredential<'_> {
                 canonicalize_host_name,
                 service_realm,
                 service_host,
-            } => MechanismProperties::Gssapi(mongo_auth_core::GssapiProperties {
-                service_name: service_name.to_owned(),
-                canonicalize_host_name,
-                service_realm: service_realm.map(str::to_owned),
-                service_host: service_host.map(str::to_owned),
+            } => MechanismProperties::Gssapi({
+                let mut properties = mongo_auth_core::GssapiProperties::default();
+                properties.service_name = service_name.to_owned();
+                properties.canonicalize_host_name = canonicalize_host_name;
+                properties.service_realm = service_realm.map(str::to_owned);
+                properties.service_host = service_host.map(str::to_owned);
+                properties
             }),
             UriProperties::Aws(given) => MechanismProperties::Aws(pairs(given)),
             UriProperties::Oidc(given) => MechanismProperties::Oidc(pairs(given)),

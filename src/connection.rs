@@ -7,9 +7,10 @@ use std::time::Duration;
 use bson::Document;
 use mongo_auth_core::Mechanism;
 
+use crate::config::ServerApi;
 use crate::error::{CommandError, Error, Timeout, TimeoutPhase};
 use crate::reply::reply_ok;
-use crate::transport::{Framing, Transport};
+use crate::transport::{ByteStream, Framing, Transport};
 
 /// An authenticated connection to one MongoDB server.
 ///
@@ -67,14 +68,7 @@ impl Connection {
     /// ```
     pub async fn run_command(&mut self, db: &str, command: Document) -> Result<Document, Error> {
         if self.broken {
-            return Err(Error::Io(std::io::Error::new(
-                std::io::ErrorKind::NotConnected,
-                format!(
-                    "an earlier command to {} timed out and the connection is out of step with the \
-                     server; open a new connection",
-                    self.host
-                ),
-            )));
+            return Err(self.out_of_step());
         }
         let name = command.keys().next().cloned().unwrap_or_default();
         let round_trip = self.transport.round_trip(db, command);
@@ -194,4 +188,83 @@ impl Connection {
     pub fn uses_op_query(&self) -> bool {
         self.transport.framing == Framing::OpQuery
     }
+
+    /// Gives the authenticated stream back, with what the handshake negotiated, so that other code
+    /// (another driver, a proxy) can speak on it. The stream is between messages: the next bytes
+    /// either side sends start a new message.
+    ///
+    /// A connection whose last command timed out is refused: a late reply may still be on its way,
+    /// so the stream is out of step with the server.
+    ///
+    /// ```no_run
+    /// # async fn run(config: mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+    /// let connection = mongo_auth::connect(&config).await?;
+    /// let (stream, negotiated) = connection.into_inner()?;
+    /// println!("{} authenticated with {:?} (maxWireVersion {})", negotiated.host, negotiated.mechanism, negotiated.max_wire_version);
+    /// # let _ = stream;
+    /// # Ok(()) }
+    /// ```
+    pub fn into_inner(self) -> Result<(Box<dyn ByteStream>, Negotiated), Error> {
+        if self.broken {
+            return Err(self.out_of_step());
+        }
+        let negotiated = Negotiated {
+            host: self.host,
+            mechanism: self.mechanism,
+            user: self.user,
+            handshake_round_trips: self.handshake_round_trips,
+            max_wire_version: self.max_wire_version,
+            max_message_size: self.transport.max_message_size,
+            uses_op_query: self.transport.framing == Framing::OpQuery,
+            server_api: self.transport.server_api,
+            hello_reply: self.hello_reply,
+        };
+        Ok((self.transport.into_stream(), negotiated))
+    }
+
+    fn out_of_step(&self) -> Error {
+        Error::Io(std::io::Error::new(
+            std::io::ErrorKind::NotConnected,
+            format!(
+                "an earlier command to {} timed out and the connection is out of step with the \
+                 server; open a new connection",
+                self.host
+            ),
+        ))
+    }
+}
+
+/// What the handshake of a connection negotiated, given back with its stream by
+/// [`Connection::into_inner`].
+///
+/// ```no_run
+/// # async fn run(config: mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {
+/// let (_stream, negotiated) = mongo_auth::connect(&config).await?.into_inner()?;
+/// if negotiated.uses_op_query {
+///     println!("{} is older than MongoDB 3.6: frame commands as OP_QUERY", negotiated.host);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Negotiated {
+    /// The server's address (`host:port`, or the socket's path).
+    pub host: String,
+    /// The mechanism the connection authenticated with, or `None` without a credential.
+    pub mechanism: Option<Mechanism>,
+    /// The user the server reported, when the mechanism reports one (MONGODB-X509).
+    pub user: Option<String>,
+    /// The request/reply exchanges the handshake took, hello included.
+    pub handshake_round_trips: u32,
+    /// The server's `maxWireVersion`.
+    pub max_wire_version: i32,
+    /// The largest message the server accepts (its `maxMessageSizeBytes`, at most 48 MB).
+    pub max_message_size: usize,
+    /// Whether the server needs legacy OP_QUERY framing (servers before 3.6) rather than OP_MSG.
+    pub uses_op_query: bool,
+    /// The stable API version every command on this connection must declare (`apiVersion`), if
+    /// the configuration set one.
+    pub server_api: Option<ServerApi>,
+    /// The server's reply to the first hello.
+    pub hello_reply: Document,
 }

@@ -80,13 +80,16 @@ pub use authenticator::Authenticator;
 #[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub use authenticator::{AuthenticateWith, authenticate, authenticate_over_tls, connect};
-pub use config::{ClientConfig, ClientConfigBuilder, ConfigError, Credential, Tls, TlsSettings};
+pub use config::{Auth, ClientConfig, ClientConfigBuilder, ConfigError, Tls, TlsSettings};
 #[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
-pub use connection::Connection;
+pub use connection::{Connection, Negotiated};
 #[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub use error::Error;
-pub use mongo_auth_core as core;
-pub use mongo_auth_core::{Mechanism, Password};
+pub use mongo_auth_core as rulebook;
+pub use mongo_auth_core::{Credential, Mechanism, Password};
 pub use mongo_auth_macros::mongo_uri;
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+pub use transport::ByteStream;

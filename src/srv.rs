@@ -367,7 +367,7 @@ mod tests {
         let config = crate::ClientConfig::builder()
             .srv("c.example.com")
             .credential(
-                crate::Credential::scram_sha_256()
+                crate::Auth::scram_sha_256()
                     .username("u")
                     .password("p")
                     .source("admin"),

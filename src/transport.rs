@@ -7,13 +7,27 @@ use std::time::Duration;
 use bson::Document;
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use crate::config::ServerApi;
 use crate::error::{Error, ProtocolViolation, Timeout, TimeoutPhase};
 use crate::reply::wipe_document;
 use crate::wire::{self, Frame, Message, OpMsg, OpQuery};
 
-/// Any byte stream a connection can run over (TCP, TLS, a Unix socket, an in-memory pipe).
-pub(crate) trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+/// Any byte stream a connection can run over (TCP, TLS, a Unix socket, an in-memory pipe): what
+/// [`Connection::into_inner`](crate::Connection::into_inner) gives back. Implemented for every
+/// `AsyncRead + AsyncWrite + Unpin + Send` type.
+///
+/// ```
+/// fn takes(_: Box<dyn mongo_auth::ByteStream>) {}
+/// takes(Box::new(tokio::io::duplex(64).0));
+/// ```
+pub trait ByteStream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> ByteStream for T {}
+
+impl std::fmt::Debug for dyn ByteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
 
 /// How commands are framed for a server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,21 +40,26 @@ pub(crate) enum Framing {
 
 /// The transport under a connection: a stream and the framing it speaks.
 pub(crate) struct Transport {
-    stream: Box<dyn Stream>,
+    stream: Box<dyn ByteStream>,
     pub(crate) framing: Framing,
     pub(crate) max_message_size: usize,
     pub(crate) round_trips: u32,
-    pub(crate) server_api: Option<String>,
+    pub(crate) server_api: Option<ServerApi>,
     /// The bound on each round trip and the host it names (`socketTimeoutMS` during the
     /// handshake); `None`: the caller bounds the round trip.
     pub(crate) round_trip_timeout: Option<(Duration, String)>,
 }
 
 impl Transport {
+    /// The stream, for the code an authenticated connection is handed to.
+    pub(crate) fn into_stream(self) -> Box<dyn ByteStream> {
+        self.stream
+    }
+
     pub(crate) fn new(
-        stream: Box<dyn Stream>,
+        stream: Box<dyn ByteStream>,
         framing: Framing,
-        server_api: Option<String>,
+        server_api: Option<ServerApi>,
     ) -> Self {
         Self {
             stream,
@@ -92,7 +111,7 @@ impl Transport {
             && self.framing == Framing::OpMsg
             && !command.contains_key("apiVersion")
         {
-            command.insert("apiVersion", version.clone());
+            command.insert("apiVersion", version.as_str());
         }
         let message = match self.framing {
             Framing::OpMsg => {

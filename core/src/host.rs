@@ -43,6 +43,7 @@ pub struct Host {
 /// assert_eq!(kind("%2Ftmp%2Fmongodb-27017.sock"), HostKind::Unix);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HostKind {
     /// A DNS name.
     Hostname,

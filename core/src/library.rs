@@ -35,7 +35,7 @@
 //!
 //! let rules = LibraryRules::default().allow_plain_without_tls(true).password_from_code(true);
 //! uri.check_library_rules_with(rules).unwrap();
-//! check_credential(uri.credential(), TlsFacts { enabled: false, client_certificate: false }, rules).unwrap();
+//! check_credential(uri.credential(), TlsFacts::new(false, false), rules).unwrap();
 //! ```
 
 use std::ops::Range;
@@ -122,19 +122,35 @@ impl LibraryRules {
 /// use mongo_auth_core::library::{check_credential, LibraryRules, TlsFacts};
 /// use mongo_auth_core::{ConnectionString, ErrorKind};
 /// let uri = ConnectionString::parse("mongodb://db/?authMechanism=MONGODB-X509").unwrap();
-/// let no_certificate = TlsFacts { enabled: true, client_certificate: false };
+/// let no_certificate = TlsFacts::new(true, false);
 /// let errors = check_credential(uri.credential(), no_certificate, LibraryRules::default()).unwrap_err();
 /// assert_eq!(errors.first().kind(), ErrorKind::X509NeedsTls);
 ///
-/// let with_certificate = TlsFacts { enabled: true, client_certificate: true };
+/// let with_certificate = TlsFacts::new(true, true);
 /// check_credential(uri.credential(), with_certificate, LibraryRules::default()).unwrap();
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TlsFacts {
     /// TLS is on.
     pub enabled: bool,
     /// A client certificate is configured.
     pub client_certificate: bool,
+}
+
+impl TlsFacts {
+    /// The facts: whether TLS is on, and whether a client certificate is configured.
+    ///
+    /// ```
+    /// let facts = mongo_auth_core::library::TlsFacts::new(true, false);
+    /// assert!(facts.enabled && !facts.client_certificate);
+    /// ```
+    pub fn new(enabled: bool, client_certificate: bool) -> Self {
+        Self {
+            enabled,
+            client_certificate,
+        }
+    }
 }
 
 /// Checks a credential (from any input) against the library layer, without the rules about hosts
@@ -153,7 +169,7 @@ pub fn check_credential(
 /// use mongo_auth_core::library::{check_configuration, LibraryRules, TlsFacts};
 /// use mongo_auth_core::{ErrorKind, Host};
 /// let socket = Host::parse("%2Ftmp%2Fmongodb-27017.sock").unwrap();
-/// let tls = TlsFacts { enabled: true, client_certificate: false };
+/// let tls = TlsFacts::new(true, false);
 /// // a socket connection is not TLS-wrapped: the TLS settings would be ignored
 /// let errors = check_configuration(None, &[socket.clone()], tls, LibraryRules::default()).unwrap_err();
 /// assert_eq!(errors.first().kind(), ErrorKind::TlsOverUnixSocket);
@@ -186,10 +202,10 @@ pub(crate) fn check_connection_string(
     uri: &ConnectionString,
     rules: LibraryRules,
 ) -> Result<(), Errors> {
-    let tls = TlsFacts {
-        enabled: uri.tls_enabled(),
-        client_certificate: uri.options().tls_certificate_key_file().is_some(),
-    };
+    let tls = TlsFacts::new(
+        uri.tls_enabled(),
+        uri.options().tls_certificate_key_file().is_some(),
+    );
     let options = uri.options();
     let mechanism = options
         .canonical("authMechanism")

@@ -132,6 +132,7 @@ impl FromStr for Mechanism {
 /// assert_eq!(properties.canonicalize_host_name.as_str(), "forward");
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Canonicalize {
     /// `none` (and the legacy `false`): the host as given.
     #[default]
@@ -222,6 +223,7 @@ impl std::error::Error for InvalidCanonicalize {}
 /// assert_eq!(properties.canonicalize_host_name, Canonicalize::None);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct GssapiProperties {
     /// `SERVICE_NAME`, default `mongodb`.
     pub service_name: String,

@@ -389,17 +389,15 @@ fn library_rules_for_credentials_built_in_code() {
     );
     let e = check_credential(Some(&gssapi), tls_off, LibraryRules::new()).unwrap_err();
     assert_eq!(kinds(&e), [ErrorKind::ExternalSourceOnly]);
-    let x509 = validate_credential(CredentialParts {
-        mechanism: Some(Mechanism::MongodbX509),
-        ..CredentialParts::default()
+    let x509 = validate_credential({
+        let mut parts = CredentialParts::default();
+        parts.mechanism = Some(Mechanism::MongodbX509);
+        parts
     })
     .unwrap();
     let e = check_credential(Some(&x509), tls_off, LibraryRules::new()).unwrap_err();
     assert_eq!(kinds(&e), [ErrorKind::X509NeedsTls]);
-    let tls_with_cert = TlsFacts {
-        enabled: true,
-        client_certificate: true,
-    };
+    let tls_with_cert = TlsFacts::new(true, true);
     check_credential(Some(&x509), tls_with_cert, LibraryRules::new()).unwrap();
     check_credential(None, tls_off, LibraryRules::new()).unwrap();
 }
@@ -408,20 +406,22 @@ fn library_rules_for_credentials_built_in_code() {
 
 #[test]
 fn validate_credential_applies_the_same_rules() {
-    let c = validate_credential(CredentialParts {
-        mechanism: Some(Mechanism::Plain),
-        username: Some("ldap".into()),
-        password: Some(Password::new("pw")),
-        ..CredentialParts::default()
+    let c = validate_credential({
+        let mut parts = CredentialParts::default();
+        parts.mechanism = Some(Mechanism::Plain);
+        parts.username = Some("ldap".into());
+        parts.password = Some(Password::new("pw"));
+        parts
     })
     .unwrap();
     assert_eq!(c.source, "$external");
 
-    let e = validate_credential(CredentialParts {
-        mechanism: Some(Mechanism::MongodbX509),
-        password: Some(Password::new("pw")),
-        source: Some("admin".into()),
-        ..CredentialParts::default()
+    let e = validate_credential({
+        let mut parts = CredentialParts::default();
+        parts.mechanism = Some(Mechanism::MongodbX509);
+        parts.password = Some(Password::new("pw"));
+        parts.source = Some("admin".into());
+        parts
     })
     .unwrap_err();
     assert_eq!(
@@ -433,21 +433,23 @@ fn validate_credential_applies_the_same_rules() {
         assert!(!error.message().contains("pw"));
     }
 
-    let e = validate_credential(CredentialParts {
-        mechanism: Some(Mechanism::ScramSha256),
-        username: Some("u".into()),
-        source: Some(String::new()),
-        ..CredentialParts::default()
+    let e = validate_credential({
+        let mut parts = CredentialParts::default();
+        parts.mechanism = Some(Mechanism::ScramSha256);
+        parts.username = Some("u".into());
+        parts.source = Some(String::new());
+        parts
     })
     .unwrap_err();
     assert_eq!(kinds(&e), [ErrorKind::InvalidSource]);
 
-    let c = validate_credential(CredentialParts {
-        mechanism: Some(Mechanism::Gssapi),
-        username: Some("u@R".into()),
-        properties: vec![("service_host".into(), "kdc-alias.example.com".into())],
-        database: Some("ignored".into()),
-        ..CredentialParts::default()
+    let c = validate_credential({
+        let mut parts = CredentialParts::default();
+        parts.mechanism = Some(Mechanism::Gssapi);
+        parts.username = Some("u@R".into());
+        parts.properties = vec![("service_host".into(), "kdc-alias.example.com".into())];
+        parts.database = Some("ignored".into());
+        parts
     })
     .unwrap();
     assert_eq!(c.source, "$external");
@@ -821,10 +823,11 @@ fn a_refused_string_keeps_its_warnings() {
     // Display stays about the errors
     assert!(!errors.to_string().contains("replicaSett"), "{errors}");
     // errors that are not from a connection string have none
-    let errors = validate_credential(CredentialParts {
-        username: Some(String::new()),
-        mechanism: Some(Mechanism::ScramSha256),
-        ..CredentialParts::default()
+    let errors = validate_credential({
+        let mut parts = CredentialParts::default();
+        parts.username = Some(String::new());
+        parts.mechanism = Some(Mechanism::ScramSha256);
+        parts
     })
     .unwrap_err();
     assert!(errors.warnings().is_empty());
@@ -1217,10 +1220,11 @@ fn library_refuses_a_nul_in_sasl_credentials() {
     assert_eq!(kinds(&e), [ErrorKind::NulInCredential]);
     assert!(e.first().message().starts_with("the user name holds"));
     // credentials from code
-    let credential = validate_credential(CredentialParts {
-        username: Some("u".into()),
-        password: Some(Password::new("a\0b")),
-        ..CredentialParts::default()
+    let credential = validate_credential({
+        let mut parts = CredentialParts::default();
+        parts.username = Some("u".into());
+        parts.password = Some(Password::new("a\0b"));
+        parts
     })
     .unwrap();
     let e = check_credential(

@@ -162,6 +162,11 @@ fn compare_hosts(parsed: &ConnectionString, expected: &[Value]) -> Result<(), St
                 HostKind::Ipv4 => "ipv4",
                 HostKind::IpLiteral => "ip_literal",
                 HostKind::Unix => "unix",
+                other => {
+                    return Err(format!(
+                        "host {host:?}: a kind the suite does not name: {other:?}"
+                    ));
+                }
             };
             if got != kind {
                 return Err(format!("host {host:?}: expected type {kind}"));

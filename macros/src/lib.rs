@@ -28,7 +28,7 @@ use proc_macro::TokenStream;
 ///
 /// A literal without a password (SCRAM, MONGODB-CR, PLAIN, or no mechanism) gives a builder that needs
 /// `.password(…)` before `.build()` compiles; MONGODB-X509 without `tlsCertificateKeyFile` gives one that
-/// needs TLS with a client certificate, `.tls(Tls::client_cert(…))`:
+/// needs TLS with a client certificate, `.tls(Tls::enabled().client_cert(…))`:
 ///
 /// ```
 /// use mongo_auth::{Tls, mongo_uri};
@@ -40,7 +40,7 @@ use proc_macro::TokenStream;
 /// assert_eq!(config.credential().unwrap().source, "shop");
 ///
 /// let config = mongo_uri!("mongodb://db.example.com/?authMechanism=MONGODB-X509")
-///     .tls(Tls::client_cert("client.pem").ca_file("ca.pem"))
+///     .tls(Tls::enabled().client_cert("client.pem").ca_file("ca.pem"))
 ///     .build()?;
 /// assert_eq!(config.credential().unwrap().source, "$external");
 /// # Ok::<(), mongo_auth::ConfigError>(())

@@ -5,6 +5,7 @@
 use mongo_auth_core::Credential;
 
 use super::{Authenticator, HandshakeFailure, op_msg_refused};
+use crate::config::ServerApi;
 use crate::connection::Connection;
 use crate::error::Error;
 use crate::events::event;
@@ -13,13 +14,13 @@ use crate::mechanism::conversation::{
     Channel, Conversation, Next, Outcome, ServerHello, Settings, Speculation,
 };
 use crate::tls::TlsConnector;
-use crate::transport::{Framing, Stream, Transport};
+use crate::transport::{ByteStream, Framing, Transport};
 
 impl Authenticator {
     /// Hello, then the conversation, on one stream.
     pub(super) async fn handshake(
         &self,
-        stream: Box<dyn Stream>,
+        stream: Box<dyn ByteStream>,
         host: &str,
         op_query: bool,
         channel: Channel,
@@ -31,7 +32,7 @@ impl Authenticator {
         } else {
             Framing::OpMsg
         };
-        let mut transport = Transport::new(stream, framing, self.options.server_api.clone());
+        let mut transport = Transport::new(stream, framing, self.options.server_api);
         // Each round trip of the handshake is bounded by socketTimeoutMS too, when given.
         transport.round_trip_timeout = self
             .options
@@ -45,7 +46,7 @@ impl Authenticator {
         let hello = handshake::hello(&HelloParameters {
             credential,
             app_name: self.options.app_name.as_deref(),
-            server_api: self.options.server_api.as_deref(),
+            server_api: self.options.server_api.map(ServerApi::as_str),
             load_balanced: self.options().load_balanced.unwrap_or(false),
             op_query,
             speculation: speculation.as_ref(),

@@ -27,7 +27,7 @@ use crate::events::event;
 use crate::mechanism::aws::AwsCredentialProvider;
 use crate::mechanism::conversation::Channel;
 use crate::tls::TlsConnector;
-use crate::transport::Stream;
+use crate::transport::ByteStream;
 use crate::wire::WireError;
 use key_cache::KeyCache;
 pub use one_call::{AuthenticateWith, authenticate, authenticate_over_tls, connect};
@@ -277,7 +277,7 @@ impl Authenticator {
 
     async fn authenticate_stream(
         &self,
-        stream: Box<dyn Stream>,
+        stream: Box<dyn ByteStream>,
         host: &str,
         channel: Channel,
     ) -> Result<Connection, Error> {
@@ -369,7 +369,7 @@ impl Authenticator {
     }
 
     /// TCP (or a Unix socket), then TLS when configured; bounded by the caller's deadline.
-    async fn open(&self, host: &Host, name: &str) -> Result<Box<dyn Stream>, Error> {
+    async fn open(&self, host: &Host, name: &str) -> Result<Box<dyn ByteStream>, Error> {
         if host.kind == HostKind::Unix {
             return self.open_unix(host).await;
         }
@@ -383,7 +383,7 @@ impl Authenticator {
             })?;
         tcp.set_nodelay(true)?;
         match &self.tls {
-            None => Ok(Box::new(tcp) as Box<dyn Stream>),
+            None => Ok(Box::new(tcp) as Box<dyn ByteStream>),
             Some(connector) => {
                 let stream = connector.connect(&host.host, tcp).await?;
                 event!(
@@ -393,19 +393,19 @@ impl Authenticator {
                     client_certificate = connector.client_certificate_subject().is_some(),
                     "tls established"
                 );
-                Ok(Box::new(stream) as Box<dyn Stream>)
+                Ok(Box::new(stream) as Box<dyn ByteStream>)
             }
         }
     }
 
     #[cfg(unix)]
-    async fn open_unix(&self, host: &Host) -> Result<Box<dyn Stream>, Error> {
+    async fn open_unix(&self, host: &Host) -> Result<Box<dyn ByteStream>, Error> {
         let socket = tokio::net::UnixStream::connect(&host.host).await?;
         Ok(Box::new(socket))
     }
 
     #[cfg(not(unix))]
-    async fn open_unix(&self, host: &Host) -> Result<Box<dyn Stream>, Error> {
+    async fn open_unix(&self, host: &Host) -> Result<Box<dyn ByteStream>, Error> {
         Err(Error::not_supported(format!(
             "unix domain sockets ({}) are not available on this platform; connect over TCP",
             host.host

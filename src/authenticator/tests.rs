@@ -1,7 +1,7 @@
 //! The authenticator against the conformance server: what the runtime refuses whatever the
 //! configuration says, and what a `mongodb+srv` lookup changes.
 
-use crate::{Authenticator, ClientConfig, Credential, Error};
+use crate::{Auth, Authenticator, ClientConfig, Error};
 use mongo_auth_test_server::{Server, ServerConfig, User};
 
 #[test]
@@ -19,7 +19,7 @@ async fn plain_is_never_sent_without_tls_or_the_opt_in() {
         .unwrap();
     let mut config = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(Credential::plain().username("ldap").password("secret"))
+        .credential(Auth::plain().username("ldap").password("secret"))
         .dangerous()
         .allow_plain_password_without_tls()
         .build()
@@ -59,11 +59,7 @@ async fn the_txt_record_reaches_the_handshake() {
             .unwrap();
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(
-            Credential::scram_sha_256()
-                .username("app")
-                .password("pencil"),
-        )
+        .credential(Auth::scram_sha_256().username("app").password("pencil"))
         .build()
         .unwrap();
     let mut authenticator = Authenticator::new(&config).unwrap();

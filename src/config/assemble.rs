@@ -80,12 +80,14 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
         errors.push(Error::new(ErrorKind::InvalidOptionValue, 0..0, problem));
     }
     // the mongodb+srv option rules connection strings get from the parser
-    errors.extend(rules::check_srv_options(rules::SrvOptions {
-        srv: assembly.srv,
-        service_name: assembly.options.srv_service_name.is_some(),
-        max_hosts: assembly.options.srv_max_hosts,
-        replica_set: assembly.options.replica_set.is_some(),
-        load_balanced: assembly.options.load_balanced == Some(true),
+    errors.extend(rules::check_srv_options({
+        let mut srv = rules::SrvOptions::default();
+        srv.srv = assembly.srv;
+        srv.service_name = assembly.options.srv_service_name.is_some();
+        srv.max_hosts = assembly.options.srv_max_hosts;
+        srv.replica_set = assembly.options.replica_set.is_some();
+        srv.load_balanced = assembly.options.load_balanced == Some(true);
+        srv
     }));
     if assembly.srv && hosts.len() > 1 {
         errors.push(Error::new(
@@ -115,13 +117,13 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
         },
     };
     if errors.is_empty() {
-        let facts = TlsFacts {
-            enabled: assembly.tls.is_some(),
-            client_certificate: assembly
+        let facts = TlsFacts::new(
+            assembly.tls.is_some(),
+            assembly
                 .tls
                 .as_ref()
                 .is_some_and(|tls| tls.client_certificate.is_some()),
-        };
+        );
         let rules =
             LibraryRules::default().allow_plain_without_tls(options.allow_plain_without_tls);
         if let Err(e) = library::check_configuration(credential.as_ref(), &hosts, facts, rules) {

@@ -8,17 +8,17 @@ use mongo_auth_core::{Error, Errors, Password};
 
 use super::assemble::{Assembly, CredentialInput, assemble};
 
-use super::credential::{
-    AuthenticatesOver, CredentialState, HasPassword, HasUsername, NoCredential, NoPassword,
-    NoUsername, PasswordCredential, PasswordMechanism, X509Credential, X509TakesNoPassword,
-};
+use super::credential::{PasswordCredential, X509Credential};
 use super::hosts::HostEntry;
 use super::options;
-use super::tls::{
-    Tls, TlsState, WithClientCert, WithoutClientCert, WithoutTls, WithoutTlsClearTextAllowed,
+use super::states::{
+    AuthenticatesOver, CredentialState, HasPassword, HasUsername, NoCredential, NoPassword,
+    NoUsername, PasswordMechanism, TlsState, WithClientCert, WithoutClientCert, WithoutTls,
+    WithoutTlsClearTextAllowed, X509TakesNoPassword,
 };
+use super::tls::Tls;
 use super::wording::{Vocabulary, reword};
-use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs};
+use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs, ServerApi};
 
 /// Builds a [`ClientConfig`] in code. The type parameters are the builder's state: `C` the credential
 /// ([`NoCredential`], a [`PasswordCredential`], an [`X509Credential`], a
@@ -30,11 +30,11 @@ use super::{ClientConfig, ConfigError, ConnectOptions, SecretRefs};
 /// opt-in). What types cannot say (an empty host list, an empty user name) is checked when it runs.
 ///
 /// ```
-/// use mongo_auth::{ClientConfig, Credential, Tls};
+/// use mongo_auth::{Auth, ClientConfig, Tls};
 /// let config = ClientConfig::builder()
 ///     .hosts(["db.example.com"])
-///     .credential(Credential::x509())
-///     .tls(Tls::client_cert("client.pem").ca_file("ca.pem"))
+///     .credential(Auth::x509())
+///     .tls(Tls::enabled().client_cert("client.pem").ca_file("ca.pem"))
 ///     .build()?;
 /// assert_eq!(config.credential().unwrap().source, "$external");
 /// # Ok::<(), mongo_auth::ConfigError>(())
@@ -106,8 +106,8 @@ impl<C, T> ClientConfigBuilder<C, T> {
     /// builder ([`password`](ClientConfigBuilder::password)). Replaces a credential given before.
     ///
     /// ```
-    /// use mongo_auth::{ClientConfig, Credential};
-    /// let builder = ClientConfig::builder().credential(Credential::scram_sha_256().username("app"));
+    /// use mongo_auth::{Auth, ClientConfig};
+    /// let builder = ClientConfig::builder().credential(Auth::scram_sha_256().username("app"));
     /// let config = builder.hosts(["localhost"]).password("pencil").build()?;
     /// # let _ = config;
     /// # Ok::<(), mongo_auth::ConfigError>(())
@@ -130,7 +130,7 @@ impl<C, T> ClientConfigBuilder<C, T> {
     ///
     /// ```
     /// use mongo_auth::{ClientConfig, Tls};
-    /// let config = ClientConfig::builder().hosts(["db"]).tls(Tls::with_ca_file("ca.pem")).build()?;
+    /// let config = ClientConfig::builder().hosts(["db"]).tls(Tls::enabled().ca_file("ca.pem")).build()?;
     /// assert!(config.tls().is_some());
     /// # Ok::<(), mongo_auth::ConfigError>(())
     /// ```
@@ -198,14 +198,16 @@ impl<C, T> ClientConfigBuilder<C, T> {
         self
     }
 
-    /// A Stable API version (`"1"`): the handshake then uses `hello` instead of the legacy `isMaster`.
+    /// A Stable API version: every command declares it, and the handshake uses `hello` instead of
+    /// the legacy `isMaster`.
     ///
     /// ```
-    /// let builder = mongo_auth::ClientConfig::builder().server_api("1");
+    /// use mongo_auth::config::ServerApi;
+    /// let builder = mongo_auth::ClientConfig::builder().server_api(ServerApi::V1);
     /// # let _ = builder;
     /// ```
-    pub fn server_api(mut self, version: impl Into<String>) -> Self {
-        self.options.server_api = Some(version.into());
+    pub fn server_api(mut self, version: ServerApi) -> Self {
+        self.options.server_api = Some(version);
         self
     }
 
@@ -275,9 +277,9 @@ impl<C, T> ClientConfigBuilder<C, T> {
     /// The door to the switches that weaken the configuration's safety.
     ///
     /// ```
-    /// use mongo_auth::{ClientConfig, Credential};
+    /// use mongo_auth::{Auth, ClientConfig};
     /// let builder = ClientConfig::builder()
-    ///     .credential(Credential::plain().username("u").password("p"))
+    ///     .credential(Auth::plain().username("u").password("p"))
     ///     .dangerous()
     ///     .allow_plain_password_without_tls();
     /// # let _ = builder;
@@ -293,10 +295,10 @@ impl<C> ClientConfigBuilder<C, WithoutTls> {
     /// bundled Mozilla roots (call [`tls`](Self::tls) to change the settings).
     ///
     /// ```
-    /// use mongo_auth::{ClientConfig, Credential};
+    /// use mongo_auth::{Auth, ClientConfig};
     /// let config = ClientConfig::builder()
     ///     .srv("cluster0.example.com")
-    ///     .credential(Credential::plain().username("u").password("p")) // PLAIN is fine: SRV implies TLS
+    ///     .credential(Auth::plain().username("u").password("p")) // PLAIN is fine: SRV implies TLS
     ///     .build()?;
     /// assert!(config.is_srv() && config.tls().is_some());
     /// # Ok::<(), mongo_auth::ConfigError>(())
@@ -314,7 +316,7 @@ impl<C> ClientConfigBuilder<C, Tls<WithoutClientCert>> {
     ///
     /// ```
     /// use mongo_auth::{ClientConfig, Tls};
-    /// let config = ClientConfig::builder().tls(Tls::with_ca_file("ca.pem")).srv("cluster0.example.com").build()?;
+    /// let config = ClientConfig::builder().tls(Tls::enabled().ca_file("ca.pem")).srv("cluster0.example.com").build()?;
     /// assert!(config.is_srv());
     /// # Ok::<(), mongo_auth::ConfigError>(())
     /// ```
@@ -329,10 +331,10 @@ impl<C> ClientConfigBuilder<C, Tls<WithClientCert>> {
     /// `mongodb+srv` with the TLS settings already given. See the other [`srv`](ClientConfigBuilder::srv).
     ///
     /// ```
-    /// use mongo_auth::{ClientConfig, Credential, Tls};
+    /// use mongo_auth::{Auth, ClientConfig, Tls};
     /// let config = ClientConfig::builder()
-    ///     .credential(Credential::x509())
-    ///     .tls(Tls::client_cert("client.pem"))
+    ///     .credential(Auth::x509())
+    ///     .tls(Tls::enabled().client_cert("client.pem"))
     ///     .srv("cluster0.example.com")
     ///     .build()?;
     /// assert!(config.is_srv());
@@ -349,10 +351,10 @@ impl<M: PasswordMechanism, P, T> ClientConfigBuilder<PasswordCredential<M, NoUse
     /// Gives the credential its user name (see [`PasswordCredential::username`]).
     ///
     /// ```
-    /// use mongo_auth::{ClientConfig, Credential};
+    /// use mongo_auth::{Auth, ClientConfig};
     /// let config = ClientConfig::builder()
     ///     .hosts(["db"])
-    ///     .credential(Credential::scram_sha_256())
+    ///     .credential(Auth::scram_sha_256())
     ///     .username("app")
     ///     .password("pencil")
     ///     .build()?;
@@ -379,11 +381,11 @@ impl<M: PasswordMechanism, U, T> ClientConfigBuilder<PasswordCredential<M, U, No
     /// Gives the credential its password: how a `mongo_uri!` literal without a password is completed.
     ///
     /// ```
-    /// use mongo_auth::{ClientConfig, Credential};
+    /// use mongo_auth::{Auth, ClientConfig};
     /// let secret = String::from("pencil"); // e.g. std::env::var("MONGO_PASSWORD")?
     /// let config = ClientConfig::builder()
     ///     .hosts(["db"])
-    ///     .credential(Credential::scram_sha_256().username("app"))
+    ///     .credential(Auth::scram_sha_256().username("app"))
     ///     .password(secret)
     ///     .build()?;
     /// # let _ = config;
@@ -422,10 +424,10 @@ impl<C: CredentialState, T: TlsState> ClientConfigBuilder<C, T> {
     /// [`AuthenticatesOver`].
     ///
     /// ```
-    /// use mongo_auth::{ClientConfig, Credential, Tls};
+    /// use mongo_auth::{Auth, ClientConfig, Tls};
     /// let config = ClientConfig::builder()
     ///     .hosts(["db.example.com"])
-    ///     .credential(Credential::plain().username("ldapuser").password("ldappassword"))
+    ///     .credential(Auth::plain().username("ldapuser").password("ldappassword"))
     ///     .tls(Tls::enabled())
     ///     .build()?;
     /// assert_eq!(config.credential().unwrap().source, "$external");
@@ -468,10 +470,10 @@ impl<C: CredentialState, T: TlsState> ClientConfigBuilder<C, T> {
 /// [`ClientConfigBuilder::dangerous`].
 ///
 /// ```
-/// use mongo_auth::{ClientConfig, Credential};
+/// use mongo_auth::{Auth, ClientConfig};
 /// let config = ClientConfig::builder()
 ///     .hosts(["ldap-proxy.internal"])
-///     .credential(Credential::plain().username("u").password("p"))
+///     .credential(Auth::plain().username("u").password("p"))
 ///     .dangerous()
 ///     .allow_plain_password_without_tls()
 ///     .build()?;
@@ -489,9 +491,9 @@ impl<C> DangerousClientConfigBuilder<C, WithoutTls> {
     /// For a trusted network or an LDAP proxy on the same host only.
     ///
     /// ```
-    /// use mongo_auth::{ClientConfig, Credential};
+    /// use mongo_auth::{Auth, ClientConfig};
     /// let builder = ClientConfig::builder()
-    ///     .credential(Credential::plain().username("u").password("p"))
+    ///     .credential(Auth::plain().username("u").password("p"))
     ///     .dangerous()
     ///     .allow_plain_password_without_tls();
     /// # let _ = builder;

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use mongo_auth_core::{Credential as CoreCredential, Host};
 
+use super::ServerApi;
 use super::options::ConnectOptions;
 use super::secret::SecretRefs;
 use super::tls::TlsSettings;
@@ -17,12 +18,12 @@ use super::tls::TlsSettings;
 /// `ClientConfig` carries no warning. Debug, Display and `Serialize` never show a secret.
 ///
 /// ```
-/// use mongo_auth::{ClientConfig, Credential, Tls};
+/// use mongo_auth::{Auth, ClientConfig, Tls};
 /// # fn main() -> Result<(), mongo_auth::ConfigError> {
 /// let config = ClientConfig::builder()
 ///     .hosts(["db1.example.com", "db2.example.com:27018"])
-///     .credential(Credential::scram_sha_256().username("app").password("pencil"))
-///     .tls(Tls::with_ca_file("ca.pem"))
+///     .credential(Auth::scram_sha_256().username("app").password("pencil"))
+///     .tls(Tls::enabled().ca_file("ca.pem"))
 ///     .build()?;
 /// assert_eq!(config.hosts().len(), 2);
 /// assert_eq!(config.credential().unwrap().source, "admin");
@@ -156,12 +157,13 @@ impl ClientConfig {
     /// The Stable API version, if one is set.
     ///
     /// ```
-    /// let config = mongo_auth::ClientConfig::builder().hosts(["db"]).server_api("1").build()?;
-    /// assert_eq!(config.server_api(), Some("1"));
+    /// use mongo_auth::config::ServerApi;
+    /// let config = mongo_auth::ClientConfig::builder().hosts(["db"]).server_api(ServerApi::V1).build()?;
+    /// assert_eq!(config.server_api(), Some(ServerApi::V1));
     /// # Ok::<(), mongo_auth::ConfigError>(())
     /// ```
-    pub fn server_api(&self) -> Option<&str> {
-        self.options.server_api.as_deref()
+    pub fn server_api(&self) -> Option<ServerApi> {
+        self.options.server_api
     }
 
     /// The largest SCRAM iteration count the client accepts.

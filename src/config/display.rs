@@ -10,11 +10,11 @@ use super::tls::CaSource;
 /// A connection string for logs: every secret is `<redacted>`, files are named, nothing is read.
 ///
 /// ```
-/// use mongo_auth::{ClientConfig, Credential, Tls};
+/// use mongo_auth::{Auth, ClientConfig, Tls};
 /// let config = ClientConfig::builder()
 ///     .hosts(["db.example.com"])
-///     .credential(Credential::scram_sha_256().username("app").password("pencil"))
-///     .tls(Tls::with_ca_file("ca.pem"))
+///     .credential(Auth::scram_sha_256().username("app").password("pencil"))
+///     .tls(Tls::enabled().ca_file("ca.pem"))
 ///     .build()?;
 /// assert_eq!(
 ///     config.to_string(),

@@ -35,7 +35,7 @@ pub enum ConfigError {
 /// .unwrap_err();
 /// let field = &error.fields()[0];
 /// assert_eq!(field.path(), "auth.password");
-/// assert_eq!(field.rule().unwrap().kind(), mongo_auth::core::ErrorKind::ForbiddenPassword);
+/// assert_eq!(field.rule().unwrap().kind(), mongo_auth::rulebook::ErrorKind::ForbiddenPassword);
 /// ```
 ///
 /// `Debug` prints what `Display` prints (`{:#?}` shows the structure).
@@ -90,7 +90,7 @@ impl FieldError {
     /// ```
     /// # let error = mongo_auth::config::from_deserializer::<mongo_auth::ClientConfig, _>(
     /// #     &mut serde_json::Deserializer::from_str(r#"{ "hosts": [] }"#)).unwrap_err();
-    /// assert_eq!(error.fields()[0].rule().unwrap().kind(), mongo_auth::core::ErrorKind::InvalidHost);
+    /// assert_eq!(error.fields()[0].rule().unwrap().kind(), mongo_auth::rulebook::ErrorKind::InvalidHost);
     /// ```
     pub fn rule(&self) -> Option<&Error> {
         self.rule.as_ref()
@@ -203,7 +203,7 @@ impl ConfigError {
     /// Every rulebook error in this error, wherever it came from.
     ///
     /// ```
-    /// use mongo_auth::core::ErrorKind;
+    /// use mongo_auth::rulebook::ErrorKind;
     /// let error = "mongodb://h:0".parse::<mongo_auth::ClientConfig>().unwrap_err();
     /// assert_eq!(error.rules()[0].kind(), ErrorKind::InvalidPort);
     /// ```

@@ -4,12 +4,12 @@
 //! Three ways in, one rulebook:
 //!
 //! ```
-//! use mongo_auth::{ClientConfig, ConfigError, Credential, Tls};
+//! use mongo_auth::{Auth, ClientConfig, ConfigError, Tls};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // a builder chain: an invalid combination has no method to call, or no `build()`
 //! let built = ClientConfig::builder()
 //!     .hosts(["db.example.com"])
-//!     .credential(Credential::scram_sha_256().username("app").password("pencil").source("admin"))
+//!     .credential(Auth::scram_sha_256().username("app").password("pencil").source("admin"))
 //!     .tls(Tls::enabled())
 //!     .build()?;
 //!
@@ -91,25 +91,20 @@ mod parse;
 mod sealed;
 mod secret;
 mod serde;
+mod server_api;
+pub mod states;
 mod tls;
 mod wording;
 
 pub use self::builder::{ClientConfigBuilder, DangerousClientConfigBuilder};
 pub use self::client::ClientConfig;
-pub use self::credential::{
-    AuthenticatesOver, CarriesClientCertificate, Credential, CredentialState, GssapiCredential,
-    GssapiPropertyOnPasswordMechanism, GssapiSourceIsExternal, HasPassword, HasUsername, MongodbCr,
-    NegotiatedScram, NoCredential, NoPassword, NoUsername, PasswordCredential, PasswordGiven,
-    PasswordMechanism, Plain, ProtectsPlainPassword, ScramSha1, ScramSha256, UsernameGiven,
-    X509Credential, X509TakesNoPassword, X509TakesNoProperties, X509TakesNoSource,
-};
+pub use self::credential::{Auth, GssapiCredential, PasswordCredential, X509Credential};
 pub use self::error::{ConfigError, FieldError};
-pub use self::secret::SecretRef;
+pub use self::parse::AwaitingPassword;
+pub use self::secret::{SecretError, SecretRef};
 pub use self::serde::from_deserializer;
-pub use self::tls::{
-    DangerousTls, Tls, TlsSettings, TlsState, WithClientCert, WithoutClientCert, WithoutTls,
-    WithoutTlsClearTextAllowed,
-};
+pub use self::server_api::{ServerApi, UnknownServerApi};
+pub use self::tls::{DangerousTls, Tls, TlsSettings};
 
 pub(crate) use self::hosts::HostEntry;
 pub(crate) use self::options::ConnectOptions;

@@ -10,6 +10,8 @@
 use std::time::Duration;
 
 use mongo_auth_core::{OptionValue, Options};
+
+use super::server_api::{ServerApi, UnknownServerApi};
 use serde::Deserialize;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -27,7 +29,7 @@ pub(crate) struct ConnectOptions {
     /// over (`None`: the handshake timeout).
     pub(crate) socket_timeout: Option<Duration>,
     /// A Stable API version (`hello` instead of legacy `isMaster` when set).
-    pub(crate) server_api: Option<String>,
+    pub(crate) server_api: Option<ServerApi>,
     /// The largest SCRAM iteration count the client accepts (the spec's minimum of 4096 always holds).
     pub(crate) max_scram_iterations: u32,
     /// PLAIN without TLS: the user opted in to sending the password in clear.
@@ -226,13 +228,19 @@ pub(crate) struct RawOptions {
 impl RawOptions {
     /// The options a config file gives: its connection-string options through the same table as a
     /// connection string's ([`ConnectOptions::set_uri_option`]), then the ones only code and files set.
-    pub(crate) fn into_connect_options(self) -> ConnectOptions {
+    /// A Stable API version MongoDB does not define goes to `refused` and is left out.
+    pub(crate) fn into_connect_options(
+        self,
+        refused: impl FnOnce(UnknownServerApi),
+    ) -> ConnectOptions {
         let defaults = ConnectOptions::default();
         let mut options = ConnectOptions {
             handshake_timeout: self
                 .handshake_timeout_ms
                 .map_or(defaults.handshake_timeout, duration_ms),
-            server_api: self.server_api,
+            server_api: self
+                .server_api
+                .and_then(|version| version.parse().map_err(refused).ok()),
             max_scram_iterations: self
                 .max_scram_iterations
                 .unwrap_or(defaults.max_scram_iterations),

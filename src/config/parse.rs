@@ -2,7 +2,9 @@
 
 use std::str::FromStr;
 
-use mongo_auth_core::{ConnectionString, Errors, Warning};
+use mongo_auth_core::library::LibraryRules;
+use mongo_auth_core::rules::needs_password;
+use mongo_auth_core::{ConnectionString, Error, ErrorKind, Errors, Mechanism, Password, Warning};
 
 use super::wording::{Vocabulary, reword};
 
@@ -50,7 +52,7 @@ impl FromStr for ClientConfig {
 ///
 /// ```
 /// use mongo_auth::ClientConfig;
-/// use mongo_auth::core::ConnectionString;
+/// use mongo_auth::rulebook::ConnectionString;
 /// let uri = ConnectionString::parse("mongodb://ldapuser:pw@ldap.example.com/?authMechanism=PLAIN")?;
 /// // PLAIN without TLS passes the spec but not the library
 /// assert!(ClientConfig::try_from(uri).is_err());
@@ -64,48 +66,210 @@ impl TryFrom<ConnectionString> for ClientConfig {
     type Error = ConfigError;
 
     fn try_from(uri: ConnectionString) -> Result<Self, Self::Error> {
-        let refused = match uri.check_library_rules() {
-            // the library layer's errors carry the string's warnings
-            Err(errors) => Some(errors.refusing_warnings()),
-            Ok(()) => Errors::from_vec(uri.warnings().iter().map(Warning::refused).collect())
-                .map(|errors| errors.with_secret_spans(uri.secret_spans().to_vec())),
-        };
-        if let Some(errors) = refused {
+        from_connection_string(uri, None)
+    }
+}
+
+/// The library layer of rules on a spec-valid connection string, with its warnings refused.
+fn check_library_rules(
+    uri: &ConnectionString,
+    password_from_code: bool,
+) -> Result<(), ConfigError> {
+    let rules = LibraryRules::default().password_from_code(password_from_code);
+    let refused = match uri.check_library_rules_with(rules) {
+        // the library layer's errors carry the string's warnings
+        Err(errors) => Some(errors.refusing_warnings()),
+        Ok(()) => Errors::from_vec(uri.warnings().iter().map(Warning::refused).collect())
+            .map(|errors| errors.with_secret_spans(uri.secret_spans().to_vec())),
+    };
+    match refused {
+        None => Ok(()),
+        Some(errors) => {
             let mechanism = uri.credential().and_then(|c| c.mechanism);
-            return Err(ConfigError::Rules(
-                errors.map(|e| reword(e, Vocabulary::ConnectionString, mechanism)),
-            ));
+            Err(ConfigError::Rules(errors.map(|e| {
+                reword(e, Vocabulary::ConnectionString, mechanism)
+            })))
         }
-        let effective = uri.effective_tls();
-        let tls = effective.enabled.then(|| TlsSettings {
-            ca: effective
-                .ca_file
-                .map_or(CaSource::System, |path| CaSource::File(path.into())),
-            client_certificate: effective
-                .certificate_key_file
-                .map(|path| ClientCertificate {
-                    certificate_file: path.into(),
-                    key_file: effective.key_file.map(Into::into),
-                    key_password: effective.key_password.cloned(),
-                }),
-            crl_file: effective.crl_file.map(Into::into),
-            allow_invalid_certificates: effective.allow_invalid_certificates,
-            allow_invalid_hostnames: effective.allow_invalid_hostnames,
-        });
-        let connect_options = ConnectOptions::from_uri_options(uri.options(), uri.database());
-        let srv = uri.is_srv();
-        let secret_spans = uri.secret_spans().to_vec();
-        // the hosts and the credential move into the configuration: nothing is copied
-        let (hosts, credential) = uri.into_hosts_and_credential();
-        let config = assemble(Assembly {
-            hosts: hosts.into_iter().map(HostEntry::Checked).collect(),
-            srv,
-            credential: credential.map(CredentialInput::Checked),
-            tls,
-            options: connect_options,
-            secret_refs: SecretRefs::default(),
+    }
+}
+
+/// The library layer of rules on a spec-valid connection string, then the configuration. A password
+/// supplied in code (`supplied`) takes the place of the one the string leaves out.
+fn from_connection_string(
+    uri: ConnectionString,
+    supplied: Option<Password>,
+) -> Result<ClientConfig, ConfigError> {
+    check_library_rules(&uri, supplied.is_some())?;
+    let effective = uri.effective_tls();
+    let tls = effective.enabled.then(|| TlsSettings {
+        ca: effective
+            .ca_file
+            .map_or(CaSource::System, |path| CaSource::File(path.into())),
+        client_certificate: effective
+            .certificate_key_file
+            .map(|path| ClientCertificate {
+                certificate_file: path.into(),
+                key_file: effective.key_file.map(Into::into),
+                key_password: effective.key_password.cloned(),
+            }),
+        crl_file: effective.crl_file.map(Into::into),
+        allow_invalid_certificates: effective.allow_invalid_certificates,
+        allow_invalid_hostnames: effective.allow_invalid_hostnames,
+    });
+    let connect_options = ConnectOptions::from_uri_options(uri.options(), uri.database());
+    let srv = uri.is_srv();
+    let secret_spans = uri.secret_spans().to_vec();
+    // the hosts and the credential move into the configuration: nothing is copied
+    let (hosts, credential) = uri.into_hosts_and_credential();
+    let config = assemble(Assembly {
+        hosts: hosts.into_iter().map(HostEntry::Checked).collect(),
+        srv,
+        credential: credential
+            .map(|mut credential| {
+                if let Some(password) = supplied {
+                    credential.password = Some(password);
+                }
+                credential
+            })
+            .map(CredentialInput::Checked),
+        tls,
+        options: connect_options,
+        secret_refs: SecretRefs::default(),
+    })
+    .map_err(|errors| ConfigError::Rules(errors.with_secret_spans(secret_spans)))?;
+    Ok(config)
+}
+
+impl ClientConfig {
+    /// Parses a connection string that leaves its password to code, the run-time twin of
+    /// `mongo_uri!("mongodb://app@db/…").password(…)`: the usual pattern of a URI from the environment
+    /// and the password from a secret store.
+    ///
+    /// Every rule is checked here, except the password's own; the result has no way to become a
+    /// [`ClientConfig`] other than [`AwaitingPassword::password`], so a forgotten password does not
+    /// compile. A string whose mechanism takes no password (MONGODB-X509, MONGODB-AWS,
+    /// MONGODB-OIDC), names no user, or already carries a password is an error that says to parse it
+    /// with [`str::parse`] instead: there is no password to supply to it.
+    ///
+    /// ```
+    /// use mongo_auth::ClientConfig;
+    /// # fn secret_store() -> String { "pencil".into() }
+    /// let uri = std::env::var("MONGODB_URI")
+    ///     .unwrap_or_else(|_| "mongodb://app@db.example.com/shop?authMechanism=SCRAM-SHA-256".into());
+    /// let config = ClientConfig::parse_awaiting_password(&uri)?.password(secret_store())?;
+    /// assert_eq!(config.credential().unwrap().source, "shop");
+    ///
+    /// // MONGODB-X509 takes no password: parse it with str::parse
+    /// let error = ClientConfig::parse_awaiting_password("mongodb://db/?authMechanism=MONGODB-X509&tls=true")
+    ///     .unwrap_err();
+    /// assert!(error.to_string().contains("takes no password"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse_awaiting_password(s: &str) -> Result<AwaitingPassword, ConfigError> {
+        let uri = ConnectionString::parse(s)
+            .map_err(|errors| ConfigError::Rules(errors.refusing_warnings()))?;
+        let refusal = match uri.credential() {
+            None => Some((
+                ErrorKind::MissingUsername,
+                "the connection string names no user, so there is no password to supply: add                  `user@` before the host, or parse it with `str::parse`"
+                    .to_owned(),
+            )),
+            Some(credential) if credential.password.is_some() => Some((
+                ErrorKind::ForbiddenPassword,
+                "the connection string already carries a password: remove it from the string, or                  parse it with `str::parse`"
+                    .to_owned(),
+            )),
+            Some(credential)
+                if !needs_password(credential.mechanism)
+                    && credential.mechanism != Some(Mechanism::Gssapi) =>
+            {
+                let name = credential.mechanism.map_or("SCRAM", Mechanism::as_str);
+                Some((
+                    ErrorKind::ForbiddenPassword,
+                    format!("{name} takes no password: parse this connection string with `str::parse`"),
+                ))
+            }
+            Some(_) => None,
+        };
+        if let Some((kind, message)) = refusal {
+            let error = Error::new(kind, 0..0, message);
+            return Err(ConfigError::Rules(Errors::from(error)).with_input(s));
+        }
+        // Every other rule now, so that the error comes where the string is read.
+        check_library_rules(&uri, true).map_err(|error| error.with_input(s))?;
+        Ok(AwaitingPassword {
+            uri,
+            input: s.to_owned(),
         })
-        .map_err(|errors| ConfigError::Rules(errors.with_secret_spans(secret_spans)))?;
-        Ok(config)
+    }
+}
+
+/// A checked connection string that lacks only its password:
+/// [`ClientConfig::parse_awaiting_password`]'s result. [`password`](Self::password) completes it; there
+/// is no other way to a [`ClientConfig`].
+///
+/// `Debug` and `Display` show the string, which holds no secret.
+///
+/// ```
+/// use mongo_auth::ClientConfig;
+/// let awaiting = ClientConfig::parse_awaiting_password("mongodb://app@db.example.com/?authSource=admin")?;
+/// assert_eq!(awaiting.username(), "app");
+/// assert_eq!(awaiting.mechanism(), None); // SCRAM, negotiated with the server
+/// let config = awaiting.password("pencil")?;
+/// assert_eq!(config.credential().unwrap().password.as_ref().unwrap().expose_secret(), "pencil");
+/// # Ok::<(), mongo_auth::ConfigError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct AwaitingPassword {
+    uri: ConnectionString,
+    input: String,
+}
+
+impl AwaitingPassword {
+    /// The user whose password is awaited.
+    ///
+    /// ```
+    /// let awaiting = mongo_auth::ClientConfig::parse_awaiting_password("mongodb://app@db")?;
+    /// assert_eq!(awaiting.username(), "app");
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn username(&self) -> &str {
+        self.uri.username().unwrap_or_default()
+    }
+
+    /// The mechanism the string names (`None`: SCRAM negotiated with the server).
+    ///
+    /// ```
+    /// use mongo_auth::Mechanism;
+    /// let awaiting =
+    ///     mongo_auth::ClientConfig::parse_awaiting_password("mongodb://app@db/?authMechanism=SCRAM-SHA-256")?;
+    /// assert_eq!(awaiting.mechanism(), Some(Mechanism::ScramSha256));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn mechanism(&self) -> Option<Mechanism> {
+        self.uri.credential().and_then(|c| c.mechanism)
+    }
+
+    /// Supplies the password and applies the rules that concern it (a NUL character, which SASL
+    /// cannot send, is refused). An empty password is a password.
+    ///
+    /// ```
+    /// let config = mongo_auth::ClientConfig::parse_awaiting_password("mongodb://app@db")?.password("pencil")?;
+    /// # let _ = config;
+    /// let error = mongo_auth::ClientConfig::parse_awaiting_password("mongodb://app@db")?
+    ///     .password("pen\0cil")
+    ///     .unwrap_err();
+    /// assert!(error.to_string().contains("NUL"));
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn password(self, password: impl Into<Password>) -> Result<ClientConfig, ConfigError> {
+        from_connection_string(self.uri, Some(password.into()))
+            .map_err(|error| error.with_input(&self.input))
+    }
+}
+
+impl std::fmt::Display for AwaitingPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.uri, f)
     }
 }

@@ -27,23 +27,24 @@ pub enum SecretRef {
 }
 
 impl SecretRef {
-    /// Reads the secret. The error message names the variable or the file, never a secret.
+    /// Reads the secret. The error names the variable or the file, never a secret.
     ///
     /// ```
-    /// use mongo_auth::config::SecretRef;
+    /// use mongo_auth::config::{SecretError, SecretRef};
     /// let error = SecretRef::Env("MONGO_AUTH_DOC_UNSET_VARIABLE".into()).resolve().unwrap_err();
-    /// assert_eq!(error, "environment variable `MONGO_AUTH_DOC_UNSET_VARIABLE` is not set");
+    /// assert!(matches!(&error, SecretError::EnvUnset { variable } if variable == "MONGO_AUTH_DOC_UNSET_VARIABLE"));
+    /// assert_eq!(error.to_string(), "environment variable `MONGO_AUTH_DOC_UNSET_VARIABLE` is not set");
     /// ```
-    pub fn resolve(&self) -> Result<Password, String> {
+    pub fn resolve(&self) -> Result<Password, SecretError> {
         match self {
             SecretRef::Env(name) => match std::env::var(name) {
                 Ok(value) => Ok(Password::new(value)),
-                Err(std::env::VarError::NotPresent) => {
-                    Err(format!("environment variable `{name}` is not set"))
-                }
-                Err(std::env::VarError::NotUnicode(_)) => {
-                    Err(format!("environment variable `{name}` is not valid UTF-8"))
-                }
+                Err(std::env::VarError::NotPresent) => Err(SecretError::EnvUnset {
+                    variable: name.clone(),
+                }),
+                Err(std::env::VarError::NotUnicode(_)) => Err(SecretError::EnvNotUnicode {
+                    variable: name.clone(),
+                }),
             },
             SecretRef::File(path) => match std::fs::read_to_string(path) {
                 Ok(mut value) => {
@@ -55,8 +56,66 @@ impl SecretRef {
                     }
                     Ok(Password::new(value))
                 }
-                Err(e) => Err(format!("cannot read secret file `{}`: {e}", path.display())),
+                Err(source) => Err(SecretError::File {
+                    path: path.clone(),
+                    source,
+                }),
             },
+        }
+    }
+}
+
+/// A secret reference that could not be read ([`SecretRef::resolve`]). Its messages name the
+/// variable or the file, never a secret.
+///
+/// ```
+/// use mongo_auth::config::SecretRef;
+/// let error = SecretRef::File("/nonexistent/mongo-password".into()).resolve().unwrap_err();
+/// assert!(error.to_string().starts_with("cannot read secret file `/nonexistent/mongo-password`"));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SecretError {
+    /// The environment variable is not set.
+    EnvUnset {
+        /// The variable's name.
+        variable: String,
+    },
+    /// The environment variable's value is not UTF-8.
+    EnvNotUnicode {
+        /// The variable's name.
+        variable: String,
+    },
+    /// The file could not be read (missing, unreadable, not UTF-8).
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read.
+        source: std::io::Error,
+    },
+}
+
+impl std::fmt::Display for SecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SecretError::EnvUnset { variable } => {
+                write!(f, "environment variable `{variable}` is not set")
+            }
+            SecretError::EnvNotUnicode { variable } => {
+                write!(f, "environment variable `{variable}` is not valid UTF-8")
+            }
+            SecretError::File { path, source } => {
+                write!(f, "cannot read secret file `{}`: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for SecretError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SecretError::File { source, .. } => Some(source),
+            _ => None,
         }
     }
 }

@@ -21,31 +21,15 @@ use super::sealed::Sealed;
 /// // verify the server with the bundled Mozilla roots (webpki-roots)
 /// let tls = Tls::enabled();
 /// // verify with a private CA and present a client certificate (cert and key in one PEM file)
-/// let tls = Tls::client_cert("client.pem").ca_file("ca.pem");
+/// let tls = Tls::enabled().client_cert("client.pem").ca_file("ca.pem");
 /// // certificate and key in two files, the key encrypted
-/// let tls = Tls::client_cert_and_key("client.crt", "client.key").key_password("secret");
+/// let tls = Tls::enabled().client_cert_and_key("client.crt", "client.key").key_password("secret");
 /// # let _ = tls;
 /// ```
 pub struct Tls<S> {
     pub(crate) settings: TlsSettings,
     state: PhantomData<fn() -> S>,
 }
-
-/// State: TLS without a client certificate (the server is verified; the client is anonymous).
-///
-/// ```
-/// let _: mongo_auth::Tls<mongo_auth::config::WithoutClientCert> = mongo_auth::Tls::with_ca_file("ca.pem");
-/// ```
-#[derive(Debug)]
-pub enum WithoutClientCert {}
-
-/// State: TLS with a client certificate, as MONGODB-X509 needs.
-///
-/// ```
-/// let _: mongo_auth::Tls<mongo_auth::config::WithClientCert> = mongo_auth::Tls::client_cert("client.pem");
-/// ```
-#[derive(Debug)]
-pub enum WithClientCert {}
 
 impl<S> Clone for Tls<S> {
     fn clone(&self) -> Self {
@@ -71,7 +55,7 @@ impl<S> Tls<S> {
     /// (as the official Rust driver does; a CA installed only in the system's store needs this).
     ///
     /// ```
-    /// let tls = mongo_auth::Tls::client_cert("client.pem").ca_file("ca.pem");
+    /// let tls = mongo_auth::Tls::enabled().client_cert("client.pem").ca_file("ca.pem");
     /// # let _ = tls;
     /// ```
     pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
@@ -104,7 +88,7 @@ impl<S> Tls<S> {
     /// The settings, with the state erased.
     ///
     /// ```
-    /// let settings = mongo_auth::Tls::with_ca_file("ca.pem").into_settings();
+    /// let settings = mongo_auth::Tls::enabled().ca_file("ca.pem").into_settings();
     /// assert_eq!(settings.ca_file(), Some(std::path::Path::new("ca.pem")));
     /// ```
     pub fn into_settings(self) -> TlsSettings {
@@ -123,23 +107,14 @@ impl Tls<WithoutClientCert> {
         Self::from_settings(TlsSettings::default())
     }
 
-    /// TLS that verifies the server against the CA certificates in this PEM file (`tlsCAFile`) only.
+    /// `tlsCertificateKeyFile`: present a client certificate, with its key in the same PEM file (what
+    /// MONGODB-X509 needs).
     ///
     /// ```
-    /// let tls = mongo_auth::Tls::with_ca_file("ca.pem");
+    /// let tls = mongo_auth::Tls::enabled().ca_file("ca.pem").client_cert("client.pem");
     /// # let _ = tls;
     /// ```
-    pub fn with_ca_file(path: impl Into<PathBuf>) -> Self {
-        Self::enabled().ca_file(path)
-    }
-
-    /// Adds a client certificate and its key, both in one PEM file (`tlsCertificateKeyFile`).
-    ///
-    /// ```
-    /// let tls = mongo_auth::Tls::with_ca_file("ca.pem").with_client_cert("client.pem");
-    /// # let _ = tls;
-    /// ```
-    pub fn with_client_cert(self, certificate_key_file: impl Into<PathBuf>) -> Tls<WithClientCert> {
+    pub fn client_cert(self, certificate_key_file: impl Into<PathBuf>) -> Tls<WithClientCert> {
         self.with_certificate(ClientCertificate {
             certificate_file: certificate_key_file.into(),
             key_file: None,
@@ -147,13 +122,13 @@ impl Tls<WithoutClientCert> {
         })
     }
 
-    /// Adds a client certificate chain and its private key from two PEM files.
+    /// Present a client certificate chain and its private key from two PEM files.
     ///
     /// ```
-    /// let tls = mongo_auth::Tls::with_ca_file("ca.pem").with_client_cert_and_key("client.crt", "client.key");
+    /// let tls = mongo_auth::Tls::enabled().client_cert_and_key("client.crt", "client.key");
     /// # let _ = tls;
     /// ```
-    pub fn with_client_cert_and_key(
+    pub fn client_cert_and_key(
         self,
         certificate_file: impl Into<PathBuf>,
         key_file: impl Into<PathBuf>,
@@ -172,35 +147,10 @@ impl Tls<WithoutClientCert> {
 }
 
 impl Tls<WithClientCert> {
-    /// TLS with a client certificate and its key in one PEM file (`tlsCertificateKeyFile`), verifying
-    /// the server against the bundled Mozilla roots (add [`ca_file`](Tls::ca_file) for a private CA
-    /// or one installed only in the system's store).
-    ///
-    /// ```
-    /// let tls = mongo_auth::Tls::client_cert("client.pem").ca_file("ca.pem");
-    /// # let _ = tls;
-    /// ```
-    pub fn client_cert(certificate_key_file: impl Into<PathBuf>) -> Self {
-        Tls::enabled().with_client_cert(certificate_key_file)
-    }
-
-    /// TLS with a client certificate chain and its private key in two PEM files.
-    ///
-    /// ```
-    /// let tls = mongo_auth::Tls::client_cert_and_key("client.crt", "client.key");
-    /// # let _ = tls;
-    /// ```
-    pub fn client_cert_and_key(
-        certificate_file: impl Into<PathBuf>,
-        key_file: impl Into<PathBuf>,
-    ) -> Self {
-        Tls::enabled().with_client_cert_and_key(certificate_file, key_file)
-    }
-
     /// `tlsCertificateKeyFilePassword`: the password of an encrypted PKCS#8 private key.
     ///
     /// ```
-    /// let tls = mongo_auth::Tls::client_cert("client.pem").key_password("secret");
+    /// let tls = mongo_auth::Tls::enabled().client_cert("client.pem").key_password("secret");
     /// # let _ = tls;
     /// ```
     pub fn key_password(mut self, password: impl Into<Password>) -> Self {
@@ -214,7 +164,7 @@ impl Tls<WithClientCert> {
 /// The switches that weaken TLS verification, reached through [`Tls::dangerous`].
 ///
 /// ```
-/// let tls = mongo_auth::Tls::with_ca_file("ca.pem")
+/// let tls = mongo_auth::Tls::enabled().ca_file("ca.pem")
 ///     .dangerous()
 ///     .allow_invalid_hostnames();
 /// # let _ = tls;
@@ -240,7 +190,7 @@ impl<S> DangerousTls<S> {
     /// `tlsAllowInvalidHostnames`: verify the chain but accept a certificate issued for another name.
     ///
     /// ```
-    /// let tls = mongo_auth::Tls::with_ca_file("ca.pem").dangerous().allow_invalid_hostnames();
+    /// let tls = mongo_auth::Tls::enabled().ca_file("ca.pem").dangerous().allow_invalid_hostnames();
     /// # let _ = tls;
     /// ```
     pub fn allow_invalid_hostnames(mut self) -> Tls<S> {
@@ -261,10 +211,29 @@ impl<S> DangerousTls<S> {
     }
 }
 
+// ---- the states ---------------------------------------------------------------------------------
+
+/// State: TLS without a client certificate (the server is verified; the client is anonymous).
+///
+/// ```
+/// let _: mongo_auth::Tls<mongo_auth::config::states::WithoutClientCert> = mongo_auth::Tls::enabled().ca_file("ca.pem");
+/// ```
+#[derive(Debug)]
+pub enum WithoutClientCert {}
+
+/// State: TLS with a client certificate, as MONGODB-X509 needs.
+///
+/// ```
+/// let _: mongo_auth::Tls<mongo_auth::config::states::WithClientCert> = mongo_auth::Tls::enabled().client_cert("client.pem");
+/// ```
+#[derive(Debug)]
+pub enum WithClientCert {}
+
 /// State: no TLS (plain TCP).
 ///
 /// ```
-/// use mongo_auth::config::{ClientConfigBuilder, NoCredential, WithoutTls};
+/// use mongo_auth::config::ClientConfigBuilder;
+/// use mongo_auth::config::states::{NoCredential, WithoutTls};
 /// let _: ClientConfigBuilder<NoCredential, WithoutTls> = mongo_auth::ClientConfig::builder();
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -274,10 +243,10 @@ pub struct WithoutTls;
 /// ([`allow_plain_password_without_tls`](super::DangerousClientConfigBuilder::allow_plain_password_without_tls)).
 ///
 /// ```
-/// use mongo_auth::{ClientConfig, Credential};
+/// use mongo_auth::{Auth, ClientConfig};
 /// let config = ClientConfig::builder()
 ///     .hosts(["ldap-proxy.internal"])
-///     .credential(Credential::plain().username("u").password("p"))
+///     .credential(Auth::plain().username("u").password("p"))
 ///     .dangerous()
 ///     .allow_plain_password_without_tls()
 ///     .build()
@@ -291,9 +260,9 @@ pub struct WithoutTlsClearTextAllowed;
 /// [`Tls<WithoutClientCert>`] or [`Tls<WithClientCert>`]. Sealed.
 ///
 /// ```
-/// fn takes<T: mongo_auth::config::TlsState>(_: T) {}
+/// fn takes<T: mongo_auth::config::states::TlsState>(_: T) {}
 /// takes(mongo_auth::Tls::enabled());
-/// takes(mongo_auth::config::WithoutTls);
+/// takes(mongo_auth::config::states::WithoutTls);
 /// ```
 pub trait TlsState: Sealed {
     #[doc(hidden)]
@@ -352,7 +321,7 @@ impl TlsState for Tls<WithClientCert> {
 /// assert!(!tls.has_key_password());
 /// assert!(!tls.allows_invalid_certificates());
 ///
-/// let settings = mongo_auth::Tls::client_cert("client.pem").key_password("pencil").into_settings();
+/// let settings = mongo_auth::Tls::enabled().client_cert("client.pem").key_password("pencil").into_settings();
 /// assert!(settings.has_key_password());
 /// assert!(!format!("{settings:?}").contains("pencil"));
 /// # Ok::<(), mongo_auth::ConfigError>(())
@@ -396,7 +365,7 @@ impl TlsSettings {
     /// `tlsCAFile`, or `None` for the Mozilla root certificates bundled with this library (webpki-roots), not the operating system's store.
     ///
     /// ```
-    /// let settings = mongo_auth::Tls::with_ca_file("ca.pem").into_settings();
+    /// let settings = mongo_auth::Tls::enabled().ca_file("ca.pem").into_settings();
     /// assert_eq!(settings.ca_file(), Some(std::path::Path::new("ca.pem")));
     /// ```
     pub fn ca_file(&self) -> Option<&Path> {
@@ -410,7 +379,7 @@ impl TlsSettings {
     /// [`key_file`](Self::key_file) is set).
     ///
     /// ```
-    /// let settings = mongo_auth::Tls::client_cert("client.pem").into_settings();
+    /// let settings = mongo_auth::Tls::enabled().client_cert("client.pem").into_settings();
     /// assert_eq!(settings.certificate_file(), Some(std::path::Path::new("client.pem")));
     /// ```
     pub fn certificate_file(&self) -> Option<&Path> {
@@ -422,7 +391,7 @@ impl TlsSettings {
     /// The private key file, when the key is not in the certificate file.
     ///
     /// ```
-    /// let settings = mongo_auth::Tls::client_cert_and_key("client.crt", "client.key").into_settings();
+    /// let settings = mongo_auth::Tls::enabled().client_cert_and_key("client.crt", "client.key").into_settings();
     /// assert_eq!(settings.key_file(), Some(std::path::Path::new("client.key")));
     /// ```
     pub fn key_file(&self) -> Option<&Path> {
@@ -434,7 +403,7 @@ impl TlsSettings {
     /// Whether the private key has a password (the password itself is never shown).
     ///
     /// ```
-    /// let settings = mongo_auth::Tls::client_cert("client.pem").key_password("secret").into_settings();
+    /// let settings = mongo_auth::Tls::enabled().client_cert("client.pem").key_password("secret").into_settings();
     /// assert!(settings.has_key_password());
     /// ```
     pub fn has_key_password(&self) -> bool {

@@ -181,11 +181,6 @@ pub enum Refusal {
         /// The value given.
         given: u64,
     },
-    /// A Stable API version the driver does not know (it knows `"1"`).
-    ServerApiVersion {
-        /// The version given.
-        version: String,
-    },
     /// A Stable API version asked of [`ClientConfig::to_driver_connection_string`](crate::ClientConfig::to_driver_connection_string):
     /// the driver's `ConnectionString` has no field for it.
     ServerApiInConnectionString,
@@ -287,10 +282,6 @@ impl fmt::Display for Refusal {
                 "srvMaxHosts {given} is more than the official driver can hold ({}): give a smaller \
                  value, or 0 for no limit",
                 u32::MAX
-            ),
-            Refusal::ServerApiVersion { version } => write!(
-                f,
-                "serverApi version `{version}` is not one the official driver knows: use \"1\""
             ),
             Refusal::ServerApiInConnectionString => f.write_str(
                 "a Stable API version has no place in the official driver's ConnectionString: use \

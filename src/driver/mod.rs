@@ -141,11 +141,11 @@ impl ClientConfig {
     /// [`DriverError::Tls`] for a TLS file this library refuses.
     ///
     /// ```
-    /// use mongo_auth::{ClientConfig, Credential};
+    /// use mongo_auth::{Auth, ClientConfig};
     /// use mongodb::options::{AuthMechanism, HostInfo, ServerAddress};
     /// let config = ClientConfig::builder()
     ///     .hosts(["db.example.com:27018"])
-    ///     .credential(Credential::scram_sha_256().username("app").password("p@ss:w/rd").source("shop"))
+    ///     .credential(Auth::scram_sha_256().username("app").password("p@ss:w/rd").source("shop"))
     ///     .build()?;
     /// let connection_string = config.to_driver_connection_string()?;
     /// assert_eq!(
@@ -248,14 +248,8 @@ fn lower(config: &ClientConfig, target: Target) -> Result<Lowered, DriverError> 
             refusals.push(Refusal::ServerApiInConnectionString);
             None
         }
-        (Some(version), Target::ClientOptions) if version == "1" => {
+        (Some(crate::config::ServerApi::V1), Target::ClientOptions) => {
             Some(ServerApi::builder().version(ServerApiVersion::V1).build())
-        }
-        (Some(version), Target::ClientOptions) => {
-            refusals.push(Refusal::ServerApiVersion {
-                version: version.clone(),
-            });
-            None
         }
     };
     if !refusals.is_empty() {

@@ -17,7 +17,7 @@ use super::option;
 /// use mongo_auth::Tls;
 /// use mongo_auth::tls::{TlsConnector, TlsError};
 /// // the connector reads the files when it is built (as `Authenticator::new` does)
-/// let settings = Tls::with_ca_file("/nonexistent/ca.pem").into_settings();
+/// let settings = Tls::enabled().ca_file("/nonexistent/ca.pem").into_settings();
 /// let error = TlsConnector::new(&settings).unwrap_err();
 /// assert!(matches!(error, TlsError::ReadFile { option: "tlsCAFile", .. }));
 /// assert!(error.to_string().starts_with("cannot read tlsCAFile `/nonexistent/ca.pem`"));
@@ -108,7 +108,7 @@ pub enum TlsError {
 /// use mongo_auth::tls::{FileProblem, TlsConnector, TlsError};
 /// let path = std::env::temp_dir().join("mongo-auth-doc-file-problem.pem");
 /// std::fs::write(&path, "not a certificate")?;
-/// let error = TlsConnector::new(&Tls::with_ca_file(&path).into_settings()).unwrap_err();
+/// let error = TlsConnector::new(&Tls::enabled().ca_file(&path).into_settings()).unwrap_err();
 /// assert!(matches!(error, TlsError::InvalidFile { problem: FileProblem::NoCertificate, .. }));
 /// # std::fs::remove_file(&path)?;
 /// # Ok::<(), std::io::Error>(())

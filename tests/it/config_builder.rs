@@ -1,7 +1,7 @@
 //! What the builder checks at run time (what the types cannot say), through the one rulebook.
 
-use mongo_auth::core::{ErrorKind, Mechanism};
-use mongo_auth::{ClientConfig, ConfigError, Credential, Tls};
+use mongo_auth::rulebook::{ErrorKind, Mechanism};
+use mongo_auth::{Auth, ClientConfig, ConfigError, Tls};
 
 fn kinds(error: &ConfigError) -> Vec<ErrorKind> {
     error.rules().iter().map(|e| e.kind()).collect()
@@ -65,13 +65,13 @@ fn srv_name_with_a_port_breaks_an_srv_rule_at_build() {
 fn empty_username_is_a_missing_username_at_build() {
     let error = ClientConfig::builder()
         .hosts(["db"])
-        .credential(Credential::scram_sha_256().username("").password("p"))
+        .credential(Auth::scram_sha_256().username("").password("p"))
         .build()
         .unwrap_err();
     assert_eq!(kinds(&error), [ErrorKind::MissingUsername]);
     let error = ClientConfig::builder()
         .hosts(["db"])
-        .credential(Credential::gssapi(""))
+        .credential(Auth::gssapi(""))
         .build()
         .unwrap_err();
     assert_eq!(kinds(&error), [ErrorKind::MissingUsername]);
@@ -81,18 +81,13 @@ fn empty_username_is_a_missing_username_at_build() {
 fn empty_source_is_an_invalid_source_at_build_an_empty_password_is_kept() {
     let error = ClientConfig::builder()
         .hosts(["db"])
-        .credential(
-            Credential::scram_sha_1()
-                .username("u")
-                .password("p")
-                .source(""),
-        )
+        .credential(Auth::scram_sha_1().username("u").password("p").source(""))
         .build()
         .unwrap_err();
     assert_eq!(kinds(&error), [ErrorKind::InvalidSource]);
     let config = ClientConfig::builder()
         .hosts(["db"])
-        .credential(Credential::scram_sha_1().username("u").password(""))
+        .credential(Auth::scram_sha_1().username("u").password(""))
         .build()
         .unwrap();
     assert!(
@@ -110,19 +105,14 @@ fn empty_source_is_an_invalid_source_at_build_an_empty_password_is_kept() {
 fn plain_source_defaults_to_external_and_can_be_set() {
     let config = ClientConfig::builder()
         .hosts(["db"])
-        .credential(Credential::plain().username("u").password("p"))
+        .credential(Auth::plain().username("u").password("p"))
         .tls(Tls::enabled())
         .build()
         .unwrap();
     assert_eq!(config.credential().unwrap().source, "$external");
     let config = ClientConfig::builder()
         .hosts(["db"])
-        .credential(
-            Credential::plain()
-                .username("u")
-                .password("p")
-                .source("ldap"),
-        )
+        .credential(Auth::plain().username("u").password("p").source("ldap"))
         .tls(Tls::enabled())
         .build()
         .unwrap();
@@ -135,7 +125,7 @@ fn every_mechanism_lowers_to_the_rulebook_credential() {
         (
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::scram().username("u").password("p"))
+                .credential(Auth::scram().username("u").password("p"))
                 .build()
                 .unwrap(),
             None,
@@ -144,7 +134,7 @@ fn every_mechanism_lowers_to_the_rulebook_credential() {
         (
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::scram_sha_1().username("u").password("p"))
+                .credential(Auth::scram_sha_1().username("u").password("p"))
                 .build()
                 .unwrap(),
             Some(Mechanism::ScramSha1),
@@ -154,7 +144,7 @@ fn every_mechanism_lowers_to_the_rulebook_credential() {
             ClientConfig::builder()
                 .hosts(["db"])
                 .credential(
-                    Credential::scram_sha_256()
+                    Auth::scram_sha_256()
                         .username("u")
                         .password("p")
                         .source("s"),
@@ -167,7 +157,7 @@ fn every_mechanism_lowers_to_the_rulebook_credential() {
         (
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::mongodb_cr().username("u").password("p"))
+                .credential(Auth::mongodb_cr().username("u").password("p"))
                 .build()
                 .unwrap(),
             Some(Mechanism::MongodbCr),
@@ -176,8 +166,8 @@ fn every_mechanism_lowers_to_the_rulebook_credential() {
         (
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::x509())
-                .tls(Tls::client_cert("c.pem"))
+                .credential(Auth::x509())
+                .tls(Tls::enabled().client_cert("c.pem"))
                 .build()
                 .unwrap(),
             Some(Mechanism::MongodbX509),
@@ -186,7 +176,7 @@ fn every_mechanism_lowers_to_the_rulebook_credential() {
         (
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::gssapi("u@R"))
+                .credential(Auth::gssapi("u@R"))
                 .build()
                 .unwrap(),
             Some(Mechanism::Gssapi),
@@ -195,7 +185,7 @@ fn every_mechanism_lowers_to_the_rulebook_credential() {
         (
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::plain().username("u").password("p"))
+                .credential(Auth::plain().username("u").password("p"))
                 .tls(Tls::enabled())
                 .build()
                 .unwrap(),
@@ -215,11 +205,11 @@ fn builder_and_connection_string_agree() {
     let built = ClientConfig::builder()
         .hosts(["db.example.com"])
         .credential(
-            Credential::gssapi("user@EXAMPLE.COM")
+            Auth::gssapi("user@EXAMPLE.COM")
                 .service_name("svc")
                 .service_realm("R"),
         )
-        .tls(Tls::with_ca_file("ca.pem"))
+        .tls(Tls::enabled().ca_file("ca.pem"))
         .build()
         .unwrap();
     let parsed: ClientConfig = built.to_string().parse().unwrap();

@@ -2,8 +2,8 @@
 //! back to the same hosts, credential (all but the redacted password) and TLS files, and serializes
 //! to a table that loads back to the same configuration once the secrets are given as references.
 
-use mongo_auth::core::Canonicalize;
-use mongo_auth::{ClientConfig, Credential, Tls};
+use mongo_auth::rulebook::Canonicalize;
+use mongo_auth::{Auth, ClientConfig, Tls};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -77,7 +77,7 @@ fn build(
     cert: &str,
 ) -> ClientConfig {
     let tls = || match ca {
-        Some(ca) => Tls::with_ca_file(ca),
+        Some(ca) => Tls::enabled().ca_file(ca),
         None => Tls::enabled(),
     };
     let builder = ClientConfig::builder().hosts(hosts.iter().cloned());
@@ -92,18 +92,18 @@ fn build(
         }};
     }
     let built = match kind {
-        Kind::Negotiated => password!(Credential::scram()),
-        Kind::Sha1 => password!(Credential::scram_sha_1()),
-        Kind::Sha256 => password!(Credential::scram_sha_256()),
-        Kind::Cr => password!(Credential::mongodb_cr()),
-        Kind::Plain => password!(Credential::plain()),
+        Kind::Negotiated => password!(Auth::scram()),
+        Kind::Sha1 => password!(Auth::scram_sha_1()),
+        Kind::Sha256 => password!(Auth::scram_sha_256()),
+        Kind::Cr => password!(Auth::mongodb_cr()),
+        Kind::Plain => password!(Auth::plain()),
         Kind::X509 => builder
-            .credential(Credential::x509().username(username))
-            .tls(tls().with_client_cert(cert))
+            .credential(Auth::x509().username(username))
+            .tls(tls().client_cert(cert))
             .build(),
         Kind::Gssapi => builder
             .credential(
-                Credential::gssapi(username)
+                Auth::gssapi(username)
                     .service_name("svc")
                     .canonicalize_host_name(Canonicalize::Forward)
                     .service_realm("REALM.EXAMPLE"),

@@ -3,8 +3,8 @@
 //! calls them). Each must refuse the same configurations for the same rule.
 
 use mongo_auth::config::from_deserializer;
-use mongo_auth::core::ErrorKind;
-use mongo_auth::{ClientConfig, ConfigError, Credential, Tls};
+use mongo_auth::rulebook::ErrorKind;
+use mongo_auth::{Auth, ClientConfig, ConfigError, Tls};
 use mongo_auth_macros_core::{Rule, check};
 
 fn kinds(error: &ConfigError) -> Vec<ErrorKind> {
@@ -97,7 +97,7 @@ fn nul_in_a_sasl_user_name_or_password_is_refused_everywhere() {
     // the builder
     let error = ClientConfig::builder()
         .hosts(["db"])
-        .credential(Credential::plain().username("u").password("Zq9x\0a"))
+        .credential(Auth::plain().username("u").password("Zq9x\0a"))
         .tls(Tls::enabled())
         .build()
         .unwrap_err();
@@ -105,11 +105,7 @@ fn nul_in_a_sasl_user_name_or_password_is_refused_everywhere() {
     assert!(!format!("{error} {error:?}").contains(SHOWN));
     let error = ClientConfig::builder()
         .hosts(["db"])
-        .credential(
-            Credential::scram_sha_256()
-                .username("Zq9x\0a")
-                .password("pw"),
-        )
+        .credential(Auth::scram_sha_256().username("Zq9x\0a").password("pw"))
         .build()
         .unwrap_err();
     assert_eq!(kinds(&error), [ErrorKind::NulInCredential], "{error}");
@@ -181,20 +177,20 @@ fn tls_settings_with_only_unix_socket_hosts_are_refused_everywhere() {
     // the builder
     let error = ClientConfig::builder()
         .hosts(["/tmp/mongodb-27017.sock"])
-        .tls(Tls::with_ca_file("ca.pem"))
+        .tls(Tls::enabled().ca_file("ca.pem"))
         .build()
         .unwrap_err();
     assert_eq!(kinds(&error), [ErrorKind::TlsOverUnixSocket], "{error}");
     let error = ClientConfig::builder()
         .hosts(["/tmp/mongodb-27017.sock"])
-        .credential(Credential::x509())
-        .tls(Tls::client_cert("client.pem"))
+        .credential(Auth::x509())
+        .tls(Tls::enabled().client_cert("client.pem"))
         .build()
         .unwrap_err();
     assert_eq!(kinds(&error), [ErrorKind::TlsOverUnixSocket], "{error}");
     let error = ClientConfig::builder()
         .hosts(["/tmp/mongodb-27017.sock"])
-        .credential(Credential::plain().username("u").password("p"))
+        .credential(Auth::plain().username("u").password("p"))
         .tls(Tls::enabled())
         .build()
         .unwrap_err();
@@ -202,7 +198,7 @@ fn tls_settings_with_only_unix_socket_hosts_are_refused_everywhere() {
     // PLAIN over a socket is clear text, allowed only explicitly
     ClientConfig::builder()
         .hosts(["/tmp/mongodb-27017.sock"])
-        .credential(Credential::plain().username("u").password("p"))
+        .credential(Auth::plain().username("u").password("p"))
         .dangerous()
         .allow_plain_password_without_tls()
         .build()
@@ -302,13 +298,13 @@ fn a_comma_in_a_gssapi_property_is_refused_everywhere() {
 
     let built = ClientConfig::builder()
         .hosts(["h"])
-        .credential(mongo_auth::Credential::gssapi("u@R").service_realm("A,B"))
+        .credential(mongo_auth::Auth::gssapi("u@R").service_realm("A,B"))
         .build()
         .unwrap_err();
     assert_eq!(kinds(&built), [ErrorKind::InvalidMechanismProperty]);
 
     // the deprecated gssapiServiceName is not split at commas by the spec layer: the library refuses
-    let uri = mongo_auth::core::ConnectionString::parse(
+    let uri = mongo_auth::rulebook::ConnectionString::parse(
         "mongodb://u%40R@h/?authMechanism=GSSAPI&gssapiServiceName=a,b",
     )
     .unwrap();

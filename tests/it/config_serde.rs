@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use mongo_auth::ClientConfig;
 use mongo_auth::config::{ConfigError, from_deserializer};
-use mongo_auth::core::{Canonicalize, ErrorKind, Mechanism, MechanismProperties};
+use mongo_auth::rulebook::{Canonicalize, ErrorKind, Mechanism, MechanismProperties};
 use serde::Deserialize;
 
 use crate::support::{child, test_path};
@@ -281,6 +281,12 @@ const BAD: &[(&str, &str, Option<ErrorKind>, &str)] = &[
         "mongodb",
         Some(ErrorKind::ForbiddenPassword),
         "MONGODB-X509",
+    ),
+    (
+        "bad/server_api.yaml",
+        "mongodb.options.server_api",
+        None,
+        "`2` is not a Stable API version MongoDB defines: use \"1\"",
     ),
     (
         "bad/wrong_type.yaml",

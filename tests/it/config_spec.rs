@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use mongo_auth::ClientConfig;
-use mongo_auth::core::{ConnectionString, ErrorKind, Warning};
+use mongo_auth::rulebook::{ConnectionString, ErrorKind, Warning};
 use serde_json::Value;
 
 /// The same two contradictory MONGODB-AWS cases the rulebook's own spec test skips, for its reason.

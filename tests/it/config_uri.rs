@@ -1,7 +1,9 @@
 //! Connection strings to `ClientConfig`: the spec layer (core) and the library layer, with errors that
 //! say what to add.
 
-use mongo_auth::core::{ConnectionString, ErrorKind, Mechanism, MechanismProperties, WarningKind};
+use mongo_auth::rulebook::{
+    ConnectionString, ErrorKind, Mechanism, MechanismProperties, WarningKind,
+};
 use mongo_auth::{ClientConfig, ConfigError};
 
 fn parse(uri: &str) -> Result<ClientConfig, ConfigError> {
@@ -121,7 +123,7 @@ fn gssapi_with_properties() {
     assert_eq!(properties.service_name, "myservicename");
     assert_eq!(
         properties.canonicalize_host_name,
-        mongo_auth::core::Canonicalize::ForwardAndReverse
+        mongo_auth::rulebook::Canonicalize::ForwardAndReverse
     );
     assert_eq!(properties.service_realm.as_deref(), Some("otherrealm"));
 }
@@ -418,4 +420,90 @@ fn the_quickstart_prints_a_bad_string_underlined() {
         )),
         "{stderr}"
     );
+}
+
+// ---- a password supplied in code: ClientConfig::parse_awaiting_password ------------------------
+
+#[test]
+fn a_password_from_code_completes_the_string_as_if_it_held_it() {
+    for (without, with) in [
+        (
+            "mongodb://app@db.example.com/shop?authMechanism=SCRAM-SHA-256",
+            "mongodb://app:s%3Acret@db.example.com/shop?authMechanism=SCRAM-SHA-256",
+        ),
+        (
+            "mongodb://app@db.example.com/?authSource=admin",
+            "mongodb://app:s%3Acret@db.example.com/?authSource=admin",
+        ),
+        (
+            "mongodb://app@db.example.com/?authMechanism=MONGODB-CR",
+            "mongodb://app:s%3Acret@db.example.com/?authMechanism=MONGODB-CR",
+        ),
+        (
+            "mongodb://ldap@db.example.com/?authMechanism=PLAIN&tls=true",
+            "mongodb://ldap:s%3Acret@db.example.com/?authMechanism=PLAIN&tls=true",
+        ),
+        (
+            "mongodb://user%40EXAMPLE.COM@db.example.com/?authMechanism=GSSAPI",
+            "mongodb://user%40EXAMPLE.COM:s%3Acret@db.example.com/?authMechanism=GSSAPI",
+        ),
+    ] {
+        let awaiting = ClientConfig::parse_awaiting_password(without).unwrap();
+        let completed = awaiting.password("s:cret").unwrap();
+        let parsed = parse(with).unwrap();
+        assert_eq!(completed.credential(), parsed.credential(), "{without}");
+        assert_eq!(completed.to_string(), parsed.to_string(), "{without}");
+    }
+}
+
+#[test]
+fn a_string_without_a_password_to_await_is_refused_with_what_to_do() {
+    for (uri, kind, words) in [
+        (
+            "mongodb://db.example.com/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=c.pem",
+            ErrorKind::ForbiddenPassword,
+            "MONGODB-X509 takes no password",
+        ),
+        (
+            "mongodb://db.example.com/?authMechanism=MONGODB-AWS",
+            ErrorKind::ForbiddenPassword,
+            "MONGODB-AWS takes no password",
+        ),
+        (
+            "mongodb://app:pencil@db.example.com/",
+            ErrorKind::ForbiddenPassword,
+            "already carries a password",
+        ),
+        (
+            "mongodb://db.example.com/",
+            ErrorKind::MissingUsername,
+            "names no user",
+        ),
+    ] {
+        let error = ClientConfig::parse_awaiting_password(uri).unwrap_err();
+        assert_eq!(kinds(&error), [kind], "{uri}");
+        assert!(error.to_string().contains(words), "{uri}: {error}");
+        assert!(!error.to_string().contains("pencil"), "{error}");
+    }
+}
+
+#[test]
+fn every_other_rule_holds_when_the_password_is_awaited() {
+    let error =
+        ClientConfig::parse_awaiting_password("mongodb://ldap@db.example.com/?authMechanism=PLAIN")
+            .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::PlainNeedsTls]);
+    let error =
+        ClientConfig::parse_awaiting_password("mongodb://app@db.example.com/?tls=yes").unwrap_err();
+    assert!(
+        error.to_string().contains("tls has an invalid value"),
+        "{error}"
+    );
+    // the password's own rule, when it arrives; the password is never quoted
+    let error = ClientConfig::parse_awaiting_password("mongodb://app@db.example.com/")
+        .unwrap()
+        .password("pen\0cil")
+        .unwrap_err();
+    assert_eq!(kinds(&error), [ErrorKind::NulInCredential]);
+    assert!(!format!("{error} {error:?}").contains("pen\0cil"));
 }

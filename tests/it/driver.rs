@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bson::doc;
 use mongo_auth::driver::{DriverError, Refusal};
-use mongo_auth::{ClientConfig, ConfigError, Credential, Mechanism, Tls, mongo_uri};
+use mongo_auth::{Auth, ClientConfig, ConfigError, Mechanism, Tls, mongo_uri};
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, KEY_PASSWORD, TestPki};
 use mongo_auth_test_server::tls::ClientAuth;
 use mongo_auth_test_server::{RunningServer, ServerConfig, User};
@@ -230,7 +230,7 @@ fn srv_leaves_the_source_to_the_txt_record_unless_it_is_fixed() {
     let config = ClientConfig::builder()
         .srv("cluster0.example.com")
         .credential(
-            Credential::scram_sha_256()
+            Auth::scram_sha_256()
                 .username("u")
                 .password("pw")
                 .source("users"),
@@ -258,8 +258,8 @@ fn srv_leaves_the_source_to_the_txt_record_unless_it_is_fixed() {
 fn srv_with_an_external_mechanism_fixes_the_source() {
     let pki = TestPki::generate_temporary().unwrap();
     let config = ClientConfig::builder()
-        .credential(Credential::x509())
-        .tls(Tls::client_cert(&pki.client.pem).ca_file(&pki.ca))
+        .credential(Auth::x509())
+        .tls(Tls::enabled().client_cert(&pki.client.pem).ca_file(&pki.ca))
         .srv("cluster0.example.com")
         .build()
         .unwrap();
@@ -301,7 +301,7 @@ async fn the_drivers_default_source_is_the_rulebooks() {
                 port: None,
             }]);
             let options = ClientOptions::parse(cs).await.unwrap();
-            let expected = mongo_auth::core::rules::default_source(
+            let expected = mongo_auth::rulebook::rules::default_source(
                 config.credential().unwrap().mechanism,
                 (!path.is_empty()).then_some(path),
             );
@@ -319,9 +319,9 @@ fn gssapi_properties_as_the_driver_reads_them() {
     let config = ClientConfig::builder()
         .hosts(["kdc.example.com"])
         .credential(
-            Credential::gssapi("mongodbuser@EXAMPLE.COM")
+            Auth::gssapi("mongodbuser@EXAMPLE.COM")
                 .service_name("myservicename")
-                .canonicalize_host_name(mongo_auth::core::Canonicalize::ForwardAndReverse)
+                .canonicalize_host_name(mongo_auth::rulebook::Canonicalize::ForwardAndReverse)
                 .service_realm("OTHER.EXAMPLE.COM")
                 .service_host("db.internal"),
         )
@@ -484,7 +484,7 @@ async fn a_ca_file_whose_certificate_does_not_parse_is_refused() {
 
     let config = ClientConfig::builder()
         .hosts(["127.0.0.1:9"])
-        .tls(Tls::with_ca_file(&ca))
+        .tls(Tls::enabled().ca_file(&ca))
         .build()
         .unwrap();
     let error = config.to_driver_options().await.unwrap_err();
@@ -589,8 +589,8 @@ fn the_settings_the_driver_cannot_express_are_refused() {
     );
     refused_alone(
         &builder()
-            .credential(Credential::x509())
-            .tls(Tls::client_cert_and_key("client.crt", "client.key"))
+            .credential(Auth::x509())
+            .tls(Tls::enabled().client_cert_and_key("client.crt", "client.key"))
             .build()
             .unwrap(),
         &Refusal::SeparateKeyFile {
@@ -616,7 +616,10 @@ fn the_settings_the_driver_cannot_express_are_refused() {
         "caps no SCRAM iteration count",
     );
     refused_alone(
-        &builder().server_api("1").build().unwrap(),
+        &builder()
+            .server_api(mongo_auth::config::ServerApi::V1)
+            .build()
+            .unwrap(),
         &Refusal::ServerApiInConnectionString,
         "to_driver_options",
     );
@@ -627,7 +630,7 @@ fn the_settings_the_driver_cannot_express_are_refused() {
 fn a_gssapi_password_is_refused_on_unix() {
     let config = ClientConfig::builder()
         .hosts(["db.example.com"])
-        .credential(Credential::gssapi("mongodbuser@EXAMPLE.COM").password("kerberos-secret"))
+        .credential(Auth::gssapi("mongodbuser@EXAMPLE.COM").password("kerberos-secret"))
         .build()
         .unwrap();
     refused_alone(&config, &Refusal::GssapiPassword, "kinit");
@@ -650,30 +653,14 @@ fn gssapi_is_refused_without_the_drivers_gssapi_auth() {
 }
 
 #[tokio::test]
-async fn a_server_api_the_driver_does_not_know_is_refused() {
-    let config = ClientConfig::builder()
-        .hosts(["db.example.com"])
-        .server_api("2")
-        .build()
-        .unwrap();
-    let error = config.to_driver_options().await.unwrap_err();
-    assert_eq!(
-        error.refusals(),
-        [Refusal::ServerApiVersion {
-            version: "2".into()
-        }]
-    );
-    assert!(error.to_string().contains("use \"1\""), "{error}");
-}
-
-#[tokio::test]
 async fn a_key_password_needs_an_encrypted_key() {
     let pki = TestPki::generate_temporary().unwrap();
     let config = ClientConfig::builder()
         .hosts(["127.0.0.1"])
-        .credential(Credential::x509())
+        .credential(Auth::x509())
         .tls(
-            Tls::client_cert(&pki.client.pem)
+            Tls::enabled()
+                .client_cert(&pki.client.pem)
                 .key_password("not-needed-secret")
                 .ca_file(&pki.ca),
         )
@@ -723,11 +710,7 @@ async fn scram_sha_256_from_a_builder() {
     let server = start(scram_server()).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(
-            Credential::scram_sha_256()
-                .username("app")
-                .password("pencil"),
-        )
+        .credential(Auth::scram_sha_256().username("app").password("pencil"))
         .build()
         .unwrap();
     driver_authenticates(&server, &config, "app@admin", "SCRAM-SHA-256").await;
@@ -748,7 +731,7 @@ async fn a_negotiated_mechanism() {
     let server = start(scram_server()).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(Credential::scram().username("app").password("pencil"))
+        .credential(Auth::scram().username("app").password("pencil"))
         .build()
         .unwrap();
     driver_authenticates(&server, &config, "app@admin", "SCRAM-SHA-256").await;
@@ -794,8 +777,8 @@ async fn x509_with_a_client_certificate() {
     // certificate and key in one file, reached by name (the certificate is for localhost)
     let config = ClientConfig::builder()
         .host(format!("localhost:{}", server.addr().port()))
-        .credential(Credential::x509())
-        .tls(Tls::client_cert(&pki.client.pem).ca_file(&pki.ca))
+        .credential(Auth::x509())
+        .tls(Tls::enabled().client_cert(&pki.client.pem).ca_file(&pki.ca))
         .build()
         .unwrap();
     driver_authenticates(&server, &config, &x509, "MONGODB-X509").await;
@@ -805,9 +788,10 @@ async fn x509_with_a_client_certificate() {
     let server = start(x509_and_plain_over_tls(&pki, required(&pki))).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(Credential::x509().username(CLIENT_SUBJECT))
+        .credential(Auth::x509().username(CLIENT_SUBJECT))
         .tls(
-            Tls::client_cert(&pki.client_encrypted.pem)
+            Tls::enabled()
+                .client_cert(&pki.client_encrypted.pem)
                 .key_password(KEY_PASSWORD)
                 .ca_file(&pki.ca),
         )
@@ -823,12 +807,8 @@ async fn plain_over_tls() {
     let server = start(x509_and_plain_over_tls(&pki, ClientAuth::None)).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(
-            Credential::plain()
-                .username(PLAIN_USER)
-                .password(PLAIN_PASSWORD),
-        )
-        .tls(Tls::with_ca_file(&pki.ca))
+        .credential(Auth::plain().username(PLAIN_USER).password(PLAIN_PASSWORD))
+        .tls(Tls::enabled().ca_file(&pki.ca))
         .build()
         .unwrap();
     driver_authenticates(
@@ -848,12 +828,8 @@ async fn the_server_certificate_is_verified_by_the_driver() {
     let server = start(x509_and_plain_over_tls(&pki, ClientAuth::None)).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(
-            Credential::plain()
-                .username(PLAIN_USER)
-                .password(PLAIN_PASSWORD),
-        )
-        .tls(Tls::with_ca_file(&pki.other_ca))
+        .credential(Auth::plain().username(PLAIN_USER).password(PLAIN_PASSWORD))
+        .tls(Tls::enabled().ca_file(&pki.other_ca))
         .build()
         .unwrap();
     let client = driver_client(&config).await;
@@ -917,11 +893,7 @@ async fn scram_over_a_unix_socket() {
     server.listen_on_unix_socket(&path).unwrap();
     let config = ClientConfig::builder()
         .host(path.to_str().unwrap())
-        .credential(
-            Credential::scram_sha_256()
-                .username("app")
-                .password("pencil"),
-        )
+        .credential(Auth::scram_sha_256().username("app").password("pencil"))
         .build()
         .unwrap();
     assert_eq!(

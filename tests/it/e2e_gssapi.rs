@@ -18,11 +18,11 @@ use mongo_auth::{ClientConfig, Error};
 use mongo_auth_test_server::{RunningServer, ServerConfig, User};
 
 use mongo_auth::Password;
-use mongo_auth::core::{
-    Canonicalize, Credential, GssapiProperties, Mechanism, MechanismProperties,
-};
 use mongo_auth::gssapi::{
     CredentialSource, GssapiError, SaslStepReply, SaslTransport, ServicePrincipal, authenticate,
+};
+use mongo_auth::rulebook::{
+    Canonicalize, Credential, GssapiProperties, Mechanism, MechanismProperties,
 };
 use mongo_auth_test_server::gssapi::{AcceptorConversation, GssapiAcceptor, Kdc};
 use mongo_auth_test_server::{SaslConversation, SaslStep};
@@ -708,7 +708,7 @@ async fn scenario_connect() {
     // The typed builder, with the password instead of the ticket cache.
     let config = ClientConfig::builder()
         .host(format!("localhost:{port}"))
-        .credential(mongo_auth::Credential::gssapi(Kdc::USER).password(password()))
+        .credential(mongo_auth::Auth::gssapi(Kdc::USER).password(password()))
         .build()
         .expect("a GSSAPI configuration");
     let mut connection = mongo_auth::connect(&config)
@@ -743,7 +743,7 @@ async fn scenario_events() {
     let with_password = |password: String| {
         ClientConfig::builder()
             .host(format!("localhost:{port}"))
-            .credential(mongo_auth::Credential::gssapi(Kdc::USER).password(password))
+            .credential(mongo_auth::Auth::gssapi(Kdc::USER).password(password))
             .build()
             .expect("a GSSAPI configuration")
     };
@@ -788,7 +788,7 @@ async fn scenario_connect_errors() {
     // A wrong password.
     let config = ClientConfig::builder()
         .host(format!("localhost:{port}"))
-        .credential(mongo_auth::Credential::gssapi(Kdc::USER).password("not the password"))
+        .credential(mongo_auth::Auth::gssapi(Kdc::USER).password("not the password"))
         .build()
         .unwrap();
     let error = mongo_auth::connect(&config).await.unwrap_err();
@@ -808,7 +808,7 @@ async fn scenario_connect_errors() {
     let config = ClientConfig::builder()
         .host(format!("localhost:{port}"))
         .credential(
-            mongo_auth::Credential::gssapi(Kdc::USER)
+            mongo_auth::Auth::gssapi(Kdc::USER)
                 .password(password())
                 .service_name("othersvc"),
         )
@@ -821,7 +821,7 @@ async fn scenario_connect_errors() {
     let config = ClientConfig::builder()
         .host(format!("localhost:{port}"))
         .credential(
-            mongo_auth::Credential::gssapi(Kdc::USER)
+            mongo_auth::Auth::gssapi(Kdc::USER)
                 .password(password())
                 .service_name("nosuchsvc"),
         )

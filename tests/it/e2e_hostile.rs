@@ -11,7 +11,7 @@ use hmac::{KeyInit, Mac};
 use mongo_auth::error::ProtocolViolation;
 use mongo_auth::mechanism::scram::{ScramMechanism, saslprep_password};
 use mongo_auth::wire::{self, Frame, Message, OpMsg, OpReply};
-use mongo_auth::{Authenticator, ClientConfig, Credential, Error, Password};
+use mongo_auth::{Auth, Authenticator, ClientConfig, Error, Password};
 use mongo_auth_test_server::hostile::{nested_document as nested, with_raw_field};
 
 const PASSWORD: &str = "pencil";
@@ -139,7 +139,7 @@ fn scram_config() -> ClientConfig {
     ClientConfig::builder()
         .host("hostile.invalid:27017")
         .credential(
-            Credential::scram_sha_256()
+            Auth::scram_sha_256()
                 .username("app")
                 .password(PASSWORD)
                 .source("admin"),
@@ -334,8 +334,12 @@ async fn x509_speculative_reply_without_a_user_is_refused() {
     let pki = mongo_auth_test_server::certs::TestPki::generate_temporary().unwrap();
     let config = ClientConfig::builder()
         .host("hostile.invalid:27017")
-        .credential(Credential::x509())
-        .tls(mongo_auth::Tls::with_ca_file(&pki.ca).with_client_cert(&pki.client.pem))
+        .credential(Auth::x509())
+        .tls(
+            mongo_auth::Tls::enabled()
+                .ca_file(&pki.ca)
+                .client_cert(&pki.client.pem),
+        )
         .build()
         .unwrap();
     let e = run(Some(config), |index, _| match index {
@@ -477,6 +481,9 @@ async fn a_server_that_stalls_after_authentication_times_out_the_command() {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("open a new connection"), "{e}");
+    // and it is not handed over to other code either
+    let e = connection.into_inner().unwrap_err();
+    assert!(e.to_string().contains("out of step"), "{e}");
 }
 
 fn too_deep(e: &Error) -> bool {

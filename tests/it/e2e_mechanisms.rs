@@ -2,7 +2,7 @@
 //! conformance server.
 
 use bson::doc;
-use mongo_auth::{ClientConfig, Credential, Error, Mechanism, Tls};
+use mongo_auth::{Auth, ClientConfig, Error, Mechanism, Tls};
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, TestPki};
 use mongo_auth_test_server::tls::ClientAuth;
 use mongo_auth_test_server::{ServerConfig, User};
@@ -19,12 +19,8 @@ async fn plain_over_tls_and_with_the_clear_text_opt_in() {
     let host = server.addr().to_string();
     let config = ClientConfig::builder()
         .host(host.clone())
-        .credential(
-            Credential::plain()
-                .username(PLAIN_USER)
-                .password(PLAIN_PASSWORD),
-        )
-        .tls(Tls::with_ca_file(&pki.ca))
+        .credential(Auth::plain().username(PLAIN_USER).password(PLAIN_PASSWORD))
+        .tls(Tls::enabled().ca_file(&pki.ca))
         .build()
         .unwrap();
     let mut connection = mongo_auth::connect(&config).await.unwrap();
@@ -38,8 +34,8 @@ async fn plain_over_tls_and_with_the_clear_text_opt_in() {
     // Wrong password over TLS: an authentication failure.
     let config = ClientConfig::builder()
         .host(host)
-        .credential(Credential::plain().username(PLAIN_USER).password("nope"))
-        .tls(Tls::with_ca_file(&pki.ca))
+        .credential(Auth::plain().username(PLAIN_USER).password("nope"))
+        .tls(Tls::enabled().ca_file(&pki.ca))
         .build()
         .unwrap();
     assert!(matches!(
@@ -59,11 +55,7 @@ async fn plain_over_tls_and_with_the_clear_text_opt_in() {
     );
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(
-            Credential::plain()
-                .username(PLAIN_USER)
-                .password(PLAIN_PASSWORD),
-        )
+        .credential(Auth::plain().username(PLAIN_USER).password(PLAIN_PASSWORD))
         .dangerous()
         .allow_plain_password_without_tls()
         .build()
@@ -81,8 +73,8 @@ async fn x509_on_a_server_older_than_3_4_sends_the_certificate_subject() {
     let server = start(x509_and_plain_over_tls(&pki, required(&pki)).max_wire_version(4)).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(Credential::x509())
-        .tls(Tls::with_ca_file(&pki.ca).with_client_cert(&pki.client.pem))
+        .credential(Auth::x509())
+        .tls(Tls::enabled().ca_file(&pki.ca).client_cert(&pki.client.pem))
         .build()
         .unwrap();
     let mut connection = mongo_auth::connect(&config).await.unwrap();
@@ -111,13 +103,13 @@ async fn x509_with_and_without_a_user_name_speculative_on_and_off() {
         .await;
         for username in [None, Some(CLIENT_SUBJECT)] {
             let credential = match username {
-                None => Credential::x509(),
-                Some(subject) => Credential::x509().username(subject),
+                None => Auth::x509(),
+                Some(subject) => Auth::x509().username(subject),
             };
             let config = ClientConfig::builder()
                 .host(server.addr().to_string())
                 .credential(credential)
-                .tls(Tls::with_ca_file(&pki.ca).with_client_cert(&pki.client.pem))
+                .tls(Tls::enabled().ca_file(&pki.ca).client_cert(&pki.client.pem))
                 .build()
                 .unwrap();
             let mut connection = mongo_auth::connect(&config).await.unwrap();
@@ -140,8 +132,8 @@ async fn x509_with_and_without_a_user_name_speculative_on_and_off() {
         // A user name that is not the certificate's subject is refused.
         let config = ClientConfig::builder()
             .host(server.addr().to_string())
-            .credential(Credential::x509().username("CN=someone-else"))
-            .tls(Tls::with_ca_file(&pki.ca).with_client_cert(&pki.client.pem))
+            .credential(Auth::x509().username("CN=someone-else"))
+            .tls(Tls::enabled().ca_file(&pki.ca).client_cert(&pki.client.pem))
             .build()
             .unwrap();
         assert!(matches!(
@@ -158,8 +150,8 @@ async fn x509_against_a_server_that_asks_for_no_certificate_is_a_clear_error() {
     let server = start(x509_and_plain_over_tls(&pki, ClientAuth::None)).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(Credential::x509())
-        .tls(Tls::with_ca_file(&pki.ca).with_client_cert(&pki.client.pem))
+        .credential(Auth::x509())
+        .tls(Tls::enabled().ca_file(&pki.ca).client_cert(&pki.client.pem))
         .build()
         .unwrap();
     match mongo_auth::connect(&config).await {
@@ -315,12 +307,8 @@ async fn a_unix_socket_is_a_clear_channel_whatever_the_tls_settings() {
     // The socket first, then a TCP host with TLS: the settings are for the TCP host only.
     let config = ClientConfig::builder()
         .hosts([socket_host.as_str(), "127.0.0.1:9"])
-        .credential(
-            Credential::plain()
-                .username(PLAIN_USER)
-                .password(PLAIN_PASSWORD),
-        )
-        .tls(Tls::with_ca_file(&pki.ca))
+        .credential(Auth::plain().username(PLAIN_USER).password(PLAIN_PASSWORD))
+        .tls(Tls::enabled().ca_file(&pki.ca))
         .build()
         .unwrap();
     match mongo_auth::connect(&config).await {
@@ -405,12 +393,8 @@ async fn plain_over_a_caller_stream_needs_the_stream_to_be_declared_encrypted() 
     let host = server.addr().to_string();
     let config = ClientConfig::builder()
         .host(host.clone())
-        .credential(
-            Credential::plain()
-                .username(PLAIN_USER)
-                .password(PLAIN_PASSWORD),
-        )
-        .tls(Tls::with_ca_file(&pki.ca))
+        .credential(Auth::plain().username(PLAIN_USER).password(PLAIN_PASSWORD))
+        .tls(Tls::enabled().ca_file(&pki.ca))
         .build()
         .unwrap();
     let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use mongo_auth::error::{ProtocolViolation, TimeoutPhase};
 use mongo_auth::wire::WireError;
-use mongo_auth::{ClientConfig, Credential, Error};
+use mongo_auth::{Auth, ClientConfig, Error};
 use mongo_auth_test_server::{Misbehaviour, RunningServer, Server, ServerConfig, Stage, User};
 
 /// The handshake deadline when the server stalls: short, so that the test waits little.
@@ -24,7 +24,7 @@ fn scram_config(server: &RunningServer, sha256: bool, deadline: Duration) -> Cli
     if sha256 {
         builder
             .credential(
-                Credential::scram_sha_256()
+                Auth::scram_sha_256()
                     .username("app")
                     .password("pencil")
                     .source("admin"),
@@ -34,7 +34,7 @@ fn scram_config(server: &RunningServer, sha256: bool, deadline: Duration) -> Cli
     } else {
         builder
             .credential(
-                Credential::scram_sha_1()
+                Auth::scram_sha_1()
                     .username("app")
                     .password("pencil")
                     .source("admin"),
@@ -307,7 +307,7 @@ async fn unbounded_timeouts_connect() {
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
         .credential(
-            Credential::scram_sha_256()
+            Auth::scram_sha_256()
                 .username("app")
                 .password("pencil")
                 .source("admin"),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use bson::doc;
-use mongo_auth::{Authenticator, ClientConfig, Credential, Error, Mechanism};
+use mongo_auth::{Auth, Authenticator, ClientConfig, Error, Mechanism};
 use mongo_auth_test_server::{RunningServer, ServerConfig, User};
 
 use crate::support::conformance::start;
@@ -382,17 +382,50 @@ async fn authenticate_over_a_caller_stream_and_run_commands() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn into_inner_hands_over_the_authenticated_stream() {
+    use mongo_auth::wire::{Frame, Message, OpMsg, read_frame, write_frame};
+    let server = start(server_config().require_auth(true)).await;
+    let config = config_for(&server, Some("SCRAM-SHA-256"), USER, PASSWORD, "admin");
+    let connection = mongo_auth::connect(&config).await.unwrap();
+    let (mut stream, negotiated) = connection.into_inner().unwrap();
+    assert_eq!(negotiated.mechanism, Some(Mechanism::ScramSha256));
+    assert_eq!(negotiated.host, server.addr().to_string());
+    assert_eq!(negotiated.handshake_round_trips, 2);
+    assert!(!negotiated.uses_op_query);
+    assert!(negotiated.max_wire_version >= 6);
+    assert!(negotiated.hello_reply.contains_key("maxWireVersion"));
+    // The stream is authenticated and between messages: another speaker runs a command the strict
+    // server refuses to anonymous connections.
+    let mut command = doc! { "connectionStatus": 1, "$db": "admin" };
+    command.insert("comment", "after into_inner");
+    let request = Frame::new(Message::Msg(OpMsg::new(command)));
+    write_frame(&mut stream, &request).await.unwrap();
+    let reply = read_frame(&mut stream, negotiated.max_message_size)
+        .await
+        .unwrap();
+    assert_eq!(reply.response_to, request.request_id);
+    let body = reply.message.into_command_document().unwrap();
+    assert_eq!(body.get_f64("ok").unwrap(), 1.0, "{body}");
+    let users = body
+        .get_document("authInfo")
+        .and_then(|info| info.get_array("authenticatedUsers"))
+        .unwrap();
+    assert_eq!(users.len(), 1, "{body}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stable_api_sends_hello() {
     let server = start(server_config()).await;
     let config = ClientConfig::builder()
         .host(server.addr().to_string())
         .credential(
-            Credential::scram_sha_256()
+            Auth::scram_sha_256()
                 .username(USER)
                 .password(PASSWORD)
                 .source("admin"),
         )
-        .server_api("1")
+        .server_api(mongo_auth::config::ServerApi::V1)
         .build()
         .unwrap();
     let connection = mongo_auth::connect(&config).await.unwrap();

@@ -91,12 +91,13 @@ async fn refused(address: std::net::SocketAddr, tls: mongo_auth::TlsSettings) ->
 
 /// Trusting the test CA.
 fn trusting_ca(pki: &TestPki) -> mongo_auth::TlsSettings {
-    Tls::with_ca_file(&pki.ca).into_settings()
+    Tls::enabled().ca_file(&pki.ca).into_settings()
 }
 
 /// Trusting the test CA, with `tlsAllowInvalidHostnames`.
 fn allowing_invalid_hostnames(pki: &TestPki) -> mongo_auth::TlsSettings {
-    Tls::with_ca_file(&pki.ca)
+    Tls::enabled()
+        .ca_file(&pki.ca)
         .dangerous()
         .allow_invalid_hostnames()
         .into_settings()
@@ -104,7 +105,8 @@ fn allowing_invalid_hostnames(pki: &TestPki) -> mongo_auth::TlsSettings {
 
 /// Trusting the test CA, with `tlsAllowInvalidCertificates`.
 fn allowing_invalid_certificates(pki: &TestPki) -> mongo_auth::TlsSettings {
-    Tls::with_ca_file(&pki.ca)
+    Tls::enabled()
+        .ca_file(&pki.ca)
         .dangerous()
         .allow_invalid_certificates()
         .into_settings()
@@ -147,20 +149,22 @@ async fn server_sees_client_subject() {
     let pki = TestPki::generate_temporary().unwrap();
     let address = asking_for_client_certificate(&pki, required).await;
 
-    let one_file = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
+    let one_file = Tls::enabled().client_cert(&pki.client.pem).ca_file(&pki.ca);
     assert_eq!(
         accepted(address, one_file.into_settings()).await,
         CLIENT_SUBJECT
     );
 
-    let two_files =
-        Tls::client_cert_and_key(&pki.client.certificate, &pki.client.key).ca_file(&pki.ca);
+    let two_files = Tls::enabled()
+        .client_cert_and_key(&pki.client.certificate, &pki.client.key)
+        .ca_file(&pki.ca);
     assert_eq!(
         accepted(address, two_files.into_settings()).await,
         CLIENT_SUBJECT
     );
 
-    let encrypted = Tls::client_cert(&pki.client_encrypted.pem)
+    let encrypted = Tls::enabled()
+        .client_cert(&pki.client_encrypted.pem)
         .key_password(KEY_PASSWORD)
         .ca_file(&pki.ca);
     assert_eq!(
@@ -168,7 +172,9 @@ async fn server_sees_client_subject() {
         CLIENT_SUBJECT
     );
 
-    let escaped = Tls::client_cert(&pki.client_escaped.pem).ca_file(&pki.ca);
+    let escaped = Tls::enabled()
+        .client_cert(&pki.client_escaped.pem)
+        .ca_file(&pki.ca);
     assert_eq!(
         accepted(address, escaped.into_settings()).await,
         ESCAPED_CLIENT_SUBJECT
@@ -185,7 +191,7 @@ async fn optional_client_certificate() {
     let pki = TestPki::generate_temporary().unwrap();
     let address = asking_for_client_certificate(&pki, optional).await;
     assert_eq!(accepted(address, trusting_ca(&pki)).await, "-");
-    let with_cert = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
+    let with_cert = Tls::enabled().client_cert(&pki.client.pem).ca_file(&pki.ca);
     assert_eq!(
         accepted(address, with_cert.into_settings()).await,
         CLIENT_SUBJECT
@@ -205,7 +211,9 @@ async fn required_client_certificate_missing_or_untrusted() {
         "{err}"
     );
 
-    let untrusted = Tls::client_cert(&pki.client_other_ca.pem).ca_file(&pki.ca);
+    let untrusted = Tls::enabled()
+        .client_cert(&pki.client_other_ca.pem)
+        .ca_file(&pki.ca);
     let err = refused(address, untrusted.into_settings()).await;
     assert!(matches!(err, TlsError::Refused { .. }), "{err:?}");
     let message = err.to_string();
@@ -220,7 +228,11 @@ async fn required_client_certificate_missing_or_untrusted() {
 async fn wrong_ca_is_rejected_and_named() {
     let pki = TestPki::generate_temporary().unwrap();
     let address = subject_echo(server(&pki)).await;
-    let err = refused(address, Tls::with_ca_file(&pki.other_ca).into_settings()).await;
+    let err = refused(
+        address,
+        Tls::enabled().ca_file(&pki.other_ca).into_settings(),
+    )
+    .await;
     assert_eq!(problem(&err), &CertificateProblem::UnknownIssuer);
     let message = err.to_string();
     assert!(
@@ -281,7 +293,7 @@ async fn revoked_server_certificate() {
     let revoked = subject_echo(TlsOptions::new(&pki.server_revoked.pem)).await;
     let good = subject_echo(server(&pki)).await;
 
-    let with_crl = || Tls::with_ca_file(&pki.ca).crl_file(&pki.crl);
+    let with_crl = || Tls::enabled().ca_file(&pki.ca).crl_file(&pki.crl);
     let err = refused(revoked, with_crl().into_settings()).await;
     assert_eq!(problem(&err), &CertificateProblem::Revoked);
     assert!(err.to_string().contains("tlsCRLFile"), "{err}");
@@ -298,7 +310,7 @@ async fn revoked_server_certificate() {
 async fn an_expired_crl_is_refused_not_silently_used() {
     let pki = TestPki::generate_temporary().unwrap();
     let good = subject_echo(server(&pki)).await;
-    let expired = Tls::with_ca_file(&pki.ca).crl_file(&pki.crl_expired);
+    let expired = Tls::enabled().ca_file(&pki.ca).crl_file(&pki.crl_expired);
     let err = refused(good, expired.into_settings()).await;
     assert_eq!(problem(&err), &CertificateProblem::ExpiredCrl);
     assert!(err.to_string().contains("tlsCRLFile"), "{err}");
@@ -308,7 +320,8 @@ async fn an_expired_crl_is_refused_not_silently_used() {
 async fn connector_is_shared_by_connections() {
     let pki = TestPki::generate_temporary().unwrap();
     let address = asking_for_client_certificate(&pki, required).await;
-    let settings = Tls::client_cert(&pki.client_encrypted.pem)
+    let settings = Tls::enabled()
+        .client_cert(&pki.client_encrypted.pem)
         .key_password(KEY_PASSWORD)
         .ca_file(&pki.ca)
         .into_settings();
@@ -333,8 +346,13 @@ async fn connector_is_shared_by_connections() {
 async fn missing_and_garbage_files_are_named() {
     let pki = TestPki::generate_temporary().unwrap();
     let missing = pki.dir.join("no-such-client.pem");
-    let err = TlsConnector::new(&Tls::client_cert(&missing).ca_file(&pki.ca).into_settings())
-        .unwrap_err();
+    let err = TlsConnector::new(
+        &Tls::enabled()
+            .client_cert(&missing)
+            .ca_file(&pki.ca)
+            .into_settings(),
+    )
+    .unwrap_err();
     assert!(
         matches!(
             err,
@@ -349,16 +367,22 @@ async fn missing_and_garbage_files_are_named() {
 
     let garbage = pki.dir.join("garbage.pem");
     std::fs::write(&garbage, b"\x00\x01 not pem at all").unwrap();
-    let err = TlsConnector::new(&Tls::client_cert(&garbage).ca_file(&pki.ca).into_settings())
-        .unwrap_err();
+    let err = TlsConnector::new(
+        &Tls::enabled()
+            .client_cert(&garbage)
+            .ca_file(&pki.ca)
+            .into_settings(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("garbage.pem"), "{err}");
     assert!(err.to_string().contains("no PEM certificate"), "{err}");
-    let err = TlsConnector::new(&Tls::with_ca_file(&garbage).into_settings()).unwrap_err();
+    let err = TlsConnector::new(&Tls::enabled().ca_file(&garbage).into_settings()).unwrap_err();
     assert!(err.to_string().starts_with("tlsCAFile"), "{err}");
 
     // the client certificate without its key
     let err = TlsConnector::new(
-        &Tls::client_cert(&pki.client.certificate)
+        &Tls::enabled()
+            .client_cert(&pki.client.certificate)
             .ca_file(&pki.ca)
             .into_settings(),
     )
@@ -369,7 +393,8 @@ async fn missing_and_garbage_files_are_named() {
 #[tokio::test]
 async fn encrypted_key_passwords() {
     let pki = TestPki::generate_temporary().unwrap();
-    let right = Tls::client_cert(&pki.client_encrypted.pem)
+    let right = Tls::enabled()
+        .client_cert(&pki.client_encrypted.pem)
         .key_password(KEY_PASSWORD)
         .ca_file(&pki.ca);
     assert_eq!(
@@ -379,24 +404,27 @@ async fn encrypted_key_passwords() {
         Some(CLIENT_SUBJECT)
     );
 
-    let wrong = Tls::client_cert(&pki.client_encrypted.pem)
+    let wrong = Tls::enabled()
+        .client_cert(&pki.client_encrypted.pem)
         .key_password("not it")
         .ca_file(&pki.ca);
     let err = TlsConnector::new(&wrong.into_settings()).unwrap_err();
     assert!(matches!(err, TlsError::KeyPasswordWrong { .. }), "{err:?}");
     assert!(!err.to_string().contains("not it"));
 
-    let missing = Tls::client_cert(&pki.client_encrypted.pem).ca_file(&pki.ca);
+    let missing = Tls::enabled()
+        .client_cert(&pki.client_encrypted.pem)
+        .ca_file(&pki.ca);
     let err = TlsConnector::new(&missing.into_settings()).unwrap_err();
     assert!(
         matches!(err, TlsError::KeyPasswordMissing { .. }),
         "{err:?}"
     );
 
-    let two_files =
-        Tls::client_cert_and_key(&pki.client_encrypted.certificate, &pki.client_encrypted.key)
-            .key_password(KEY_PASSWORD)
-            .ca_file(&pki.ca);
+    let two_files = Tls::enabled()
+        .client_cert_and_key(&pki.client_encrypted.certificate, &pki.client_encrypted.key)
+        .key_password(KEY_PASSWORD)
+        .ca_file(&pki.ca);
     TlsConnector::new(&two_files.into_settings()).unwrap();
 }
 
@@ -405,7 +433,7 @@ async fn encrypted_key_passwords() {
 mod over_connect {
     use bson::doc;
     use mongo_auth::tls::{CertificateProblem, TlsError};
-    use mongo_auth::{ClientConfig, Credential, Error, Mechanism, Tls};
+    use mongo_auth::{Auth, ClientConfig, Error, Mechanism, Tls};
     use mongo_auth_test_server::certs::{
         CLIENT_SUBJECT, ESCAPED_CLIENT_SUBJECT, KEY_PASSWORD, TestPki,
     };
@@ -430,12 +458,12 @@ mod over_connect {
 
     fn x509_config(
         server: &RunningServer,
-        tls: Tls<mongo_auth::config::WithClientCert>,
+        tls: Tls<mongo_auth::config::states::WithClientCert>,
         user: Option<&str>,
     ) -> ClientConfig {
         let credential = match user {
-            Some(user) => Credential::x509().username(user),
-            None => Credential::x509(),
+            Some(user) => Auth::x509().username(user),
+            None => Auth::x509(),
         };
         ClientConfig::builder()
             .host(server.addr().to_string())
@@ -494,7 +522,7 @@ mod over_connect {
     async fn x509_without_and_with_username_speculative() {
         let pki = TestPki::generate_temporary().unwrap();
         let server = start(&pki, required(&pki), users()).await;
-        let tls = || Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
+        let tls = || Tls::enabled().client_cert(&pki.client.pem).ca_file(&pki.ca);
         for user in [None, Some(CLIENT_SUBJECT)] {
             let (name, mechanism, round_trips, listed) =
                 authenticate(&x509_config(&server, tls(), user))
@@ -533,7 +561,7 @@ mod over_connect {
         )
         .await;
         for user in [None, Some(CLIENT_SUBJECT)] {
-            let tls = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
+            let tls = Tls::enabled().client_cert(&pki.client.pem).ca_file(&pki.ca);
             let (name, _, round_trips, _) = authenticate(&x509_config(&server, tls, user))
                 .await
                 .unwrap();
@@ -576,7 +604,11 @@ mod over_connect {
         let server = start(&pki, required(&pki), users()).await;
         let subject = mongo_auth::tls::certificate_subject(&pki.client_escaped.pem).unwrap();
         assert_eq!(subject, ESCAPED_CLIENT_SUBJECT);
-        let tls = || Tls::client_cert(&pki.client_escaped.pem).ca_file(&pki.ca);
+        let tls = || {
+            Tls::enabled()
+                .client_cert(&pki.client_escaped.pem)
+                .ca_file(&pki.ca)
+        };
         for user in [None, Some(subject.as_str())] {
             let (name, _, _, _) = authenticate(&x509_config(&server, tls(), user))
                 .await
@@ -594,7 +626,7 @@ mod over_connect {
                 .user(User::x509(CLIENT_SUBJECT))
                 .speculative_authentication(speculative);
             let server = start(&pki, required(&pki), users).await;
-            let tls = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
+            let tls = Tls::enabled().client_cert(&pki.client.pem).ca_file(&pki.ca);
             let err = authenticate(&x509_config(&server, tls, Some("CN=someone else")))
                 .await
                 .unwrap_err();
@@ -606,7 +638,9 @@ mod over_connect {
             assert!(hint.contains("`CN=someone else`"), "{hint}");
 
             // a valid certificate whose subject is no user
-            let tls = Tls::client_cert(&pki.client_escaped.pem).ca_file(&pki.ca);
+            let tls = Tls::enabled()
+                .client_cert(&pki.client_escaped.pem)
+                .ca_file(&pki.ca);
             let err = authenticate(&x509_config(&server, tls, None))
                 .await
                 .unwrap_err();
@@ -626,7 +660,7 @@ mod over_connect {
     async fn x509_when_the_server_asks_for_no_certificate() {
         let pki = TestPki::generate_temporary().unwrap();
         let server = start(&pki, ClientAuth::None, users()).await;
-        let tls = Tls::client_cert(&pki.client.pem).ca_file(&pki.ca);
+        let tls = Tls::enabled().client_cert(&pki.client.pem).ca_file(&pki.ca);
         let err = authenticate(&x509_config(&server, tls, None))
             .await
             .unwrap_err();
@@ -652,7 +686,9 @@ mod over_connect {
         let pki = TestPki::generate_temporary().unwrap();
         let server = start(&pki, required(&pki), users()).await;
 
-        let wrong_ca = Tls::client_cert(&pki.client.pem).ca_file(&pki.other_ca);
+        let wrong_ca = Tls::enabled()
+            .client_cert(&pki.client.pem)
+            .ca_file(&pki.other_ca);
         match authenticate(&x509_config(&server, wrong_ca, None))
             .await
             .unwrap_err()
@@ -663,7 +699,9 @@ mod over_connect {
             other => panic!("expected an untrusted server certificate, got {other:?}"),
         }
 
-        let untrusted_client = Tls::client_cert(&pki.client_other_ca.pem).ca_file(&pki.ca);
+        let untrusted_client = Tls::enabled()
+            .client_cert(&pki.client_other_ca.pem)
+            .ca_file(&pki.ca);
         let err = authenticate(&x509_config(&server, untrusted_client, None))
             .await
             .unwrap_err();
@@ -677,7 +715,8 @@ mod over_connect {
             "{err}"
         );
 
-        let wrong_password = Tls::client_cert(&pki.client_encrypted.pem)
+        let wrong_password = Tls::enabled()
+            .client_cert(&pki.client_encrypted.pem)
             .key_password("nope")
             .ca_file(&pki.ca);
         let config = x509_config(&server, wrong_password, None);
@@ -696,8 +735,8 @@ mod over_connect {
         let config = |password: &str| {
             ClientConfig::builder()
                 .host(server.addr().to_string())
-                .credential(Credential::plain().username(PLAIN_USER).password(password))
-                .tls(Tls::with_ca_file(&pki.ca))
+                .credential(Auth::plain().username(PLAIN_USER).password(password))
+                .tls(Tls::enabled().ca_file(&pki.ca))
                 .build()
                 .expect("a valid PLAIN configuration")
         };
@@ -777,11 +816,12 @@ async fn allow_invalid_certificates_still_verifies_handshake_signatures() {
     });
 
     for settings in [
-        Tls::with_ca_file(&pki.ca)
+        Tls::enabled()
+            .ca_file(&pki.ca)
             .dangerous()
             .allow_invalid_certificates(),
-        Tls::with_ca_file(&pki.ca).dangerous().insecure(),
-        Tls::with_ca_file(&pki.ca),
+        Tls::enabled().ca_file(&pki.ca).dangerous().insecure(),
+        Tls::enabled().ca_file(&pki.ca),
     ] {
         let err = subject_seen(address, "localhost", settings.into_settings())
             .await

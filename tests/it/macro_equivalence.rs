@@ -570,15 +570,17 @@ mod expansion_decoder {
                         "ForwardAndReverse" => Canonicalize::ForwardAndReverse,
                         other => return Err(format!("unknown CANONICALIZE_HOST_NAME `{other}`")),
                     };
-                Ok(MechanismProperties::Gssapi(GssapiProperties {
-                    service_name: string(field(&fields, "service_name")?.clone())?,
-                    canonicalize_host_name: canonicalize,
-                    service_realm: option(field(&fields, "service_realm")?)?
+                Ok(MechanismProperties::Gssapi({
+                    let mut properties = GssapiProperties::default();
+                    properties.service_name = string(field(&fields, "service_name")?.clone())?;
+                    properties.canonicalize_host_name = canonicalize;
+                    properties.service_realm = option(field(&fields, "service_realm")?)?
                         .map(string)
-                        .transpose()?,
-                    service_host: option(field(&fields, "service_host")?)?
+                        .transpose()?;
+                    properties.service_host = option(field(&fields, "service_host")?)?
                         .map(string)
-                        .transpose()?,
+                        .transpose()?;
+                    properties
                 }))
             }
             [.., TokenTree::Ident(kind), TokenTree::Group(inner)]

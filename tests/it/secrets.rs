@@ -2,8 +2,8 @@
 //! mechanism and every way in (builder, connection string, config file).
 
 use mongo_auth::config::{SecretRef, from_deserializer};
-use mongo_auth::core::ConnectionString;
-use mongo_auth::{ClientConfig, ConfigError, Credential, Password, Tls};
+use mongo_auth::rulebook::ConnectionString;
+use mongo_auth::{Auth, ClientConfig, ConfigError, Password, Tls};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -51,13 +51,17 @@ fn assert_config_hidden(what: &str, config: &ClientConfig) {
 
 /// One configuration per mechanism, each with every secret it can hold.
 fn built() -> Vec<(&'static str, ClientConfig)> {
-    let tls = || Tls::client_cert("client.pem").key_password(KEY_SECRET);
+    let tls = || {
+        Tls::enabled()
+            .client_cert("client.pem")
+            .key_password(KEY_SECRET)
+    };
     vec![
         (
             "negotiated SCRAM",
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::scram().username("u").password(SECRET))
+                .credential(Auth::scram().username("u").password(SECRET))
                 .tls(tls())
                 .build()
                 .unwrap(),
@@ -66,7 +70,7 @@ fn built() -> Vec<(&'static str, ClientConfig)> {
             "SCRAM-SHA-1",
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::scram_sha_1().username("u").password(SECRET))
+                .credential(Auth::scram_sha_1().username("u").password(SECRET))
                 .tls(tls())
                 .build()
                 .unwrap(),
@@ -75,7 +79,7 @@ fn built() -> Vec<(&'static str, ClientConfig)> {
             "SCRAM-SHA-256",
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::scram_sha_256().username("u").password(SECRET))
+                .credential(Auth::scram_sha_256().username("u").password(SECRET))
                 .tls(tls())
                 .build()
                 .unwrap(),
@@ -84,7 +88,7 @@ fn built() -> Vec<(&'static str, ClientConfig)> {
             "MONGODB-CR",
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::mongodb_cr().username("u").password(SECRET))
+                .credential(Auth::mongodb_cr().username("u").password(SECRET))
                 .tls(tls())
                 .build()
                 .unwrap(),
@@ -93,7 +97,7 @@ fn built() -> Vec<(&'static str, ClientConfig)> {
             "MONGODB-X509",
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::x509())
+                .credential(Auth::x509())
                 .tls(tls())
                 .build()
                 .unwrap(),
@@ -102,7 +106,7 @@ fn built() -> Vec<(&'static str, ClientConfig)> {
             "GSSAPI",
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::gssapi("u@R").password(SECRET))
+                .credential(Auth::gssapi("u@R").password(SECRET))
                 .tls(tls())
                 .build()
                 .unwrap(),
@@ -111,7 +115,7 @@ fn built() -> Vec<(&'static str, ClientConfig)> {
             "PLAIN",
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::plain().username("u").password(SECRET))
+                .credential(Auth::plain().username("u").password(SECRET))
                 .tls(tls())
                 .build()
                 .unwrap(),
@@ -120,7 +124,7 @@ fn built() -> Vec<(&'static str, ClientConfig)> {
             "PLAIN in clear",
             ClientConfig::builder()
                 .hosts(["db"])
-                .credential(Credential::plain().username("u").password(SECRET))
+                .credential(Auth::plain().username("u").password(SECRET))
                 .dangerous()
                 .allow_plain_password_without_tls()
                 .build()
@@ -139,42 +143,44 @@ fn built_configurations_hide_secrets() {
 #[test]
 fn builder_states_hide_secrets() {
     let texts = [
+        format!("{:?}", Auth::scram_sha_256().username("u").password(SECRET)),
+        format!("{:?}", Auth::scram_sha_1().password(SECRET)),
         format!(
             "{:?}",
-            Credential::scram_sha_256().username("u").password(SECRET)
-        ),
-        format!("{:?}", Credential::scram_sha_1().password(SECRET)),
-        format!(
-            "{:?}",
-            Credential::mongodb_cr()
+            Auth::mongodb_cr()
                 .username("u")
                 .password(SECRET)
                 .source("s")
         ),
-        format!("{:?}", Credential::plain().username("u").password(SECRET)),
-        format!("{:?}", Credential::gssapi("u@R").password(SECRET)),
-        format!("{:?}", Tls::client_cert("c.pem").key_password(KEY_SECRET)),
+        format!("{:?}", Auth::plain().username("u").password(SECRET)),
+        format!("{:?}", Auth::gssapi("u@R").password(SECRET)),
         format!(
             "{:?}",
-            Tls::client_cert("c.pem")
+            Tls::enabled().client_cert("c.pem").key_password(KEY_SECRET)
+        ),
+        format!(
+            "{:?}",
+            Tls::enabled()
+                .client_cert("c.pem")
                 .key_password(KEY_SECRET)
                 .dangerous()
         ),
         format!(
             "{:?}",
             ClientConfig::builder()
-                .credential(Credential::scram().username("u"))
+                .credential(Auth::scram().username("u"))
                 .password(SECRET)
         ),
         format!(
             "{:?}",
             ClientConfig::builder()
-                .credential(Credential::plain().username("u").password(SECRET))
+                .credential(Auth::plain().username("u").password(SECRET))
                 .dangerous()
         ),
         format!(
             "{:?}",
-            Tls::client_cert("c.pem")
+            Tls::enabled()
+                .client_cert("c.pem")
                 .key_password(KEY_SECRET)
                 .into_settings()
         ),
@@ -239,8 +245,8 @@ fn errors_hide_secrets() {
     // builder errors
     let error = ClientConfig::builder()
         .hosts(["db:0"])
-        .credential(Credential::scram_sha_256().username("").password(SECRET))
-        .tls(Tls::client_cert("c.pem").key_password(KEY_SECRET))
+        .credential(Auth::scram_sha_256().username("").password(SECRET))
+        .tls(Tls::enabled().client_cert("c.pem").key_password(KEY_SECRET))
         .build()
         .unwrap_err();
     assert_hidden("builder error", &format!("{error} {error:?}"));

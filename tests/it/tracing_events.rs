@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use mongo_auth::{ClientConfig, Credential, Tls};
+use mongo_auth::{Auth, ClientConfig, Tls};
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, KEY_PASSWORD, TestPki};
 use mongo_auth_test_server::{Misbehaviour, ServerConfig, Stage, User};
 
@@ -67,21 +67,18 @@ async fn every_mechanism_and_misbehaviour() {
     .await;
     let plain = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(
-            Credential::plain()
-                .username("ldap")
-                .password(PLAIN_PASSWORD),
-        )
-        .tls(Tls::with_ca_file(&pki.ca))
+        .credential(Auth::plain().username("ldap").password(PLAIN_PASSWORD))
+        .tls(Tls::enabled().ca_file(&pki.ca))
         .build()
         .unwrap();
     mongo_auth::connect(&plain).await.unwrap();
     let x509 = ClientConfig::builder()
         .host(server.addr().to_string())
-        .credential(Credential::x509())
+        .credential(Auth::x509())
         .tls(
-            Tls::with_ca_file(&pki.ca)
-                .with_client_cert(&pki.client_encrypted.pem)
+            Tls::enabled()
+                .ca_file(&pki.ca)
+                .client_cert(&pki.client_encrypted.pem)
                 .key_password(KEY_PASSWORD),
         )
         .build()

@@ -1,6 +1,6 @@
 // GSSAPI's source is `$external`, always.
-use mongo_auth::Credential;
+use mongo_auth::Auth;
 
 fn main() {
-    let _ = Credential::gssapi("mongodbuser@EXAMPLE.COM").source("admin");
+    let _ = Auth::gssapi("mongodbuser@EXAMPLE.COM").source("admin");
 }

@@ -1,6 +1,6 @@
 // GSSAPI authenticates a Kerberos principal: there is no GSSAPI credential without one.
-use mongo_auth::Credential;
+use mongo_auth::Auth;
 
 fn main() {
-    let _ = Credential::gssapi().service_name("myservicename");
+    let _ = Auth::gssapi().service_name("myservicename");
 }

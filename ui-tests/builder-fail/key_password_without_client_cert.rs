@@ -2,5 +2,5 @@
 use mongo_auth::Tls;
 
 fn main() {
-    let _ = Tls::with_ca_file("ca.pem").key_password("secret");
+    let _ = Tls::enabled().ca_file("ca.pem").key_password("secret");
 }

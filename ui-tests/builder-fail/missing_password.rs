@@ -1,11 +1,11 @@
 // SCRAM, MONGODB-CR and PLAIN prove the user's password: no `build()` without one.
-use mongo_auth::{ClientConfig, Credential, Tls};
+use mongo_auth::{Auth, ClientConfig, Tls};
 
 fn main() {
     let _ = ClientConfig::builder()
         .hosts(["db.example.com"])
         .credential(
-            Credential::scram_sha_1()
+            Auth::scram_sha_1()
                 .username("user")
                 .source("the_database"),
         )
@@ -13,17 +13,17 @@ fn main() {
 
     let _ = ClientConfig::builder()
         .hosts(["db.example.com"])
-        .credential(Credential::scram().username("user"))
+        .credential(Auth::scram().username("user"))
         .build();
 
     let _ = ClientConfig::builder()
         .hosts(["db.example.com"])
-        .credential(Credential::mongodb_cr().username("user"))
+        .credential(Auth::mongodb_cr().username("user"))
         .build();
 
     let _ = ClientConfig::builder()
         .hosts(["db.example.com"])
-        .credential(Credential::plain().username("ldapuser"))
+        .credential(Auth::plain().username("ldapuser"))
         .tls(Tls::enabled())
         .build();
 }

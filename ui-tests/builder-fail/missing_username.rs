@@ -1,20 +1,20 @@
 // SCRAM, MONGODB-CR and PLAIN authenticate a named user: no `build()` without a username.
-use mongo_auth::{ClientConfig, Credential, Tls};
+use mongo_auth::{Auth, ClientConfig, Tls};
 
 fn main() {
     let _ = ClientConfig::builder()
         .hosts(["db.example.com"])
-        .credential(Credential::scram_sha_256().password("pencil"))
+        .credential(Auth::scram_sha_256().password("pencil"))
         .build();
 
     let _ = ClientConfig::builder()
         .hosts(["db.example.com"])
-        .credential(Credential::mongodb_cr().password("pencil"))
+        .credential(Auth::mongodb_cr().password("pencil"))
         .build();
 
     let _ = ClientConfig::builder()
         .hosts(["db.example.com"])
-        .credential(Credential::plain().password("ldappassword"))
+        .credential(Auth::plain().password("ldappassword"))
         .tls(Tls::enabled())
         .build();
 }

@@ -1,8 +1,8 @@
 // MONGODB-X509 takes no mechanism properties.
-use mongo_auth::Credential;
-use mongo_auth::core::Canonicalize;
+use mongo_auth::Auth;
+use mongo_auth::rulebook::Canonicalize;
 
 fn main() {
-    let _ = Credential::x509().service_name("mongodb");
-    let _ = Credential::x509().canonicalize_host_name(Canonicalize::Forward);
+    let _ = Auth::x509().service_name("mongodb");
+    let _ = Auth::x509().canonicalize_host_name(Canonicalize::Forward);
 }

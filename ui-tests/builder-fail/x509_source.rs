@@ -1,6 +1,6 @@
 // MONGODB-X509 always authenticates against `$external`: there is no source to set.
-use mongo_auth::Credential;
+use mongo_auth::Auth;
 
 fn main() {
-    let _ = Credential::x509().source("admin");
+    let _ = Auth::x509().source("admin");
 }

@@ -1,14 +1,14 @@
 // PyMongo's guide: GSSAPI with SERVICE_NAME, CANONICALIZE_HOST_NAME and SERVICE_REALM.
 //   MongoClient('mongodb://mongodbuser%40EXAMPLE.COM@example.com/?authMechanism=GSSAPI'
 //               '&authMechanismProperties=SERVICE_NAME:myservicename,CANONICALIZE_HOST_NAME:true,SERVICE_REALM:otherrealm')
-use mongo_auth::core::{Canonicalize, MechanismProperties};
-use mongo_auth::{ClientConfig, Credential};
+use mongo_auth::rulebook::{Canonicalize, MechanismProperties};
+use mongo_auth::{Auth, ClientConfig};
 
 pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
         .credential(
-            Credential::gssapi("mongodbuser@EXAMPLE.COM")
+            Auth::gssapi("mongodbuser@EXAMPLE.COM")
                 .service_name("myservicename")
                 .canonicalize_host_name(Canonicalize::ForwardAndReverse)
                 .service_realm("otherrealm"),
@@ -27,7 +27,7 @@ pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
         .credential(
-            Credential::gssapi("mongodbuser@EXAMPLE.COM")
+            Auth::gssapi("mongodbuser@EXAMPLE.COM")
                 .password("pw")
                 .service_host("db.internal"),
         )

@@ -1,12 +1,12 @@
 // A credential left without its password (as a `mongo_uri!` literal leaves it) is completed on the
 // configuration builder; the states that `mongo_uri!` expands to are built with the hidden constructors.
 use mongo_auth::__private as p;
-use mongo_auth::{ClientConfig, Credential, Tls};
+use mongo_auth::{Auth, ClientConfig, Tls};
 
 pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["db.example.com"])
-        .credential(Credential::scram_sha_256().username("app"))
+        .credential(Auth::scram_sha_256().username("app"))
         .password("pencil")
         .build()
         .unwrap();
@@ -36,7 +36,10 @@ pub(crate) fn main() {
         false,
     )
     .credential(p::x509_credential(None));
-    let config = literal.tls(Tls::client_cert("client.pem")).build().unwrap();
+    let config = literal
+        .tls(Tls::enabled().client_cert("client.pem"))
+        .build()
+        .unwrap();
     assert!(config.tls().is_some());
 
     // a literal with everything

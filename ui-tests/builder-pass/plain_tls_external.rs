@@ -1,13 +1,13 @@
 // PyMongo's guide: SASL PLAIN (LDAP) over TLS, the user in `$external`.
 //   MongoClient('example.com', username='user', password='password',
 //               authMechanism='PLAIN', authSource='$external', tls=True)
-use mongo_auth::{ClientConfig, Credential, Mechanism, Tls};
+use mongo_auth::{Auth, ClientConfig, Mechanism, Tls};
 
 pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
         .credential(
-            Credential::plain()
+            Auth::plain()
                 .username("user")
                 .password("password")
                 .source("$external"),
@@ -22,7 +22,7 @@ pub(crate) fn main() {
     // mongodb+srv implies TLS, so PLAIN is fine there too
     let config = ClientConfig::builder()
         .srv("cluster0.example.com")
-        .credential(Credential::plain().username("user").password("password"))
+        .credential(Auth::plain().username("user").password("password"))
         .build()
         .unwrap();
     assert!(config.is_srv());

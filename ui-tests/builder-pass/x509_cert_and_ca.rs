@@ -1,13 +1,17 @@
 // PyMongo's guide: MONGODB-X509 with a client certificate and a CA.
 //   MongoClient('example.com', authMechanism='MONGODB-X509', tls=True,
 //               tlsCertificateKeyFile='/path/to/client.pem', tlsCAFile='/path/to/ca.pem')
-use mongo_auth::{ClientConfig, Credential, Mechanism, Tls};
+use mongo_auth::{Auth, ClientConfig, Mechanism, Tls};
 
 pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
-        .credential(Credential::x509())
-        .tls(Tls::client_cert("/path/to/client.pem").ca_file("/path/to/ca.pem"))
+        .credential(Auth::x509())
+        .tls(
+            Tls::enabled()
+                .client_cert("/path/to/client.pem")
+                .ca_file("/path/to/ca.pem"),
+        )
         .build()
         .unwrap();
     let credential = config.credential().unwrap();
@@ -18,12 +22,13 @@ pub(crate) fn main() {
     let config = ClientConfig::builder()
         .hosts(["example.com"])
         .tls(
-            Tls::with_ca_file("ca.pem")
-                .with_client_cert_and_key("client.crt", "client.key")
+            Tls::enabled()
+                .ca_file("ca.pem")
+                .client_cert_and_key("client.crt", "client.key")
                 .key_password("pw"),
         )
         .credential(
-            Credential::x509()
+            Auth::x509()
                 .username("CN=client,OU=kerneluser,O=10Gen,L=New York City,ST=New York,C=US"),
         )
         .build()

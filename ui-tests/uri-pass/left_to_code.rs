@@ -33,7 +33,7 @@ pub(crate) fn main() -> Result<(), ConfigError> {
 
     // MONGODB-X509 without a certificate in the literal: TLS with one is supplied in code
     let config = mongo_uri!("mongodb://db.example.com/?authMechanism=MONGODB-X509")
-        .tls(Tls::client_cert("client.pem").ca_file("ca.pem"))
+        .tls(Tls::enabled().client_cert("client.pem").ca_file("ca.pem"))
         .build()?;
     assert_eq!(config.credential().unwrap().source, "$external");
     assert!(config.tls().unwrap().certificate_file().is_some());

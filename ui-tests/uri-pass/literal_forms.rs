@@ -1,6 +1,6 @@
 // Any string literal works (raw, escaped, continued lines); hosts, TLS and options reach the config.
-use mongo_auth::core::HostKind;
 use mongo_auth::mongo_uri;
+use mongo_auth::rulebook::HostKind;
 use std::time::Duration;
 
 pub(crate) fn main() {

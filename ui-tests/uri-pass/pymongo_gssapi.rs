@@ -1,8 +1,8 @@
 // PyMongo's authentication guide, GSSAPI (Kerberos) examples, as literals.
-use mongo_auth::core::{Canonicalize, MechanismProperties};
+use mongo_auth::rulebook::{Canonicalize, MechanismProperties};
 use mongo_auth::{Mechanism, mongo_uri};
 
-fn gssapi(config: &mongo_auth::ClientConfig) -> &mongo_auth::core::GssapiProperties {
+fn gssapi(config: &mongo_auth::ClientConfig) -> &mongo_auth::rulebook::GssapiProperties {
     let credential = config.credential().unwrap();
     assert_eq!(credential.mechanism, Some(Mechanism::Gssapi));
     assert_eq!(

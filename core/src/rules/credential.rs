@@ -22,17 +22,17 @@ fn quoted(report: &Report, span: &Range<usize>, text: &str) -> String {
 /// ```
 /// use mongo_auth_core::rules::{validate_credential, CredentialParts};
 /// use mongo_auth_core::{ErrorKind, Mechanism};
-/// let parts = CredentialParts {
-///     mechanism: Some(Mechanism::Gssapi),
-///     username: Some("user@EXAMPLE.COM".into()),
-///     properties: vec![("service_name".into(), "mongo".into())],
-///     ..CredentialParts::default()
-/// };
+/// let mut parts = CredentialParts::default();
+/// parts.mechanism = Some(Mechanism::Gssapi);
+/// parts.username = Some("user@EXAMPLE.COM".into());
+/// parts.properties = vec![("service_name".into(), "mongo".into())];
 /// assert_eq!(validate_credential(parts.clone()).unwrap().source, "$external");
-/// let errors = validate_credential(CredentialParts { source: Some("admin".into()), ..parts }).unwrap_err();
+/// parts.source = Some("admin".into());
+/// let errors = validate_credential(parts).unwrap_err();
 /// assert_eq!(errors.first().kind(), ErrorKind::InvalidSource);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CredentialParts {
     /// The mechanism; `None` to negotiate (see [`parse_mechanism`] for text such as `DEFAULT`).
     pub mechanism: Option<Mechanism>,

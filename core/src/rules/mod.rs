@@ -32,14 +32,12 @@
 //! ```
 //! use mongo_auth_core::rules::{validate_credential, CredentialParts};
 //! use mongo_auth_core::{Mechanism, Password};
-//! let credential = validate_credential(CredentialParts {
-//!     mechanism: Some(Mechanism::ScramSha256),
-//!     username: Some("app".into()),
-//!     password: Some(Password::new("pencil")),
-//!     database: Some("shop".into()),
-//!     ..CredentialParts::default()
-//! })
-//! .unwrap();
+//! let mut parts = CredentialParts::default(); // fields may be added: set the ones you have
+//! parts.mechanism = Some(Mechanism::ScramSha256);
+//! parts.username = Some("app".into());
+//! parts.password = Some(Password::new("pencil"));
+//! parts.database = Some("shop".into());
+//! let credential = validate_credential(parts).unwrap();
 //! assert_eq!(credential.source, "shop");
 //! ```
 

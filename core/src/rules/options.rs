@@ -60,6 +60,7 @@ fn valid_service_name(name: &str) -> bool {
 
 /// Which `mongodb+srv` options a configuration gives, for [`check_srv_options`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SrvOptions {
     /// The configuration uses `mongodb+srv` (an SRV name instead of hosts).
     pub srv: bool,

@@ -97,10 +97,7 @@ pub fn check_with(uri: &str, layers: Layers) -> Result<Accepted, Vec<Diagnostic>
         let rules = LibraryRules::default().password_from_code(true);
         let checked = if deferred.client_certificate {
             // Code will supply TLS with a client certificate: the type of the expansion demands both.
-            let tls = TlsFacts {
-                enabled: true,
-                client_certificate: true,
-            };
+            let tls = TlsFacts::new(true, true);
             check_configuration(parsed.credential(), parsed.hosts(), tls, rules)
         } else {
             parsed.check_library_rules_with(rules)
@@ -135,7 +132,7 @@ fn literal_fix(uri: &ConnectionString, error: &mongo_auth_core::Error) -> Diagno
         ),
         ErrorKind::X509NeedsTls if options.tls() == Some(false) => Some(
             "MONGODB-X509 needs TLS with a client certificate: remove tls=false (and add \
-             tls=true&tlsCertificateKeyFile=…, or supply them in code with .tls(Tls::client_cert(…)))"
+             tls=true&tlsCertificateKeyFile=…, or supply them in code with .tls(Tls::enabled().client_cert(…)))"
                 .to_owned(),
         ),
         ErrorKind::X509NeedsTls if options.tls_certificate_key_file().is_some() => {
@@ -180,7 +177,7 @@ fn deferred(uri: &ConnectionString) -> Deferred {
 }
 
 /// A literal that leaves MONGODB-X509's client certificate to code gets its TLS from code, whole
-/// (`.tls(Tls::client_cert(…))`): TLS settings in the literal would be silently replaced, so they are
+/// (`.tls(Tls::enabled().client_cert(…))`): TLS settings in the literal would be silently replaced, so they are
 /// refused.
 fn tls_settings_code_would_replace(uri: &ConnectionString) -> Vec<Diagnostic> {
     const SETTINGS: [&str; 6] = [
@@ -201,7 +198,7 @@ fn tls_settings_code_would_replace(uri: &ConnectionString) -> Vec<Diagnostic> {
                 format!(
                     "MONGODB-X509 without tlsCertificateKeyFile takes its TLS settings from code, \
                      which would replace {}: add tlsCertificateKeyFile=… to the literal, or move \
-                     {} into .tls(Tls::client_cert(…))",
+                     {} into .tls(Tls::enabled().client_cert(…))",
                     entry.key(),
                     entry.key()
                 ),

@@ -361,22 +361,24 @@ impl RawConfig {
                     secret_refs.password = Some(reference);
                     password_unresolved = resolved.is_err();
                     resolved
-                        .map_err(|message| problems.field("auth.password", message))
+                        .map_err(|error| problems.field("auth.password", error.to_string()))
                         .ok()
                 }
             });
-            CredentialInput::Parts(CredentialParts {
-                mechanism,
-                username: auth.username,
-                password,
-                source: auth.source,
-                database: None,
-                properties: auth
+            CredentialInput::Parts({
+                let mut parts = CredentialParts::default();
+                parts.mechanism = mechanism;
+                parts.username = auth.username;
+                parts.password = password;
+                parts.source = auth.source;
+                parts.database = None;
+                parts.properties = auth
                     .properties
                     .unwrap_or_default()
                     .into_iter()
                     .map(|(key, value)| (key, value.into_text()))
-                    .collect(),
+                    .collect();
+                parts
             })
         });
 
@@ -425,7 +427,7 @@ impl RawConfig {
                         let resolved = reference.resolve();
                         secret_refs.key_password = Some(reference);
                         resolved
-                            .map_err(|message| problems.field("tls.key_password", message))
+                            .map_err(|error| problems.field("tls.key_password", error.to_string()))
                             .ok()
                     }
                 });
@@ -454,7 +456,9 @@ impl RawConfig {
 
         // options
         let raw = self.options.unwrap_or_default();
-        let options = raw.into_connect_options();
+        let options = raw.into_connect_options(|problem| {
+            problems.field("options.server_api", problem.to_string());
+        });
 
         let assembled = assemble(Assembly {
             hosts,

@@ -22,7 +22,7 @@
 //! returns [`GssapiError::NotSupported`].
 //!
 //! ```no_run
-//! use mongo_auth::core::{Credential, GssapiProperties, Mechanism, MechanismProperties};
+//! use mongo_auth::rulebook::{Credential, GssapiProperties, Mechanism, MechanismProperties};
 //! use mongo_auth::gssapi::{GssapiClient, ServicePrincipal};
 //!
 //! let properties = GssapiProperties::default();
@@ -62,7 +62,7 @@ pub(crate) use sasl::{BlockingCall, BlockingDone, SaslNext, SaslState};
 ///
 /// ```no_run
 /// use mongo_auth::gssapi::{GssapiClient, GssapiError, ServicePrincipal};
-/// # fn run(credential: &mongo_auth::core::Credential, server_payloads: &[Vec<u8>]) -> Result<(), GssapiError> {
+/// # fn run(credential: &mongo_auth::rulebook::Credential, server_payloads: &[Vec<u8>]) -> Result<(), GssapiError> {
 /// let principal = ServicePrincipal::new(&Default::default(), "db.example.com");
 /// let (mut client, _first_token) = GssapiClient::start(credential, &principal)?;
 /// for payload in server_payloads {
@@ -91,7 +91,7 @@ pub struct GssapiStep {
 /// Every call may block on the network (the KDC): in async code run them on a blocking pool.
 ///
 /// ```no_run
-/// # use mongo_auth::core::{Credential, GssapiProperties};
+/// # use mongo_auth::rulebook::{Credential, GssapiProperties};
 /// # use mongo_auth::gssapi::{GssapiClient, ServicePrincipal};
 /// # fn run(credential: &Credential, mut exchange: impl FnMut(&[u8]) -> Vec<u8>) -> Result<(), Box<dyn std::error::Error>> {
 /// let principal = ServicePrincipal::new(&GssapiProperties::default(), "localhost");
@@ -259,7 +259,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 /// ```no_run
 /// # async fn run(transport: &mut impl mongo_auth::gssapi::SaslTransport<Error = mongo_auth::gssapi::GssapiError>)
 /// # -> Result<(), mongo_auth::gssapi::GssapiError> {
-/// use mongo_auth::core::{Credential, GssapiProperties, Mechanism, MechanismProperties};
+/// use mongo_auth::rulebook::{Credential, GssapiProperties, Mechanism, MechanismProperties};
 /// let credential = Credential::from_parts(
 ///     Some("mongodbuser@EXAMPLE.COM".to_owned()),
 ///     None, // the ticket cache

@@ -11,7 +11,7 @@ use mongo_auth_core::{Canonicalize, GssapiProperties};
 /// the host to its realm); with one it is the Kerberos principal `service/host@REALM`.
 ///
 /// ```
-/// use mongo_auth::core::GssapiProperties;
+/// use mongo_auth::rulebook::GssapiProperties;
 /// use mongo_auth::gssapi::ServicePrincipal;
 ///
 /// let mut properties = GssapiProperties::default();
@@ -45,7 +45,7 @@ impl ServicePrincipal {
     /// falls back to the host as given). Blocks on DNS: call it off async worker threads.
     ///
     /// ```
-    /// use mongo_auth::core::{Canonicalize, GssapiProperties};
+    /// use mongo_auth::rulebook::{Canonicalize, GssapiProperties};
     /// use mongo_auth::gssapi::ServicePrincipal;
     /// let mut properties = GssapiProperties::default();
     /// properties.canonicalize_host_name = Canonicalize::Forward;
@@ -241,10 +241,9 @@ mod tests {
     }
 
     fn properties(mode: Canonicalize) -> GssapiProperties {
-        GssapiProperties {
-            canonicalize_host_name: mode,
-            ..GssapiProperties::default()
-        }
+        let mut properties = GssapiProperties::default();
+        properties.canonicalize_host_name = mode;
+        properties
     }
 
     #[test]
