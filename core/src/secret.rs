@@ -14,8 +14,30 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// assert_eq!(format!("{password:?}"), "Password(<redacted>)");
 /// assert_eq!(password.expose_secret(), "pencil");
 /// ```
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct Password(String);
+
+/// Compares the secrets by value, in time that depends on their lengths only, not on where they
+/// differ.
+///
+/// ```
+/// use mongo_auth_core::Password;
+/// assert_eq!(Password::new("pencil"), Password::new("pencil"));
+/// assert_ne!(Password::new("pencil"), Password::new("pencim"));
+/// assert_ne!(Password::new("pencil"), Password::new(""));
+/// ```
+impl PartialEq for Password {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+        std::hint::black_box(difference) == 0
+    }
+}
+
+impl Eq for Password {}
 
 impl Password {
     /// Wraps a password. `Password::new("")` is an empty password, which is not the same as none.

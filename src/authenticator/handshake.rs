@@ -38,7 +38,8 @@ impl Authenticator {
             .options
             .socket_timeout
             .map(|after| (after, host.to_owned()));
-        let credential = self.credential();
+        let connection_credential = self.connection_credential()?;
+        let credential = connection_credential.as_deref();
         let speculation = match credential {
             Some(credential) => Speculation::for_credential(credential).map_err(Error::from)?,
             None => None,

@@ -8,7 +8,7 @@ use tokio::sync::OnceCell;
 
 use crate::error::Error;
 use crate::events::event;
-use crate::mechanism::scram::{ScramKeyRequest, ScramKeys, ScramMechanism};
+use crate::mechanism::scram::{PasswordInput, ScramKeyRequest, ScramKeys, ScramMechanism};
 
 /// How many PBKDF2 derivations of one authenticator may run at once on tokio's blocking pool. A
 /// derivation cannot be stopped once started, so a server that sends a new salt to every
@@ -40,6 +40,9 @@ impl Default for KeyCache {
 /// The keys for one salt and iteration count, derived once.
 #[derive(Clone)]
 struct CachedKeys {
+    /// The password the keys are for: a password read again for a new connection
+    /// (`password_refresh = "per-connection"`) that changed gets keys of its own.
+    password: PasswordInput,
     salt: Vec<u8>,
     iterations: u32,
     keys: Arc<OnceCell<Arc<ScramKeys>>>,
@@ -60,12 +63,14 @@ impl KeyCache {
             match entry {
                 Some(cached)
                     if cached.salt == request.salt()
-                        && cached.iterations == request.iterations() =>
+                        && cached.iterations == request.iterations()
+                        && cached.password.matches(request.password_input()) =>
                 {
                     cached.keys.clone()
                 }
                 _ => {
                     let cached = CachedKeys {
+                        password: request.password_input().clone(),
                         salt: request.salt().to_vec(),
                         iterations: request.iterations(),
                         keys: Arc::default(),
@@ -132,16 +137,63 @@ mod tests {
     use std::sync::atomic::Ordering;
 
     fn key_request(mechanism: ScramMechanism, salt: &[u8], iterations: u32) -> ScramKeyRequest {
+        key_request_for("pencil", mechanism, salt, iterations)
+    }
+
+    fn key_request_for(
+        password: &str,
+        mechanism: ScramMechanism,
+        salt: &[u8],
+        iterations: u32,
+    ) -> ScramKeyRequest {
         use base64::Engine as _;
         let server_first = format!(
             "r=abcdefX,s={},i={iterations}",
             base64::engine::general_purpose::STANDARD.encode(salt)
         );
-        ScramClientFirst::with_nonce(mechanism, "app", &Password::new("pencil"), "abcdef")
+        ScramClientFirst::with_nonce(mechanism, "app", &Password::new(password), "abcdef")
             .unwrap()
             .handle_server_first(server_first.as_bytes(), 1_000_000)
             .unwrap()
             .key_request()
+    }
+
+    /// A password read again for a new connection that changed gets keys of its own, even under the
+    /// same salt and iteration count: old and new keys are never mixed.
+    #[tokio::test]
+    async fn a_changed_password_gets_its_own_keys() {
+        let cache = KeyCache::default();
+        let old = cache
+            .get(key_request_for(
+                "old",
+                ScramMechanism::Sha256,
+                b"salt",
+                4096,
+            ))
+            .await
+            .unwrap();
+        let new = cache
+            .get(key_request_for(
+                "new",
+                ScramMechanism::Sha256,
+                b"salt",
+                4096,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(cache.computations.load(Ordering::Relaxed), 2);
+        assert!(!Arc::ptr_eq(&old, &new));
+        let again = cache
+            .get(key_request_for(
+                "new",
+                ScramMechanism::Sha256,
+                b"salt",
+                4096,
+            ))
+            .await
+            .unwrap();
+        assert!(Arc::ptr_eq(&new, &again));
+        assert_eq!(cache.computations.load(Ordering::Relaxed), 2);
     }
 
     /// A server that sends a new salt each time replaces its variant's entry; the other

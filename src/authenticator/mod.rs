@@ -72,6 +72,9 @@ pub struct Authenticator {
     aws_credentials: Option<std::sync::Arc<dyn AwsCredentialProvider>>,
     /// MONGODB-AWS credentials fetched from an endpoint, until shortly before they expire.
     aws_cache: aws::AwsCredentialCache,
+    /// Where the password is read again for each new connection
+    /// (`password_refresh = "per-connection"`); `None`: the configuration's password.
+    password_source: Option<crate::config::SecretRef>,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -111,6 +114,10 @@ impl Authenticator {
             dns: None,
             aws_credentials: None,
             aws_cache: aws::AwsCredentialCache::default(),
+            password_source: match config.secret_refs.password_refresh {
+                crate::config::SecretRefresh::PerConnection => config.secret_refs.password.clone(),
+                _ => None,
+            },
         })
     }
 
@@ -410,6 +417,29 @@ impl Authenticator {
             "unix domain sockets ({}) are not available on this platform; connect over TCP",
             host.host
         )))
+    }
+
+    /// The credential for one new connection: [`Authenticator::credential`], with the password
+    /// read again when the configuration asks for that. The connection keeps this one password for
+    /// its whole conversation.
+    fn connection_credential(&self) -> Result<Option<std::borrow::Cow<'_, Credential>>, Error> {
+        let Some(credential) = self.credential() else {
+            return Ok(None);
+        };
+        let Some(source) = &self.password_source else {
+            return Ok(Some(std::borrow::Cow::Borrowed(credential)));
+        };
+        let password = source.resolve().map_err(|error| {
+            Error::Credential(crate::error::CredentialError {
+                problem: format!(
+                    "{error}: the password is read again for each new connection \
+                     (password_refresh = \"per-connection\")"
+                ),
+            })
+        })?;
+        let mut credential = credential.clone();
+        credential.password = Some(password);
+        Ok(Some(std::borrow::Cow::Owned(credential)))
     }
 
     /// The credential: the configuration's, with a `mongodb+srv` TXT `authSource` applied.

@@ -105,6 +105,8 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
             database: parts.database.clone(),
         });
     }
+    // no source inputs and empty ones are the same configuration
+    options.source_parts.get_or_insert_default();
     let credential = match assembly.credential {
         None => None,
         Some(CredentialInput::Checked(credential)) => Some(credential),

@@ -274,6 +274,22 @@ impl<C, T> ClientConfigBuilder<C, T> {
         self
     }
 
+    /// `srvServiceName`: with `mongodb+srv`, the SRV service to look up (`_<name>._tcp.<host>`;
+    /// default `mongodb`). Only with [`srv`](Self::srv).
+    ///
+    /// ```
+    /// let config = mongo_auth::ClientConfig::builder()
+    ///     .srv("cluster0.example.com")
+    ///     .srv_service_name("customname")
+    ///     .build()?;
+    /// assert_eq!(config.srv_service_name(), "customname");
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn srv_service_name(mut self, name: impl Into<String>) -> Self {
+        self.options.srv_service_name = Some(name.into());
+        self
+    }
+
     /// The door to the switches that weaken the configuration's safety.
     ///
     /// ```

@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use mongo_auth_core::{Credential as CoreCredential, Host};
 
-use super::ServerApi;
 use super::options::ConnectOptions;
 use super::secret::SecretRefs;
 use super::tls::TlsSettings;
+use super::{SecretRefresh, ServerApi};
 
 /// A validated MongoDB client configuration: hosts, at most one credential, TLS, and the options that
 /// matter for connecting and authenticating.
@@ -36,7 +36,7 @@ use super::tls::TlsSettings;
 /// assert!("mongodb://db/?authMechanism=MONGODB-X509".parse::<ClientConfig>().is_err());
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientConfig {
     /// The seed hosts; for `mongodb+srv`, the one SRV name.
     pub(crate) hosts: Vec<Host>,
@@ -247,5 +247,16 @@ impl ClientConfig {
     /// ```
     pub fn srv_max_hosts(&self) -> Option<u64> {
         self.options.srv_max_hosts
+    }
+
+    /// When the password is read: once, or again for each new connection ([`SecretRefresh`]).
+    ///
+    /// ```
+    /// let config: mongo_auth::ClientConfig = "mongodb://app:pw@db".parse()?;
+    /// assert_eq!(config.password_refresh(), mongo_auth::config::SecretRefresh::Once);
+    /// # Ok::<(), mongo_auth::ConfigError>(())
+    /// ```
+    pub fn password_refresh(&self) -> SecretRefresh {
+        self.secret_refs.password_refresh
     }
 }

@@ -9,6 +9,12 @@ use super::tls::CaSource;
 
 /// A connection string for logs: every secret is `<redacted>`, files are named, nothing is read.
 ///
+/// It parses back (`str::parse`, the secrets given again) to an equal configuration in everything a
+/// connection string can say. What only code and config files can say is left out: the handshake
+/// timeout, the Stable API version, the SCRAM iteration ceiling, the PLAIN-without-TLS opt-in and a
+/// private key in a file of its own (the string names the certificate file); `Debug` shows them, and
+/// `Serialize` writes them.
+///
 /// ```
 /// use mongo_auth::{Auth, ClientConfig, Tls};
 /// let config = ClientConfig::builder()
@@ -18,8 +24,15 @@ use super::tls::CaSource;
 ///     .build()?;
 /// assert_eq!(
 ///     config.to_string(),
-///     "mongodb://app:<redacted>@db.example.com/?authSource=admin&authMechanism=SCRAM-SHA-256&tls=true&tlsCAFile=ca.pem"
+///     "mongodb://app:<redacted>@db.example.com/?authMechanism=SCRAM-SHA-256&tls=true&tlsCAFile=ca.pem"
 /// );
+///
+/// // the database path and an explicit authSource are kept
+/// let uri = "mongodb://user:pw@db.example.com/shop?authSource=admin";
+/// let config: ClientConfig = uri.parse()?;
+/// assert_eq!(config.to_string(), "mongodb://user:<redacted>@db.example.com/shop?authSource=admin");
+/// let again: ClientConfig = config.to_string().replace("<redacted>", "pw").parse()?;
+/// assert_eq!(again, config);
 /// # Ok::<(), mongo_auth::ConfigError>(())
 /// ```
 impl fmt::Display for ClientConfig {
@@ -49,9 +62,17 @@ impl fmt::Display for ClientConfig {
             }
         }
         f.write_str("/")?;
+        let source_parts = self.options.source_parts.as_ref();
+        if let Some(database) = source_parts.and_then(|parts| parts.database.as_deref()) {
+            write!(f, "{}", utf8_percent_encode(database, DATABASE))?;
+        }
         let mut options: Vec<(&str, String)> = Vec::new();
         if let Some(credential) = &self.credential {
-            options.push(("authSource", credential.source.clone()));
+            // only a source that was given: the default follows from the rest (and, for
+            // mongodb+srv, the TXT record's authSource still applies once the string is read back)
+            if source_parts.is_some_and(|parts| parts.explicit.is_some()) {
+                options.push(("authSource", credential.source.clone()));
+            }
             if let Some(mechanism) = credential.mechanism {
                 options.push(("authMechanism", mechanism.as_str().to_owned()));
             }
@@ -77,9 +98,6 @@ impl fmt::Display for ClientConfig {
                     "tlsCertificateKeyFile",
                     certificate.certificate_file.display().to_string(),
                 ));
-                if let Some(key) = &certificate.key_file {
-                    options.push(("tlsPrivateKeyFile", key.display().to_string()));
-                }
                 if certificate.key_password.is_some() {
                     options.push(("tlsCertificateKeyFilePassword", "<redacted>".to_owned()));
                 }
@@ -123,6 +141,9 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// What a database name may not hold literally: it keeps `$` (`$external`).
+const DATABASE: &AsciiSet = &NOT_UNRESERVED.remove(b'$');
 
 /// What an option value may not hold literally: an option value may keep paths, `$external` and
 /// `KEY:value` pairs as they are.

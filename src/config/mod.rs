@@ -101,7 +101,7 @@ pub use self::client::ClientConfig;
 pub use self::credential::{Auth, GssapiCredential, PasswordCredential, X509Credential};
 pub use self::error::{ConfigError, FieldError};
 pub use self::parse::AwaitingPassword;
-pub use self::secret::{SecretError, SecretRef};
+pub use self::secret::{SecretError, SecretRef, SecretRefresh};
 pub use self::serde::from_deserializer;
 pub use self::server_api::{ServerApi, UnknownServerApi};
 pub use self::tls::{DangerousTls, Tls, TlsSettings};

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// Options that matter for connecting and authenticating.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ConnectOptions {
     /// `appName`, sent in the handshake's client metadata.
     pub(crate) app_name: Option<String>,

@@ -120,11 +120,54 @@ impl std::error::Error for SecretError {
     }
 }
 
+/// When a password given by reference (`{ env = … }`, `{ file = … }`) is read: once, when the
+/// configuration is loaded (the default), or again for each new connection, so that a secret
+/// rotated under a running process (a Kubernetes or Vault secret file) is picked up.
+///
+/// In a config file: `password_refresh = "per-connection"` next to the password. A connection
+/// reads the password once, before its handshake, and uses that one password for its whole
+/// conversation; SCRAM keys are derived again for a new password, never mixed with the old.
+///
+/// ```
+/// use mongo_auth::config::SecretRefresh;
+/// let config: mongo_auth::ClientConfig = serde_json::from_str(r#"{
+///     "hosts": ["db"],
+///     "auth": { "username": "app", "password": { "env": "PATH" }, "password_refresh": "per-connection" }
+/// }"#)?;
+/// assert_eq!(config.password_refresh(), SecretRefresh::PerConnection);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecretRefresh {
+    /// Read once, when the configuration is loaded.
+    #[default]
+    Once,
+    /// Read again for each new connection.
+    PerConnection,
+}
+
+impl SecretRefresh {
+    /// The name a config file uses: `once` or `per-connection`.
+    ///
+    /// ```
+    /// assert_eq!(mongo_auth::config::SecretRefresh::PerConnection.as_str(), "per-connection");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretRefresh::Once => "once",
+            SecretRefresh::PerConnection => "per-connection",
+        }
+    }
+}
+
 /// The references the secrets of a configuration came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct SecretRefs {
     /// The credential's password.
     pub(crate) password: Option<SecretRef>,
+    /// When the password is read.
+    pub(crate) password_refresh: SecretRefresh,
     /// The client certificate key's password.
     pub(crate) key_password: Option<SecretRef>,
 }

@@ -326,7 +326,7 @@ impl TlsState for Tls<WithClientCert> {
 /// assert!(!format!("{settings:?}").contains("pencil"));
 /// # Ok::<(), mongo_auth::ConfigError>(())
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TlsSettings {
     /// Where trusted roots come from.
     pub(crate) ca: CaSource,
@@ -351,7 +351,7 @@ pub(crate) enum CaSource {
 }
 
 /// A client certificate and its private key: one PEM file holding both, or two files.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ClientCertificate {
     /// The certificate chain (and the key, when `key_file` is `None`).
     pub(crate) certificate_file: PathBuf,

@@ -179,7 +179,7 @@ fn good_default_mechanism_json() {
     let written = serde_json::to_string(&config).unwrap();
     assert_eq!(
         written,
-        r#"{"hosts":["example.com"],"auth":{"username":"user","source":"admin"}}"#
+        r#"{"hosts":["example.com"],"auth":{"username":"user"}}"#
     );
 }
 
@@ -449,9 +449,8 @@ fn the_example_config_file_loads() {
     );
 }
 
-/// A `mongodb+srv` configuration whose source is only the mechanism's default is written without
-/// it, so that the DNS TXT record's authSource still applies once the file is read back; an
-/// explicit source is written.
+/// A source is written only when it was given: a default follows from the rest once the file is
+/// read back, and for `mongodb+srv` the DNS TXT record's authSource still applies.
 #[test]
 fn srv_default_source_is_left_to_dns() {
     let config: ClientConfig = "mongodb+srv://app:pencil@cluster0.example.com"
@@ -466,7 +465,12 @@ fn srv_default_source_is_left_to_dns() {
     assert!(json.contains(r#""source":"admin""#), "{json}");
     let config: ClientConfig = "mongodb://app:pencil@db".parse().unwrap();
     let json = serde_json::to_string(&config).unwrap();
-    assert!(json.contains(r#""source":"admin""#), "{json}");
+    assert!(!json.contains("source"), "{json}");
+    // the database path is the source default, and is written as such
+    let config: ClientConfig = "mongodb://app:pencil@db/shop".parse().unwrap();
+    let json = serde_json::to_string(&config).unwrap();
+    assert!(json.contains(r#""database":"shop""#), "{json}");
+    assert!(!json.contains("source"), "{json}");
 }
 
 #[derive(Debug, Deserialize)]
@@ -547,4 +551,42 @@ fn debug_of_every_configuration_error_reads_like_its_display() {
     let rule = field.rule().unwrap();
     assert_eq!(format!("{rule:?}"), rule.to_string());
     assert!(format!("{rule:#?}").contains("kind: ForbiddenPassword"));
+}
+
+#[test]
+fn password_refresh_needs_a_password_given_by_reference() {
+    let load = |auth: serde_json::Value| {
+        let text = serde_json::json!({ "hosts": ["db"], "auth": auth }).to_string();
+        from_deserializer::<ClientConfig, _>(&mut serde_json::Deserializer::from_str(&text))
+    };
+    let error = load(serde_json::json!({
+        "username": "app", "password": "pencil-secret", "password_refresh": "per-connection"
+    }))
+    .unwrap_err();
+    let field = &error.fields()[0];
+    assert_eq!(field.path(), "auth.password_refresh");
+    assert!(
+        field.message().contains("{ env = … } or { file = … }"),
+        "{field}"
+    );
+    assert!(!format!("{error} {error:?}").contains("pencil-secret"));
+    let error = load(serde_json::json!({
+        "username": "app", "password": { "env": "PATH" }, "password_refresh": "hourly"
+    }))
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("\"once\" (the default) or \"per-connection\""),
+        "{error}"
+    );
+    // written back as read
+    let config = load(serde_json::json!({
+        "username": "app", "password": { "env": "PATH" }, "password_refresh": "per-connection"
+    }))
+    .unwrap();
+    let written = serde_json::to_value(&config).unwrap();
+    assert_eq!(written["auth"]["password_refresh"], "per-connection");
+    let again: ClientConfig = serde_json::from_value(written).unwrap();
+    assert_eq!(again, config);
 }

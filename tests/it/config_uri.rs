@@ -289,11 +289,29 @@ fn display_is_a_redacted_connection_string_that_parses_back() {
     assert!(!shown.contains("secret"), "{shown}");
     assert_eq!(
         shown,
-        "mongodb://us%40er:<redacted>@example.com:27018/?authSource=admin&authMechanism=SCRAM-SHA-256&tls=true&appName=x"
+        "mongodb://us%40er:<redacted>@example.com:27018/?authMechanism=SCRAM-SHA-256&tls=true&appName=x"
     );
-    // without the password part, it parses back to the same credential
+    // with the password given again, it parses back to the same configuration
     let again = parse(&shown.replace(":<redacted>", ":secret")).unwrap();
-    assert_eq!(again.credential(), config.credential());
+    assert_eq!(again, config);
+    // the database path, an explicit source and srvMaxHosts are kept; a mongodb+srv string
+    // without authSource stays without, so that the TXT record's still applies
+    for uri in [
+        "mongodb://user:pw@db.example.com/shop?authSource=admin",
+        "mongodb://user:pw@db.example.com/shop",
+        "mongodb+srv://user:pw@cluster0.example.com/?srvMaxHosts=2&srvServiceName=custom",
+        "mongodb+srv://user:pw@cluster0.example.com/shop",
+    ] {
+        let config = parse(uri).unwrap();
+        let shown = config.to_string().replace("<redacted>", "pw");
+        assert_eq!(parse(&shown).unwrap(), config, "{shown}");
+        assert_eq!(
+            shown.contains("authSource"),
+            uri.contains("authSource"),
+            "{shown}"
+        );
+        assert_eq!(shown.contains("/shop"), uri.contains("/shop"), "{shown}");
+    }
 }
 
 /// A string the library layer refuses reports its spec warnings too, as errors: the unknown option is

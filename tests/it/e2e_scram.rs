@@ -497,3 +497,81 @@ fn arbitrary_user_names_and_passwords_authenticate() {
         server.shutdown().await;
     });
 }
+
+/// A password file rotated together with the server's user between two connections of one
+/// authenticator: the second connection reads the new password and derives new keys; a vanished
+/// file is an error naming it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_password_file_is_read_for_each_new_connection() {
+    let server =
+        start(ServerConfig::new().user(User::new("rotating", "admin").password("old-one"))).await;
+    let dir = std::env::temp_dir().join(format!("mongo-auth-rotation-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("password");
+    std::fs::write(&file, "old-one\n").unwrap();
+    let text = serde_json::json!({
+        "hosts": [server.addr().to_string()],
+        "auth": {
+            "mechanism": "SCRAM-SHA-256",
+            "username": "rotating",
+            "password": { "file": file },
+            "password_refresh": "per-connection",
+        },
+    })
+    .to_string();
+    let config: ClientConfig =
+        mongo_auth::config::from_deserializer(&mut serde_json::Deserializer::from_str(&text))
+            .unwrap();
+    assert_eq!(
+        config.password_refresh(),
+        mongo_auth::config::SecretRefresh::PerConnection
+    );
+    let authenticator = Arc::new(Authenticator::new(&config).unwrap());
+    let first = authenticator.connect().await.unwrap();
+    assert_eq!(authenticator.pbkdf2_computations(), 1);
+    // the same password again: the cached keys
+    authenticator.connect().await.unwrap();
+    assert_eq!(authenticator.pbkdf2_computations(), 1);
+
+    // rotate: the server's user and the file
+    server
+        .replace_user(User::new("rotating", "admin").password("new-one"))
+        .await
+        .unwrap();
+    std::fs::write(&file, "new-one\n").unwrap();
+    let mut second = authenticator.connect().await.unwrap();
+    second
+        .run_command("admin", doc! { "ping": 1 })
+        .await
+        .unwrap();
+    assert_eq!(
+        authenticator.pbkdf2_computations(),
+        2,
+        "new keys for the new password"
+    );
+    drop(first);
+
+    // a configuration that read the password once keeps the old one, and the server refuses it
+    let once: ClientConfig = server
+        .uri_for("rotating", "old-one", "admin", Some("SCRAM-SHA-256"))
+        .parse()
+        .unwrap();
+    match mongo_auth::connect(&once).await {
+        Err(Error::Authentication(_)) => {}
+        other => panic!("{other:?}"),
+    }
+
+    // the file vanishes: an error that names it, not a panic and not the stale password
+    std::fs::remove_file(&file).unwrap();
+    let error = authenticator.connect().await.unwrap_err();
+    assert!(matches!(error, Error::Credential(_)), "{error:?}");
+    let shown = error.to_string();
+    assert!(shown.contains(&file.display().to_string()), "{shown}");
+    assert!(shown.contains("per-connection"), "{shown}");
+    assert!(
+        !shown.contains("new-one") && !shown.contains("old-one"),
+        "{shown}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    server.shutdown().await;
+}

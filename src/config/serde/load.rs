@@ -31,12 +31,14 @@ pub(super) fn fail<E: de::Error>(error: ConfigError) -> E {
 /// ```toml
 /// [mongodb]
 /// hosts = ["db1.example.com:27017", "db2.example.com"]   # or: srv = "cluster0.example.com"
+/// database = "shop"                      # a connection string's /database: the source when none is given
 ///
 /// [mongodb.auth]
 /// mechanism = "SCRAM-SHA-256"            # wire names; "DEFAULT" (or no mechanism) negotiates SCRAM
 /// username = "app"
 /// password = { env = "MONGO_PASSWORD" }  # or "inline", or { file = "/run/secrets/mongo" }
 /// source = "admin"
+/// password_refresh = "per-connection"    # read the env/file password again for each new connection (default "once")
 /// # properties = { SERVICE_NAME = "mongodb", CANONICALIZE_HOST_NAME = "forward" }   (GSSAPI)
 ///
 /// [mongodb.tls]                          # or: tls = true

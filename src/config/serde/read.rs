@@ -13,11 +13,11 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use super::load::fail;
 use super::redaction::{PASSWORD_SHAPE, safe_message};
 use crate::config::assemble::{Assembly, CredentialInput, assemble};
-use crate::config::options::RawOptions;
+use crate::config::options::{RawOptions, SourceParts};
 use crate::config::wording::{Vocabulary, reword};
 use crate::config::{
     CaSource, ClientCertificate, ClientConfig, ConfigError, FieldError, HostEntry, SecretRef,
-    SecretRefs, TlsSettings,
+    SecretRefresh, SecretRefs, TlsSettings,
 };
 
 // ---- the structured form ----------------------------------------------------------------------------
@@ -29,6 +29,9 @@ struct RawConfig {
     hosts: Option<Vec<String>>,
     #[serde(default)]
     srv: Option<String>,
+    /// The connection string's database path: the source of a credential that names none.
+    #[serde(default)]
+    database: Option<String>,
     #[serde(default)]
     auth: Option<RawAuth>,
     #[serde(default)]
@@ -50,6 +53,9 @@ struct RawAuth {
     source: Option<String>,
     #[serde(default)]
     properties: Option<BTreeMap<String, PropertyValue>>,
+    /// `once` (the default) or `per-connection`.
+    #[serde(default)]
+    password_refresh: Option<String>,
 }
 
 /// A mechanism property: text, or a boolean (`CANONICALIZE_HOST_NAME = true`).
@@ -342,6 +348,20 @@ impl RawConfig {
         // credential
         let mut mechanism = None;
         let mut password_unresolved = false;
+        let database = self.database;
+        if let Some(bad) = database.as_deref().and_then(|name| {
+            name.chars()
+                .find(|c| matches!(c, '/' | '\\' | ' ' | '"' | '$'))
+        }) {
+            problems.field(
+                "database",
+                format!(
+                    "the database name cannot contain {bad:?}: database names cannot contain / \\ \
+                     space \" $"
+                ),
+            );
+        }
+        let explicit_source = self.auth.as_ref().and_then(|auth| auth.source.clone());
         let credential = self.auth.map(|auth| {
             mechanism = match auth.mechanism.as_deref().map(rules::parse_mechanism) {
                 None => None,
@@ -354,6 +374,23 @@ impl RawConfig {
                     None
                 }
             };
+            match auth.password_refresh.as_deref() {
+                None | Some("once") => {}
+                Some("per-connection") => match &auth.password {
+                    Some(SecretInput::Reference(_)) => {
+                        secret_refs.password_refresh = SecretRefresh::PerConnection;
+                    }
+                    _ => problems.field(
+                        "auth.password_refresh",
+                        "only a password given as { env = … } or { file = … } can be read again: \
+                         give the password that way, or remove password_refresh",
+                    ),
+                },
+                Some(_) => problems.field(
+                    "auth.password_refresh",
+                    "password_refresh is \"once\" (the default) or \"per-connection\"",
+                ),
+            }
             let password = auth.password.and_then(|secret| match secret {
                 SecretInput::Inline(password) => Some(password),
                 SecretInput::Reference(reference) => {
@@ -371,7 +408,7 @@ impl RawConfig {
                 parts.username = auth.username;
                 parts.password = password;
                 parts.source = auth.source;
-                parts.database = None;
+                parts.database = database.clone();
                 parts.properties = auth
                     .properties
                     .unwrap_or_default()
@@ -456,8 +493,12 @@ impl RawConfig {
 
         // options
         let raw = self.options.unwrap_or_default();
-        let options = raw.into_connect_options(|problem| {
+        let mut options = raw.into_connect_options(|problem| {
             problems.field("options.server_api", problem.to_string());
+        });
+        options.source_parts = Some(SourceParts {
+            explicit: explicit_source,
+            database,
         });
 
         let assembled = assemble(Assembly {

@@ -7,7 +7,7 @@ use mongo_auth_core::MechanismProperties;
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
 use crate::config::options::OptionsOut;
-use crate::config::{CaSource, ClientConfig, SecretRef, TlsSettings};
+use crate::config::{CaSource, ClientConfig, SecretRef, SecretRefresh, TlsSettings};
 
 /// Writes the structured form (the one [`Deserialize`](serde::Deserialize) reads) without any secret: a password from
 /// `{ env = … }` or `{ file = … }` is written as that reference, an inline password is left out.
@@ -19,12 +19,18 @@ use crate::config::{CaSource, ClientConfig, SecretRef, TlsSettings};
 /// assert!(!json.contains("pencil"));
 /// assert_eq!(
 ///     json,
-///     r#"{"hosts":["db.example.com"],"auth":{"mechanism":"SCRAM-SHA-256","username":"app","source":"admin"}}"#
+///     r#"{"hosts":["db.example.com"],"auth":{"mechanism":"SCRAM-SHA-256","username":"app"}}"#
 /// );
 /// ```
 impl Serialize for ClientConfig {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = 1;
+        let database = self
+            .options
+            .source_parts
+            .as_ref()
+            .and_then(|parts| parts.database.as_deref());
+        fields += usize::from(database.is_some());
         fields += usize::from(self.credential.is_some());
         fields += usize::from(self.tls.is_some());
         let options = OptionsOut(&self.options);
@@ -36,18 +42,24 @@ impl Serialize for ClientConfig {
         } else {
             s.serialize_field("hosts", &hosts)?;
         }
+        if let Some(database) = database {
+            s.serialize_field("database", database)?;
+        }
         if let Some(credential) = &self.credential {
             s.serialize_field(
                 "auth",
                 &AuthOut {
                     credential,
                     password: self.secret_refs.password.as_ref(),
-                    // a mongodb+srv source that is only the mechanism's default stays unwritten,
-                    // so that the TXT record's authSource still applies once the file is read back
-                    write_source: !(self.srv
-                        && self.options.source_parts.as_ref().is_some_and(|parts| {
-                            parts.explicit.is_none() && parts.database.is_none()
-                        })),
+                    password_refresh: self.secret_refs.password_refresh,
+                    // only a source that was given: the default follows from the rest (and, for
+                    // mongodb+srv, the TXT record's authSource still applies once the file is
+                    // read back)
+                    write_source: self
+                        .options
+                        .source_parts
+                        .as_ref()
+                        .is_some_and(|parts| parts.explicit.is_some()),
                 },
             )?;
         }
@@ -70,6 +82,7 @@ impl Serialize for ClientConfig {
 struct AuthOut<'a> {
     credential: &'a mongo_auth_core::Credential,
     password: Option<&'a SecretRef>,
+    password_refresh: SecretRefresh,
     write_source: bool,
 }
 
@@ -86,6 +99,9 @@ impl Serialize for AuthOut<'_> {
         // the secret itself never: only where it came from
         if let (Some(reference), Some(_)) = (self.password, &c.password) {
             map.serialize_entry("password", reference)?;
+        }
+        if self.password_refresh != SecretRefresh::Once && self.password.is_some() {
+            map.serialize_entry("password_refresh", self.password_refresh.as_str())?;
         }
         if self.write_source {
             map.serialize_entry("source", &c.source)?;

@@ -156,6 +156,15 @@ pub fn saslprep_password(password: &Password) -> Result<Zeroizing<String>, Conve
 #[derive(Clone, PartialEq, Eq, Hash, Zeroize, ZeroizeOnDrop)]
 pub(crate) struct PasswordInput(pub(super) Vec<u8>);
 
+impl PasswordInput {
+    /// Whether `other` is the same password input, compared in time that does not depend on where
+    /// they differ.
+    pub(crate) fn matches(&self, other: &Self) -> bool {
+        use subtle::ConstantTimeEq;
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
 impl fmt::Debug for PasswordInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
@@ -165,7 +174,8 @@ impl fmt::Debug for PasswordInput {
 /// What PBKDF2 must derive for one conversation: mechanism, password input, salt, iteration count.
 ///
 /// The [`Authenticator`](crate::Authenticator)'s cache keeps the derived keys under the mechanism,
-/// salt and iteration count only (an authenticator has one credential). `Debug` never shows the
+/// salt, iteration count and password input (a password read again for each connection may have
+/// changed). `Debug` never shows the
 /// password input, and it is zeroized on drop.
 ///
 /// ```
@@ -191,6 +201,11 @@ pub struct ScramKeyRequest {
 }
 
 impl ScramKeyRequest {
+    /// The password input PBKDF2 runs on (the key cache keeps keys per password).
+    pub(crate) fn password_input(&self) -> &PasswordInput {
+        &self.password
+    }
+
     /// The SCRAM variant.
     pub fn mechanism(&self) -> ScramMechanism {
         self.mechanism

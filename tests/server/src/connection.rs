@@ -610,7 +610,7 @@ impl Connection {
         };
         match &user.plain {
             Some(credential) if credential.verify(password) => {
-                let user = Authenticated::of(user, "PLAIN");
+                let user = Authenticated::of(&user, "PLAIN");
                 self.authenticate_as(user);
                 Ok(sasl_reply(true, Vec::new()))
             }
@@ -675,7 +675,7 @@ impl Connection {
             self.shared.record_failure();
             return Err(CommandError::authentication_failed());
         };
-        let user = Authenticated::of(user, "MONGODB-X509");
+        let user = Authenticated::of(&user, "MONGODB-X509");
         self.authenticate_as(user);
         Ok(doc! { "dbname": "$external", "user": subject, "ok": 1.0 })
     }
@@ -709,7 +709,7 @@ impl Connection {
             self.shared.record_failure();
             return Err(failed());
         }
-        let authenticated = Authenticated::of(stored, "MONGODB-CR");
+        let authenticated = Authenticated::of(&stored, "MONGODB-CR");
         self.authenticate_as(authenticated);
         Ok(doc! { "dbname": db, "user": user, "ok": 1.0 })
     }
@@ -755,8 +755,9 @@ fn sasl_reply(done: bool, payload: Vec<u8>) -> Document {
 }
 
 impl Shared {
-    pub(crate) fn find_user(&self, db: &str, name: &str) -> Option<&StoredUser> {
-        self.users.iter().find(|u| u.db == db && u.name == name)
+    pub(crate) fn find_user(&self, db: &str, name: &str) -> Option<Arc<StoredUser>> {
+        let users = self.users.read().unwrap_or_else(|p| p.into_inner());
+        users.iter().find(|u| u.db == db && u.name == name).cloned()
     }
 
     /// The user a plugged mechanism's principal names, if it has that mechanism.
@@ -772,7 +773,7 @@ impl Shared {
                 "MONGODB-AWS" => u.aws,
                 _ => true,
             })
-            .map(|u| Authenticated::of(u, mechanism))
+            .map(|u| Authenticated::of(&u, mechanism))
     }
 }
 

@@ -84,13 +84,13 @@ impl ScramConversation {
     ///
     /// `lookup` finds a stored user by (db, name). An unknown user gets the same error as a wrong
     /// password later on.
-    pub(crate) fn start<'u>(
+    pub(crate) fn start(
         hash: ScramHash,
         db: &str,
         payload: &[u8],
         skip_empty_exchange: bool,
         deviations: ScramDeviations,
-        lookup: impl FnOnce(&str, &str) -> Option<&'u StoredUser>,
+        lookup: impl FnOnce(&str, &str) -> Option<std::sync::Arc<StoredUser>>,
     ) -> Result<(Self, Vec<u8>), CommandError> {
         let text = std::str::from_utf8(payload)
             .map_err(|_| bad_value("SCRAM client-first message is not UTF-8"))?;
@@ -157,7 +157,7 @@ impl ScramConversation {
         let server_first = format!("r={nonce},s={},i={iterations}", credential.salt_base64());
         let conversation = Self {
             hash,
-            user: Authenticated::of(user, hash.mechanism().as_str()),
+            user: Authenticated::of(&user, hash.mechanism().as_str()),
             credential,
             gs2_header: format!("{cbind},{authzid},"),
             client_first_bare: bare.to_owned(),

@@ -10,6 +10,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::User;
 use crate::config::{Misbehaviour, ServerConfig};
 use crate::conversation::{Authenticated, SaslMechanism};
 use crate::users::{StoredUser, UserError};
@@ -99,7 +100,8 @@ pub(crate) struct Records {
 
 /// State shared by the listener and every connection.
 pub(crate) struct Shared {
-    pub(crate) users: Vec<StoredUser>,
+    /// The users; [`RunningServer::replace_user`] changes one while the server runs.
+    pub(crate) users: std::sync::RwLock<Vec<Arc<StoredUser>>>,
     pub(crate) max_wire_version: i32,
     pub(crate) speculative_authentication: bool,
     pub(crate) skip_empty_exchange: bool,
@@ -242,7 +244,7 @@ impl Shared {
     fn new(config: ServerConfig, users: Vec<StoredUser>) -> (watch::Sender<bool>, Arc<Self>) {
         let (stop, shutdown) = watch::channel(false);
         let shared = Arc::new(Shared {
-            users,
+            users: std::sync::RwLock::new(users.into_iter().map(Arc::new).collect()),
             max_wire_version: config.max_wire_version,
             speculative_authentication: config.speculative_authentication,
             skip_empty_exchange: config.skip_empty_exchange,
@@ -451,6 +453,29 @@ impl RunningServer {
             }
             let _ = std::fs::remove_file(&path);
         });
+        Ok(())
+    }
+
+    /// Replaces the user of the same name and database (or adds it), as `db.updateUser` would: a
+    /// password rotated under a running server. Connections that already authenticated keep their
+    /// session; new conversations see the new credentials.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use mongo_auth_test_server::{Server, ServerConfig, User};
+    /// let server = Server::start(ServerConfig::new().user(User::new("app", "admin").password("old"))).await.unwrap();
+    /// server.replace_user(User::new("app", "admin").password("new")).await.unwrap();
+    /// server.shutdown().await;
+    /// # }
+    /// ```
+    pub async fn replace_user(&self, user: User) -> Result<(), ServerError> {
+        let stored = tokio::task::spawn_blocking(move || user.store())
+            .await
+            .expect("storing a user does not panic")
+            .map_err(ServerError::User)?;
+        let mut users = self.shared.users.write().unwrap_or_else(|p| p.into_inner());
+        users.retain(|u| !(u.db == stored.db && u.name == stored.name));
+        users.push(Arc::new(stored));
         Ok(())
     }
 
