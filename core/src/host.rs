@@ -159,9 +159,9 @@ pub(crate) fn parse_hosts(
         );
         return Vec::new();
     }
-    let mut hosts = Vec::new();
+    let mut hosts = Vec::with_capacity(1 + crate::decode::count_ascii(text, b','));
     let mut offset = span.start;
-    for entry in text.split(',') {
+    for entry in crate::decode::split_ascii(text, b',') {
         let entry_span = offset..offset + entry.len();
         offset += entry.len() + 1;
         if let Some(host) = parse_host(input, entry_span, report) {
@@ -320,7 +320,7 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
             port_span,
         });
     }
-    let (name_span, port_span) = match text.find(':') {
+    let (name_span, port_span) = match text.bytes().position(|b| b == b':') {
         Some(colon) => (
             span.start..span.start + colon,
             Some(span.start + colon + 1..span.end),
@@ -331,10 +331,10 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
         input,
         name_span.clone(),
         ErrorKind::InvalidHost,
-        "host",
+        &"host",
         report,
     )?;
-    if name.contains('/') {
+    if name.bytes().any(|b| b == b'/') {
         if !name.ends_with(".sock") {
             report.error(
                 ErrorKind::InvalidHost,

@@ -61,12 +61,12 @@ use crate::{Credential, Host, Password};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnectionString {
     pub(crate) srv: bool,
-    pub(crate) username: Option<String>,
-    pub(crate) password: Option<Password>,
     pub(crate) userinfo_given: bool,
     pub(crate) hosts: Vec<Host>,
     pub(crate) database: Option<String>,
     pub(crate) options: Options,
+    /// The credential; it holds the userinfo's user name and password (a userinfo always makes one,
+    /// so they are kept once, here).
     pub(crate) credential: Option<Credential>,
     pub(crate) warnings: Vec<Warning>,
     /// The parts of the input that may hold a secret ([`ConnectionString::secret_spans`]).
@@ -92,12 +92,12 @@ impl ConnectionString {
 
     /// The decoded user name from the userinfo, as given (no defaults).
     pub fn username(&self) -> Option<&str> {
-        self.username.as_deref()
+        self.credential.as_ref()?.username.as_deref()
     }
 
     /// The decoded password from the userinfo. `Some` of an empty password for `user:@host`.
     pub fn password(&self) -> Option<&Password> {
-        self.password.as_ref()
+        self.credential.as_ref()?.password.as_ref()
     }
 
     /// Whether the string had a userinfo `@` (credentials were given, possibly empty).
@@ -120,6 +120,20 @@ impl ConnectionString {
     /// `authMechanism`), with its source resolved and its properties typed.
     pub fn credential(&self) -> Option<&Credential> {
         self.credential.as_ref()
+    }
+
+    /// The hosts and the credential, moved out of the connection string: for a configuration built
+    /// from it, without copying them.
+    ///
+    /// ```
+    /// use mongo_auth_core::ConnectionString;
+    /// let uri = ConnectionString::parse("mongodb://app:pencil@db1,db2/?authSource=admin").unwrap();
+    /// let (hosts, credential) = uri.into_hosts_and_credential();
+    /// assert_eq!(hosts.len(), 2);
+    /// assert_eq!(credential.unwrap().username.as_deref(), Some("app"));
+    /// ```
+    pub fn into_hosts_and_credential(self) -> (Vec<Host>, Option<Credential>) {
+        (self.hosts, self.credential)
     }
 
     /// The spec-level warnings (unknown keys, invalid values, repeated keys, deprecated names, …).

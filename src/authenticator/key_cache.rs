@@ -163,35 +163,19 @@ mod tests {
     #[tokio::test]
     async fn a_changed_password_gets_its_own_keys() {
         let cache = KeyCache::default();
-        let old = cache
-            .get(key_request_for(
-                "old",
+        let keys_for = |password| {
+            cache.get(key_request_for(
+                password,
                 ScramMechanism::Sha256,
                 b"salt",
                 4096,
             ))
-            .await
-            .unwrap();
-        let new = cache
-            .get(key_request_for(
-                "new",
-                ScramMechanism::Sha256,
-                b"salt",
-                4096,
-            ))
-            .await
-            .unwrap();
+        };
+        let old = keys_for("old").await.unwrap();
+        let new = keys_for("new").await.unwrap();
         assert_eq!(cache.computations.load(Ordering::Relaxed), 2);
         assert!(!Arc::ptr_eq(&old, &new));
-        let again = cache
-            .get(key_request_for(
-                "new",
-                ScramMechanism::Sha256,
-                b"salt",
-                4096,
-            ))
-            .await
-            .unwrap();
+        let again = keys_for("new").await.unwrap();
         assert!(Arc::ptr_eq(&new, &again));
         assert_eq!(cache.computations.load(Ordering::Relaxed), 2);
     }

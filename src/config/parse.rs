@@ -117,17 +117,14 @@ fn from_connection_string(
         allow_invalid_hostnames: effective.allow_invalid_hostnames,
     });
     let connect_options = ConnectOptions::from_uri_options(uri.options(), uri.database());
+    let srv = uri.is_srv();
+    let secret_spans = uri.secret_spans().to_vec();
+    // the hosts and the credential move into the configuration: nothing is copied
+    let (hosts, credential) = uri.into_hosts_and_credential();
     let config = assemble(Assembly {
-        hosts: uri
-            .hosts()
-            .iter()
-            .cloned()
-            .map(HostEntry::Checked)
-            .collect(),
-        srv: uri.is_srv(),
-        credential: uri
-            .credential()
-            .cloned()
+        hosts: hosts.into_iter().map(HostEntry::Checked).collect(),
+        srv,
+        credential: credential
             .map(|mut credential| {
                 if let Some(password) = supplied {
                     credential.password = Some(password);
@@ -139,7 +136,7 @@ fn from_connection_string(
         options: connect_options,
         secret_refs: SecretRefs::default(),
     })
-    .map_err(|errors| ConfigError::Rules(errors.with_secret_spans(uri.secret_spans().to_vec())))?;
+    .map_err(|errors| ConfigError::Rules(errors.with_secret_spans(secret_spans)))?;
     Ok(config)
 }
 

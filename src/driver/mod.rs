@@ -189,7 +189,7 @@ impl ClientConfig {
     /// assert_eq!(options.credential.unwrap().source.as_deref(), Some("shop"));
     /// assert_eq!(options.default_database.as_deref(), Some("shop"));
     ///
-    /// let config = mongo_auth::ClientConfig::builder().hosts(["db.example.com"]).server_api("1").build()?;
+    /// let config = mongo_auth::ClientConfig::builder().hosts(["db.example.com"]).server_api(mongo_auth::config::ServerApi::V1).build()?;
     /// let options = config.to_driver_options().await?;
     /// assert_eq!(options.server_api.unwrap().version, ServerApiVersion::V1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -47,6 +47,7 @@ impl Options {
             .iter()
             .map(|(k, v)| RawPair {
                 key: std::borrow::Cow::Borrowed(k.as_ref()),
+                row: lookup(k.as_ref()),
                 key_span: 0..0,
                 value: std::borrow::Cow::Borrowed(v.as_ref()),
                 value_span: 0..0,
@@ -77,7 +78,7 @@ pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
     let mut pymongo3_span: Option<Range<usize>> = None;
 
     for pair in pairs {
-        let Some(found) = lookup(&pair.key) else {
+        let Some(found) = pair.row else {
             let message = match suggest(&pair.key) {
                 _ if !report.shows(&pair.key_span) => format!(
                     "an unknown option is ignored (not shown: {MAY_HOLD_A_PASSWORD}): check its \

@@ -36,7 +36,7 @@ pub(super) enum Repeat {
     MustAgree,
 }
 
-pub(super) struct Spec {
+pub(crate) struct Spec {
     pub(super) key: &'static str,
     pub(super) kind: Kind,
     pub(super) repeat: Repeat,
@@ -156,7 +156,7 @@ pub(super) enum Mapping {
     Inverted,
 }
 
-pub(super) struct Alias {
+pub(crate) struct Alias {
     pub(super) alias: &'static str,
     pub(super) target: &'static str,
     pub(super) mapping: Mapping,
@@ -271,19 +271,68 @@ fn find_spec(canonical: &str) -> &'static Spec {
         .expect("every alias target is in the table")
 }
 
-pub(super) enum Lookup {
+/// A key's row in the table: a canonical key, or an alias and the row it stands for.
+#[derive(Clone, Copy)]
+pub(crate) enum Lookup {
     Canonical(&'static Spec),
     Alias(&'static Alias, &'static Spec),
 }
 
-pub(super) fn lookup(key: &str) -> Option<Lookup> {
-    if let Some(spec) = SPECS.iter().find(|s| s.key.eq_ignore_ascii_case(key)) {
-        return Some(Lookup::Canonical(spec));
+/// Every key and alias with the same length as its bucket: a key is compared (case-insensitively)
+/// with the few known keys of its own length only, not with the whole table.
+struct ByLength {
+    /// `buckets[len]`: the keys of `len` bytes, canonical keys before aliases.
+    buckets: Vec<Vec<Lookup>>,
+}
+
+static BY_LENGTH: std::sync::OnceLock<ByLength> = std::sync::OnceLock::new();
+
+fn by_length() -> &'static ByLength {
+    BY_LENGTH.get_or_init(|| {
+        let longest = known_keys().map(str::len).max().unwrap_or(0);
+        let mut buckets: Vec<Vec<Lookup>> = (0..=longest).map(|_| Vec::new()).collect();
+        for spec in SPECS {
+            buckets[spec.key.len()].push(Lookup::Canonical(spec));
+        }
+        for alias in ALIASES {
+            buckets[alias.alias.len()].push(Lookup::Alias(alias, find_spec(alias.target)));
+        }
+        ByLength { buckets }
+    })
+}
+
+impl Lookup {
+    fn spelled(&self) -> &'static str {
+        match self {
+            Lookup::Canonical(spec) => spec.key,
+            Lookup::Alias(alias, _) => alias.alias,
+        }
     }
-    ALIASES
+}
+
+/// The table's row for a key or alias, matched case-insensitively (ASCII). Keys are almost always
+/// spelled as in the table, so an exact match is tried first.
+pub(crate) fn lookup(key: &str) -> Option<Lookup> {
+    let bucket = by_length().buckets.get(key.len())?;
+    bucket
         .iter()
-        .find(|a| a.alias.eq_ignore_ascii_case(key))
-        .map(|a| Lookup::Alias(a, find_spec(a.target)))
+        .find(|found| found.spelled() == key)
+        .or_else(|| {
+            bucket
+                .iter()
+                .find(|found| found.spelled().eq_ignore_ascii_case(key))
+        })
+        .copied()
+}
+
+/// The canonical key of a secret-valued row (`tlsCertificateKeyFilePassword`, `proxyPassword` and
+/// their aliases).
+pub(crate) fn secret_row_key(found: &Lookup) -> Option<&'static str> {
+    match found {
+        Lookup::Canonical(spec) | Lookup::Alias(_, spec) => {
+            matches!(spec.kind, Kind::Secret).then_some(spec.key)
+        }
+    }
 }
 
 /// The canonical key for a key or alias, case-insensitively.
@@ -296,11 +345,7 @@ pub(crate) fn canonical_key(key: &str) -> Option<&'static str> {
 /// The canonical key of a secret-valued option (`tlsCertificateKeyFilePassword`, `proxyPassword` and
 /// their aliases), case-insensitively: its value is never quoted.
 pub(crate) fn secret_key(key: &str) -> Option<&'static str> {
-    match lookup(key)? {
-        Lookup::Canonical(spec) | Lookup::Alias(_, spec) => {
-            matches!(spec.kind, Kind::Secret).then_some(spec.key)
-        }
-    }
+    secret_row_key(&lookup(key)?)
 }
 
 /// Every key and alias the library knows (for suggestions).

@@ -9,9 +9,11 @@ use crate::Password;
 use crate::error::{MAY_HOLD_A_PASSWORD, Report, WarningKind};
 
 /// One `key=value` pair, decoded, with its spans in the original input.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct RawPair<'a> {
     pub(crate) key: Cow<'a, str>,
+    /// The key's row in the option table ([`super::lookup`]), `None` for an unknown key.
+    pub(crate) row: Option<super::Lookup>,
     pub(crate) key_span: Range<usize>,
     pub(crate) value: Cow<'a, str>,
     pub(crate) value_span: Range<usize>,

@@ -52,10 +52,10 @@ impl fmt::Display for ConnectionString {
         let uri = self;
         f.write_str(if uri.srv { SRV_SCHEME } else { SCHEME })?;
         if uri.userinfo_given {
-            if let Some(user) = &uri.username {
+            if let Some(user) = uri.username() {
                 write!(f, "{}", utf8_percent_encode(user, USERINFO))?;
             }
-            if uri.password.is_some() {
+            if uri.password().is_some() {
                 f.write_str(":<redacted>")?;
             }
             f.write_str("@")?;

@@ -8,12 +8,13 @@
 use std::ops::Range;
 use std::str::FromStr;
 
+use crate::ConnectionString;
+use crate::decode::{decode, find_any_ascii, find_ascii, rfind_ascii};
 use crate::error::{ErrorKind, Errors, Report, describe_char};
 use crate::host::parse_hosts;
 use crate::options;
 use crate::rules;
 use crate::uri::{SCHEME, SRV_SCHEME};
-use crate::{ConnectionString, decode::decode};
 
 mod credential;
 mod display;
@@ -80,14 +81,12 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
 
     // 2. split at the first `/` or `?`
     let rest = &input[start..];
-    let authority_end = start + rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority_end = start + find_any_ascii(rest, b"/?").unwrap_or(rest.len());
 
     // An `@` after that split belongs to the userinfo when it cannot be part of the database or of an
     // option value: the userinfo then holds an unescaped `/`, `?` or `#`, and nothing after the scheme
     // can be told apart (or quoted: it may be the password).
-    let last_at = input[authority_end..]
-        .rfind('@')
-        .map(|at| authority_end + at);
+    let last_at = rfind_ascii(&input[authority_end..], b'@').map(|at| authority_end + at);
     if last_at.is_some()
         && let Some(in_database) = misplaced_at(input, authority_end)
     {
@@ -105,7 +104,7 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
 
     // 3. userinfo at the last `@`
     let authority = &input[start..authority_end];
-    let (userinfo_span, hosts_span) = match authority.rfind('@') {
+    let (userinfo_span, hosts_span) = match rfind_ascii(authority, b'@') {
         Some(at) => (Some(start..start + at), start + at + 1..authority_end),
         None => (None, start..authority_end),
     };
@@ -131,7 +130,7 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
     let tail = &input[authority_end..];
     let (database_span, query_span) = if let Some(after_slash) = tail.strip_prefix('/') {
         let db_start = authority_end + 1;
-        match after_slash.find('?') {
+        match find_ascii(after_slash, b'?') {
             Some(q) => (
                 Some(db_start..db_start + q),
                 Some(db_start + q + 1..input.len()),
@@ -168,8 +167,8 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
                 &options,
                 CredentialInput {
                     userinfo_given,
-                    username: username.clone(),
-                    password: password.clone(),
+                    username,
+                    password,
                     user_span: user_span.clone(),
                     password_span: password_span.clone(),
                     userinfo_span: userinfo_span.clone().unwrap_or(0..0),
@@ -187,8 +186,6 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
     }
     Ok(ConnectionString {
         srv,
-        username,
-        password,
         userinfo_given,
         hosts: hosts.into_iter().map(|h| h.host).collect(),
         database,
@@ -282,7 +279,7 @@ fn parse_database(input: &str, span: Range<usize>, report: &mut Report) -> Optio
         input,
         span.clone(),
         ErrorKind::InvalidDatabase,
-        "database name",
+        &"database name",
         report,
     )?;
     if let Some(bad) = name

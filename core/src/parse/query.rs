@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use percent_encoding::percent_decode_str;
 
-use crate::decode::decode;
+use crate::decode::{count_ascii, decode, find_ascii, split_ascii};
 use crate::error::{ErrorKind, MAY_HOLD_A_PASSWORD, Report, WarningKind};
 use crate::options::{self, RawPair};
 
@@ -17,15 +17,15 @@ pub(super) fn split_options<'a>(
     report: &mut Report,
 ) -> Vec<RawPair<'a>> {
     let text = &input[span.clone()];
-    let mut pairs = Vec::new();
     if text.is_empty() {
-        return pairs;
+        return Vec::new();
     }
+    let mut pairs = Vec::with_capacity(1 + count_ascii(text, b'&'));
     let mut offset = span.start;
     // the secret option whose value an unescaped `&` may have cut: what follows it, up to the next
     // known option, may be the rest of the secret
     let mut secret: Option<&'static str> = None;
-    for piece in text.split('&') {
+    for piece in split_ascii(text, b'&') {
         let piece_span = offset..offset + piece.len();
         offset += piece.len() + 1;
         if let Some(secret_key) = secret {
@@ -42,7 +42,7 @@ pub(super) fn split_options<'a>(
             );
             continue;
         }
-        let Some(eq) = piece.find('=') else {
+        let Some(eq) = find_ascii(piece, b'=') else {
             let message = if report.shows(&piece_span) {
                 format!("option `{piece}` has no value: write {piece}=<value>")
             } else {
@@ -59,30 +59,29 @@ pub(super) fn split_options<'a>(
             input,
             key_span.clone(),
             ErrorKind::InvalidOption,
-            "option name",
+            &"option name",
             report,
         ) else {
             continue;
         };
-        let what = match options::secret_key(&key) {
-            Some(secret_key) => {
-                report.secret(value_span.clone());
-                secret = Some(secret_key);
-                format!("value of {secret_key}")
-            }
-            None => "option value".to_owned(),
-        };
+        let row = options::lookup(&key);
+        let secret_key = row.as_ref().and_then(options::secret_row_key);
+        if let Some(secret_key) = secret_key {
+            report.secret(value_span.clone());
+            secret = Some(secret_key);
+        }
         let Some(value) = decode(
             input,
             value_span.clone(),
             ErrorKind::InvalidOption,
-            &what,
+            &ValueOf(secret_key),
             report,
         ) else {
             continue;
         };
         pairs.push(RawPair {
             key,
+            row,
             key_span,
             value,
             value_span,
@@ -90,6 +89,19 @@ pub(super) fn split_options<'a>(
         });
     }
     pairs
+}
+
+/// What a value is called in a message about its percent-encoding: `value of <secret option>` or
+/// `option value`.
+struct ValueOf(Option<&'static str>);
+
+impl std::fmt::Display for ValueOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(secret_key) => write!(f, "value of {secret_key}"),
+            None => f.write_str("option value"),
+        }
+    }
 }
 
 /// Whether `piece`, which follows the value of the secret option `secret_key`, may be the rest of that

@@ -12,7 +12,18 @@ pub(super) type Userinfo = (Option<String>, Option<Password>, Range<usize>, Rang
 pub(super) fn parse_userinfo(input: &str, span: Range<usize>, report: &mut Report) -> Userinfo {
     let text = &input[span.clone()];
     let mut ok = true;
-    let (user_span, password_span) = match text.find(':') {
+    // one pass for the characters the rules below look for (all ASCII)
+    let (mut colon, mut second_colon, mut at, mut hash) = (None, None, None, None);
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b':' if colon.is_none() => colon = Some(i),
+            b':' if second_colon.is_none() => second_colon = Some(i),
+            b'@' if at.is_none() => at = Some(i),
+            b'#' if hash.is_none() => hash = Some(i),
+            _ => {}
+        }
+    }
+    let (user_span, password_span) = match colon {
         Some(colon) => (
             span.start..span.start + colon,
             Some(span.start + colon + 1..span.end),
@@ -22,7 +33,7 @@ pub(super) fn parse_userinfo(input: &str, span: Range<usize>, report: &mut Repor
     if let Some(password_span) = &password_span {
         report.secret(password_span.clone());
     }
-    if let Some(at) = text.find('@') {
+    if let Some(at) = at {
         let at = span.start + at;
         report.error(
             ErrorKind::InvalidUserinfo,
@@ -31,7 +42,7 @@ pub(super) fn parse_userinfo(input: &str, span: Range<usize>, report: &mut Repor
         );
         ok = false;
     }
-    if let Some(hash) = text.find('#') {
+    if let Some(hash) = hash {
         let at = span.start + hash;
         report.error(
             ErrorKind::InvalidUserinfo,
@@ -40,10 +51,8 @@ pub(super) fn parse_userinfo(input: &str, span: Range<usize>, report: &mut Repor
         );
         ok = false;
     }
-    if let Some(password_span) = &password_span
-        && let Some(second) = input[password_span.clone()].find(':')
-    {
-        let at = password_span.start + second;
+    if let Some(second) = second_colon {
+        let at = span.start + second;
         report.error(
             ErrorKind::InvalidUserinfo,
             at..at + 1,
@@ -56,7 +65,7 @@ pub(super) fn parse_userinfo(input: &str, span: Range<usize>, report: &mut Repor
         input,
         user_span.clone(),
         ErrorKind::InvalidUserinfo,
-        "user name",
+        &"user name",
         report,
     );
     let password = password_span.as_ref().and_then(|s| {
@@ -64,7 +73,7 @@ pub(super) fn parse_userinfo(input: &str, span: Range<usize>, report: &mut Repor
             input,
             s.clone(),
             ErrorKind::InvalidUserinfo,
-            "password",
+            &"password",
             report,
         )
         .map(|p| Password::new(p.into_owned()))

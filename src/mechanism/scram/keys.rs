@@ -91,10 +91,10 @@ impl ScramMechanism {
         let mut out = Zeroizing::new(vec![0u8; self.output_len()]);
         match self {
             ScramMechanism::Sha1 => {
-                pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, &mut out)
+                super::pbkdf2::pbkdf2_hmac_sha1(password, salt, iterations, &mut out)
             }
             ScramMechanism::Sha256 => {
-                pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, &mut out)
+                super::pbkdf2::pbkdf2_hmac_sha256(password, salt, iterations, &mut out)
             }
         }
         out

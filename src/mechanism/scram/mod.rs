@@ -23,6 +23,7 @@ use zeroize::Zeroizing;
 use crate::mechanism::error::{ConversationError, CredentialError, ProtocolViolation};
 
 mod keys;
+mod pbkdf2;
 
 pub(crate) use keys::{PasswordInput, lower_hex};
 pub use keys::{

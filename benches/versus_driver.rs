@@ -1,0 +1,677 @@
+//! mongo-auth beside the official `mongodb` driver: same process, same strings, same run, ratios.
+//!
+//! ```sh
+//! cargo bench --features mongodb --bench versus_driver            # the full report
+//! scripts/bench-table.sh                                          # the same, and README's table
+//! ```
+//!
+//! 1. Parsing: core's `ConnectionString::parse`, `str::parse::<ClientConfig>` and a complete
+//!    `mongo_uri!` literal against the driver's `ConnectionString::parse`, on the issue's two strings
+//!    and two more. Medians of interleaved rounds, nanoseconds per call.
+//! 2. PBKDF2 (SCRAM's `Hi`) against its SHA-NI bound: two compression-function calls per iteration,
+//!    timed on this machine in this run (`sha1::block_api::compress`, `sha2::block_api::compress256`).
+//! 3. Connection set-up against the conformance server on loopback, run in a child process so that the
+//!    client's CPU can be told from the server's: a fresh connection + SCRAM-SHA-256 + `ping` through a
+//!    shared authenticator (warm key cache) against a fresh driver client (whose process-wide key cache is
+//!    warm too); the same from a fresh process (cold, whole-process wall time); and 1,000 concurrent
+//!    connections through one authenticator.
+//!
+//! `MONGO_AUTH_BENCH_QUICK=1` runs fewer rounds (for a smoke test); `MONGO_AUTH_BENCH_MARKDOWN=1` adds the
+//! README table at the end, between `<!-- bench:begin -->` and `<!-- bench:end -->`.
+
+use std::hint::black_box;
+use std::io::{BufRead, BufReader, Write as _};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bson::doc;
+use mongo_auth::mechanism::scram::ScramMechanism;
+use mongo_auth::{Authenticator, ClientConfig, mongo_uri};
+
+/// The child process this binary runs as, and its argument.
+const ROLE: &str = "MONGO_AUTH_BENCH_ROLE";
+const ROLE_ARG: &str = "MONGO_AUTH_BENCH_ARG";
+
+const USER: &str = "app";
+const PASSWORD: &str = "pencil";
+
+/// One connection string, with its `mongo_uri!` literal.
+struct Case {
+    label: &'static str,
+    uri: &'static str,
+    literal: fn() -> ClientConfig,
+}
+
+macro_rules! case {
+    ($label:expr, $uri:literal) => {
+        Case {
+            label: $label,
+            uri: $uri,
+            literal: || mongo_uri!($uri),
+        }
+    };
+}
+
+fn cases() -> [Case; 4] {
+    [
+        case!(
+            "typical (the issue's first)",
+            "mongodb://app:s3cret@db.example.com:27017/shop?authSource=admin&authMechanism=SCRAM-SHA-256"
+        ),
+        case!(
+            "complex: 3 hosts, TLS files, SCRAM-SHA-1, 10 more options",
+            "mongodb://inventory:p%40ssw0rd@db1.example.com:27017,db2.example.com:27018,db3.example.com:27019/inventory?authSource=admin&authMechanism=SCRAM-SHA-1&tls=true&tlsCAFile=/etc/ssl/mongodb/ca.pem&tlsCertificateKeyFile=/etc/ssl/mongodb/client.pem&replicaSet=rs0&appName=inventory-service&connectTimeoutMS=5000&socketTimeoutMS=30000&serverSelectionTimeoutMS=10000&maxPoolSize=50&minPoolSize=5&retryWrites=true&w=majority&readPreference=secondaryPreferred"
+        ),
+        case!("minimal", "mongodb://localhost"),
+        case!(
+            "X509 over TLS",
+            "mongodb://db.example.com/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=/etc/ssl/mongodb/client.pem&tlsCAFile=/etc/ssl/mongodb/ca.pem"
+        ),
+    ]
+}
+
+fn quick() -> bool {
+    std::env::var_os("MONGO_AUTH_BENCH_QUICK").is_some()
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+/// How many calls of `f` take about `target`.
+fn calibrate(target: Duration, mut f: impl FnMut()) -> u32 {
+    let mut batch = 1u32;
+    loop {
+        let start = Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        let elapsed = start.elapsed();
+        if elapsed >= target / 4 || batch >= 1 << 24 {
+            let per_call = elapsed.as_secs_f64() / f64::from(batch);
+            return ((target.as_secs_f64() / per_call) as u32).max(1);
+        }
+        batch *= 4;
+    }
+}
+
+/// Nanoseconds per call of each of `fs`: medians over `rounds` rounds, the functions interleaved in
+/// every round so that the machine's load falls on all of them alike.
+fn interleaved(rounds: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<f64> {
+    let target = Duration::from_millis(if quick() { 2 } else { 5 });
+    let batches: Vec<u32> = fs.iter_mut().map(|f| calibrate(target, f)).collect();
+    let mut samples = vec![Vec::with_capacity(rounds); fs.len()];
+    for _ in 0..rounds {
+        for ((f, &batch), samples) in fs.iter_mut().zip(&batches).zip(&mut samples) {
+            let start = Instant::now();
+            for _ in 0..batch {
+                f();
+            }
+            samples.push(start.elapsed().as_secs_f64() * 1e9 / f64::from(batch));
+        }
+    }
+    samples.into_iter().map(median).collect()
+}
+
+fn ns(value: f64) -> String {
+    if value >= 1e6 {
+        format!("{:.2} ms", value / 1e6)
+    } else if value >= 1e3 {
+        format!("{:.2} µs", value / 1e3)
+    } else {
+        format!("{value:.0} ns")
+    }
+}
+
+/// The rows README's table is made of.
+#[derive(Default)]
+struct Summary {
+    rows: Vec<[String; 4]>,
+}
+
+struct ParseTimes {
+    core: f64,
+    config: f64,
+    literal: f64,
+    driver: f64,
+}
+
+fn parsing(summary: &mut Summary) {
+    let rounds = if quick() { 5 } else { 41 };
+    println!("== parsing (ns per call, medians of {rounds} interleaved rounds) ==");
+    println!(
+        "{:<58} {:>10} {:>12} {:>12} {:>10} {:>12} {:>14} {:>14}",
+        "string",
+        "core",
+        "ClientConfig",
+        "mongo_uri!",
+        "driver",
+        "driver/core",
+        "driver/Config",
+        "Config/core"
+    );
+    for case in cases() {
+        // each must succeed, or the numbers would time an error path
+        mongo_auth::rulebook::ConnectionString::parse(case.uri).expect("core parses it");
+        case.uri
+            .parse::<ClientConfig>()
+            .expect("ClientConfig parses it");
+        mongodb::options::ConnectionString::parse(case.uri).expect("the driver parses it");
+        assert_eq!(
+            (case.literal)().to_string(),
+            case.uri.parse::<ClientConfig>().unwrap().to_string(),
+            "{}",
+            case.label
+        );
+
+        let uri = case.uri;
+        let times = interleaved(
+            rounds,
+            &mut [
+                &mut || {
+                    black_box(mongo_auth::rulebook::ConnectionString::parse(black_box(uri)).ok());
+                },
+                &mut || {
+                    black_box(black_box(uri).parse::<ClientConfig>().ok());
+                },
+                &mut || {
+                    black_box((case.literal)());
+                },
+                &mut || {
+                    black_box(mongodb::options::ConnectionString::parse(black_box(uri)).ok());
+                },
+            ],
+        );
+        let times = ParseTimes {
+            core: times[0],
+            config: times[1],
+            literal: times[2],
+            driver: times[3],
+        };
+        println!(
+            "{:<58} {:>10} {:>12} {:>12} {:>10} {:>11.1}× {:>13.1}× {:>13.2}×",
+            case.label,
+            ns(times.core),
+            ns(times.config),
+            ns(times.literal),
+            ns(times.driver),
+            times.driver / times.core,
+            times.driver / times.config,
+            times.config / times.core,
+        );
+        summary.rows.push([
+            format!("parse: {}", case.label),
+            format!(
+                "core {}, `ClientConfig` {}, `mongo_uri!` {}",
+                ns(times.core),
+                ns(times.config),
+                ns(times.literal)
+            ),
+            ns(times.driver),
+            format!(
+                "{:.1}× / {:.1}×",
+                times.driver / times.core,
+                times.driver / times.config
+            ),
+        ]);
+    }
+    println!();
+}
+
+/// PBKDF2 of this crate against two compression-function calls per iteration.
+fn pbkdf2(summary: &mut Summary) {
+    let runs = if quick() { 3 } else { 21 };
+    println!("== PBKDF2 against the SHA-NI bound (medians of {runs} interleaved runs) ==");
+    for (mechanism, iterations) in [
+        (ScramMechanism::Sha1, 10_000u32),
+        (ScramMechanism::Sha256, 15_000u32),
+    ] {
+        let password = b"correct horse battery staple";
+        let salt = b"0123456789abcdef";
+        let block = [0x5cu8; 64];
+        let mut ours = Vec::new();
+        let mut bound = Vec::new();
+        let mut chained = Vec::new();
+        for _ in 0..runs {
+            let start = Instant::now();
+            black_box(mechanism.hi(black_box(password), salt, iterations));
+            ours.push(start.elapsed().as_secs_f64() * 1e9);
+            let start = Instant::now();
+            black_box(compressions(mechanism, 2 * iterations, block, false));
+            bound.push(start.elapsed().as_secs_f64() * 1e9);
+            let start = Instant::now();
+            black_box(compressions(mechanism, 2 * iterations, block, true));
+            chained.push(start.elapsed().as_secs_f64() * 1e9);
+        }
+        let (ours, bound, chained) = (median(ours), median(bound), median(chained));
+        let label = format!(
+            "{} ({iterations} iterations)",
+            mechanism.mechanism().as_str()
+        );
+        println!(
+            "{label:<34} ours {:>10}   bound {:>10} (ours/bound {:.2}×)   chained bound {:>10} (ours/chained {:.2}×)",
+            ns(ours),
+            ns(bound),
+            ours / bound,
+            ns(chained),
+            ours / chained,
+        );
+        summary.rows.push([
+            format!("PBKDF2 {label}"),
+            ns(ours),
+            format!("SHA-NI bound {} / chained {}", ns(bound), ns(chained)),
+            format!("{:.2}× / {:.2}× the bound", ours / bound, ours / chained),
+        ]);
+    }
+    println!();
+}
+
+/// `count` calls of the hash's compression function, the state carried from call to call: the SHA-NI
+/// bound of PBKDF2 (two calls per iteration). With `chained`, each block starts with the previous
+/// state's bytes, as in PBKDF2, where every block holds the previous output (so that the CPU cannot
+/// prepare a block's message schedule before the previous compression ends); without, every block is
+/// the same.
+fn compressions(mechanism: ScramMechanism, count: u32, mut block: [u8; 64], chained: bool) -> u32 {
+    fn feed(state: &[u32], block: &mut [u8; 64]) {
+        for (word, bytes) in state.iter().zip(block.chunks_exact_mut(4)) {
+            bytes.copy_from_slice(&word.to_be_bytes());
+        }
+    }
+    match mechanism {
+        ScramMechanism::Sha1 => {
+            let mut state = [
+                0x6745_2301u32,
+                0xEFCD_AB89,
+                0x98BA_DCFE,
+                0x1032_5476,
+                0xC3D2_E1F0,
+            ];
+            for _ in 0..count {
+                sha1::block_api::compress(&mut state, std::slice::from_ref(black_box(&block)));
+                if chained {
+                    feed(&state, &mut block);
+                }
+            }
+            state[0]
+        }
+        ScramMechanism::Sha256 => {
+            let mut state = [
+                0x6a09_e667u32,
+                0xbb67_ae85,
+                0x3c6e_f372,
+                0xa54f_f53a,
+                0x510e_527f,
+                0x9b05_688c,
+                0x1f83_d9ab,
+                0x5be0_cd19,
+            ];
+            for _ in 0..count {
+                sha2::block_api::compress256(&mut state, std::slice::from_ref(black_box(&block)));
+                if chained {
+                    feed(&state, &mut block);
+                }
+            }
+            state[0]
+        }
+    }
+}
+
+/// CPU time of this process so far (every thread that is still alive), from /proc: nanoseconds.
+fn process_cpu_ns() -> Option<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
+}
+
+/// The conformance server in a child process (this binary again), so that its CPU is not ours.
+struct ServerProcess {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl ServerProcess {
+    fn start() -> Self {
+        let mut child = Command::new(std::env::current_exe().expect("this binary"))
+            .env(ROLE, "server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the server process starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("its stdout"))
+            .read_line(&mut line)
+            .expect("the server prints its port");
+        let port = line.trim().parse().expect("a port");
+        Self { child, port }
+    }
+
+    fn uri(&self) -> String {
+        format!(
+            "mongodb://{USER}:{PASSWORD}@127.0.0.1:{}/?directConnection=true&authSource=admin&authMechanism=SCRAM-SHA-256",
+            self.port
+        )
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take()); // the server stops at the end of its stdin
+        let _ = self.child.wait();
+    }
+}
+
+fn run_server() {
+    use mongo_auth_test_server::{Server, ServerConfig, User};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let server =
+            Server::start(ServerConfig::new().user(User::new(USER, "admin").password(PASSWORD)))
+                .await
+                .expect("the conformance server starts");
+        println!("{}", server.addr().port());
+        std::io::stdout().flush().unwrap();
+        tokio::task::spawn_blocking(|| {
+            let mut sink = String::new();
+            while std::io::stdin().read_line(&mut sink).is_ok_and(|n| n > 0) {}
+        })
+        .await
+        .unwrap();
+        server.shutdown().await;
+    });
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+async fn ours_once(authenticator: &Authenticator) {
+    let mut connection = authenticator.connect().await.expect("connects");
+    connection
+        .run_command("admin", doc! { "ping": 1 })
+        .await
+        .expect("ping");
+}
+
+async fn driver_once(uri: &str) -> mongodb::Client {
+    let client = mongodb::Client::with_uri_str(uri)
+        .await
+        .expect("the driver's client");
+    client
+        .database("admin")
+        .run_command(doc! { "ping": 1 })
+        .await
+        .expect("the driver's ping");
+    client
+}
+
+/// A cold run in this process: parse, authenticate (PBKDF2 included), ping, exit.
+fn run_cold(which: &str, uri: &str) {
+    let runtime = runtime();
+    runtime.block_on(async {
+        match which {
+            "ours" => {
+                let config: ClientConfig = uri.parse().expect("the URI parses");
+                let authenticator = Authenticator::new(&config).expect("an authenticator");
+                ours_once(&authenticator).await;
+            }
+            _ => {
+                driver_once(uri).await;
+            }
+        }
+    });
+    // no shutdown: the process ends here, as a command-line tool's would
+    std::process::exit(0);
+}
+
+fn connecting(summary: &mut Summary) {
+    let server = ServerProcess::start();
+    let uri = server.uri();
+    let runtime = runtime();
+    let (ours_n, driver_n, cold_n) = if quick() { (20, 5, 3) } else { (400, 100, 21) };
+    println!(
+        "== connection set-up against the conformance server on 127.0.0.1 (a child process) =="
+    );
+
+    // warm: one authenticator (keys cached after its first connection) against a fresh driver client
+    let config: ClientConfig = uri.parse().unwrap();
+    let authenticator = Authenticator::new(&config).unwrap();
+    let (ours, ours_cpu, driver, driver_cpu) = runtime.block_on(async {
+        ours_once(&authenticator).await;
+        driver_once(&uri).await.shutdown().await;
+        let mut ours = Vec::new();
+        let mut driver = Vec::new();
+        let mut ours_cpu = 0;
+        let mut driver_cpu = 0;
+        // interleaved: a block of ours, then one driver client, and so on
+        let per_driver = ours_n / driver_n;
+        for _ in 0..driver_n {
+            let cpu = process_cpu_ns().unwrap_or(0);
+            for _ in 0..per_driver {
+                let start = Instant::now();
+                ours_once(&authenticator).await;
+                ours.push(start.elapsed().as_secs_f64() * 1e9);
+            }
+            ours_cpu += process_cpu_ns().unwrap_or(0) - cpu;
+            let cpu = process_cpu_ns().unwrap_or(0);
+            let start = Instant::now();
+            let client = driver_once(&uri).await;
+            driver.push(start.elapsed().as_secs_f64() * 1e9);
+            driver_cpu += process_cpu_ns().unwrap_or(0) - cpu;
+            // outside the timing, but its CPU counts
+            client.shutdown().immediate(true).await;
+        }
+        (
+            median(ours),
+            ours_cpu as f64 / (per_driver * driver_n) as f64,
+            median(driver),
+            driver_cpu as f64 / driver_n as f64,
+        )
+    });
+    println!(
+        "warm: fresh connection + SCRAM-SHA-256 + ping   ours {:>10} (client CPU {})   driver {:>10} (client CPU {})   driver/ours {:.1}×",
+        ns(ours),
+        ns(ours_cpu),
+        ns(driver),
+        ns(driver_cpu),
+        driver / ours
+    );
+    summary.rows.push([
+        "connect + SCRAM-SHA-256 + ping, warm key cache".to_owned(),
+        format!("{} (client CPU {})", ns(ours), ns(ours_cpu)),
+        format!("{} (client CPU {})", ns(driver), ns(driver_cpu)),
+        format!("{:.1}×", driver / ours),
+    ]);
+
+    // cold: a fresh process each time, whole-process wall time
+    let exe = std::env::current_exe().unwrap();
+    // `empty`: the same binary started with nothing to do, the floor both sides share
+    let mut cold = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..cold_n {
+        for (which, samples) in ["ours", "driver", "empty"].into_iter().zip(&mut cold) {
+            let start = Instant::now();
+            let status = Command::new(&exe)
+                .env(ROLE, which)
+                .env(ROLE_ARG, &uri)
+                .status()
+                .expect("the child runs");
+            samples.push(start.elapsed().as_secs_f64() * 1e9);
+            assert!(status.success(), "the {which} child failed");
+        }
+    }
+    let [ours_cold, driver_cold, empty] = cold.map(median);
+    println!(
+        "cold: a fresh process (parse, connect, PBKDF2, ping, exit)   ours {:>10}   driver {:>10}   driver/ours {:.2}×",
+        ns(ours_cold),
+        ns(driver_cold),
+        driver_cold / ours_cold
+    );
+    println!(
+        "      an empty process of the same binary takes {}; above it: ours {}, driver {}, driver/ours {:.2}×",
+        ns(empty),
+        ns(ours_cold - empty),
+        ns(driver_cold - empty),
+        (driver_cold - empty) / (ours_cold - empty)
+    );
+    summary.rows.push([
+        "the same from a fresh process (cold key cache), whole-process wall time".to_owned(),
+        ns(ours_cold),
+        ns(driver_cold),
+        format!("{:.2}×", driver_cold / ours_cold),
+    ]);
+    summary.rows.push([
+        format!(
+            "the same, above the {} an empty process of the benchmark's binary takes",
+            ns(empty)
+        ),
+        ns(ours_cold - empty),
+        ns(driver_cold - empty),
+        format!("{:.2}×", (driver_cold - empty) / (ours_cold - empty)),
+    ]);
+
+    // 1,000 concurrent connections through one authenticator
+    let authenticator = Arc::new(Authenticator::new(&config).unwrap());
+    let (elapsed, failures) = runtime.block_on(async {
+        let start = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..1000 {
+            let authenticator = authenticator.clone();
+            tasks.spawn(async move {
+                let mut connection = authenticator.connect().await?;
+                connection.run_command("admin", doc! { "ping": 1 }).await?;
+                Ok::<_, mongo_auth::Error>(connection)
+            });
+        }
+        let mut failures = 0;
+        let mut open = Vec::new();
+        while let Some(result) = tasks.join_next().await {
+            match result {
+                Ok(Ok(connection)) => open.push(connection),
+                _ => failures += 1,
+            }
+        }
+        (start.elapsed(), failures)
+    });
+    let derivations = authenticator.pbkdf2_computations();
+    println!(
+        "1,000 concurrent connections + ping through one authenticator: {} , {failures} failures, PBKDF2 ran {derivations} time(s)",
+        ns(elapsed.as_secs_f64() * 1e9)
+    );
+    summary.rows.push([
+        "1,000 concurrent connections + ping, one authenticator".to_owned(),
+        format!(
+            "{}, {failures} failures, {derivations} PBKDF2",
+            ns(elapsed.as_secs_f64() * 1e9)
+        ),
+        "—".to_owned(),
+        "—".to_owned(),
+    ]);
+    println!();
+}
+
+/// `parser:case:count`: parses one of the cases `count` times and nothing else, for
+/// `scripts/parse-instructions.sh` (callgrind's instruction count of two counts, subtracted, is the
+/// count per parse).
+fn parse_loop(arg: &str) {
+    let mut parts = arg.split(':');
+    let (Some(parser), Some(case), Some(count)) = (parts.next(), parts.next(), parts.next()) else {
+        panic!("MONGO_AUTH_BENCH_ARG is parser:case:count");
+    };
+    let cases = cases();
+    let case = &cases[case.parse::<usize>().expect("a case number")];
+    let count: usize = count.parse().expect("a count");
+    let uri = case.uri;
+    for _ in 0..count {
+        match parser {
+            "core" => {
+                black_box(mongo_auth::rulebook::ConnectionString::parse(black_box(uri)).ok());
+            }
+            "config" => {
+                black_box(black_box(uri).parse::<ClientConfig>().ok());
+            }
+            "literal" => {
+                black_box((case.literal)());
+            }
+            "driver" => {
+                black_box(mongodb::options::ConnectionString::parse(black_box(uri)).ok());
+            }
+            other => panic!("unknown parser {other}"),
+        }
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let sha = std::fs::read_to_string("/proc/cpuinfo")
+        .map(|info| info.contains(" sha_ni"))
+        .unwrap_or(false);
+    format!(
+        "{cpu}, {cores} cores{}, {} {}",
+        if sha { ", SHA-NI" } else { "" },
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+fn main() {
+    match std::env::var(ROLE).as_deref() {
+        Ok("server") => return run_server(),
+        Ok("empty") => std::process::exit(0),
+        Ok(which @ ("ours" | "driver")) => {
+            return run_cold(which, &std::env::var(ROLE_ARG).expect("the URI"));
+        }
+        Ok("parse-loop") => return parse_loop(&std::env::var(ROLE_ARG).expect("what to parse")),
+        _ => {}
+    }
+    // `cargo bench -- FILTER`: run the sections whose name contains FILTER
+    let filter = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .unwrap_or_default();
+    println!("machine: {}\n", machine());
+    let mut summary = Summary::default();
+    if "parsing".contains(&filter) {
+        parsing(&mut summary);
+    }
+    if "pbkdf2".contains(&filter) {
+        pbkdf2(&mut summary);
+    }
+    if "connecting".contains(&filter) {
+        connecting(&mut summary);
+    }
+    if std::env::var_os("MONGO_AUTH_BENCH_MARKDOWN").is_some() {
+        println!("<!-- bench:begin -->");
+        println!(
+            "Measured by `scripts/bench-table.sh` on {} (release build, the official `mongodb` 3.x of \
+             Cargo.lock in the same process; medians of interleaved rounds; for PBKDF2 the third \
+             column is the SHA-NI bound, not the driver):\n",
+            machine(),
+        );
+        println!("| work | mongo-auth | official driver | ratio (driver / ours) |");
+        println!("|---|---|---|---|");
+        for row in &summary.rows {
+            println!("| {} | {} | {} | {} |", row[0], row[1], row[2], row[3]);
+        }
+        println!("<!-- bench:end -->");
+    }
+}
