@@ -13,7 +13,7 @@
 //! | password | [`NoPassword`], [`HasPassword`] | [`PasswordGiven`] |
 //! | credential | [`NoCredential`], the credential builders | [`CredentialState`], [`AuthenticatesOver`] |
 //! | TLS | [`WithoutTls`], [`WithoutTlsClearTextAllowed`], [`Tls<WithoutClientCert>`](super::Tls), [`Tls<WithClientCert>`](super::Tls) | [`TlsState`], [`CarriesClientCertificate`], [`ProtectsPlainPassword`] |
-//! | refusals | — | [`X509TakesNoPassword`], [`X509TakesNoSource`], [`X509TakesNoProperties`], [`GssapiSourceIsExternal`], [`GssapiPropertyOnPasswordMechanism`] |
+//! | refusals | — | [`X509TakesNoPassword`], [`X509TakesNoSource`], [`X509TakesNoProperties`], [`GssapiSourceIsExternal`], [`GssapiPropertyOnPasswordMechanism`], [`AwsTakesNoUsername`], [`AwsTakesNoPassword`], [`AwsTakesNoSource`] |
 
 use mongo_auth_core::rules::CredentialParts;
 use mongo_auth_core::{Mechanism, Password};
@@ -277,6 +277,42 @@ refusal!(
     GssapiPropertyOnPasswordMechanism,
     "SERVICE_NAME, CANONICALIZE_HOST_NAME, SERVICE_REALM and SERVICE_HOST are GSSAPI properties: SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-CR and PLAIN take no mechanism properties",
     "remove this property, or use `Auth::gssapi(principal)`"
+);
+refusal!(
+    /// MONGODB-AWS takes no user name. Implemented by no type.
+    ///
+    /// ```text
+    /// // error: MONGODB-AWS takes its credentials from the environment …
+    /// let _ = mongo_auth::Auth::aws().username("AKIAIOSFODNN7EXAMPLE");
+    /// ```
+    /// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/aws_credentials.rs`)
+    AwsTakesNoUsername,
+    "MONGODB-AWS takes its credentials from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, web identity, ECS, EC2), never from the configuration",
+    "remove this user name: set AWS_ACCESS_KEY_ID, or give the Authenticator a credential provider"
+);
+refusal!(
+    /// MONGODB-AWS takes no password. Implemented by no type.
+    ///
+    /// ```text
+    /// // error: MONGODB-AWS takes its credentials from the environment …
+    /// let _ = mongo_auth::Auth::aws().password("secret");
+    /// ```
+    /// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/aws_credentials.rs`)
+    AwsTakesNoPassword,
+    "MONGODB-AWS takes its credentials from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, web identity, ECS, EC2), never from the configuration",
+    "remove this password: set AWS_SECRET_ACCESS_KEY, or give the Authenticator a credential provider"
+);
+refusal!(
+    /// MONGODB-AWS's source is always `$external`. Implemented by no type.
+    ///
+    /// ```text
+    /// // error: MONGODB-AWS always authenticates against `$external`: it takes no source
+    /// let _ = mongo_auth::Auth::aws().source("admin");
+    /// ```
+    /// (does not compile; pinned with its compiler message by `ui-tests/builder-fail/aws_credentials.rs`)
+    AwsTakesNoSource,
+    "MONGODB-AWS always authenticates against `$external`: it takes no source",
+    "remove this source"
 );
 
 // ---- no credential --------------------------------------------------------------------------------

@@ -371,6 +371,13 @@ async fn aws_credentials_from_a_provider_in_code() {
     let config: ClientConfig = format!("mongodb://{}/?authMechanism=MONGODB-AWS", server.addr())
         .parse()
         .unwrap();
+    // the builder's MONGODB-AWS is the same configuration
+    let built = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(mongo_auth::Auth::aws())
+        .build()
+        .unwrap();
+    assert_eq!(built, config);
     let provider = Arc::new(Provider {
         credentials: Some(AwsCredentials::new(
             TEMPORARY_KEY_ID,

@@ -10,6 +10,7 @@
 //! | `PLAIN` | [`Auth::plain`] | [`PasswordCredential<Plain>`](PasswordCredential) |
 //! | `MONGODB-X509` | [`Auth::x509`] | [`X509Credential`] |
 //! | `GSSAPI` | [`Auth::gssapi`] | [`GssapiCredential`] |
+//! | `MONGODB-AWS` (credentials from the environment) | [`Auth::aws`] | [`AwsCredential`] |
 //! | `MONGODB-OIDC` with a callback in code | [`Auth::oidc`] | [`OidcCredential`] |
 //!
 //! The password mechanisms move from [`NoUsername`](super::states::NoUsername) to [`HasUsername`](super::states::HasUsername) and from [`NoPassword`](super::states::NoPassword) to
@@ -23,11 +24,13 @@ use super::states::{
     MongodbCr, NegotiatedScram, NoPassword, NoUsername, Plain, ScramSha1, ScramSha256,
 };
 
+mod aws;
 mod gssapi;
 mod oidc;
 mod password;
 mod x509;
 
+pub use self::aws::AwsCredential;
 pub use self::gssapi::GssapiCredential;
 pub use self::oidc::OidcCredential;
 pub use self::password::PasswordCredential;
@@ -37,10 +40,9 @@ pub use self::x509::X509Credential;
 ///
 /// `Auth` has no values: it only names the constructors. What a built configuration holds is a
 /// [`Credential`](crate::Credential) ([`ClientConfig::credential`](crate::ClientConfig::credential)).
-/// MONGODB-AWS takes its credentials from the environment (or a provider given to the
-/// [`Authenticator`](crate::Authenticator)) and has no constructor yet; MONGODB-OIDC's built-in
-/// environments are set in a connection string, and [`Auth::oidc`] is MONGODB-OIDC with a callback
-/// given in code.
+/// [`Auth::aws`] finds its AWS credentials at run time (the environment, or a provider given to the
+/// [`Authenticator`](crate::Authenticator)); MONGODB-OIDC's built-in environments are set in a
+/// connection string, and [`Auth::oidc`] is MONGODB-OIDC with a callback given in code.
 ///
 /// ```
 /// use mongo_auth::Auth;
@@ -120,6 +122,19 @@ impl Auth {
     /// ```
     pub fn x509() -> X509Credential {
         X509Credential { username: None }
+    }
+
+    /// `MONGODB-AWS`: the AWS credentials are found at run time (a provider given to the
+    /// [`Authenticator`](crate::Authenticator), the environment, web identity, ECS, EC2), never
+    /// configured; see [`AwsCredential`]. The source is always `$external`.
+    ///
+    /// ```
+    /// use mongo_auth::Auth;
+    /// let credential = Auth::aws();
+    /// # let _ = credential;
+    /// ```
+    pub fn aws() -> AwsCredential {
+        AwsCredential { _private: () }
     }
 
     /// `MONGODB-OIDC` with access tokens from a callback given to the
