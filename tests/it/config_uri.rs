@@ -301,6 +301,10 @@ fn display_is_a_redacted_connection_string_that_parses_back() {
         "mongodb://user:pw@db.example.com/shop",
         "mongodb+srv://user:pw@cluster0.example.com/?srvMaxHosts=2&srvServiceName=custom",
         "mongodb+srv://user:pw@cluster0.example.com/shop",
+        "mongodb://db.example.com/?authMechanism=MONGODB-AWS",
+        "mongodb://db.example.com/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:test",
+        "mongodb://client-id@db.example.com/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:mongodb",
+        "mongodb://db.example.com/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:gcp,TOKEN_RESOURCE:mongodb",
     ] {
         let config = parse(uri).unwrap();
         let shown = config.to_string().replace("<redacted>", "pw");
