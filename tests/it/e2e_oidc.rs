@@ -27,14 +27,24 @@ async fn server(idp: &OidcIdp) -> RunningServer {
     .expect("start the conformance server")
 }
 
-/// An authenticator for `ENVIRONMENT:azure` asking `endpoint`.
-fn azure(server: &RunningServer, endpoint: &CloudMetadataEndpoint) -> Authenticator {
-    let config: ClientConfig = format!(
-        "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}",
+/// A MONGODB-OIDC configuration for `server`: `userinfo` (`""` or `user@`) and the
+/// `authMechanismProperties`.
+fn oidc_config(server: &RunningServer, userinfo: &str, properties: &str) -> ClientConfig {
+    format!(
+        "mongodb://{userinfo}{}/?authMechanism=MONGODB-OIDC&authMechanismProperties={properties}",
         server.addr()
     )
     .parse()
-    .expect("a valid connection string");
+    .expect("a valid connection string")
+}
+
+/// An authenticator for `ENVIRONMENT:azure` asking `endpoint`.
+fn azure(server: &RunningServer, endpoint: &CloudMetadataEndpoint) -> Authenticator {
+    let config = oidc_config(
+        server,
+        "",
+        &format!("ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}"),
+    );
     Authenticator::new(&config)
         .expect("an authenticator")
         .with_oidc_metadata_endpoint(format!("http://{}", endpoint.addr()))
@@ -221,23 +231,21 @@ async fn oidc_azure_sends_the_client_id_and_gcp_its_audience() {
         .await
         .unwrap();
 
-    let config: ClientConfig = format!(
-        "mongodb://managed-identity-id@{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}",
-        server.addr()
-    )
-    .parse()
-    .unwrap();
+    let config = oidc_config(
+        &server,
+        "managed-identity-id@",
+        &format!("ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}"),
+    );
     let azure = Authenticator::new(&config)
         .unwrap()
         .with_oidc_metadata_endpoint(format!("http://{}", endpoint.addr()));
     azure.connect().await.expect("azure authenticates");
 
-    let config: ClientConfig = format!(
-        "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:gcp,TOKEN_RESOURCE:{RESOURCE}",
-        server.addr()
-    )
-    .parse()
-    .unwrap();
+    let config = oidc_config(
+        &server,
+        "",
+        &format!("ENVIRONMENT:gcp,TOKEN_RESOURCE:{RESOURCE}"),
+    );
     let gcp = Authenticator::new(&config)
         .unwrap()
         .with_oidc_metadata_endpoint(format!("http://{}", endpoint.addr()));
@@ -264,12 +272,11 @@ async fn oidc_a_metadata_refusal_is_a_credential_error_with_the_body() {
     let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
         .await
         .unwrap();
-    let config: ClientConfig = format!(
-        "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}",
-        server.addr()
-    )
-    .parse()
-    .unwrap();
+    let config = oidc_config(
+        &server,
+        "",
+        &format!("ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}"),
+    );
     // a wrong path prefix makes the stand-in answer 404
     let authenticator = Authenticator::new(&config)
         .unwrap()
@@ -301,11 +308,7 @@ fn oidc_environment_test_reads_oidc_token_file() {
                 let idp = OidcIdp::trusting(&issuer);
                 let server = server(&idp).await;
                 let path = std::env::var(TOKEN_FILE).unwrap();
-                let uri = format!(
-                    "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:test",
-                    server.addr()
-                );
-                let config: ClientConfig = uri.parse().unwrap();
+                let config = oidc_config(&server, "", "ENVIRONMENT:test");
 
                 // no file yet: a credential error naming the file, no token
                 let error = Authenticator::new(&config)
@@ -347,12 +350,7 @@ fn oidc_environment_k8s_reads_the_service_account_token_a_variable_names() {
                 let server = server(&idp).await;
                 let path = std::env::var("AWS_WEB_IDENTITY_TOKEN_FILE").unwrap();
                 std::fs::write(&path, issuer.token(USER)).unwrap();
-                let config: ClientConfig = format!(
-                    "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:k8s",
-                    server.addr()
-                )
-                .parse()
-                .unwrap();
+                let config = oidc_config(&server, "", "ENVIRONMENT:k8s");
                 let mut connection = Authenticator::new(&config)
                     .unwrap()
                     .connect()
@@ -532,12 +530,7 @@ async fn oidc_callback_failures_and_misconfigurations_are_reported() {
     );
 
     // a callback and ENVIRONMENT both
-    let config: ClientConfig = format!(
-        "mongodb://{}/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:test",
-        server.addr()
-    )
-    .parse()
-    .unwrap();
+    let config = oidc_config(&server, "", "ENVIRONMENT:test");
     let error = Authenticator::new(&config)
         .unwrap()
         .with_oidc_callback(Arc::new(Minting::new(OidcIssuer::demo())))
