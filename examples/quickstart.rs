@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use bson::{Document, doc};
 use mongo_auth::mechanism::aws::{AwsCredentialProvider, AwsCredentials};
 use mongo_auth::mechanism::oidc::{
-    OidcCallback, OidcCallbackParams, OidcCallbackResult, OidcCredential,
+    OidcCallback, OidcCallbackParams, OidcCallbackResult, OidcTokens,
 };
 use mongo_auth::{Auth, Authenticator, ClientConfig, ConfigError, Connection, Tls};
 use mongo_auth_test_server::certs::{CLIENT_SUBJECT, TestPki};
@@ -203,7 +203,7 @@ impl OidcCallback for DemoIdentityProvider {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = OidcCallbackResult> + Send + '_>> {
         Box::pin(async move {
             let subject = params.username.unwrap_or_default();
-            Ok(OidcCredential::new(OidcIssuer::demo().token(&subject)))
+            Ok(OidcTokens::new(OidcIssuer::demo().token(&subject)))
         })
     }
 }

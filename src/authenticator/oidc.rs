@@ -19,7 +19,7 @@ use crate::error::{CredentialError, Error, NotSupported, Timeout, TimeoutPhase};
 use crate::mechanism::conversation::{Channel, Conversation, Next, ServerHello, Settings};
 use crate::mechanism::oidc::{
     CALLBACK_API_VERSION, HUMAN_CALLBACK_TIMEOUT, IdpInfo, MACHINE_CALLBACK_TIMEOUT, OidcCallback,
-    OidcCallbackParams, OidcCredential, Token, TokenAnswer, TokenRequest,
+    OidcCallbackParams, OidcTokens, Token, TokenAnswer, TokenRequest,
 };
 use crate::transport::Transport;
 
@@ -299,7 +299,7 @@ impl OidcClient {
         idp_info: Option<IdpInfo>,
         refresh_token: Option<Token>,
         host: &str,
-    ) -> Result<OidcCredential, Error> {
+    ) -> Result<OidcTokens, Error> {
         let (callback, timeout) = match &self.provider {
             Provider::Callback(callback) => (callback, self.machine_timeout),
             Provider::Human(callback) => {
@@ -307,7 +307,7 @@ impl OidcClient {
                 (callback, HUMAN_CALLBACK_TIMEOUT)
             }
             Provider::Test => {
-                return token_file("OIDC_TOKEN_FILE", "ENVIRONMENT:test").map(OidcCredential::new);
+                return token_file("OIDC_TOKEN_FILE", "ENVIRONMENT:test").map(OidcTokens::new);
             }
             Provider::K8s => {
                 let (variable, path) =
@@ -315,7 +315,7 @@ impl OidcClient {
                         .into_iter()
                         .find_map(|name| variable(name).map(|path| (name, path)))
                         .unwrap_or(("", K8S_TOKEN_FILE.to_owned()));
-                return read_token(&path, "ENVIRONMENT:k8s", variable).map(OidcCredential::new);
+                return read_token(&path, "ENVIRONMENT:k8s", variable).map(OidcTokens::new);
             }
             Provider::Azure { resource, endpoint } => {
                 return bounded(
@@ -353,8 +353,8 @@ impl OidcClient {
 /// A built-in provider's request, bounded like a callback.
 async fn bounded(
     timeout: Duration,
-    fetch: impl Future<Output = Result<OidcCredential, Error>>,
-) -> Result<OidcCredential, Error> {
+    fetch: impl Future<Output = Result<OidcTokens, Error>>,
+) -> Result<OidcTokens, Error> {
     tokio::time::timeout(timeout, fetch)
         .await
         .unwrap_or_else(|_| {
@@ -444,7 +444,7 @@ async fn azure_token(
     endpoint: &str,
     resource: &str,
     client_id: Option<&str>,
-) -> Result<OidcCredential, Error> {
+) -> Result<OidcTokens, Error> {
     let what = "the Azure instance metadata endpoint (MONGODB-OIDC ENVIRONMENT:azure)";
     let mut url = format!(
         "{}/metadata/identity/oauth2/token?api-version=2018-02-01&resource={}",
@@ -483,14 +483,14 @@ async fn azure_token(
         Some(serde_json::Value::Number(seconds)) => seconds.as_u64(),
         _ => None,
     };
-    let mut credential = OidcCredential::new(answer.access_token);
+    let mut credential = OidcTokens::new(answer.access_token);
     if let Some(seconds) = expires_in {
         credential = credential.expires_in(Duration::from_secs(seconds));
     }
     Ok(credential)
 }
 
-async fn gcp_token(endpoint: &str, resource: &str) -> Result<OidcCredential, Error> {
+async fn gcp_token(endpoint: &str, resource: &str) -> Result<OidcTokens, Error> {
     let what = "the GCP metadata server (MONGODB-OIDC ENVIRONMENT:gcp)";
     let url = format!(
         "{}/computeMetadata/v1/instance/service-accounts/default/identity?audience={}",
@@ -510,7 +510,7 @@ async fn gcp_token(endpoint: &str, resource: &str) -> Result<OidcCredential, Err
     if token.is_empty() {
         return Err(credential_error(format!("{what} answered an empty token")));
     }
-    Ok(OidcCredential::new(token))
+    Ok(OidcTokens::new(token))
 }
 
 /// The token a connection authenticated with (the spec's connection cache), and how to

@@ -197,10 +197,13 @@ impl ClientConfig {
         }
         // Every other rule now, so that the error comes where the string is read.
         check_library_rules(&uri, true).map_err(|error| error.with_input(s))?;
-        Ok(AwaitingPassword {
-            uri,
-            input: s.to_owned(),
-        })
+        // The string is kept for the errors `.password` may give, its other secrets (a key
+        // password) masked byte for byte so that the errors' spans still point right.
+        let mut input = s.to_owned();
+        for span in uri.secret_spans() {
+            input.replace_range(span.clone(), &"*".repeat(span.len()));
+        }
+        Ok(AwaitingPassword { uri, input })
     }
 }
 
@@ -222,6 +225,7 @@ impl ClientConfig {
 #[derive(Clone, Debug)]
 pub struct AwaitingPassword {
     uri: ConnectionString,
+    /// The string, its secrets masked.
     input: String,
 }
 

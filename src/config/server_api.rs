@@ -69,6 +69,11 @@ pub struct UnknownServerApi {
 
 impl UnknownServerApi {
     /// The version that was given.
+    ///
+    /// ```
+    /// let error = "2".parse::<mongo_auth::config::ServerApi>().unwrap_err();
+    /// assert_eq!(error.given(), "2");
+    /// ```
     pub fn given(&self) -> &str {
         &self.given
     }

@@ -7,7 +7,7 @@
 //! ```
 //! use std::future::Future;
 //! use std::pin::Pin;
-//! use mongo_auth::mechanism::oidc::{OidcCallback, OidcCallbackParams, OidcCredential};
+//! use mongo_auth::mechanism::oidc::{OidcCallback, OidcCallbackParams, OidcTokens};
 //!
 //! /// Reads the token a sidecar keeps fresh.
 //! struct FromSidecar;
@@ -16,12 +16,12 @@
 //!     fn call(
 //!         &self,
 //!         params: OidcCallbackParams,
-//!     ) -> Pin<Box<dyn Future<Output = Result<OidcCredential, Box<dyn std::error::Error + Send + Sync>>> + Send + '_>>
+//!     ) -> Pin<Box<dyn Future<Output = Result<OidcTokens, Box<dyn std::error::Error + Send + Sync>>> + Send + '_>>
 //!     {
 //!         Box::pin(async move {
 //!             assert_eq!(params.version, 1);
 //!             let token = std::fs::read_to_string("/var/run/app/token")?;
-//!             Ok(OidcCredential::new(token.trim()))
+//!             Ok(OidcTokens::new(token.trim()))
 //!         })
 //!     }
 //! }
@@ -55,11 +55,21 @@ pub struct Token(Arc<Zeroizing<String>>);
 
 impl Token {
     /// Wraps a token.
+    ///
+    /// ```
+    /// let token = mongo_auth::mechanism::oidc::Token::new("eyJ...");
+    /// assert_eq!(format!("{token:?}"), "<redacted>");
+    /// ```
     pub fn new(token: impl Into<String>) -> Self {
         Token(Arc::new(Zeroizing::new(token.into())))
     }
 
     /// The token itself, to send it to its issuer (a refresh token) or to MongoDB.
+    ///
+    /// ```
+    /// let token = mongo_auth::mechanism::oidc::Token::new("eyJ...");
+    /// assert_eq!(token.expose(), "eyJ...");
+    /// ```
     pub fn expose(&self) -> &str {
         self.0.as_str()
     }
@@ -168,7 +178,7 @@ pub struct OidcCallbackParams {
 /// What an [`OidcCallback`] returns.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub struct OidcCredential {
+pub struct OidcTokens {
     /// The access token sent to the server.
     pub access_token: Token,
     /// How long the access token lives, when known (kept for the future: the cache does not use it,
@@ -178,17 +188,17 @@ pub struct OidcCredential {
     pub refresh_token: Option<Token>,
 }
 
-impl OidcCredential {
+impl OidcTokens {
     /// An access token.
     ///
     /// ```
     /// use std::time::Duration;
-    /// use mongo_auth::mechanism::oidc::OidcCredential;
-    /// let credential = OidcCredential::new("eyJ...").expires_in(Duration::from_secs(3600));
+    /// use mongo_auth::mechanism::oidc::OidcTokens;
+    /// let credential = OidcTokens::new("eyJ...").expires_in(Duration::from_secs(3600));
     /// assert_eq!(format!("{:?}", credential.access_token), "<redacted>");
     /// ```
     pub fn new(access_token: impl Into<Token>) -> Self {
-        OidcCredential {
+        OidcTokens {
             access_token: access_token.into(),
             expires_in: None,
             refresh_token: None,
@@ -196,12 +206,23 @@ impl OidcCredential {
     }
 
     /// How long the access token lives.
+    ///
+    /// ```
+    /// let tokens = mongo_auth::mechanism::oidc::OidcTokens::new("eyJ...")
+    ///     .expires_in(std::time::Duration::from_secs(3600));
+    /// assert_eq!(tokens.expires_in, Some(std::time::Duration::from_secs(3600)));
+    /// ```
     pub fn expires_in(mut self, expires_in: Duration) -> Self {
         self.expires_in = Some(expires_in);
         self
     }
 
     /// A refresh token (human flow).
+    ///
+    /// ```
+    /// let tokens = mongo_auth::mechanism::oidc::OidcTokens::new("eyJ...").refresh_token("r-123");
+    /// assert_eq!(tokens.refresh_token.unwrap().expose(), "r-123");
+    /// ```
     pub fn refresh_token(mut self, refresh_token: impl Into<Token>) -> Self {
         self.refresh_token = Some(refresh_token.into());
         self
@@ -210,7 +231,7 @@ impl OidcCredential {
 
 /// The result of an [`OidcCallback`].
 pub type OidcCallbackResult =
-    Result<OidcCredential, Box<dyn std::error::Error + Send + Sync + 'static>>;
+    Result<OidcTokens, Box<dyn std::error::Error + Send + Sync + 'static>>;
 
 /// Where an [`Authenticator`](crate::Authenticator) gets MONGODB-OIDC access tokens when no
 /// built-in `ENVIRONMENT` is configured: a machine callback
@@ -353,7 +374,7 @@ mod tests {
     fn tokens_never_print() {
         let token = Token::new("eyJhbGciOiJSUzI1NiJ9.secret.sig");
         assert_eq!(format!("{token:?}"), "<redacted>");
-        let credential = OidcCredential::new("eyJ.secret").refresh_token("refresh-secret");
+        let credential = OidcTokens::new("eyJ.secret").refresh_token("refresh-secret");
         let shown = format!("{credential:?}");
         assert!(!shown.contains("secret"), "{shown}");
         let params = OidcCallbackParams {

@@ -529,3 +529,17 @@ fn every_other_rule_holds_when_the_password_is_awaited() {
     assert_eq!(kinds(&error), [ErrorKind::NulInCredential]);
     assert!(!format!("{error} {error:?}").contains("pen\0cil"));
 }
+
+#[test]
+fn an_awaited_password_string_never_shows_its_other_secrets() {
+    let uri = "mongodb://app@db.example.com/?tls=true&tlsCertificateKeyFile=c.pem&tlsCertificateKeyFilePassword=hunter2";
+    let awaiting = ClientConfig::parse_awaiting_password(uri).unwrap();
+    let shown = format!("{awaiting} {awaiting:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    let error = awaiting.password("pen\0cil").unwrap_err();
+    let shown = format!("{error} {error:?} {}", error.render());
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("pen\0cil"),
+        "{shown}"
+    );
+}

@@ -373,7 +373,7 @@ use std::time::{Duration, Instant};
 
 use mongo_auth::Auth;
 use mongo_auth::mechanism::oidc::{
-    CALLBACK_API_VERSION, OidcCallback, OidcCallbackParams, OidcCallbackResult, OidcCredential,
+    CALLBACK_API_VERSION, OidcCallback, OidcCallbackParams, OidcCallbackResult, OidcTokens,
 };
 
 /// A callback that mints tokens from the test issuer and records every call.
@@ -414,7 +414,7 @@ impl OidcCallback for Minting {
             if self.subject.is_empty() {
                 return Err("the identity provider is down".into());
             }
-            let mut credential = OidcCredential::new(self.issuer.token(self.subject))
+            let mut credential = OidcTokens::new(self.issuer.token(self.subject))
                 .expires_in(Duration::from_secs(3600));
             if let Some(refresh) = self.refresh_token {
                 credential = credential.refresh_token(refresh);

@@ -915,7 +915,7 @@ async fn oidc_tokens() {
     use std::sync::Arc;
 
     use mongo_auth::mechanism::oidc::{
-        OidcCallback, OidcCallbackParams, OidcCallbackResult, OidcCredential,
+        OidcCallback, OidcCallbackParams, OidcCallbackResult, OidcTokens,
     };
     use mongo_auth_test_server::oidc::{OidcIdp, OidcIssuer};
     use mongo_auth_test_server::{Server, ServerConfig, User};
@@ -931,7 +931,7 @@ async fn oidc_tokens() {
         ) -> Pin<Box<dyn Future<Output = OidcCallbackResult> + Send + '_>> {
             self.1.lock().unwrap().push(format!("{params:?}"));
             Box::pin(async move {
-                let credential = OidcCredential::new(self.0.clone()).refresh_token(REFRESH);
+                let credential = OidcTokens::new(self.0.clone()).refresh_token(REFRESH);
                 self.1.lock().unwrap().push(format!("{credential:?}"));
                 Ok(credential)
             })
