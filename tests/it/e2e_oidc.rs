@@ -16,6 +16,14 @@ use crate::support::test_path;
 const USER: &str = "app";
 const RESOURCE: &str = "api://mongo-auth-tests";
 
+/// The demo issuer, an identity provider trusting it, and a server with that provider.
+async fn demo() -> (OidcIssuer, OidcIdp, RunningServer) {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer);
+    let server = server(&idp).await;
+    (issuer, idp, server)
+}
+
 async fn server(idp: &OidcIdp) -> RunningServer {
     Server::start(
         ServerConfig::new()
@@ -65,9 +73,7 @@ async fn user_of(connection: &mut mongo_auth::Connection) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_machine_flow_takes_two_round_trips_then_one_with_the_cached_token() {
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer);
-    let server = server(&idp).await;
+    let (issuer, _, server) = demo().await;
     let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
         .await
         .unwrap();
@@ -100,9 +106,7 @@ async fn oidc_machine_flow_takes_two_round_trips_then_one_with_the_cached_token(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_fifty_concurrent_connections_fetch_one_token() {
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer);
-    let server = server(&idp).await;
+    let (issuer, _, server) = demo().await;
     let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
         .await
         .unwrap();
@@ -123,9 +127,7 @@ async fn oidc_fifty_concurrent_connections_fetch_one_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_a_refused_cached_token_is_invalidated_and_fetched_again() {
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer);
-    let server = server(&idp).await;
+    let (issuer, idp, server) = demo().await;
     // the provider first hands out an expired token: refused (code 18) and reported, as the
     // spec says for a fresh token
     let endpoint = CloudMetadataEndpoint::start(issuer.expired_token(USER))
@@ -172,9 +174,7 @@ async fn oidc_a_refused_cached_token_is_invalidated_and_fetched_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_wrong_audience_and_unknown_subject_are_refused() {
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer);
-    let server = server(&idp).await;
+    let (issuer, _, server) = demo().await;
     for token in [
         issuer.token_for_audience(USER, "another-api"),
         issuer.token("nobody"),
@@ -196,9 +196,7 @@ async fn oidc_wrong_audience_and_unknown_subject_are_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_reauthentication_required_reruns_sasl_and_retries_the_command() {
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer);
-    let server = server(&idp).await;
+    let (issuer, _, server) = demo().await;
     let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
         .await
         .unwrap();
@@ -224,9 +222,7 @@ async fn oidc_reauthentication_required_reruns_sasl_and_retries_the_command() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_azure_sends_the_client_id_and_gcp_its_audience() {
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer);
-    let server = server(&idp).await;
+    let (issuer, _, server) = demo().await;
     let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
         .await
         .unwrap();
@@ -266,9 +262,7 @@ async fn oidc_azure_sends_the_client_id_and_gcp_its_audience() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_a_metadata_refusal_is_a_credential_error_with_the_body() {
     // no endpoint: connection refused → an I/O error naming the endpoint
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer);
-    let server = server(&idp).await;
+    let (issuer, _, server) = demo().await;
     let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
         .await
         .unwrap();
@@ -304,9 +298,7 @@ fn oidc_environment_test_reads_oidc_token_file() {
         },
         || {
             crate::support::runtime().block_on(async {
-                let issuer = OidcIssuer::demo();
-                let idp = OidcIdp::trusting(&issuer);
-                let server = server(&idp).await;
+                let (issuer, _, server) = demo().await;
                 let path = std::env::var(TOKEN_FILE).unwrap();
                 let config = oidc_config(&server, "", "ENVIRONMENT:test");
 
@@ -345,9 +337,7 @@ fn oidc_environment_k8s_reads_the_service_account_token_a_variable_names() {
         },
         || {
             crate::support::runtime().block_on(async {
-                let issuer = OidcIssuer::demo();
-                let idp = OidcIdp::trusting(&issuer);
-                let server = server(&idp).await;
+                let (issuer, _, server) = demo().await;
                 let path = std::env::var("AWS_WEB_IDENTITY_TOKEN_FILE").unwrap();
                 std::fs::write(&path, issuer.token(USER)).unwrap();
                 let config = oidc_config(&server, "", "ENVIRONMENT:k8s");
@@ -439,9 +429,7 @@ fn callback_config(server: &RunningServer, username: Option<&str>) -> ClientConf
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_machine_callback_is_called_once_for_fifty_connections_with_version_1() {
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer);
-    let server = server(&idp).await;
+    let (_, _, server) = demo().await;
     let callback = Arc::new(Minting::new(OidcIssuer::demo()));
     let authenticator = Arc::new(
         Authenticator::new(&callback_config(&server, Some("client-app")))
@@ -483,9 +471,7 @@ async fn oidc_machine_callback_is_called_once_for_fifty_connections_with_version
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_callback_failures_and_misconfigurations_are_reported() {
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer);
-    let server = server(&idp).await;
+    let (_, _, server) = demo().await;
 
     // the callback fails: a credential error with its text
     let mut failing = Minting::new(OidcIssuer::demo());
