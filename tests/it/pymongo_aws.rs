@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use mongo_auth_test_server::aws::AwsSts;
 use mongo_auth_test_server::{Server, ServerConfig, User};
@@ -29,7 +28,8 @@ async fn pymongo(python: &PathBuf, uri: &str, key_id: &str, secret: &str) -> (bo
         "    print('refused', exc.code)\n",
         "    sys.exit(1)\n",
     );
-    let child = tokio::process::Command::new(python)
+    let mut command = tokio::process::Command::new(python);
+    command
         .args(["-c", script, uri])
         .env("AWS_ACCESS_KEY_ID", key_id)
         .env("AWS_SECRET_ACCESS_KEY", secret)
@@ -38,20 +38,8 @@ async fn pymongo(python: &PathBuf, uri: &str, key_id: &str, secret: &str) -> (bo
         // botocore must not look beyond the environment (no instance metadata on this machine)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .kill_on_drop(true)
-        .output();
-    // A guard against a wedged interpreter, not a timed assertion: PyMongo's own timeouts are 10 s.
-    let output = tokio::time::timeout(Duration::from_secs(300), child)
-        .await
-        .expect("the PyMongo script finishes")
-        .expect("python runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    crate::support::pymongo::run(command).await
 }
 
 #[tokio::test]

@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use mongo_auth_test_server::oidc::{OidcIdp, OidcIssuer, Seen};
 use mongo_auth_test_server::{Server, ServerConfig, User};
@@ -28,22 +27,11 @@ async fn pymongo(python: &PathBuf, uri: &str, token_file: &Path) -> (bool, Strin
         "    print('refused', exc.code)\n",
         "    sys.exit(1)\n",
     );
-    let child = tokio::process::Command::new(python)
+    let mut command = tokio::process::Command::new(python);
+    command
         .args(["-c", script, uri])
-        .env("OIDC_TOKEN_FILE", token_file)
-        .kill_on_drop(true)
-        .output();
-    // A guard against a wedged interpreter, not a timed assertion: PyMongo's own timeouts are 10 s.
-    let output = tokio::time::timeout(Duration::from_secs(300), child)
-        .await
-        .expect("the PyMongo script finishes")
-        .expect("python runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
+        .env("OIDC_TOKEN_FILE", token_file);
+    crate::support::pymongo::run(command).await
 }
 
 #[tokio::test]

@@ -37,3 +37,20 @@ pub(crate) fn script(name: &str) -> PathBuf {
         .join("tests/python")
         .join(name)
 }
+
+/// Runs a prepared Python command and returns whether it succeeded, with its stdout and stderr.
+/// The five minutes are a guard against a wedged interpreter, not a timed assertion: PyMongo's own
+/// timeouts are 10 s.
+pub(crate) async fn run(mut command: tokio::process::Command) -> (bool, String) {
+    let child = command.kill_on_drop(true).output();
+    let output = tokio::time::timeout(std::time::Duration::from_secs(300), child)
+        .await
+        .expect("the PyMongo script finishes")
+        .expect("python runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
