@@ -10,19 +10,22 @@ use bson::Document;
 use mongo_auth_core::Mechanism;
 
 use crate::config::ServerApi;
+use crate::deadline::Deadline;
 use crate::error::{CommandError, Error, Timeout, TimeoutPhase};
 use crate::reply::reply_ok;
 use crate::transport::{ByteStream, Framing, Transport};
 
 /// Runs a connection's authentication again after the server answered
 /// `ReauthenticationRequired` (391): SASL commands only, no hello (auth spec, "Reauthentication").
-/// MONGODB-OIDC is the mechanism that implements it.
+/// MONGODB-OIDC is the mechanism that implements it. `deadline` bounds the reauthentication; a
+/// step that waits for a person holds it.
 pub(crate) trait Reauthenticate: Send + Sync {
     fn reauthenticate<'a>(
         &'a mut self,
         transport: &'a mut Transport,
         host: &'a str,
         max_wire_version: i32,
+        deadline: &'a Deadline,
     ) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
 }
 
@@ -53,6 +56,9 @@ pub struct Connection {
     pub(crate) max_wire_version: i32,
     /// The bound on each command's round trip after the handshake.
     pub(crate) operation_timeout: Duration,
+    /// `timeoutMS` when given and not 0: the bound on a whole [`Connection::run_command`], its
+    /// reauthentication and retry included.
+    pub(crate) command_timeout: Option<Duration>,
     /// A command timed out: a late reply may still arrive, so the stream is out of step.
     pub(crate) broken: bool,
     /// How to authenticate again on `ReauthenticationRequired` (MONGODB-OIDC).
@@ -82,10 +88,14 @@ impl Connection {
     /// (no hello), and the command is sent once more, whether or not it is retryable. An error of
     /// the reauthentication is returned as is.
     ///
-    /// The round trip is bounded by the operation timeout (by default the configuration's
-    /// `socketTimeoutMS`, else its handshake timeout; see [`Connection::set_operation_timeout`]): a server that does not answer
-    /// in time gives an [`Error::Timeout`] with [`TimeoutPhase::Operation`], after which the
-    /// connection refuses further commands (a late reply would be taken for the next one's).
+    /// Each round trip is bounded by the operation timeout (by default the configuration's
+    /// `timeoutMS`, else its `socketTimeoutMS`, else its handshake timeout; see
+    /// [`Connection::set_operation_timeout`]): a server that does not answer in time gives an
+    /// [`Error::Timeout`] with [`TimeoutPhase::Operation`], after which the connection refuses
+    /// further commands (a late reply would be taken for the next one's). With `timeoutMS` (not 0)
+    /// the whole call — reauthentication and retry included — is bounded by it too
+    /// ([`TimeoutPhase::TimeoutMs`]). A reauthentication without `timeoutMS` is bounded by the
+    /// operation timeout; a MONGODB-OIDC human callback stops either clock while it runs.
     ///
     /// ```no_run
     /// # async fn run(connection: &mut mongo_auth::Connection) -> Result<(), mongo_auth::Error> {
@@ -94,6 +104,31 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn run_command(&mut self, db: &str, command: Document) -> Result<Document, Error> {
+        let Some(after) = self.command_timeout else {
+            return self.run_reauthenticating(db, command, None).await;
+        };
+        let whole = Deadline::after(Some(after), TimeoutPhase::TimeoutMs);
+        match whole
+            .run(self.run_reauthenticating(db, command, Some(&whole)))
+            .await
+        {
+            Ok(result) => result,
+            Err(_) => {
+                // a reply may still be on its way
+                self.broken = true;
+                Err(whole.expired(&self.host))
+            }
+        }
+    }
+
+    /// A command, and on `ReauthenticationRequired` the reauthentication and the command again;
+    /// `whole` is the call's `timeoutMS` deadline.
+    async fn run_reauthenticating(
+        &mut self,
+        db: &str,
+        command: Document,
+        whole: Option<&Deadline>,
+    ) -> Result<Document, Error> {
         let again = self.reauthenticate.is_some().then(|| command.clone());
         match self.run_once(db, command).await {
             Err(Error::Command(refused)) if refused.code == REAUTHENTICATION_REQUIRED => {
@@ -101,24 +136,27 @@ impl Connection {
                 else {
                     return Err(Error::Command(refused));
                 };
-                let after = self.operation_timeout;
-                let result = tokio::time::timeout(
-                    after,
-                    reauthenticate.reauthenticate(
+                let own;
+                let deadline = match whole {
+                    Some(whole) => whole,
+                    None => {
+                        own =
+                            Deadline::after(Some(self.operation_timeout), TimeoutPhase::Operation);
+                        &own
+                    }
+                };
+                let result = deadline
+                    .run(reauthenticate.reauthenticate(
                         &mut self.transport,
                         &self.host,
                         self.max_wire_version,
-                    ),
-                )
-                .await
-                .unwrap_or_else(|_| {
-                    self.broken = true;
-                    Err(Error::Timeout(Timeout {
-                        phase: TimeoutPhase::Operation,
-                        after,
-                        host: self.host.clone(),
-                    }))
-                });
+                        deadline,
+                    ))
+                    .await
+                    .unwrap_or_else(|_| {
+                        self.broken = true;
+                        Err(deadline.expired(&self.host))
+                    });
                 self.reauthenticate = Some(reauthenticate);
                 result?;
                 self.reauthentications += 1;
@@ -268,6 +306,10 @@ impl Connection {
     ///
     /// A connection whose last command timed out is refused: a late reply may still be on its way,
     /// so the stream is out of step with the server.
+    ///
+    /// The stream leaves the reauthentication of [`Connection::run_command`] behind: on a
+    /// MONGODB-OIDC connection, a server that later answers `ReauthenticationRequired` (391) on it
+    /// needs a new connection (the authenticator's cached token is then refreshed as usual).
     ///
     /// ```no_run
     /// # async fn run(config: mongo_auth::ClientConfig) -> Result<(), mongo_auth::Error> {

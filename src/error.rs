@@ -310,6 +310,12 @@ pub enum TimeoutPhase {
     /// A command after the handshake ([`Connection::run_command`](crate::Connection::run_command),
     /// bounded by [`Connection::set_operation_timeout`](crate::Connection::set_operation_timeout)).
     Operation,
+    /// `timeoutMS` (the client-side operation timeout): a connection phase, when it is nearer than
+    /// `connectTimeoutMS`, or a whole command.
+    TimeoutMs,
+    /// A MONGODB-OIDC token source — a callback given in code, or a cloud metadata endpoint —
+    /// did not answer in the time it was given; [`Timeout::host`] names it.
+    Callback,
 }
 
 /// A deadline passed.
@@ -366,6 +372,15 @@ impl fmt::Display for Timeout {
                  open a new one",
                 self.host, self.after
             ),
+            TimeoutPhase::TimeoutMs => write!(
+                f,
+                "the work with {} did not finish within {:?} (timeoutMS); raise timeoutMS, or check \
+                 that the host is a MongoDB server that answers",
+                self.host, self.after
+            ),
+            TimeoutPhase::Callback => {
+                write!(f, "{} gave no answer within {:?}", self.host, self.after)
+            }
         }
     }
 }

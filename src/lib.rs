@@ -40,6 +40,8 @@ pub mod config;
 #[cfg(feature = "runtime")]
 mod connection;
 #[cfg(feature = "runtime")]
+mod deadline;
+#[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod dns;
 #[cfg(feature = "mongodb")]

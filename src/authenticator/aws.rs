@@ -100,8 +100,52 @@ impl Authenticator {
     }
 }
 
-/// STS, unless `AWS_ENDPOINT_URL_STS` names another endpoint (as AWS's SDKs read it).
+/// STS's global endpoint.
 const STS_ENDPOINT: &str = "https://sts.amazonaws.com";
+
+/// The STS endpoint, as AWS's SDKs choose it from the environment (`lookup` reads a variable):
+/// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else the region's endpoint
+/// (`https://sts.{region}.amazonaws.com`, `.amazonaws.com.cn` in China) for `AWS_REGION` or
+/// `AWS_DEFAULT_REGION`, unless `AWS_STS_REGIONAL_ENDPOINTS=legacy` asks for the global one, which
+/// is also used when no region is set.
+fn sts_endpoint(lookup: impl Fn(&str) -> Option<String>) -> Result<String, Error> {
+    if let Some(endpoint) = lookup("AWS_ENDPOINT_URL_STS").or_else(|| lookup("AWS_ENDPOINT_URL")) {
+        return Ok(endpoint);
+    }
+    let regional = match lookup("AWS_STS_REGIONAL_ENDPOINTS").as_deref() {
+        None | Some("regional") => true,
+        Some("legacy") => false,
+        Some(other) => {
+            return Err(credential_error(format!(
+                "AWS_STS_REGIONAL_ENDPOINTS is {:?}: use regional or legacy",
+                crate::reply::server_text(other)
+            )));
+        }
+    };
+    let region = lookup("AWS_REGION").or_else(|| lookup("AWS_DEFAULT_REGION"));
+    match region {
+        Some(region) if regional => {
+            let valid = !region.is_empty()
+                && region.len() <= 64
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !valid {
+                return Err(credential_error(format!(
+                    "AWS_REGION {:?} is not a region name (lower-case letters, digits and '-')",
+                    crate::reply::server_text(&region)
+                )));
+            }
+            let domain = if region.starts_with("cn-") {
+                "amazonaws.com.cn"
+            } else {
+                "amazonaws.com"
+            };
+            Ok(format!("https://sts.{region}.{domain}"))
+        }
+        _ => Ok(STS_ENDPOINT.to_owned()),
+    }
+}
 
 /// Temporary credentials for `AWS_ROLE_ARN` from STS's AssumeRoleWithWebIdentity, with the token
 /// in the file `AWS_WEB_IDENTITY_TOKEN_FILE` names (EKS's IAM roles for service accounts). Over
@@ -124,7 +168,7 @@ async fn web_identity_credentials(
     let token = zeroize::Zeroizing::new(token.trim().to_owned());
     let session =
         variable("AWS_ROLE_SESSION_NAME").unwrap_or_else(|| format!("mongo-auth-{}", unix_now()));
-    let endpoint = variable("AWS_ENDPOINT_URL_STS").unwrap_or_else(|| STS_ENDPOINT.to_owned());
+    let endpoint = sts_endpoint(variable)?;
     let url = Url::parse_https(&format!("{}/", endpoint.trim_end_matches('/')), what)?;
     let roots = match variable("AWS_CA_BUNDLE") {
         Some(bundle) => crate::tls::files::load_roots(std::path::Path::new(&bundle))
@@ -340,6 +384,66 @@ fn parse_expiration(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sts_endpoint_follows_the_sdks_variables() {
+        let endpoint = |pairs: &[(&str, &str)]| {
+            let pairs: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            sts_endpoint(|name| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone())
+            })
+        };
+        let ok = |pairs: &[(&str, &str)]| endpoint(pairs).expect("an endpoint");
+        assert_eq!(ok(&[]), "https://sts.amazonaws.com");
+        assert_eq!(
+            ok(&[("AWS_REGION", "eu-west-1")]),
+            "https://sts.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            ok(&[("AWS_DEFAULT_REGION", "us-east-2")]),
+            "https://sts.us-east-2.amazonaws.com"
+        );
+        assert_eq!(
+            ok(&[("AWS_REGION", "cn-north-1")]),
+            "https://sts.cn-north-1.amazonaws.com.cn"
+        );
+        assert_eq!(
+            ok(&[
+                ("AWS_REGION", "eu-west-1"),
+                ("AWS_STS_REGIONAL_ENDPOINTS", "legacy")
+            ]),
+            "https://sts.amazonaws.com"
+        );
+        assert_eq!(
+            ok(&[
+                ("AWS_REGION", "eu-west-1"),
+                ("AWS_STS_REGIONAL_ENDPOINTS", "regional"),
+                ("AWS_ENDPOINT_URL", "https://127.0.0.1:4443")
+            ]),
+            "https://127.0.0.1:4443"
+        );
+        assert_eq!(
+            ok(&[
+                ("AWS_ENDPOINT_URL", "https://a"),
+                ("AWS_ENDPOINT_URL_STS", "https://b")
+            ]),
+            "https://b"
+        );
+        for bad in [
+            &[("AWS_STS_REGIONAL_ENDPOINTS", "global")][..],
+            &[("AWS_REGION", "evil.com/x")][..],
+            &[("AWS_REGION", "EU-WEST-1")][..],
+        ] {
+            let error = endpoint(bad).expect_err("refused");
+            assert!(matches!(error, Error::Credential(_)), "{error:?}");
+        }
+    }
 
     #[test]
     fn expirations_are_utc_times() {

@@ -7,6 +7,7 @@ use mongo_auth_core::{Credential, Mechanism};
 use super::{Authenticator, HandshakeFailure, op_msg_refused};
 use crate::config::ServerApi;
 use crate::connection::Connection;
+use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::events::event;
 use crate::handshake::{self, HelloParameters, HelloReply};
@@ -25,6 +26,7 @@ impl Authenticator {
         host: &str,
         op_query: bool,
         channel: Channel,
+        deadline: &Deadline,
     ) -> Result<Connection, HandshakeFailure> {
         #[cfg(feature = "tracing")]
         let started = std::time::Instant::now();
@@ -130,7 +132,7 @@ impl Authenticator {
                         settings,
                         server,
                         speculation,
-                        (oidc.as_deref(), &mut oidc_token),
+                        (oidc.as_deref(), &mut oidc_token, deadline),
                     )
                     .await
                     .map_err(|e| {
@@ -176,10 +178,15 @@ impl Authenticator {
             handshake_round_trips,
             hello_reply: reply_document,
             max_wire_version: reply.max_wire_version,
-            operation_timeout: self
-                .options
-                .socket_timeout
-                .unwrap_or(self.options.handshake_timeout),
+            operation_timeout: match self.options.timeout {
+                Some(Some(timeout)) => timeout,
+                Some(None) => std::time::Duration::MAX,
+                None => self
+                    .options
+                    .socket_timeout
+                    .unwrap_or(self.options.handshake_timeout),
+            },
+            command_timeout: self.options.timeout.flatten(),
             broken: false,
             reauthenticate: oidc.map(|client| {
                 Box::new(super::oidc::OidcSession {
@@ -202,7 +209,12 @@ impl Authenticator {
         settings: Settings<'_>,
         server: ServerHello<'_>,
         speculation: Option<Speculation>,
-        (oidc, oidc_token): (Option<&super::oidc::OidcClient>, &mut Option<Token>),
+        // MONGODB-OIDC's state, the token sent, and the deadline a human callback holds
+        (oidc, oidc_token, deadline): (
+            Option<&super::oidc::OidcClient>,
+            &mut Option<Token>,
+            &Deadline,
+        ),
     ) -> Result<Outcome, Error> {
         let source = credential.source.as_str();
         let (mut conversation, mut next) = Conversation::start(settings, server, speculation)?;
@@ -230,7 +242,7 @@ impl Authenticator {
                                 .to_owned(),
                         }));
                     };
-                    let answer = oidc.token(request, settings.host).await?;
+                    let answer = oidc.token(request, settings.host, deadline).await?;
                     if let TokenAnswer::Jwt { token, .. } = &answer {
                         *oidc_token = Some(token.clone());
                     }

@@ -15,7 +15,6 @@ mod tests;
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
 
 use mongo_auth_core::{Credential, Host, HostKind};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -23,7 +22,8 @@ use tokio::sync::OnceCell;
 
 use crate::config::{ClientConfig, ConnectOptions};
 use crate::connection::Connection;
-use crate::error::{Error, NoReachableHost, ProtocolViolation, Timeout, TimeoutPhase};
+use crate::deadline::Deadline;
+use crate::error::{Error, NoReachableHost, ProtocolViolation, TimeoutPhase};
 use crate::events::event;
 use crate::mechanism::aws::AwsCredentialProvider;
 use crate::mechanism::conversation::Channel;
@@ -185,8 +185,10 @@ impl Authenticator {
     /// Takes MONGODB-OIDC access tokens from a human `callback` (the two-step flow: the server's
     /// [`IdpInfo`](crate::mechanism::oidc::IdpInfo) is passed to it, and the refresh token it
     /// returned last time, so it can sign a person in or refresh silently). It is given five
-    /// minutes, and used only for the spec's default allowed hosts (`*.mongodb.net` and its
-    /// siblings, `localhost`, `127.0.0.1`, `::1`).
+    /// minutes, during which the connection's own deadline (`connectTimeoutMS`, `timeoutMS`)
+    /// stands still, and it is used only for the allowed hosts: by default `*.mongodb.net` and its
+    /// siblings, `*.mongo.com`, `localhost`, `127.0.0.1` and `::1`; see
+    /// [`Authenticator::with_oidc_allowed_hosts`].
     ///
     /// ```no_run
     /// # fn run(config: &mongo_auth::ClientConfig, callback: std::sync::Arc<dyn mongo_auth::mechanism::oidc::OidcCallback>) -> Result<(), mongo_auth::Error> {
@@ -199,6 +201,28 @@ impl Authenticator {
     ) -> Self {
         self.oidc_settings.callback = Some(callback);
         self.oidc_settings.human = true;
+        self
+    }
+
+    /// The hosts a MONGODB-OIDC human callback's token may be sent to (the spec's
+    /// `ALLOWED_HOSTS`, which a connection string may not set): each an exact host name, or
+    /// `*.domain` for any host under `domain`, compared without case. The list replaces the
+    /// default one; an empty list allows no host. Connecting to another host with a human
+    /// callback is an [`Error::NotSupported`] that names the list, before the callback is called.
+    ///
+    /// ```no_run
+    /// # fn run(config: &mongo_auth::ClientConfig, callback: std::sync::Arc<dyn mongo_auth::mechanism::oidc::OidcCallback>) -> Result<(), mongo_auth::Error> {
+    /// let authenticator = mongo_auth::Authenticator::new(config)?
+    ///     .with_oidc_human_callback(callback)
+    ///     .with_oidc_allowed_hosts(["*.corp.example", "localhost"]);
+    /// # let _ = authenticator; Ok(()) }
+    /// ```
+    pub fn with_oidc_allowed_hosts<I>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.oidc_settings.allowed_hosts = Some(hosts.into_iter().map(Into::into).collect());
         self
     }
 
@@ -243,7 +267,7 @@ impl Authenticator {
         let client = std::sync::Arc::new(oidc::OidcClient::new(
             credential,
             &self.oidc_settings,
-            self.options.handshake_timeout,
+            self.options.timeout.is_some(),
         )?);
         Ok(std::sync::Arc::clone(self.oidc.get_or_init(|| client)))
     }
@@ -392,7 +416,10 @@ impl Authenticator {
             "authenticating over the caller's stream"
         );
         let result = match deadline
-            .bound(host, self.handshake(stream, host, op_query, channel))
+            .bound(
+                host,
+                self.handshake(stream, host, op_query, channel, &deadline),
+            )
             .await?
         {
             Ok(connection) => Ok(connection),
@@ -433,7 +460,10 @@ impl Authenticator {
         let stream = deadline.bound(&name, self.open(host, &name)).await??;
         let channel = self.own_channel(host);
         let first = deadline
-            .bound(&name, self.handshake(stream, &name, op_query, channel))
+            .bound(
+                &name,
+                self.handshake(stream, &name, op_query, channel, &deadline),
+            )
             .await?;
         match first {
             Ok(connection) => Ok(connection),
@@ -444,7 +474,10 @@ impl Authenticator {
                 self.mark_legacy(&name, true);
                 let stream = deadline.bound(&name, self.open(host, &name)).await??;
                 match deadline
-                    .bound(&name, self.handshake(stream, &name, true, channel))
+                    .bound(
+                        &name,
+                        self.handshake(stream, &name, true, channel, &deadline),
+                    )
                     .await?
                 {
                     Ok(connection) => Ok(connection),
@@ -454,20 +487,22 @@ impl Authenticator {
         }
     }
 
-    /// The deadline of one host's connection phase, from now: `connectTimeoutMS` (10 s unless
-    /// given; none when given as 0), never later than the handshake timeout.
-    fn connection_deadline(&self) -> ConnectionDeadline {
-        let handshake = self.options.handshake_timeout;
-        let (phase, after) = match self.options.connect_timeout {
-            Some(connect) if connect <= handshake => (TimeoutPhase::Connect, connect),
-            _ => (TimeoutPhase::Handshake, handshake),
-        };
-        ConnectionDeadline {
-            // A bound too far away to express is no bound at all.
-            at: tokio::time::Instant::now().checked_add(after),
-            phase,
-            after,
+    /// The deadline of one host's connection phase, from now: the smallest of `connectTimeoutMS`
+    /// (10 s unless given; none when given as 0), `timeoutMS` (when given and not 0) and the
+    /// handshake timeout.
+    fn connection_deadline(&self) -> Deadline {
+        let mut bound = (TimeoutPhase::Handshake, self.options.handshake_timeout);
+        if let Some(connect) = self.options.connect_timeout
+            && connect <= bound.1
+        {
+            bound = (TimeoutPhase::Connect, connect);
         }
+        if let Some(Some(operation)) = self.options.timeout
+            && operation < bound.1
+        {
+            bound = (TimeoutPhase::TimeoutMs, operation);
+        }
+        Deadline::after(Some(bound.1), bound.0)
     }
 
     /// TCP (or a Unix socket), then TLS when configured; bounded by the caller's deadline.
@@ -640,31 +675,6 @@ pub(crate) fn host_name(host: &Host) -> String {
         HostKind::Unix => host.host.clone(),
         HostKind::IpLiteral => format!("[{}]:{}", host.host, host.port_or_default()),
         _ => format!("{}:{}", host.host, host.port_or_default()),
-    }
-}
-
-/// The bound on one host's connection phase and what set it.
-#[derive(Clone, Copy, Debug)]
-struct ConnectionDeadline {
-    /// `None`: no bound.
-    at: Option<tokio::time::Instant>,
-    phase: TimeoutPhase,
-    after: Duration,
-}
-
-impl ConnectionDeadline {
-    /// Runs `work` until the deadline; past it, a timeout error that names what set it.
-    async fn bound<T>(&self, host: &str, work: impl Future<Output = T>) -> Result<T, Error> {
-        let Some(at) = self.at else {
-            return Ok(work.await);
-        };
-        tokio::time::timeout_at(at, work).await.map_err(|_| {
-            Error::Timeout(Timeout {
-                phase: self.phase,
-                after: self.after,
-                host: host.to_owned(),
-            })
-        })
     }
 }
 

@@ -15,6 +15,7 @@ use mongo_auth_core::{Credential, MechanismProperties};
 
 use super::http::{self, Url};
 use crate::connection::Reauthenticate;
+use crate::deadline::Deadline;
 use crate::error::{CredentialError, Error, NotSupported, Timeout, TimeoutPhase};
 use crate::mechanism::conversation::{Channel, Conversation, Next, ServerHello, Settings};
 use crate::mechanism::oidc::{
@@ -41,6 +42,7 @@ const DEFAULT_ALLOWED_HOSTS: &[&str] = &[
     "localhost",
     "127.0.0.1",
     "::1",
+    "*.mongo.com",
 ];
 
 /// The callbacks and endpoints an [`Authenticator`](super::Authenticator) was given for
@@ -51,6 +53,8 @@ pub(super) struct OidcSettings {
     pub(super) human: bool,
     pub(super) azure_endpoint: Option<String>,
     pub(super) gcp_endpoint: Option<String>,
+    /// `ALLOWED_HOSTS` given in code (`None`: the spec's default list).
+    pub(super) allowed_hosts: Option<Arc<[String]>>,
 }
 
 /// Where tokens come from.
@@ -94,7 +98,11 @@ pub(crate) struct OidcClient {
     /// Held while a provider runs (one at a time): when it last started.
     calling: tokio::sync::Mutex<Option<Instant>>,
     calls: AtomicU64,
-    machine_timeout: Duration,
+    /// `timeoutMS`, when given (the client-side operation timeout): a machine callback then gets
+    /// the time left of the connection's deadline, else at most a minute of it.
+    client_side_timeout: bool,
+    /// The hosts a human callback may be used for (`ALLOWED_HOSTS`).
+    allowed_hosts: Arc<[String]>,
 }
 
 fn credential_error(problem: String) -> Error {
@@ -110,7 +118,7 @@ impl OidcClient {
     pub(super) fn new(
         credential: &Credential,
         settings: &OidcSettings,
-        handshake_timeout: Duration,
+        client_side_timeout: bool,
     ) -> Result<Self, Error> {
         let pairs = match &credential.properties {
             MechanismProperties::Oidc(pairs) => pairs.as_slice(),
@@ -168,7 +176,13 @@ impl OidcClient {
             cache: Mutex::default(),
             calling: tokio::sync::Mutex::new(None),
             calls: AtomicU64::new(0),
-            machine_timeout: MACHINE_CALLBACK_TIMEOUT.min(handshake_timeout),
+            client_side_timeout,
+            allowed_hosts: settings.allowed_hosts.clone().unwrap_or_else(|| {
+                DEFAULT_ALLOWED_HOSTS
+                    .iter()
+                    .map(|host| (*host).to_owned())
+                    .collect()
+            }),
         })
     }
 
@@ -195,14 +209,16 @@ impl OidcClient {
         }
     }
 
-    /// Answers the conversation's [`TokenRequest`] for a connection to `host`.
+    /// Answers the conversation's [`TokenRequest`] for a connection to `host`, whose connection
+    /// phase (or command) is bounded by `deadline`.
     pub(crate) async fn token(
         &self,
         request: TokenRequest,
         host: &str,
+        deadline: &Deadline,
     ) -> Result<TokenAnswer, Error> {
         match request {
-            TokenRequest::Start => self.start(host).await,
+            TokenRequest::Start => self.start(host, deadline).await,
             TokenRequest::Retry { stale } => {
                 {
                     let mut cache = self.cache();
@@ -216,10 +232,10 @@ impl OidcClient {
                         cache.refresh_token = None;
                     }
                 }
-                self.start(host).await
+                self.start(host, deadline).await
             }
             TokenRequest::AfterIdpInfo(info) => {
-                let (token, _) = self.call(Some(info), None, host).await?;
+                let (token, _) = self.call(Some(info), None, host, deadline).await?;
                 Ok(TokenAnswer::Jwt {
                     token,
                     may_retry: false,
@@ -228,7 +244,7 @@ impl OidcClient {
         }
     }
 
-    async fn start(&self, host: &str) -> Result<TokenAnswer, Error> {
+    async fn start(&self, host: &str, deadline: &Deadline) -> Result<TokenAnswer, Error> {
         if let Some(token) = self.cached_token() {
             return Ok(TokenAnswer::Jwt {
                 token,
@@ -242,7 +258,7 @@ impl OidcClient {
             };
             return match (refresh, info) {
                 (Some(refresh), Some(info)) => {
-                    let (token, _) = self.call(Some(info), Some(refresh), host).await?;
+                    let (token, _) = self.call(Some(info), Some(refresh), host, deadline).await?;
                     self.cache().from_refresh = Some(token.clone());
                     Ok(TokenAnswer::Jwt {
                         token,
@@ -252,7 +268,7 @@ impl OidcClient {
                 _ => Ok(TokenAnswer::PrincipalFirst),
             };
         }
-        let (token, cached) = self.call(None, None, host).await?;
+        let (token, cached) = self.call(None, None, host, deadline).await?;
         Ok(TokenAnswer::Jwt {
             token,
             may_retry: cached,
@@ -263,12 +279,17 @@ impl OidcClient {
     /// one started, unless another caller cached a token while this one waited (the read-through
     /// cache of the spec); `true` with a token taken from the cache that way. Never holds the
     /// lock during a SASL command.
+    ///
+    /// A human callback holds the connection's `deadline` (a person signing in is not the server
+    /// being slow), while it runs and while this connection waits for another one's sign-in.
     async fn call(
         &self,
         idp_info: Option<IdpInfo>,
         refresh_token: Option<Token>,
         host: &str,
+        deadline: &Deadline,
     ) -> Result<(Token, bool), Error> {
+        let _hold = matches!(self.provider, Provider::Human(_)).then(|| deadline.hold());
         let mut last_call = self.calling.lock().await;
         // Another connection may have fetched a token while this one waited for the lock.
         if let Some(token) = self.cached_token() {
@@ -282,7 +303,9 @@ impl OidcClient {
         }
         *last_call = Some(Instant::now());
         self.calls.fetch_add(1, Ordering::Relaxed);
-        let credential = self.fetch(idp_info.clone(), refresh_token, host).await?;
+        let credential = self
+            .fetch(idp_info.clone(), refresh_token, host, deadline)
+            .await?;
         let mut cache = self.cache();
         cache.access_token = Some(credential.access_token.clone());
         if matches!(self.provider, Provider::Human(_)) {
@@ -299,11 +322,13 @@ impl OidcClient {
         idp_info: Option<IdpInfo>,
         refresh_token: Option<Token>,
         host: &str,
+        deadline: &Deadline,
     ) -> Result<OidcTokens, Error> {
+        let machine_timeout = self.machine_timeout(deadline);
         let (callback, timeout) = match &self.provider {
-            Provider::Callback(callback) => (callback, self.machine_timeout),
+            Provider::Callback(callback) => (callback, machine_timeout),
             Provider::Human(callback) => {
-                check_allowed_host(host)?;
+                check_allowed_host(host, &self.allowed_hosts)?;
                 (callback, HUMAN_CALLBACK_TIMEOUT)
             }
             Provider::Test => {
@@ -319,13 +344,13 @@ impl OidcClient {
             }
             Provider::Azure { resource, endpoint } => {
                 return bounded(
-                    self.machine_timeout,
+                    machine_timeout,
                     azure_token(endpoint, resource, self.credential.username.as_deref()),
                 )
                 .await;
             }
             Provider::Gcp { resource, endpoint } => {
-                return bounded(self.machine_timeout, gcp_token(endpoint, resource)).await;
+                return bounded(machine_timeout, gcp_token(endpoint, resource)).await;
             }
         };
         let params = OidcCallbackParams {
@@ -342,10 +367,24 @@ impl OidcClient {
                 "{name} gave no MONGODB-OIDC access token: {e}"
             ))),
             Err(_) => Err(Error::Timeout(Timeout {
-                phase: TimeoutPhase::Connect,
+                phase: TimeoutPhase::Callback,
                 after: timeout,
                 host: format!("{name} (MONGODB-OIDC)"),
             })),
+        }
+    }
+
+    /// How long a machine callback (or a built-in environment's request) may take: the time left
+    /// of the connection's deadline, and without `timeoutMS` at most a minute (auth spec,
+    /// "Callback timeout").
+    fn machine_timeout(&self, deadline: &Deadline) -> Duration {
+        let left = deadline.remaining();
+        if self.client_side_timeout {
+            left.unwrap_or(Duration::MAX)
+        } else {
+            left.map_or(MACHINE_CALLBACK_TIMEOUT, |left| {
+                left.min(MACHINE_CALLBACK_TIMEOUT)
+            })
         }
     }
 }
@@ -359,7 +398,7 @@ async fn bounded(
         .await
         .unwrap_or_else(|_| {
             Err(Error::Timeout(Timeout {
-                phase: TimeoutPhase::Connect,
+                phase: TimeoutPhase::Callback,
                 after: timeout,
                 host: "the OIDC metadata endpoint (MONGODB-OIDC)".to_owned(),
             }))
@@ -403,23 +442,25 @@ fn read_token(path: &str, what: &str, variable: &str) -> Result<String, Error> {
 
 /// `*.example.com` matches any subdomain of example.com; other patterns match exactly
 /// (case-insensitively).
-fn check_allowed_host(host: &str) -> Result<(), Error> {
+fn check_allowed_host(host: &str, allowed_hosts: &[String]) -> Result<(), Error> {
     let name = crate::mechanism::conversation::host_without_port(host).to_ascii_lowercase();
-    let allowed = DEFAULT_ALLOWED_HOSTS
-        .iter()
-        .any(|pattern| match pattern.strip_prefix("*.") {
+    let allowed = allowed_hosts.iter().any(|pattern| {
+        let pattern = pattern.to_ascii_lowercase();
+        match pattern.strip_prefix("*.") {
             Some(domain) => name
                 .strip_suffix(domain)
                 .is_some_and(|prefix| prefix.ends_with('.') && prefix.len() > 1),
-            None => name == *pattern,
-        });
+            None => name == pattern,
+        }
+    });
     if allowed {
         Ok(())
     } else {
         Err(not_supported(format!(
             "the MONGODB-OIDC human callback is not used for host {name}: it is not among the \
-             allowed hosts ({})",
-            DEFAULT_ALLOWED_HOSTS.join(", ")
+             allowed hosts ({}); add it with Authenticator::with_oidc_allowed_hosts if the \
+             server is trusted with the person's token",
+            allowed_hosts.join(", ")
         )))
     }
 }
@@ -527,6 +568,7 @@ impl Reauthenticate for OidcSession {
         transport: &'a mut Transport,
         host: &'a str,
         max_wire_version: i32,
+        deadline: &'a Deadline,
     ) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>> {
         Box::pin(async move {
             if let Some(stale) = self.token.take() {
@@ -548,7 +590,7 @@ impl Reauthenticate for OidcSession {
                 speculative_reply: None,
             };
             let (conversation, next) = Conversation::start(settings, server, None)?;
-            self.token = converse(conversation, next, transport, &client, host).await?;
+            self.token = converse(conversation, next, transport, &client, host, deadline).await?;
             Ok(())
         })
     }
@@ -562,6 +604,7 @@ async fn converse(
     transport: &mut Transport,
     client: &OidcClient,
     host: &str,
+    deadline: &Deadline,
 ) -> Result<Option<Token>, Error> {
     let source = client.credential.source.as_str();
     let mut sent = None;
@@ -578,7 +621,7 @@ async fn converse(
                 conversation.reply(&reply)?
             }
             Next::OidcToken(request) => {
-                let answer = client.token(request, host).await?;
+                let answer = client.token(request, host, deadline).await?;
                 if let TokenAnswer::Jwt { token, .. } = &answer {
                     sent = Some(token.clone());
                 }
@@ -601,23 +644,51 @@ mod tests {
 
     #[test]
     fn the_default_allowed_hosts_match_as_the_spec_says() {
+        let defaults: Vec<String> = DEFAULT_ALLOWED_HOSTS
+            .iter()
+            .map(|host| (*host).to_owned())
+            .collect();
         for host in [
             "localhost:27017",
             "127.0.0.1",
             "[::1]:27017",
             "cluster0.abcde.mongodb.net:27017",
             "a.b.mongodbgov.net",
+            "Cluster0.MONGO.com",
         ] {
-            assert!(check_allowed_host(host).is_ok(), "{host}");
+            assert!(check_allowed_host(host, &defaults).is_ok(), "{host}");
         }
         for host in [
             "mongodb.net",
             "evilmongodb.net",
             "db.example.com",
             "mongodb.net.evil.com",
+            "mongo.com",
         ] {
-            assert!(check_allowed_host(host).is_err(), "{host}");
+            assert!(check_allowed_host(host, &defaults).is_err(), "{host}");
         }
+    }
+
+    #[test]
+    fn allowed_hosts_given_in_code_replace_the_defaults() {
+        let mine = ["*.Corp.Example".to_owned(), "db.internal".to_owned()];
+        for host in ["a.corp.example:27017", "x.y.corp.example", "DB.internal"] {
+            assert!(check_allowed_host(host, &mine).is_ok(), "{host}");
+        }
+        for host in [
+            "corp.example",
+            "localhost",
+            "cluster0.mongodb.net",
+            "db.internal.evil",
+        ] {
+            let error = check_allowed_host(host, &mine).expect_err(host);
+            assert!(
+                error.to_string().contains("*.Corp.Example, db.internal")
+                    && error.to_string().contains("with_oidc_allowed_hosts"),
+                "{error}"
+            );
+        }
+        assert!(check_allowed_host("localhost", &[]).is_err());
     }
 
     #[test]

@@ -187,6 +187,22 @@ impl<C, T> ClientConfigBuilder<C, T> {
         self
     }
 
+    /// `timeoutMS`, the client-side operation timeout: it bounds each connection phase (with
+    /// `connectTimeoutMS`, whichever is nearer), each whole
+    /// [`Connection::run_command`](crate::Connection::run_command) (a reauthentication and its
+    /// retry included), and it is the MONGODB-OIDC machine callback's timeout. A zero duration
+    /// means no bound, as `timeoutMS=0` does (and overrides `socketTimeoutMS`). Not set by
+    /// default.
+    ///
+    /// ```
+    /// let builder = mongo_auth::ClientConfig::builder().timeout(std::time::Duration::from_secs(20));
+    /// # let _ = builder;
+    /// ```
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(options::timeout(timeout));
+        self
+    }
+
     /// The limit on the whole handshake of one connection (hello plus authentication). Default 30 s.
     ///
     /// ```

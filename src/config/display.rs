@@ -13,7 +13,9 @@ use super::tls::CaSource;
 /// connection string can say. What only code and config files can say is left out: the handshake
 /// timeout, the Stable API version, the SCRAM iteration ceiling, the PLAIN-without-TLS opt-in and a
 /// private key in a file of its own (the string names the certificate file); `Debug` shows them, and
-/// `Serialize` writes them.
+/// `Serialize` writes them. A MONGODB-OIDC credential from [`Auth::oidc`](crate::Auth::oidc) (its
+/// tokens come from a callback given in code) is written as `authMechanism=MONGODB-OIDC` with no
+/// `ENVIRONMENT`, which does not parse back: a string cannot carry a callback.
 ///
 /// ```
 /// use mongo_auth::{Auth, ClientConfig, Tls};

@@ -28,6 +28,10 @@ pub(crate) struct ConnectOptions {
     /// `socketTimeoutMS`: the bound on each command's round trip once a connection is handed
     /// over (`None`: the handshake timeout).
     pub(crate) socket_timeout: Option<Duration>,
+    /// `timeoutMS`, the client-side operation timeout, when given: `Some(None)` for 0 (no bound,
+    /// which overrides `socketTimeoutMS`). It bounds a connection phase (with `connectTimeoutMS`)
+    /// and each whole command, and sets the MONGODB-OIDC machine callback's timeout.
+    pub(crate) timeout: Option<Option<Duration>>,
     /// A Stable API version (`hello` instead of legacy `isMaster` when set).
     pub(crate) server_api: Option<ServerApi>,
     /// The largest SCRAM iteration count the client accepts (the spec's minimum of 4096 always holds).
@@ -72,6 +76,7 @@ impl Default for ConnectOptions {
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             handshake_timeout: Duration::from_secs(30),
             socket_timeout: None,
+            timeout: None,
             server_api: None,
             max_scram_iterations: 1_000_000,
             allow_plain_without_tls: false,
@@ -151,6 +156,7 @@ impl ConnectOptions {
             }
             ("connectTimeoutMS", Int(ms)) => self.connect_timeout = timeout(duration_ms(ms)),
             ("socketTimeoutMS", Int(ms)) => self.socket_timeout = timeout(duration_ms(ms)),
+            ("timeoutMS", Int(ms)) => self.timeout = Some(timeout(duration_ms(ms))),
             ("replicaSet", Str(name)) => self.replica_set = Some(name.to_owned()),
             ("directConnection", Bool(direct)) => self.direct_connection = Some(direct),
             ("loadBalanced", Bool(load_balanced)) => self.load_balanced = Some(load_balanced),
@@ -187,6 +193,9 @@ impl ConnectOptions {
         if let Some(timeout) = o.socket_timeout {
             options.push(("socketTimeoutMS", ms(timeout).to_string()));
         }
+        if let Some(timeout) = o.timeout {
+            options.push(("timeoutMS", timeout.map_or(0, ms).to_string()));
+        }
         if o.connect_timeout != ConnectOptions::default().connect_timeout {
             let ms = o.connect_timeout.map_or(0, ms);
             options.push(("connectTimeoutMS", ms.to_string()));
@@ -207,6 +216,8 @@ pub(crate) struct RawOptions {
     handshake_timeout_ms: Option<u64>,
     #[serde(default)]
     socket_timeout_ms: Option<u64>,
+    #[serde(default)]
+    timeout_ms: Option<u64>,
     #[serde(default)]
     server_api: Option<String>,
     #[serde(default)]
@@ -254,6 +265,7 @@ impl RawOptions {
                 self.connect_timeout_ms.map(UriValue::Int),
             ),
             ("socketTimeoutMS", self.socket_timeout_ms.map(UriValue::Int)),
+            ("timeoutMS", self.timeout_ms.map(UriValue::Int)),
             ("replicaSet", self.replica_set.as_deref().map(UriValue::Str)),
             (
                 "directConnection",
@@ -285,6 +297,7 @@ impl OptionsOut<'_> {
             && o.connect_timeout == d.connect_timeout
             && o.handshake_timeout == d.handshake_timeout
             && o.socket_timeout.is_none()
+            && o.timeout.is_none()
             && o.server_api.is_none()
             && o.max_scram_iterations == d.max_scram_iterations
             && !o.allow_plain_without_tls
@@ -313,6 +326,9 @@ impl Serialize for OptionsOut<'_> {
         }
         if let Some(timeout) = o.socket_timeout {
             map.serialize_entry("socket_timeout_ms", &ms(timeout))?;
+        }
+        if let Some(timeout) = o.timeout {
+            map.serialize_entry("timeout_ms", &timeout.map_or(0, ms))?;
         }
         if let Some(version) = &o.server_api {
             map.serialize_entry("server_api", version)?;

@@ -164,6 +164,11 @@ pub enum Refusal {
         /// The timeout given.
         timeout: Duration,
     },
+    /// `timeoutMS` (the client-side operation timeout): the driver does not read it.
+    ClientSideTimeout {
+        /// The timeout given; `None` for `timeoutMS=0`.
+        timeout: Option<Duration>,
+    },
     /// A handshake timeout other than the default: a setting of this library's runtime that the
     /// driver does not have.
     HandshakeTimeout {
@@ -263,6 +268,13 @@ impl fmt::Display for Refusal {
                 "socketTimeoutMS ({} ms) is refused by the official driver: remove it and bound \
                  operations in code (e.g. tokio::time::timeout)",
                 timeout.as_millis()
+            ),
+            Refusal::ClientSideTimeout { timeout } => write!(
+                f,
+                "timeoutMS ({} ms) is not read by the official driver: remove it and bound \
+                 operations in code (e.g. tokio::time::timeout), or connect with \
+                 mongo_auth::connect, which enforces it",
+                timeout.map_or(0, |timeout| timeout.as_millis())
             ),
             Refusal::HandshakeTimeout { timeout } => write!(
                 f,

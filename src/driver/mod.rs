@@ -68,7 +68,7 @@
 //! `aws-auth` / `gssapi-auth`; a GSSAPI password on Unix; MONGODB-OIDC `ENVIRONMENT:test`; PLAIN to a
 //! Unix socket without the clear-text opt-in; `tlsCRLFile`; a separate private key file; a key
 //! password with an unencrypted key; `tlsAllowInvalidHostnames` without
-//! `tlsAllowInvalidCertificates`; `socketTimeoutMS`; a handshake timeout or a maximum SCRAM iteration
+//! `tlsAllowInvalidCertificates`; `socketTimeoutMS`; `timeoutMS`; a handshake timeout or a maximum SCRAM iteration
 //! count other than the defaults (this library's own knobs); `srvMaxHosts` beyond `u32`; a Stable API
 //! version other than `"1"`.
 //!
@@ -477,6 +477,9 @@ fn refuse_runtime_knobs(options: &ConnectOptions, refusals: &mut Vec<Refusal>) {
     let defaults = ConnectOptions::default();
     if let Some(timeout) = options.socket_timeout {
         refusals.push(Refusal::SocketTimeout { timeout });
+    }
+    if let Some(timeout) = options.timeout {
+        refusals.push(Refusal::ClientSideTimeout { timeout });
     }
     if options.handshake_timeout != defaults.handshake_timeout {
         refusals.push(Refusal::HandshakeTimeout {

@@ -373,6 +373,31 @@ fn socket_timeout_is_plumbed() {
     assert!(written.contains("socket_timeout_ms = 5000"), "{written}");
 }
 
+/// `timeoutMS` reaches the configuration from every entry point and is written back; 0 (no bound)
+/// is kept apart from "not given".
+#[test]
+fn timeout_ms_is_plumbed() {
+    use std::time::Duration;
+    let config = parse("mongodb://db/?timeoutMS=5000").unwrap();
+    assert!(config.to_string().contains("timeoutMS=5000"), "{config}");
+    let zero = parse("mongodb://db/?timeoutMS=0").unwrap();
+    assert!(zero.to_string().contains("timeoutMS=0"), "{zero}");
+    assert_ne!(zero, parse("mongodb://db").unwrap());
+    let built = ClientConfig::builder()
+        .hosts(["db"])
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    assert_eq!(built, config);
+    let literal = mongo_auth::mongo_uri!("mongodb://db/?timeoutMS=5000");
+    assert_eq!(literal, config);
+    let loaded: ClientConfig =
+        toml::from_str("hosts = [\"db\"]\n[options]\ntimeout_ms = 5000\n").unwrap();
+    assert_eq!(loaded, config);
+    let written = toml::to_string(&loaded).unwrap();
+    assert!(written.contains("timeout_ms = 5000"), "{written}");
+}
+
 // ---- rendering ----
 
 #[test]

@@ -530,6 +530,11 @@ fn the_settings_the_driver_cannot_express_are_refused() {
         "socketTimeoutMS (500 ms)",
     );
     refused_alone(
+        &uri("mongodb://db.example.com/?timeoutMS=0"),
+        &Refusal::ClientSideTimeout { timeout: None },
+        "timeoutMS (0 ms) is not read by the official driver",
+    );
+    refused_alone(
         &uri("mongodb://db.example.com/?authMechanism=MONGODB-AWS&tls=true"),
         &Refusal::AwsNotInDriver,
         "aws-auth",

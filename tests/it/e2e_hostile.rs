@@ -486,6 +486,91 @@ async fn a_server_that_stalls_after_authentication_times_out_the_command() {
     assert!(e.to_string().contains("out of step"), "{e}");
 }
 
+#[tokio::test]
+async fn timeout_ms_bounds_the_handshake_and_each_whole_command() {
+    // A server that never answers the hello: timeoutMS (200 ms) is nearer than connectTimeoutMS.
+    let client = serve(|_, _| Some(Answer::Stall));
+    let config = ClientConfig::builder()
+        .host("hostile.invalid:27017")
+        .credential(Auth::scram_sha_256().username("app").password(PASSWORD))
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let authenticator = Authenticator::new(&config).unwrap();
+    let e = tokio::time::timeout(
+        Duration::from_secs(60),
+        mongo_auth::authenticate(client, &authenticator, "hostile.invalid:27017"),
+    )
+    .await
+    .expect("timeoutMS bounds the handshake")
+    .unwrap_err();
+    match &e {
+        Error::Timeout(t) => {
+            assert_eq!(t.phase, mongo_auth::error::TimeoutPhase::TimeoutMs);
+            assert_eq!(t.after, Duration::from_millis(200));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().contains("(timeoutMS)"), "{e}");
+
+    // Authenticates, answers one ping, then stalls: the command ends at timeoutMS.
+    let mut scram = None;
+    let client = serve(move |index, body| match index {
+        0 => {
+            let state = Scram::from_hello(body);
+            let answer = state.speculative_hello(false);
+            scram = Some(state);
+            Some(answer)
+        }
+        1 => Some(scram.as_ref().unwrap().final_reply(body, 1, true)),
+        2 => Some(Answer::Body(doc! { "ok": 1.0 })),
+        _ => Some(Answer::Stall),
+    });
+    let config: ClientConfig = format!(
+        "mongodb://app:{PASSWORD}@hostile.invalid:27017/?authMechanism=SCRAM-SHA-256&timeoutMS=300"
+    )
+    .parse()
+    .unwrap();
+    let authenticator = Authenticator::new(&config).unwrap();
+    let mut connection = mongo_auth::authenticate(client, &authenticator, "hostile.invalid:27017")
+        .await
+        .unwrap();
+    assert_eq!(connection.operation_timeout(), Duration::from_millis(300));
+    connection
+        .run_command("admin", doc! { "ping": 1 })
+        .await
+        .unwrap();
+    let e = tokio::time::timeout(
+        Duration::from_secs(60),
+        connection.run_command("admin", doc! { "ping": 1 }),
+    )
+    .await
+    .expect("timeoutMS bounds a stalled command")
+    .unwrap_err();
+    assert!(
+        matches!(&e, Error::Timeout(t) if t.after == Duration::from_millis(300)),
+        "{e:?}"
+    );
+    let e = connection
+        .run_command("admin", doc! { "ping": 1 })
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("open a new connection"), "{e}");
+}
+
+#[test]
+fn timeout_ms_zero_means_no_bound_and_round_trips() {
+    let config: ClientConfig = "mongodb://db/?timeoutMS=0&socketTimeoutMS=500"
+        .parse()
+        .unwrap();
+    let again: ClientConfig = config.to_string().parse().unwrap();
+    assert_eq!(config, again);
+    assert!(config.to_string().contains("timeoutMS=0"), "{config}");
+    let config: ClientConfig = "mongodb://db/?timeoutMS=1500".parse().unwrap();
+    assert!(config.to_string().contains("timeoutMS=1500"), "{config}");
+    assert_ne!(config, "mongodb://db/".parse::<ClientConfig>().unwrap());
+}
+
 fn too_deep(e: &Error) -> bool {
     matches!(
         e,

@@ -373,6 +373,8 @@ struct Minting {
     calls: Mutex<Vec<(Instant, OidcCallbackParams)>>,
     refresh_token: Option<&'static str>,
     hang: bool,
+    /// How long each call takes (a person signing in).
+    delay: Duration,
 }
 
 impl Minting {
@@ -383,6 +385,7 @@ impl Minting {
             calls: Mutex::default(),
             refresh_token: None,
             hang: false,
+            delay: Duration::ZERO,
         }
     }
 
@@ -401,6 +404,7 @@ impl OidcCallback for Minting {
             if self.hang {
                 std::future::pending::<()>().await;
             }
+            tokio::time::sleep(self.delay).await;
             if self.subject.is_empty() {
                 return Err("the identity provider is down".into());
             }
@@ -589,5 +593,144 @@ async fn oidc_human_flow_gets_idp_info_then_uses_the_refresh_token() {
             Seen::OneStep { accepted: true },
         ]
     );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_a_human_sign_in_is_not_cut_short_by_the_connections_deadline() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer).idp_info("human-client", &["openid"]);
+    let server = server(&idp).await;
+    let mut human = Minting::new(OidcIssuer::demo());
+    human.refresh_token = Some("refresh-1");
+    // each sign-in takes longer than connectTimeoutMS and the operation timeout below
+    human.delay = Duration::from_millis(700);
+    let human = Arc::new(human);
+    let config = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Auth::oidc().username(USER))
+        .connect_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let authenticator = Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_human_callback(human.clone());
+    let mut connection = authenticator.connect().await.expect("authenticates");
+    assert_eq!(connection.handshake_round_trips(), 3);
+
+    // a reauthentication's refresh takes as long, beyond the operation timeout
+    connection.set_operation_timeout(Duration::from_millis(200));
+    server.require_reauthentication();
+    connection
+        .run_command("admin", bson::doc! { "ping": 1 })
+        .await
+        .expect("reauthenticated");
+    assert_eq!(human.calls().len(), 2);
+
+    // a person who takes long is waited for: five minutes, not connectTimeoutMS
+    let hanging = Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_human_callback(Arc::new(Minting {
+            hang: true,
+            ..Minting::new(OidcIssuer::demo())
+        }));
+    assert!(
+        tokio::time::timeout(Duration::from_secs(2), hanging.connect())
+            .await
+            .is_err(),
+        "a hanging human callback is given its five minutes, not connectTimeoutMS"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_machine_callback_gets_the_time_left_of_the_connection() {
+    let (_, _, server) = demo().await;
+    let check = |config: ClientConfig, at_most: Duration, at_least: Duration| {
+        let callback = Arc::new(Minting::new(OidcIssuer::demo()));
+        async move {
+            Authenticator::new(&config)
+                .unwrap()
+                .with_oidc_callback(callback.clone())
+                .connect()
+                .await
+                .expect("authenticates");
+            let timeout = callback.calls()[0].1.timeout;
+            assert!(
+                timeout <= at_most && timeout >= at_least,
+                "{timeout:?} not in {at_least:?}..={at_most:?}"
+            );
+        }
+    };
+    let builder = || {
+        ClientConfig::builder()
+            .host(server.addr().to_string())
+            .credential(Auth::oidc())
+    };
+    // connectTimeoutMS: what is left of it
+    let config = builder()
+        .connect_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    check(config, Duration::from_secs(2), Duration::from_secs(1)).await;
+    // no connectTimeoutMS: the handshake timeout, at most a minute
+    let config = builder()
+        .connect_timeout(Duration::ZERO)
+        .handshake_timeout(Duration::from_secs(600))
+        .build()
+        .unwrap();
+    check(config, Duration::from_secs(60), Duration::from_secs(59)).await;
+    // timeoutMS: what is left of the nearer of it and connectTimeoutMS, with no one-minute cap
+    let config = builder()
+        .timeout(Duration::from_millis(1500))
+        .build()
+        .unwrap();
+    check(
+        config,
+        Duration::from_millis(1500),
+        Duration::from_millis(500),
+    )
+    .await;
+    let config = builder()
+        .connect_timeout(Duration::ZERO)
+        .handshake_timeout(Duration::from_secs(600))
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap();
+    check(config, Duration::from_secs(120), Duration::from_secs(61)).await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_allowed_hosts_given_in_code_decide_where_a_human_token_goes() {
+    let issuer = OidcIssuer::demo();
+    let idp = OidcIdp::trusting(&issuer).idp_info("human-client", &["openid"]);
+    let server = server(&idp).await;
+    let human = Arc::new(Minting::new(OidcIssuer::demo()));
+    let config = callback_config(&server, Some(USER));
+
+    // 127.0.0.1 is not in the list given: refused before the callback runs
+    let error = Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_human_callback(human.clone())
+        .with_oidc_allowed_hosts(["*.corp.example"])
+        .connect()
+        .await
+        .expect_err("not an allowed host");
+    assert!(
+        matches!(&error, Error::NotSupported(e) if e.what.contains("allowed hosts (*.corp.example)")),
+        "{error:?}"
+    );
+    assert!(human.calls().is_empty());
+
+    // the list names it (case does not matter)
+    Authenticator::new(&config)
+        .unwrap()
+        .with_oidc_human_callback(human.clone())
+        .with_oidc_allowed_hosts(vec!["db.corp.example".to_owned(), "127.0.0.1".to_owned()])
+        .connect()
+        .await
+        .expect("an allowed host");
+    assert_eq!(human.calls().len(), 1);
     server.shutdown().await;
 }

@@ -53,6 +53,7 @@ pub(super) fn fail<E: de::Error>(error: ConfigError) -> E {
 /// connect_timeout_ms = 10000
 /// handshake_timeout_ms = 30000
 /// socket_timeout_ms = 30000                 # each command after the handshake; 0 or absent: the handshake timeout
+/// timeout_ms = 60000                        # timeoutMS: each connection phase and each whole command (0: no bound)
 /// server_api = "1"
 /// max_scram_iterations = 1000000
 /// replica_set = "rs0"
