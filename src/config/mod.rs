@@ -99,7 +99,8 @@ mod wording;
 pub use self::builder::{ClientConfigBuilder, DangerousClientConfigBuilder};
 pub use self::client::ClientConfig;
 pub use self::credential::{
-    Auth, AwsCredential, GssapiCredential, OidcCredential, PasswordCredential, X509Credential,
+    Auth, AwsCredential, GssapiCredential, OidcCredential, OidcEnvironment, PasswordCredential,
+    X509Credential,
 };
 pub use self::error::{ConfigError, FieldError};
 pub use self::parse::AwaitingPassword;

@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use mongo_auth::{Authenticator, ClientConfig, Error, Mechanism};
+use mongo_auth::config::OidcEnvironment;
+use mongo_auth::{Auth, Authenticator, ClientConfig, Error, Mechanism};
 use mongo_auth_test_server::oidc::{CloudMetadataEndpoint, OidcIdp, OidcIssuer, Seen};
 use mongo_auth_test_server::{RunningServer, Server, ServerConfig, User};
 
@@ -227,12 +228,23 @@ async fn oidc_azure_sends_the_client_id_and_gcp_its_audience() {
         .await
         .unwrap();
 
+    // the builder says what the string says
     let config = oidc_config(
         &server,
         "managed-identity-id@",
         &format!("ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}"),
     );
-    let azure = Authenticator::new(&config)
+    let built = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Auth::oidc().username("managed-identity-id").environment(
+            OidcEnvironment::Azure {
+                token_resource: RESOURCE.into(),
+            },
+        ))
+        .build()
+        .unwrap();
+    assert_eq!(built, config);
+    let azure = Authenticator::new(&built)
         .unwrap()
         .with_oidc_metadata_endpoint(format!("http://{}", endpoint.addr()));
     azure.connect().await.expect("azure authenticates");
@@ -242,7 +254,29 @@ async fn oidc_azure_sends_the_client_id_and_gcp_its_audience() {
         "",
         &format!("ENVIRONMENT:gcp,TOKEN_RESOURCE:{RESOURCE}"),
     );
-    let gcp = Authenticator::new(&config)
+    let built = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Auth::oidc().environment(OidcEnvironment::Gcp {
+            token_resource: RESOURCE.into(),
+        }))
+        .build()
+        .unwrap();
+    assert_eq!(built, config);
+    for (environment, name) in [
+        (OidcEnvironment::Test, "test"),
+        (OidcEnvironment::K8s, "k8s"),
+    ] {
+        let built = ClientConfig::builder()
+            .host(server.addr().to_string())
+            .credential(Auth::oidc().environment(environment))
+            .build()
+            .unwrap();
+        assert_eq!(
+            built,
+            oidc_config(&server, "", &format!("ENVIRONMENT:{name}"))
+        );
+    }
+    let gcp = Authenticator::new(&built)
         .unwrap()
         .with_oidc_metadata_endpoint(format!("http://{}", endpoint.addr()));
     let mut connection = gcp.connect().await.expect("gcp authenticates");
@@ -361,7 +395,6 @@ use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use mongo_auth::Auth;
 use mongo_auth::mechanism::oidc::{
     CALLBACK_API_VERSION, OidcCallback, OidcCallbackParams, OidcCallbackResult, OidcTokens,
 };

@@ -11,7 +11,7 @@
 //! | `MONGODB-X509` | [`Auth::x509`] | [`X509Credential`] |
 //! | `GSSAPI` | [`Auth::gssapi`] | [`GssapiCredential`] |
 //! | `MONGODB-AWS` (credentials from the environment) | [`Auth::aws`] | [`AwsCredential`] |
-//! | `MONGODB-OIDC` with a callback in code | [`Auth::oidc`] | [`OidcCredential`] |
+//! | `MONGODB-OIDC` (a callback in code, or a built-in environment) | [`Auth::oidc`] | [`OidcCredential`] |
 //!
 //! The password mechanisms move from [`NoUsername`](super::states::NoUsername) to [`HasUsername`](super::states::HasUsername) and from [`NoPassword`](super::states::NoPassword) to
 //! [`HasPassword`](super::states::HasPassword); [`ClientConfigBuilder::build`](super::ClientConfigBuilder::build) only exists for a
@@ -32,7 +32,7 @@ mod x509;
 
 pub use self::aws::AwsCredential;
 pub use self::gssapi::GssapiCredential;
-pub use self::oidc::OidcCredential;
+pub use self::oidc::{OidcCredential, OidcEnvironment};
 pub use self::password::PasswordCredential;
 pub use self::x509::X509Credential;
 
@@ -138,8 +138,8 @@ impl Auth {
     }
 
     /// `MONGODB-OIDC` with access tokens from a callback given to the
-    /// [`Authenticator`](crate::Authenticator) (see [`OidcCredential`]). The built-in environments
-    /// (`ENVIRONMENT:test|azure|gcp|k8s`) are set in a connection string instead.
+    /// [`Authenticator`](crate::Authenticator), or from a built-in environment
+    /// ([`OidcCredential::environment`]; see [`OidcCredential`]).
     ///
     /// ```
     /// use mongo_auth::Auth;
@@ -147,7 +147,10 @@ impl Auth {
     /// # let _ = credential;
     /// ```
     pub fn oidc() -> OidcCredential {
-        OidcCredential { username: None }
+        OidcCredential {
+            username: None,
+            environment: None,
+        }
     }
 
     /// `GSSAPI` (Kerberos) for `principal` (`user@REALM`). The source is always `$external`.
