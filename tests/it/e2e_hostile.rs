@@ -430,11 +430,11 @@ async fn an_arbiter_never_yields_an_authenticated_looking_connection() {
     assert_eq!(commands.lock().unwrap().len(), 1, "only the hello was sent");
 }
 
-#[tokio::test]
-async fn a_server_that_stalls_after_authentication_times_out_the_command() {
-    // Authenticates properly (speculative SCRAM-SHA-256), answers one ping, then stalls.
+/// A server that authenticates properly (speculative SCRAM-SHA-256), answers one ping, then
+/// stalls.
+fn stalls_after_one_ping() -> tokio::io::DuplexStream {
     let mut scram = None;
-    let client = serve(move |index, body| match index {
+    serve(move |index, body| match index {
         0 => {
             let state = Scram::from_hello(body);
             let answer = state.speculative_hello(false);
@@ -444,7 +444,13 @@ async fn a_server_that_stalls_after_authentication_times_out_the_command() {
         1 => Some(scram.as_ref().unwrap().final_reply(body, 1, true)),
         2 => Some(Answer::Body(doc! { "ok": 1.0 })),
         _ => Some(Answer::Stall),
-    });
+    })
+}
+
+#[tokio::test]
+async fn a_server_that_stalls_after_authentication_times_out_the_command() {
+    // Authenticates properly (speculative SCRAM-SHA-256), answers one ping, then stalls.
+    let client = stalls_after_one_ping();
     let authenticator = Authenticator::new(&scram_config()).unwrap();
     let mut connection = mongo_auth::authenticate(client, &authenticator, "hostile.invalid:27017")
         .await
@@ -514,18 +520,7 @@ async fn timeout_ms_bounds_the_handshake_and_each_whole_command() {
     assert!(e.to_string().contains("(timeoutMS)"), "{e}");
 
     // Authenticates, answers one ping, then stalls: the command ends at timeoutMS.
-    let mut scram = None;
-    let client = serve(move |index, body| match index {
-        0 => {
-            let state = Scram::from_hello(body);
-            let answer = state.speculative_hello(false);
-            scram = Some(state);
-            Some(answer)
-        }
-        1 => Some(scram.as_ref().unwrap().final_reply(body, 1, true)),
-        2 => Some(Answer::Body(doc! { "ok": 1.0 })),
-        _ => Some(Answer::Stall),
-    });
+    let client = stalls_after_one_ping();
     let config: ClientConfig = format!(
         "mongodb://app:{PASSWORD}@hostile.invalid:27017/?authMechanism=SCRAM-SHA-256&timeoutMS=300"
     )

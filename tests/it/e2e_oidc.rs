@@ -629,11 +629,15 @@ async fn oidc_human_flow_gets_idp_info_then_uses_the_refresh_token() {
     server.shutdown().await;
 }
 
+/// A server whose identity provider answers the human flow's principal step with an `IdpInfo`.
+async fn human_flow_server() -> RunningServer {
+    let issuer = OidcIssuer::demo();
+    server(&OidcIdp::trusting(&issuer).idp_info("human-client", &["openid"])).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_a_human_sign_in_is_not_cut_short_by_the_connections_deadline() {
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer).idp_info("human-client", &["openid"]);
-    let server = server(&idp).await;
+    let server = human_flow_server().await;
     let mut human = Minting::new(OidcIssuer::demo());
     human.refresh_token = Some("refresh-1");
     // each sign-in takes longer than connectTimeoutMS and the operation timeout below
@@ -736,9 +740,7 @@ async fn oidc_machine_callback_gets_the_time_left_of_the_connection() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_allowed_hosts_given_in_code_decide_where_a_human_token_goes() {
-    let issuer = OidcIssuer::demo();
-    let idp = OidcIdp::trusting(&issuer).idp_info("human-client", &["openid"]);
-    let server = server(&idp).await;
+    let server = human_flow_server().await;
     let human = Arc::new(Minting::new(OidcIssuer::demo()));
     let config = callback_config(&server, Some(USER));
 
