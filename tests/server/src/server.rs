@@ -98,6 +98,19 @@ pub(crate) struct Records {
     pub(crate) connections: Vec<ConnectionRecord>,
 }
 
+/// How many connections may wait to be accepted. The 128 of `TcpListener::bind` drops the SYNs of
+/// a burst of connections beyond it, and each dropped one costs its client a one-second
+/// retransmission; the kernel caps this at `net.core.somaxconn`.
+const ACCEPT_BACKLOG: u32 = 4096;
+
+/// A listener on 127.0.0.1 with a port the system picks and room for a burst of connections.
+fn listen_on_loopback() -> std::io::Result<TcpListener> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_reuseaddr(true)?;
+    socket.bind((std::net::Ipv4Addr::LOCALHOST, 0).into())?;
+    socket.listen(ACCEPT_BACKLOG)
+}
+
 /// State shared by the listener and every connection.
 pub(crate) struct Shared {
     /// The users; [`RunningServer::replace_user`] changes one while the server runs.
@@ -212,9 +225,7 @@ impl Server {
         .await
         .expect("storing users does not panic")
         .map_err(ServerError::User)?;
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .map_err(ServerError::Bind)?;
+        let listener = listen_on_loopback().map_err(ServerError::Bind)?;
         let addr = listener.local_addr().map_err(ServerError::Bind)?;
         let (stop, shared) = Shared::new(config, users);
         let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared), tls));
