@@ -36,10 +36,12 @@ impl Authenticator {
             Framing::OpMsg
         };
         let mut transport = Transport::new(stream, framing, self.options.server_api);
-        // Each round trip of the handshake is bounded by socketTimeoutMS too, when given.
+        // Each round trip of the handshake is bounded by socketTimeoutMS too, when given (and
+        // timeoutMS is not: it replaces socketTimeoutMS).
         transport.round_trip_timeout = self
             .options
             .socket_timeout
+            .filter(|_| self.options.timeout.is_none())
             .map(|after| (after, host.to_owned()));
         let connection_credential = self.connection_credential()?;
         let credential = connection_credential.as_deref();

@@ -190,9 +190,9 @@ impl<C, T> ClientConfigBuilder<C, T> {
     /// `timeoutMS`, the client-side operation timeout: it bounds each connection phase (with
     /// `connectTimeoutMS`, whichever is nearer), each whole
     /// [`Connection::run_command`](crate::Connection::run_command) (a reauthentication and its
-    /// retry included), and it is the MONGODB-OIDC machine callback's timeout. A zero duration
-    /// means no bound, as `timeoutMS=0` does (and overrides `socketTimeoutMS`). Not set by
-    /// default.
+    /// retry included), and it is the MONGODB-OIDC machine callback's timeout. When given it
+    /// replaces `socketTimeoutMS`; a zero duration means no bound, as `timeoutMS=0` does. Not set
+    /// by default.
     ///
     /// ```
     /// let builder = mongo_auth::ClientConfig::builder().timeout(std::time::Duration::from_secs(20));

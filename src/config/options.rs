@@ -28,9 +28,9 @@ pub(crate) struct ConnectOptions {
     /// `socketTimeoutMS`: the bound on each command's round trip once a connection is handed
     /// over (`None`: the handshake timeout).
     pub(crate) socket_timeout: Option<Duration>,
-    /// `timeoutMS`, the client-side operation timeout, when given: `Some(None)` for 0 (no bound,
-    /// which overrides `socketTimeoutMS`). It bounds a connection phase (with `connectTimeoutMS`)
-    /// and each whole command, and sets the MONGODB-OIDC machine callback's timeout.
+    /// `timeoutMS`, the client-side operation timeout, when given: `Some(None)` for 0 (no bound).
+    /// It bounds a connection phase (with `connectTimeoutMS`) and each whole command, replaces
+    /// `socketTimeoutMS`, and sets the MONGODB-OIDC machine callback's timeout.
     pub(crate) timeout: Option<Option<Duration>>,
     /// A Stable API version (`hello` instead of legacy `isMaster` when set).
     pub(crate) server_api: Option<ServerApi>,
