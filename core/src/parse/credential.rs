@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::error::{ErrorKind, Report, WarningKind};
-use crate::options::{OptionValue, Options};
+use crate::options::{OptionValue, Options, key};
 use crate::rules::{self, CredentialParts, PartSpans};
 use crate::{Mechanism, Password};
 
@@ -23,10 +23,10 @@ pub(super) fn build_credential(
     input: CredentialInput,
     report: &mut Report,
 ) -> Option<crate::Credential> {
-    let mechanism_entry = options.canonical("authMechanism");
-    let source_entry = options.canonical("authSource");
-    let properties_entry = options.canonical("authMechanismProperties");
-    let service_name_entry = options.canonical("gssapiServiceName");
+    let mechanism_entry = options.canonical(key!("authMechanism"));
+    let source_entry = options.canonical(key!("authSource"));
+    let properties_entry = options.canonical(key!("authMechanismProperties"));
+    let service_name_entry = options.canonical(key!("gssapiServiceName"));
 
     if !input.userinfo_given && mechanism_entry.is_none() {
         if let Some(source) = source_entry {

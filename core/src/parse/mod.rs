@@ -12,7 +12,7 @@ use crate::ConnectionString;
 use crate::decode::{decode, find_any_ascii, find_ascii, rfind_ascii};
 use crate::error::{ErrorKind, Errors, Report, describe_char};
 use crate::host::parse_hosts;
-use crate::options;
+use crate::options::{self, key};
 use crate::rules;
 use crate::uri::{SCHEME, SRV_SCHEME};
 
@@ -157,7 +157,7 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
     // 9. credential
     let userinfo_given = userinfo_span.is_some();
     // a malformed userinfo is already reported; building a credential from it would only add noise
-    if !userinfo_ok && let Some(source) = options.canonical("authSource") {
+    if !userinfo_ok && let Some(source) = options.canonical(key!("authSource")) {
         let text = source.value().as_str().unwrap_or_default();
         rules::check_source_text(text, None, source.span(), &mut report);
     }

@@ -5,7 +5,7 @@ use std::ops::Range;
 use crate::HostKind;
 use crate::error::{ErrorKind, Report};
 use crate::host::ParsedHost;
-use crate::options::Options;
+use crate::options::{Options, key};
 use crate::rules;
 
 pub(super) fn check_topology(
@@ -15,10 +15,10 @@ pub(super) fn check_topology(
     options: &Options,
     report: &mut Report,
 ) {
-    let direct = options.canonical("directConnection");
+    let direct = options.canonical(key!("directConnection"));
     let direct_true = direct.filter(|e| e.value().as_bool() == Some(true));
     let load_balanced = options
-        .canonical("loadBalanced")
+        .canonical(key!("loadBalanced"))
         .filter(|e| e.value().as_bool() == Some(true));
     if srv {
         if hosts.len() > 1 {
@@ -55,10 +55,10 @@ pub(super) fn check_topology(
                  hosts): remove it or use mongodb:// with one host",
             );
         }
-        if let Some(max) = options.canonical("srvMaxHosts")
+        if let Some(max) = options.canonical(key!("srvMaxHosts"))
             && max.value().as_int().is_some_and(|n| n > 0)
         {
-            if let Some(replica_set) = options.canonical("replicaSet") {
+            if let Some(replica_set) = options.canonical(key!("replicaSet")) {
                 report.error(
                     ErrorKind::SrvRule,
                     replica_set.span(),
@@ -74,12 +74,12 @@ pub(super) fn check_topology(
             }
         }
     } else {
-        for key in ["srvServiceName", "srvMaxHosts"] {
+        for key in [key!("srvServiceName"), key!("srvMaxHosts")] {
             if let Some(entry) = options.canonical(key) {
                 report.error(
                     ErrorKind::SrvRule,
                     entry.span(),
-                    rules::srv_option_without_srv(key),
+                    rules::srv_option_without_srv(key.name()),
                 );
             }
         }
@@ -103,7 +103,7 @@ pub(super) fn check_topology(
         }
     }
     if let Some(lb) = load_balanced {
-        if let Some(replica_set) = options.canonical("replicaSet") {
+        if let Some(replica_set) = options.canonical(key!("replicaSet")) {
             report.error(
                 ErrorKind::TopologyRule,
                 replica_set.span(),
