@@ -2,15 +2,16 @@
 
 use std::ops::Range;
 
-use crate::HostKind;
+use crate::{Host, HostKind};
 use crate::error::{ErrorKind, Report};
-use crate::host::ParsedHost;
+use crate::host::HostSpans;
 use crate::options::{Options, key};
 use crate::rules;
 
 pub(super) fn check_topology(
     srv: bool,
-    hosts: &[ParsedHost],
+    hosts: &[Host],
+    host_spans: &[HostSpans],
     hosts_span: &Range<usize>,
     options: &Options,
     report: &mut Report,
@@ -29,8 +30,8 @@ pub(super) fn check_topology(
                  hosts with mongodb:// instead",
             );
         }
-        for host in hosts {
-            if let Some(port_span) = &host.port_span {
+        for (host, (span, port_span)) in hosts.iter().zip(host_spans) {
+            if let Some(port_span) = port_span {
                 report.error(
                     ErrorKind::SrvRule,
                     port_span.start - 1..port_span.end,
@@ -38,10 +39,10 @@ pub(super) fn check_topology(
                      use mongodb://",
                 );
             }
-            if host.host.kind != HostKind::Hostname {
+            if host.kind != HostKind::Hostname {
                 report.error(
                     ErrorKind::SrvRule,
-                    host.span.clone(),
+                    span.clone(),
                     "mongodb+srv needs a DNS name to look up, not an address or a socket path: give \
                      the cluster's DNS name, or use mongodb:// for an address",
                 );
