@@ -391,9 +391,10 @@ impl Lookup {
 /// spelled as in the table, so an exact match is tried first.
 pub(crate) fn lookup(key: &str) -> Option<Lookup> {
     let bucket = by_length().buckets.get(key.len())?;
+    let first = *key.as_bytes().first()?;
     bucket
         .iter()
-        .find(|found| found.spelled() == key)
+        .find(|found| found.spelled().as_bytes()[0] == first && found.spelled() == key)
         .or_else(|| {
             bucket
                 .iter()
