@@ -124,17 +124,17 @@ pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
                 (spec, alias.alias, alias.mapping)
             }
         };
-        if spec.key == "gssapiServiceName" {
+        if spec.id == key!("gssapiServiceName") {
             report.warn(
                 WarningKind::DeprecatedOption,
                 pair.key_span.clone(),
                 "`gssapiServiceName` is deprecated: use authMechanismProperties=SERVICE_NAME:<name>",
             );
         }
-        if spec.key == "ssl_keyfile" && pymongo3_span.is_none() {
+        if spec.id == key!("ssl_keyfile") && pymongo3_span.is_none() {
             pymongo3_span = Some(pair.span.clone());
         }
-        if spec.key == "ssl_keyfile" {
+        if spec.id == key!("ssl_keyfile") {
             report.warn(
                 WarningKind::DeprecatedOption,
                 pair.key_span.clone(),
@@ -295,7 +295,7 @@ fn merge(
             *existing.value_mut() = value;
             existing.set_span(pair.span.clone());
         }
-        Repeat::LastWins if spec.key == "wTimeoutMS" => {
+        Repeat::LastWins if spec.id == key!("wTimeoutMS") => {
             // The spec resolves `wtimeout` + `wTimeoutMS` in favour of `wTimeoutMS`, with a warning
             // (the deprecation warning of `wtimeout`).
             if spelled == "wTimeoutMS" {

@@ -290,9 +290,11 @@ fn parse_database(input: &str, span: Range<usize>, report: &mut Report) -> Optio
         &"database name",
         report,
     )?;
+    // all ASCII: a byte search finds the same character
     if let Some(bad) = name
-        .chars()
-        .find(|c| matches!(c, '/' | '\\' | ' ' | '"' | '$'))
+        .bytes()
+        .find(|b| matches!(b, b'/' | b'\\' | b' ' | b'"' | b'$'))
+        .map(char::from)
     {
         const RULE: &str = "database names cannot contain / \\ space \" $";
         let message = if bad == '$' && name.contains("external") {
