@@ -168,7 +168,12 @@ pub(crate) fn assemble_checked(
     #[cfg(debug_assertions)]
     {
         let again = assemble(Assembly {
-            hosts: config.hosts.iter().cloned().map(HostEntry::Checked).collect(),
+            hosts: config
+                .hosts
+                .iter()
+                .cloned()
+                .map(HostEntry::Checked)
+                .collect(),
             srv: config.srv,
             credential: config.credential.clone().map(CredentialInput::Checked),
             tls: config.tls.clone(),

@@ -145,14 +145,7 @@ pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
         let Some(value) = typed_value(spec, spelled, mapping, pair, report) else {
             continue;
         };
-        merge(
-            &mut options,
-            spec,
-            spelled,
-            value,
-            pair,
-            report,
-        );
+        merge(&mut options, spec, spelled, value, pair, report);
     }
 
     // A PyMongo 3 `ssl_*` option turns TLS on, and contradicts an explicit `tls=false`.
@@ -246,12 +239,7 @@ fn merge(
     report: &mut Report,
 ) {
     let Some(existing) = options.entry_mut(spec.id) else {
-        options.push(OptionEntry::new(
-            spec.id,
-            spelled,
-            value,
-            pair.span.clone(),
-        ));
+        options.push(OptionEntry::new(spec.id, spelled, value, pair.span.clone()));
         return;
     };
     match spec.repeat {

@@ -398,7 +398,8 @@ impl Options {
 
     /// `proxyPort` (SOCKS5; default 1080).
     pub fn proxy_port(&self) -> Option<u16> {
-        self.uint(key!("proxyPort")).and_then(|p| u16::try_from(p).ok())
+        self.uint(key!("proxyPort"))
+            .and_then(|p| u16::try_from(p).ok())
     }
 
     /// `proxyUsername` (SOCKS5).

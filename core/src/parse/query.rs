@@ -24,8 +24,11 @@ pub(super) fn split_options<'a>(
     // the secret option whose value an unescaped `&` may have cut: what follows it, up to the next
     // known option, may be the rest of the secret
     let mut secret: Option<&'static str> = None;
-    let mut pieces = Pieces { text, next: Some(0) };
-    while let Some(piece) = pieces.next() {
+    let pieces = Pieces {
+        text,
+        next: Some(0),
+    };
+    for piece in pieces {
         let piece_text = &text[piece.start..piece.end];
         let piece_span = span.start + piece.start..span.start + piece.end;
         if let Some(secret_key) = secret {

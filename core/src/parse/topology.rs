@@ -2,11 +2,11 @@
 
 use std::ops::Range;
 
-use crate::{Host, HostKind};
 use crate::error::{ErrorKind, Report};
 use crate::host::HostSpans;
 use crate::options::{Options, key};
 use crate::rules;
+use crate::{Host, HostKind};
 
 pub(super) fn check_topology(
     srv: bool,
