@@ -9,6 +9,7 @@ use crate::error::{ErrorKind, Report};
 
 /// Checks that every `%` is followed by two hex digits, then decodes to UTF-8. `what` names the part in
 /// messages (written only when there is a message); the decoded text never appears in them.
+#[inline]
 pub(crate) fn decode<'a>(
     input: &'a str,
     span: Range<usize>,
@@ -20,6 +21,18 @@ pub(crate) fn decode<'a>(
     if find_ascii(text, b'%').is_none() {
         return Some(Cow::Borrowed(text));
     }
+    decode_escaped(text, span, kind, what, report)
+}
+
+/// [`decode`] of a text with a `%` in it.
+#[inline(never)]
+fn decode_escaped<'a>(
+    text: &'a str,
+    span: Range<usize>,
+    kind: ErrorKind,
+    what: &dyn std::fmt::Display,
+    report: &mut Report,
+) -> Option<Cow<'a, str>> {
     let bytes = text.as_bytes();
     let mut ok = true;
     for (i, _) in text.match_indices('%') {

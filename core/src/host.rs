@@ -132,12 +132,17 @@ pub(crate) struct ParsedHost {
     pub(crate) port_span: Option<Range<usize>>,
 }
 
+/// Where a host was in the input, for the `mongodb+srv` rules: the whole host and its port.
+pub(crate) type HostSpans = (Range<usize>, Option<Range<usize>>);
+
+/// The hosts of the host list; with `spans`, where each valid host was (in the same order).
 pub(crate) fn parse_hosts(
     input: &str,
     span: Range<usize>,
     authority_end: usize,
+    mut spans: Option<&mut Vec<HostSpans>>,
     report: &mut Report,
-) -> Vec<ParsedHost> {
+) -> Vec<Host> {
     let text = &input[span.clone()];
     if text.is_empty() {
         let rest = &input[authority_end..];
@@ -164,8 +169,11 @@ pub(crate) fn parse_hosts(
     for entry in crate::decode::split_ascii(text, b',') {
         let entry_span = offset..offset + entry.len();
         offset += entry.len() + 1;
-        if let Some(host) = parse_host(input, entry_span, report) {
-            hosts.push(host);
+        if let Some(parsed) = parse_host(input, entry_span, report) {
+            if let Some(spans) = spans.as_deref_mut() {
+                spans.push((parsed.span, parsed.port_span));
+            }
+            hosts.push(parsed.host);
         }
     }
     hosts
@@ -228,14 +236,21 @@ pub(crate) fn parse_one_host(text: &str) -> Result<Host, Errors> {
 
 fn parse_port(input: &str, span: Range<usize>, report: &mut Report) -> Option<u16> {
     let text = &input[span.clone()];
-    let port = text
-        .bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| text.parse::<u32>().ok())
-        .flatten()
-        .filter(|p| (1..=65535).contains(p));
+    // digits only (leading zeros allowed), saturating: anything above 65535 is out of range anyway
+    let mut value: u32 = 0;
+    let digits = !text.is_empty()
+        && text.bytes().all(|b| {
+            value = value
+                .saturating_mul(10)
+                .saturating_add(u32::from(b.wrapping_sub(b'0')));
+            b.is_ascii_digit()
+        });
+    let port = digits
+        .then_some(value)
+        .and_then(|p| u16::try_from(p).ok())
+        .filter(|&p| p != 0);
     match port {
-        Some(p) => Some(p as u16),
+        Some(p) => Some(p),
         None => {
             let span = if span.is_empty() {
                 span.start - 1..span.start
@@ -334,7 +349,23 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
         &"host",
         report,
     )?;
-    if name.bytes().any(|b| b == b'/') {
+    // one pass over the name for what the rules below look for
+    let mut slash = false;
+    let mut bad = None;
+    let mut dotted_digits = true;
+    for b in name.bytes() {
+        match b {
+            b'/' => slash = true,
+            b'0'..=b'9' | b'.' => {}
+            b'a'..=b'z' | b'A'..=b'Z' | b'-' | b'_' => dotted_digits = false,
+            _ if b.is_ascii() => {
+                dotted_digits = false;
+                bad = bad.or(Some(char::from(b)));
+            }
+            _ => dotted_digits = false,
+        }
+    }
+    if slash {
         if !name.ends_with(".sock") {
             report.error(
                 ErrorKind::InvalidHost,
@@ -365,10 +396,7 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
         );
         return None;
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
-    {
+    if let Some(bad) = bad {
         report.error(
             ErrorKind::InvalidHost,
             name_span,
@@ -384,7 +412,7 @@ fn parse_host(input: &str, span: Range<usize>, report: &mut Report) -> Option<Pa
         Some(port_span) => Some(parse_port(input, port_span.clone(), report)?),
         None => None,
     };
-    let kind = if name.parse::<Ipv4Addr>().is_ok() {
+    let kind = if dotted_digits && name.parse::<Ipv4Addr>().is_ok() {
         HostKind::Ipv4
     } else {
         HostKind::Hostname

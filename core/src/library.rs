@@ -41,6 +41,7 @@
 use std::ops::Range;
 
 use crate::error::{ErrorKind, Errors, Report};
+use crate::options::key;
 use crate::{
     ConnectionString, Credential, Host, HostKind, Mechanism, MechanismProperties, Password, rules,
 };
@@ -208,7 +209,7 @@ pub(crate) fn check_connection_string(
     );
     let options = uri.options();
     let mechanism = options
-        .canonical("authMechanism")
+        .canonical(key!("authMechanism"))
         .map(|e| e.span())
         .unwrap_or(uri.userinfo_span.clone());
     let or_userinfo = |span: &Range<usize>| {
@@ -220,11 +221,11 @@ pub(crate) fn check_connection_string(
     };
     let spans = Spans {
         tls: options
-            .canonical("tls")
+            .canonical(key!("tls"))
             .map(|e| e.span())
             .unwrap_or(mechanism.clone()),
         source: options
-            .canonical("authSource")
+            .canonical(key!("authSource"))
             .map(|e| e.span())
             .unwrap_or(mechanism.clone()),
         userinfo: uri.userinfo_span.clone(),

@@ -3,7 +3,7 @@
 
 use mongo_auth_core::library::{self, LibraryRules, TlsFacts};
 use mongo_auth_core::rules::{self, CredentialParts, MIN_SCRAM_ITERATIONS};
-use mongo_auth_core::{Error, ErrorKind, Errors};
+use mongo_auth_core::{Credential, Error, ErrorKind, Errors, Host};
 
 use super::client::ClientConfig;
 use super::hosts::{HostEntry, parse_host};
@@ -143,4 +143,44 @@ pub(crate) fn assemble(assembly: Assembly) -> Result<ClientConfig, Errors> {
         options,
         secret_refs: assembly.secret_refs,
     })
+}
+
+/// A configuration from a connection string that core's parser and its library layer accepted, on
+/// these same hosts, credential and TLS settings, with no password supplied in code: every rule
+/// [`assemble`] applies has held already, so nothing is checked or copied again. Debug builds check
+/// it again anyway, so that a rule the parser lacked would show in the tests.
+pub(crate) fn assemble_checked(
+    hosts: Vec<Host>,
+    srv: bool,
+    credential: Option<Credential>,
+    tls: Option<TlsSettings>,
+    mut options: ConnectOptions,
+) -> ClientConfig {
+    options.source_parts.get_or_insert_default();
+    let config = ClientConfig {
+        hosts,
+        srv,
+        credential,
+        tls,
+        options,
+        secret_refs: SecretRefs::default(),
+    };
+    #[cfg(debug_assertions)]
+    {
+        let again = assemble(Assembly {
+            hosts: config
+                .hosts
+                .iter()
+                .cloned()
+                .map(HostEntry::Checked)
+                .collect(),
+            srv: config.srv,
+            credential: config.credential.clone().map(CredentialInput::Checked),
+            tls: config.tls.clone(),
+            options: config.options.clone(),
+            secret_refs: SecretRefs::default(),
+        });
+        debug_assert_eq!(again.as_ref().ok(), Some(&config), "{again:?}");
+    }
+    config
 }

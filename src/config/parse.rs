@@ -8,7 +8,7 @@ use mongo_auth_core::{ConnectionString, Error, ErrorKind, Errors, Mechanism, Pas
 
 use super::wording::{Vocabulary, reword};
 
-use super::assemble::{Assembly, CredentialInput, assemble};
+use super::assemble::{Assembly, CredentialInput, assemble, assemble_checked};
 use super::{
     CaSource, ClientCertificate, ClientConfig, ConfigError, ConnectOptions, HostEntry, SecretRefs,
     TlsSettings,
@@ -118,17 +118,27 @@ fn from_connection_string(
     });
     let connect_options = ConnectOptions::from_uri_options(uri.options(), uri.database());
     let srv = uri.is_srv();
+    let Some(supplied) = supplied else {
+        // every rule has held: the hosts and the credential move into the configuration
+        let (hosts, credential) = uri.into_hosts_and_credential();
+        return Ok(assemble_checked(
+            hosts,
+            srv,
+            credential,
+            tls,
+            connect_options,
+        ));
+    };
     let secret_spans = uri.secret_spans().to_vec();
     // the hosts and the credential move into the configuration: nothing is copied
     let (hosts, credential) = uri.into_hosts_and_credential();
     let config = assemble(Assembly {
         hosts: hosts.into_iter().map(HostEntry::Checked).collect(),
         srv,
+        // the supplied password is checked here (a NUL, which SASL cannot send)
         credential: credential
             .map(|mut credential| {
-                if let Some(password) = supplied {
-                    credential.password = Some(password);
-                }
+                credential.password = Some(supplied);
                 credential
             })
             .map(CredentialInput::Checked),

@@ -3,7 +3,9 @@
 
 use std::ops::Range;
 
-use super::table::{Lookup, Mapping, PROXY_KEYS, Repeat, Spec, TLS_CONFLICTS, lookup, suggest};
+use super::table::{
+    Lookup, Mapping, PROXY_KEYS, Repeat, Spec, TLS_CONFLICTS, key, lookup, suggest,
+};
 use super::validated::{OptionEntry, Options};
 use super::value::{OptionValue, RawPair, typed_value};
 use crate::error::{ErrorKind, MAY_HOLD_A_PASSWORD, Report, WarningKind};
@@ -63,18 +65,10 @@ impl Options {
     }
 }
 
-/// How an entry was spelled, to tell repeated keys from alias/modern pairs.
-struct Origin {
-    key: &'static str,
-    spelled: &'static str,
-}
-
 /// Applies the option table to the pairs: typed values, aliases, repeated keys, the TLS conflict table
 /// and the proxy rules. Invalid values are dropped with a warning.
 pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
-    let mut options = Options::default();
-    options.entries_mut().reserve(pairs.len() + 1);
-    let mut origins: Vec<Origin> = Vec::with_capacity(pairs.len());
+    let mut options = Options::with_capacity(pairs.len() + 1);
     let mut pymongo3_span: Option<Range<usize>> = None;
 
     for pair in pairs {
@@ -130,17 +124,17 @@ pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
                 (spec, alias.alias, alias.mapping)
             }
         };
-        if spec.key == "gssapiServiceName" {
+        if spec.id == key!("gssapiServiceName") {
             report.warn(
                 WarningKind::DeprecatedOption,
                 pair.key_span.clone(),
                 "`gssapiServiceName` is deprecated: use authMechanismProperties=SERVICE_NAME:<name>",
             );
         }
-        if spec.key == "ssl_keyfile" && pymongo3_span.is_none() {
+        if spec.id == key!("ssl_keyfile") && pymongo3_span.is_none() {
             pymongo3_span = Some(pair.span.clone());
         }
-        if spec.key == "ssl_keyfile" {
+        if spec.id == key!("ssl_keyfile") {
             report.warn(
                 WarningKind::DeprecatedOption,
                 pair.key_span.clone(),
@@ -151,29 +145,22 @@ pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
         let Some(value) = typed_value(spec, spelled, mapping, pair, report) else {
             continue;
         };
-        merge(
-            &mut options,
-            &mut origins,
-            spec,
-            spelled,
-            value,
-            pair,
-            report,
-        );
+        merge(&mut options, spec, spelled, value, pair, report);
     }
 
     // A PyMongo 3 `ssl_*` option turns TLS on, and contradicts an explicit `tls=false`.
     if let Some(span) = pymongo3_span {
         match options.tls() {
-            None => {
-                options
-                    .entries_mut()
-                    .push(OptionEntry::new("tls", OptionValue::Bool(true), span))
-            }
+            None => options.push(OptionEntry::new(
+                key!("tls"),
+                "tls",
+                OptionValue::Bool(true),
+                span,
+            )),
             Some(true) => {}
             Some(false) => {
                 let tls_span = options
-                    .canonical("tls")
+                    .canonical(key!("tls"))
                     .map(OptionEntry::span)
                     .unwrap_or_default();
                 report.error(
@@ -194,18 +181,18 @@ pub(crate) fn apply(pairs: &[RawPair<'_>], report: &mut Report) -> Options {
 
 /// `appName` length, `minPoolSize` ≤ `maxPoolSize`, and no tags or staleness with the primary mode.
 fn check_pool_and_read_preference(options: &Options, report: &mut Report) {
-    if let Some(entry) = options.canonical("appName")
+    if let Some(entry) = options.canonical(key!("appName"))
         && let Some(Err(problem)) = entry.value().as_str().map(crate::rules::check_app_name)
     {
         report.error(ErrorKind::InvalidOptionValue, entry.span(), problem);
     }
     let int = |key| options.canonical(key).and_then(|e| e.value().as_int());
-    if let (Some(min), Some(max)) = (int("minPoolSize"), int("maxPoolSize"))
+    if let (Some(min), Some(max)) = (int(key!("minPoolSize")), int(key!("maxPoolSize")))
         && max != 0
         && min > max
     {
         let span = options
-            .canonical("minPoolSize")
+            .canonical(key!("minPoolSize"))
             .map(OptionEntry::span)
             .unwrap_or_default();
         report.error(
@@ -215,13 +202,13 @@ fn check_pool_and_read_preference(options: &Options, report: &mut Report) {
         );
     }
     let primary = options
-        .canonical("readPreference")
+        .canonical(key!("readPreference"))
         .and_then(|e| e.value().as_str())
         .is_none_or(|mode| mode == "primary");
     if !primary {
         return;
     }
-    if let Some(tags) = options.canonical("readPreferenceTags")
+    if let Some(tags) = options.canonical(key!("readPreferenceTags"))
         && matches!(tags.value(), OptionValue::MapList(sets) if sets.iter().any(|set| !set.is_empty()))
     {
         report.error(
@@ -231,7 +218,7 @@ fn check_pool_and_read_preference(options: &Options, report: &mut Report) {
              readPreference=primaryPreferred, secondary, secondaryPreferred or nearest",
         );
     }
-    if let Some(staleness) = options.canonical("maxStalenessSeconds")
+    if let Some(staleness) = options.canonical(key!("maxStalenessSeconds"))
         && staleness.value().as_int() != Some(-1)
     {
         report.error(
@@ -245,27 +232,16 @@ fn check_pool_and_read_preference(options: &Options, report: &mut Report) {
 
 fn merge(
     options: &mut Options,
-    origins: &mut Vec<Origin>,
     spec: &'static Spec,
     spelled: &'static str,
     value: OptionValue,
     pair: &RawPair<'_>,
     report: &mut Report,
 ) {
-    let Some(existing) = options.entry_mut(spec.key) else {
-        options
-            .entries_mut()
-            .push(OptionEntry::new(spec.key, value, pair.span.clone()));
-        origins.push(Origin {
-            key: spec.key,
-            spelled,
-        });
+    let Some(existing) = options.entry_mut(spec.id) else {
+        options.push(OptionEntry::new(spec.id, spelled, value, pair.span.clone()));
         return;
     };
-    let origin = origins
-        .iter_mut()
-        .find(|o| o.key == spec.key)
-        .expect("every entry has an origin");
     match spec.repeat {
         Repeat::Append => {
             if let (OptionValue::MapList(list), OptionValue::MapList(more)) =
@@ -289,13 +265,13 @@ fn merge(
                         "{}={} contradicts {}={}: give tls and ssl the same value, or keep only tls",
                         spelled,
                         value,
-                        origin.spelled,
+                        existing.spelled(),
                         existing.value()
                     ),
                 );
             }
         }
-        Repeat::LastWins if origin.spelled == spelled => {
+        Repeat::LastWins if existing.spelled() == spelled => {
             report.warn(
                 WarningKind::RepeatedOption,
                 pair.key_span.clone(),
@@ -307,13 +283,13 @@ fn merge(
             *existing.value_mut() = value;
             existing.set_span(pair.span.clone());
         }
-        Repeat::LastWins if spec.key == "wTimeoutMS" => {
+        Repeat::LastWins if spec.id == key!("wTimeoutMS") => {
             // The spec resolves `wtimeout` + `wTimeoutMS` in favour of `wTimeoutMS`, with a warning
             // (the deprecation warning of `wtimeout`).
             if spelled == "wTimeoutMS" {
                 *existing.value_mut() = value;
                 existing.set_span(pair.span.clone());
-                origin.spelled = spelled;
+                existing.set_spelled(spelled);
             }
         }
         Repeat::LastWins => {
@@ -329,7 +305,7 @@ fn merge(
                         "{spelled} means {} {} but {} says {}: give only {}",
                         spec.key,
                         shown(&value),
-                        origin.spelled,
+                        existing.spelled(),
                         shown(existing.value()),
                         spec.key
                     ),
@@ -340,7 +316,7 @@ fn merge(
 }
 
 fn check_tls_conflicts(options: &Options, report: &mut Report) {
-    for (a, b, why) in TLS_CONFLICTS {
+    for &(a, b, why) in TLS_CONFLICTS {
         let (Some(first), Some(second)) = (options.canonical(a), options.canonical(b)) else {
             continue;
         };
@@ -352,27 +328,34 @@ fn check_tls_conflicts(options: &Options, report: &mut Report) {
         report.error(
             ErrorKind::ConflictingOptions,
             span,
-            format!("{a} cannot be combined with {b} ({why}): remove one of them"),
+            format!(
+                "{} cannot be combined with {} ({why}): remove one of them",
+                a.name(),
+                b.name()
+            ),
         );
     }
 }
 
 fn check_proxy(options: &Options, report: &mut Report) {
-    let host = options.canonical("proxyHost");
+    let host = options.canonical(key!("proxyHost"));
     if host.is_none() {
-        for key in &PROXY_KEYS[1..] {
+        for key in PROXY_KEYS[1..].iter().copied() {
             if let Some(entry) = options.canonical(key) {
                 report.error(
                     ErrorKind::ProxyRule,
                     entry.span(),
-                    format!("{key} needs proxyHost: add proxyHost=<SOCKS5 proxy host>"),
+                    format!(
+                        "{} needs proxyHost: add proxyHost=<SOCKS5 proxy host>",
+                        key.name()
+                    ),
                 );
             }
         }
     }
     match (
-        options.canonical("proxyUsername"),
-        options.canonical("proxyPassword"),
+        options.canonical(key!("proxyUsername")),
+        options.canonical(key!("proxyPassword")),
     ) {
         (Some(user), None) => report.error(
             ErrorKind::ProxyRule,

@@ -53,7 +53,7 @@ mod validated;
 mod value;
 
 pub(crate) use self::apply::apply;
-pub(crate) use self::table::{Lookup, canonical_key, lookup, secret_key, secret_row_key};
+pub(crate) use self::table::{Key, Lookup, canonical_key, key, lookup, secret_key, secret_row_key};
 pub use self::validated::{EffectiveTls, OptionEntry, Options};
 pub use self::value::OptionValue;
 pub(crate) use self::value::{RawPair, parse_bool};

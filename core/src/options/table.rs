@@ -36,10 +36,13 @@ pub(super) enum Repeat {
     MustAgree,
 }
 
+#[derive(Clone, Copy)]
 pub(crate) struct Spec {
     pub(super) key: &'static str,
     pub(super) kind: Kind,
     pub(super) repeat: Repeat,
+    /// The row's position in [`SPECS`] ([`Key`]).
+    pub(super) id: Key,
 }
 
 pub(super) const I32: i64 = i32::MAX as i64;
@@ -51,6 +54,7 @@ const fn spec(key: &'static str, kind: Kind) -> Spec {
         key,
         kind,
         repeat: Repeat::LastWins,
+        id: Key(0),
     }
 }
 
@@ -59,11 +63,78 @@ const fn once(key: &'static str, kind: Kind) -> Spec {
         key,
         kind,
         repeat: Repeat::Forbidden,
+        id: Key(0),
     }
 }
 
+/// A canonical key as its row's position in the table: entries are found by a byte compare, and a
+/// set of keys fits in one `u64` ([`Key::bit`]). Written `key!("tlsCAFile")`, which checks the name
+/// against the table at compile time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Key(u8);
+
+impl Key {
+    /// The key of a canonical name; a name the table lacks stops the build (in a `const` context).
+    pub(crate) const fn of(name: &str) -> Key {
+        let mut i = 0;
+        while i < TABLE.len() {
+            if eq_bytes(TABLE[i].key.as_bytes(), name.as_bytes()) {
+                return Key(i as u8);
+            }
+            i += 1;
+        }
+        panic!("not a canonical key of the option table")
+    }
+
+    /// The canonical name.
+    pub(crate) fn name(self) -> &'static str {
+        SPECS[usize::from(self.0)].key
+    }
+
+    /// The key's bit in a set of keys.
+    pub(crate) fn bit(self) -> u64 {
+        1 << self.0
+    }
+}
+
+const fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `key!("tlsCAFile")`: the [`Key`] of a canonical name, checked at compile time.
+macro_rules! key {
+    ($name:literal) => {
+        const { $crate::options::Key::of($name) }
+    };
+}
+pub(crate) use key;
+
+/// The table with each row's [`Key`] filled in.
+const fn numbered<const N: usize>(mut rows: [Spec; N]) -> [Spec; N] {
+    assert!(N <= 64, "a set of keys is a u64");
+    let mut i = 0;
+    while i < N {
+        rows[i].id = Key(i as u8);
+        i += 1;
+    }
+    rows
+}
+
 /// Every option the library knows, by canonical key.
-static SPECS: &[Spec] = &[
+static SPECS: [Spec; TABLE.len()] = TABLE;
+
+/// [`SPECS`] for compile-time lookups ([`Key::of`]).
+const TABLE: [Spec; 51] = numbered([
     spec("appName", Kind::Str),
     spec("authMechanism", Kind::Str),
     spec("authMechanismProperties", Kind::Properties),
@@ -108,6 +179,7 @@ static SPECS: &[Spec] = &[
         key: "readPreferenceTags",
         kind: Kind::Tags,
         repeat: Repeat::Append,
+        id: Key(0),
     },
     spec("replicaSet", Kind::Str),
     spec("retryReads", Kind::Bool),
@@ -127,6 +199,7 @@ static SPECS: &[Spec] = &[
         key: "tls",
         kind: Kind::Bool,
         repeat: Repeat::MustAgree,
+        id: Key(0),
     },
     spec("tlsAllowInvalidCertificates", Kind::Bool),
     spec("tlsAllowInvalidHostnames", Kind::Bool),
@@ -144,7 +217,7 @@ static SPECS: &[Spec] = &[
         "zlibCompressionLevel",
         Kind::Int(-1, 9, "an integer from -1 to 9"),
     ),
-];
+]);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Mapping {
@@ -221,48 +294,52 @@ static ALIASES: &[Alias] = &[
 ];
 
 /// The options whose mere presence conflicts with each other (the URI-options spec's table).
-pub(super) const TLS_CONFLICTS: &[(&str, &str, &str)] = &[
+pub(super) const TLS_CONFLICTS: &[(Key, Key, &str)] = &[
     (
-        "tlsInsecure",
-        "tlsAllowInvalidCertificates",
+        key!("tlsInsecure"),
+        key!("tlsAllowInvalidCertificates"),
         "tlsInsecure already allows invalid certificates",
     ),
     (
-        "tlsInsecure",
-        "tlsAllowInvalidHostnames",
+        key!("tlsInsecure"),
+        key!("tlsAllowInvalidHostnames"),
         "tlsInsecure already allows invalid hostnames",
     ),
     (
-        "tlsInsecure",
-        "tlsDisableOCSPEndpointCheck",
+        key!("tlsInsecure"),
+        key!("tlsDisableOCSPEndpointCheck"),
         "tlsInsecure already disables OCSP",
     ),
     (
-        "tlsInsecure",
-        "tlsDisableCertificateRevocationCheck",
+        key!("tlsInsecure"),
+        key!("tlsDisableCertificateRevocationCheck"),
         "tlsInsecure already disables revocation checks",
     ),
     (
-        "tlsAllowInvalidCertificates",
-        "tlsDisableOCSPEndpointCheck",
+        key!("tlsAllowInvalidCertificates"),
+        key!("tlsDisableOCSPEndpointCheck"),
         "with invalid certificates allowed, OCSP is not checked",
     ),
     (
-        "tlsAllowInvalidCertificates",
-        "tlsDisableCertificateRevocationCheck",
+        key!("tlsAllowInvalidCertificates"),
+        key!("tlsDisableCertificateRevocationCheck"),
         "with invalid certificates allowed, revocation is not checked",
     ),
     (
-        "tlsDisableOCSPEndpointCheck",
-        "tlsDisableCertificateRevocationCheck",
+        key!("tlsDisableOCSPEndpointCheck"),
+        key!("tlsDisableCertificateRevocationCheck"),
         "disabling revocation checks already disables OCSP",
     ),
 ];
 
 pub(super) const COMPRESSORS: &[&str] = &["snappy", "zlib", "zstd"];
 
-pub(super) const PROXY_KEYS: &[&str] =
-    &["proxyHost", "proxyPort", "proxyUsername", "proxyPassword"];
+pub(super) const PROXY_KEYS: [Key; 4] = [
+    key!("proxyHost"),
+    key!("proxyPort"),
+    key!("proxyUsername"),
+    key!("proxyPassword"),
+];
 
 fn find_spec(canonical: &str) -> &'static Spec {
     SPECS
@@ -291,7 +368,7 @@ fn by_length() -> &'static ByLength {
     BY_LENGTH.get_or_init(|| {
         let longest = known_keys().map(str::len).max().unwrap_or(0);
         let mut buckets: Vec<Vec<Lookup>> = (0..=longest).map(|_| Vec::new()).collect();
-        for spec in SPECS {
+        for spec in &SPECS {
             buckets[spec.key.len()].push(Lookup::Canonical(spec));
         }
         for alias in ALIASES {
@@ -314,9 +391,10 @@ impl Lookup {
 /// spelled as in the table, so an exact match is tried first.
 pub(crate) fn lookup(key: &str) -> Option<Lookup> {
     let bucket = by_length().buckets.get(key.len())?;
+    let first = *key.as_bytes().first()?;
     bucket
         .iter()
-        .find(|found| found.spelled() == key)
+        .find(|found| found.spelled().as_bytes()[0] == first && found.spelled() == key)
         .or_else(|| {
             bucket
                 .iter()
@@ -332,6 +410,13 @@ pub(crate) fn secret_row_key(found: &Lookup) -> Option<&'static str> {
         Lookup::Canonical(spec) | Lookup::Alias(_, spec) => {
             matches!(spec.kind, Kind::Secret).then_some(spec.key)
         }
+    }
+}
+
+/// The [`Key`] of a key or alias, case-insensitively.
+pub(crate) fn key_of(key: &str) -> Option<Key> {
+    match lookup(key)? {
+        Lookup::Canonical(spec) | Lookup::Alias(_, spec) => Some(spec.id),
     }
 }
 

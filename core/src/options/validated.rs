@@ -1,9 +1,10 @@
 //! The options of a connection string after validation: one typed entry per canonical key, and the
 //! accessors the rest of mongo-auth reads them with.
 
+use std::fmt;
 use std::ops::Range;
 
-use super::table::canonical_key;
+use super::table::{Key, key, key_of};
 use super::value::OptionValue;
 use crate::Password;
 
@@ -18,16 +19,58 @@ use crate::Password;
 /// assert_eq!(entry.value().as_str(), Some("ca.pem"));
 /// assert_eq!(&input[entry.span()], "sslCAFile=ca.pem");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct OptionEntry {
+    id: Key,
     key: &'static str,
+    /// How the key was spelled (the key or an alias), to tell a repeated key from an alias/modern
+    /// pair.
+    spelled: &'static str,
     value: OptionValue,
     span: Range<usize>,
 }
 
+/// Entries are equal when their keys, values and spans are.
+impl PartialEq for OptionEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.value == other.value && self.span == other.span
+    }
+}
+
+impl Eq for OptionEntry {}
+
+impl fmt::Debug for OptionEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OptionEntry")
+            .field("key", &self.key)
+            .field("value", &self.value)
+            .field("span", &self.span)
+            .finish()
+    }
+}
+
 impl OptionEntry {
-    pub(crate) fn new(key: &'static str, value: OptionValue, span: Range<usize>) -> Self {
-        Self { key, value, span }
+    pub(crate) fn new(
+        id: Key,
+        spelled: &'static str,
+        value: OptionValue,
+        span: Range<usize>,
+    ) -> Self {
+        Self {
+            id,
+            key: id.name(),
+            spelled,
+            value,
+            span,
+        }
+    }
+
+    pub(crate) fn spelled(&self) -> &'static str {
+        self.spelled
+    }
+
+    pub(crate) fn set_spelled(&mut self, spelled: &'static str) {
+        self.spelled = spelled;
     }
 
     /// The canonical key (`tlsCAFile`, not `tlscafile` or `ssl_ca_certs`).
@@ -73,23 +116,49 @@ impl OptionEntry {
 ///     println!("{key}={value}");
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Options {
     entries: Vec<OptionEntry>,
+    /// The keys of `entries` ([`Key::bit`]): most lookups are of an absent key, and end here.
+    present: u64,
+}
+
+impl fmt::Debug for Options {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Options")
+            .field("entries", &self.entries)
+            .finish()
+    }
 }
 
 impl Options {
-    pub(crate) fn entries_mut(&mut self) -> &mut Vec<OptionEntry> {
-        &mut self.entries
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            entries: Vec::with_capacity(capacity),
+            present: 0,
+        }
     }
 
-    pub(crate) fn entry_mut(&mut self, key: &str) -> Option<&mut OptionEntry> {
-        self.entries.iter_mut().find(|e| e.key == key)
+    /// Adds the entry of a key that has none yet.
+    pub(crate) fn push(&mut self, entry: OptionEntry) {
+        debug_assert!(self.present & entry.id.bit() == 0);
+        self.present |= entry.id.bit();
+        self.entries.push(entry);
     }
 
-    /// The entry stored under a canonical key (exact spelling; no alias resolution).
-    pub(crate) fn canonical(&self, key: &str) -> Option<&OptionEntry> {
-        self.entries.iter().find(|e| e.key == key)
+    pub(crate) fn entry_mut(&mut self, key: Key) -> Option<&mut OptionEntry> {
+        if self.present & key.bit() == 0 {
+            return None;
+        }
+        self.entries.iter_mut().find(|e| e.id == key)
+    }
+
+    /// The entry stored under a canonical key (no alias resolution).
+    pub(crate) fn canonical(&self, key: Key) -> Option<&OptionEntry> {
+        if self.present & key.bit() == 0 {
+            return None;
+        }
+        self.entries.iter().find(|e| e.id == key)
     }
 
     /// The value of an option by key, case-insensitively; aliases are resolved (`ssl` finds `tls`,
@@ -100,8 +169,7 @@ impl Options {
 
     /// Like [`Options::get`], with the key and span.
     pub fn entry(&self, key: &str) -> Option<&OptionEntry> {
-        let canonical = canonical_key(key)?;
-        self.entries.iter().find(|e| e.key == canonical)
+        self.canonical(key_of(key)?)
     }
 
     /// Every option as `(canonical key, value)`, in the order the keys first appeared.
@@ -124,22 +192,22 @@ impl Options {
         self.entries.is_empty()
     }
 
-    fn bool(&self, key: &'static str) -> Option<bool> {
+    fn bool(&self, key: Key) -> Option<bool> {
         self.by_canonical(key).and_then(OptionValue::as_bool)
     }
 
-    fn str(&self, key: &'static str) -> Option<&str> {
+    fn str(&self, key: Key) -> Option<&str> {
         self.by_canonical(key).and_then(OptionValue::as_str)
     }
 
-    fn uint(&self, key: &'static str) -> Option<u64> {
+    fn uint(&self, key: Key) -> Option<u64> {
         self.by_canonical(key)
             .and_then(OptionValue::as_int)
             .and_then(|i| u64::try_from(i).ok())
     }
 
-    fn by_canonical(&self, key: &'static str) -> Option<&OptionValue> {
-        self.entries.iter().find(|e| e.key == key).map(|e| &e.value)
+    fn by_canonical(&self, key: Key) -> Option<&OptionValue> {
+        self.canonical(key).map(|e| &e.value)
     }
 
     /// The TLS settings these options ask for, with the library's documented meaning applied once
@@ -178,141 +246,141 @@ impl Options {
     /// `tls` (or its alias `ssl`) as given. `None` when neither was given; see
     /// [`ConnectionString::tls_enabled`](crate::ConnectionString::tls_enabled) for the effective value.
     pub fn tls(&self) -> Option<bool> {
-        self.bool("tls")
+        self.bool(key!("tls"))
     }
 
     /// `tlsCAFile`: the CA bundle to verify the server with.
     pub fn tls_ca_file(&self) -> Option<&str> {
-        self.str("tlsCAFile")
+        self.str(key!("tlsCAFile"))
     }
 
     /// `tlsCertificateKeyFile`: the client certificate (and, unless [`Options::tls_private_key_file`] is
     /// given, its private key) in PEM.
     pub fn tls_certificate_key_file(&self) -> Option<&str> {
-        self.str("tlsCertificateKeyFile")
+        self.str(key!("tlsCertificateKeyFile"))
     }
 
     /// `ssl_keyfile` (PyMongo 3): the client private key in a file of its own.
     pub fn tls_private_key_file(&self) -> Option<&str> {
-        self.str("ssl_keyfile")
+        self.str(key!("ssl_keyfile"))
     }
 
     /// `tlsCertificateKeyFilePassword`: the password that decrypts the client private key.
     pub fn tls_certificate_key_file_password(&self) -> Option<&Password> {
-        self.by_canonical("tlsCertificateKeyFilePassword")
+        self.by_canonical(key!("tlsCertificateKeyFilePassword"))
             .and_then(OptionValue::as_secret)
     }
 
     /// `tlsCRLFile`: a certificate revocation list in PEM.
     pub fn tls_crl_file(&self) -> Option<&str> {
-        self.str("tlsCRLFile")
+        self.str(key!("tlsCRLFile"))
     }
 
     /// `tlsAllowInvalidCertificates`: skip the certificate chain validation.
     pub fn tls_allow_invalid_certificates(&self) -> Option<bool> {
-        self.bool("tlsAllowInvalidCertificates")
+        self.bool(key!("tlsAllowInvalidCertificates"))
     }
 
     /// `tlsAllowInvalidHostnames`: skip the check that the certificate names the host.
     pub fn tls_allow_invalid_hostnames(&self) -> Option<bool> {
-        self.bool("tlsAllowInvalidHostnames")
+        self.bool(key!("tlsAllowInvalidHostnames"))
     }
 
     /// `tlsInsecure`: relax certificate, hostname and revocation checks.
     pub fn tls_insecure(&self) -> Option<bool> {
-        self.bool("tlsInsecure")
+        self.bool(key!("tlsInsecure"))
     }
 
     /// `tlsDisableOCSPEndpointCheck`.
     pub fn tls_disable_ocsp_endpoint_check(&self) -> Option<bool> {
-        self.bool("tlsDisableOCSPEndpointCheck")
+        self.bool(key!("tlsDisableOCSPEndpointCheck"))
     }
 
     /// `tlsDisableCertificateRevocationCheck`.
     pub fn tls_disable_certificate_revocation_check(&self) -> Option<bool> {
-        self.bool("tlsDisableCertificateRevocationCheck")
+        self.bool(key!("tlsDisableCertificateRevocationCheck"))
     }
 
     /// `appName`: sent to the server in the handshake.
     pub fn app_name(&self) -> Option<&str> {
-        self.str("appName")
+        self.str(key!("appName"))
     }
 
     /// `authSource` as given (the credential's resolved source is in
     /// [`Credential::source`](crate::Credential::source)).
     pub fn auth_source(&self) -> Option<&str> {
-        self.str("authSource")
+        self.str(key!("authSource"))
     }
 
     /// `authMechanism` as given (`DEFAULT` included; the resolved mechanism is in
     /// [`Credential::mechanism`](crate::Credential::mechanism)).
     pub fn auth_mechanism(&self) -> Option<&str> {
-        self.str("authMechanism")
+        self.str(key!("authMechanism"))
     }
 
     /// `connectTimeoutMS`.
     pub fn connect_timeout_ms(&self) -> Option<u64> {
-        self.uint("connectTimeoutMS")
+        self.uint(key!("connectTimeoutMS"))
     }
 
     /// `serverSelectionTimeoutMS`.
     pub fn server_selection_timeout_ms(&self) -> Option<u64> {
-        self.uint("serverSelectionTimeoutMS")
+        self.uint(key!("serverSelectionTimeoutMS"))
     }
 
     /// `socketTimeoutMS`.
     pub fn socket_timeout_ms(&self) -> Option<u64> {
-        self.uint("socketTimeoutMS")
+        self.uint(key!("socketTimeoutMS"))
     }
 
     /// `timeoutMS` (client-side operation timeout; `0` means none).
     pub fn timeout_ms(&self) -> Option<u64> {
-        self.uint("timeoutMS")
+        self.uint(key!("timeoutMS"))
     }
 
     /// `heartbeatFrequencyMS`.
     pub fn heartbeat_frequency_ms(&self) -> Option<u64> {
-        self.uint("heartbeatFrequencyMS")
+        self.uint(key!("heartbeatFrequencyMS"))
     }
 
     /// `replicaSet`.
     pub fn replica_set(&self) -> Option<&str> {
-        self.str("replicaSet")
+        self.str(key!("replicaSet"))
     }
 
     /// `directConnection`.
     pub fn direct_connection(&self) -> Option<bool> {
-        self.bool("directConnection")
+        self.bool(key!("directConnection"))
     }
 
     /// `loadBalanced`.
     pub fn load_balanced(&self) -> Option<bool> {
-        self.bool("loadBalanced")
+        self.bool(key!("loadBalanced"))
     }
 
     /// `srvServiceName` (only with `mongodb+srv`; the default is `mongodb`).
     pub fn srv_service_name(&self) -> Option<&str> {
-        self.str("srvServiceName")
+        self.str(key!("srvServiceName"))
     }
 
     /// `srvMaxHosts` (only with `mongodb+srv`; `0` means no limit).
     pub fn srv_max_hosts(&self) -> Option<u64> {
-        self.uint("srvMaxHosts")
+        self.uint(key!("srvMaxHosts"))
     }
 
     /// `maxPoolSize` (`0` means no limit).
     pub fn max_pool_size(&self) -> Option<u64> {
-        self.uint("maxPoolSize")
+        self.uint(key!("maxPoolSize"))
     }
 
     /// `minPoolSize`.
     pub fn min_pool_size(&self) -> Option<u64> {
-        self.uint("minPoolSize")
+        self.uint(key!("minPoolSize"))
     }
 
     /// `compressors`, in order of preference.
     pub fn compressors(&self) -> Option<&[String]> {
-        match self.by_canonical("compressors") {
+        match self.by_canonical(key!("compressors")) {
             Some(OptionValue::List(list)) => Some(list),
             _ => None,
         }
@@ -320,27 +388,28 @@ impl Options {
 
     /// `readPreference`.
     pub fn read_preference(&self) -> Option<&str> {
-        self.str("readPreference")
+        self.str(key!("readPreference"))
     }
 
     /// `proxyHost` (SOCKS5).
     pub fn proxy_host(&self) -> Option<&str> {
-        self.str("proxyHost")
+        self.str(key!("proxyHost"))
     }
 
     /// `proxyPort` (SOCKS5; default 1080).
     pub fn proxy_port(&self) -> Option<u16> {
-        self.uint("proxyPort").and_then(|p| u16::try_from(p).ok())
+        self.uint(key!("proxyPort"))
+            .and_then(|p| u16::try_from(p).ok())
     }
 
     /// `proxyUsername` (SOCKS5).
     pub fn proxy_username(&self) -> Option<&str> {
-        self.str("proxyUsername")
+        self.str(key!("proxyUsername"))
     }
 
     /// `proxyPassword` (SOCKS5).
     pub fn proxy_password(&self) -> Option<&Password> {
-        self.by_canonical("proxyPassword")
+        self.by_canonical(key!("proxyPassword"))
             .and_then(OptionValue::as_secret)
     }
 }

@@ -4,29 +4,29 @@
 use std::ops::Range;
 
 use crate::error::{ErrorKind, Report, WarningKind};
-use crate::options::{OptionValue, Options};
+use crate::options::{OptionValue, Options, key};
 use crate::rules::{self, CredentialParts, PartSpans};
 use crate::{Mechanism, Password};
 
-pub(super) struct CredentialInput {
+pub(super) struct CredentialInput<'a> {
     pub(super) userinfo_given: bool,
     pub(super) username: Option<String>,
     pub(super) password: Option<Password>,
     pub(super) user_span: Range<usize>,
     pub(super) password_span: Range<usize>,
     pub(super) userinfo_span: Range<usize>,
-    pub(super) database: Option<String>,
+    pub(super) database: Option<&'a str>,
 }
 
 pub(super) fn build_credential(
     options: &Options,
-    input: CredentialInput,
+    input: CredentialInput<'_>,
     report: &mut Report,
 ) -> Option<crate::Credential> {
-    let mechanism_entry = options.canonical("authMechanism");
-    let source_entry = options.canonical("authSource");
-    let properties_entry = options.canonical("authMechanismProperties");
-    let service_name_entry = options.canonical("gssapiServiceName");
+    let mechanism_entry = options.canonical(key!("authMechanism"));
+    let source_entry = options.canonical(key!("authSource"));
+    let properties_entry = options.canonical(key!("authMechanismProperties"));
+    let service_name_entry = options.canonical(key!("gssapiServiceName"));
 
     if !input.userinfo_given && mechanism_entry.is_none() {
         if let Some(source) = source_entry {
@@ -118,10 +118,10 @@ pub(super) fn build_credential(
         source: source_entry
             .and_then(|e| e.value().as_str())
             .map(str::to_owned),
-        database: input.database,
+        database: None,
         properties,
         // a connection string cannot carry a callback
         oidc_callback_in_code: false,
     };
-    rules::build_credential(parts, &spans, report)
+    rules::build_credential(parts, input.database, &spans, report)
 }

@@ -12,7 +12,7 @@ use crate::ConnectionString;
 use crate::decode::{decode, find_any_ascii, find_ascii, rfind_ascii};
 use crate::error::{ErrorKind, Errors, Report, describe_char};
 use crate::host::parse_hosts;
-use crate::options;
+use crate::options::{self, key};
 use crate::rules;
 use crate::uri::{SCHEME, SRV_SCHEME};
 
@@ -120,7 +120,15 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
 
     // 5. hosts
     let errors_before_hosts = report.errors.len();
-    let hosts = parse_hosts(input, hosts_span.clone(), authority_end, &mut report);
+    // where each host was, for the mongodb+srv rules (only they need it)
+    let mut host_spans = Vec::new();
+    let hosts = parse_hosts(
+        input,
+        hosts_span.clone(),
+        authority_end,
+        srv.then_some(&mut host_spans),
+        &mut report,
+    );
     if last_at.is_some() && report.errors.len() > errors_before_hosts {
         // invalid hosts before an `@`: most likely a password's `/` or `?` ended the host list early
         return Err(userinfo_runs_past(input, start, UserinfoEnd::Likely));
@@ -152,12 +160,12 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
     let options = options::apply(&pairs, &mut report);
 
     // 8. cross-option rules
-    check_topology(srv, &hosts, &hosts_span, &options, &mut report);
+    check_topology(srv, &hosts, &host_spans, &hosts_span, &options, &mut report);
 
     // 9. credential
     let userinfo_given = userinfo_span.is_some();
     // a malformed userinfo is already reported; building a credential from it would only add noise
-    if !userinfo_ok && let Some(source) = options.canonical("authSource") {
+    if !userinfo_ok && let Some(source) = options.canonical(key!("authSource")) {
         let text = source.value().as_str().unwrap_or_default();
         rules::check_source_text(text, None, source.span(), &mut report);
     }
@@ -172,7 +180,7 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
                     user_span: user_span.clone(),
                     password_span: password_span.clone(),
                     userinfo_span: userinfo_span.clone().unwrap_or(0..0),
-                    database: database.clone(),
+                    database: database.as_deref(),
                 },
                 &mut report,
             )
@@ -187,7 +195,7 @@ fn parse(input: &str) -> Result<ConnectionString, Errors> {
     Ok(ConnectionString {
         srv,
         userinfo_given,
-        hosts: hosts.into_iter().map(|h| h.host).collect(),
+        hosts,
         database,
         options,
         credential,
@@ -282,9 +290,11 @@ fn parse_database(input: &str, span: Range<usize>, report: &mut Report) -> Optio
         &"database name",
         report,
     )?;
+    // all ASCII: a byte search finds the same character
     if let Some(bad) = name
-        .chars()
-        .find(|c| matches!(c, '/' | '\\' | ' ' | '"' | '$'))
+        .bytes()
+        .find(|b| matches!(b, b'/' | b'\\' | b' ' | b'"' | b'$'))
+        .map(char::from)
     {
         const RULE: &str = "database names cannot contain / \\ space \" $";
         let message = if bad == '$' && name.contains("external") {

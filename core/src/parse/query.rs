@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use percent_encoding::percent_decode_str;
 
-use crate::decode::{count_ascii, decode, find_ascii, split_ascii};
+use crate::decode::{count_ascii, decode, find_any_ascii};
 use crate::error::{ErrorKind, MAY_HOLD_A_PASSWORD, Report, WarningKind};
 use crate::options::{self, RawPair};
 
@@ -21,20 +21,23 @@ pub(super) fn split_options<'a>(
         return Vec::new();
     }
     let mut pairs = Vec::with_capacity(1 + count_ascii(text, b'&'));
-    let mut offset = span.start;
     // the secret option whose value an unescaped `&` may have cut: what follows it, up to the next
     // known option, may be the rest of the secret
     let mut secret: Option<&'static str> = None;
-    for piece in split_ascii(text, b'&') {
-        let piece_span = offset..offset + piece.len();
-        offset += piece.len() + 1;
+    let pieces = Pieces {
+        text,
+        next: Some(0),
+    };
+    for piece in pieces {
+        let piece_text = &text[piece.start..piece.end];
+        let piece_span = span.start + piece.start..span.start + piece.end;
         if let Some(secret_key) = secret {
-            if continues_secret(piece, secret_key, piece_span.clone(), report) {
+            if continues_secret(piece_text, secret_key, piece_span.clone(), report) {
                 continue;
             }
             secret = None;
         }
-        if piece.is_empty() {
+        if piece_text.is_empty() {
             report.warn(
                 WarningKind::IgnoredOption,
                 piece_span.start.saturating_sub(1)..piece_span.start.min(input.len()),
@@ -42,9 +45,9 @@ pub(super) fn split_options<'a>(
             );
             continue;
         }
-        let Some(eq) = find_ascii(piece, b'=') else {
+        let Some(eq) = piece.eq else {
             let message = if report.shows(&piece_span) {
-                format!("option `{piece}` has no value: write {piece}=<value>")
+                format!("option `{piece_text}` has no value: write {piece_text}=<value>")
             } else {
                 format!(
                     "an option has no value (not shown: {MAY_HOLD_A_PASSWORD}): write it as name=<value>"
@@ -53,16 +56,21 @@ pub(super) fn split_options<'a>(
             report.error(ErrorKind::InvalidOption, piece_span, message);
             continue;
         };
-        let key_span = piece_span.start..piece_span.start + eq;
-        let value_span = piece_span.start + eq + 1..piece_span.end;
-        let Some(key) = decode(
-            input,
-            key_span.clone(),
-            ErrorKind::InvalidOption,
-            &"option name",
-            report,
-        ) else {
-            continue;
+        let key_span = piece_span.start..span.start + eq;
+        let value_span = span.start + eq + 1..piece_span.end;
+        let key = if piece.key_escaped {
+            let Some(key) = decode(
+                input,
+                key_span.clone(),
+                ErrorKind::InvalidOption,
+                &"option name",
+                report,
+            ) else {
+                continue;
+            };
+            key
+        } else {
+            Cow::Borrowed(&input[key_span.clone()])
         };
         let row = options::lookup(&key);
         let secret_key = row.as_ref().and_then(options::secret_row_key);
@@ -70,14 +78,19 @@ pub(super) fn split_options<'a>(
             report.secret(value_span.clone());
             secret = Some(secret_key);
         }
-        let Some(value) = decode(
-            input,
-            value_span.clone(),
-            ErrorKind::InvalidOption,
-            &ValueOf(secret_key),
-            report,
-        ) else {
-            continue;
+        let value = if piece.value_escaped {
+            let Some(value) = decode(
+                input,
+                value_span.clone(),
+                ErrorKind::InvalidOption,
+                &ValueOf(secret_key),
+                report,
+            ) else {
+                continue;
+            };
+            value
+        } else {
+            Cow::Borrowed(&input[value_span.clone()])
         };
         pairs.push(RawPair {
             key,
@@ -89,6 +102,60 @@ pub(super) fn split_options<'a>(
         });
     }
     pairs
+}
+
+/// One `&`-separated piece of the options, found in one pass over its bytes: where it is, its first
+/// `=`, and whether a `%` makes its name or its value need decoding (offsets in the options text).
+struct Piece {
+    start: usize,
+    end: usize,
+    eq: Option<usize>,
+    key_escaped: bool,
+    value_escaped: bool,
+}
+
+/// The pieces of the options text, as `text.split('&')` gives them.
+struct Pieces<'a> {
+    text: &'a str,
+    /// Where the next piece starts; `None` after the last one.
+    next: Option<usize>,
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = Piece;
+
+    fn next(&mut self) -> Option<Piece> {
+        let start = self.next?;
+        let mut piece = Piece {
+            start,
+            end: self.text.len(),
+            eq: None,
+            key_escaped: false,
+            value_escaped: false,
+        };
+        let mut at = start;
+        self.next = None;
+        // every byte looked for is ASCII, so each offset is a character boundary
+        while let Some(found) = find_any_ascii(&self.text[at..], b"&=%") {
+            let found = at + found;
+            match self.text.as_bytes()[found] {
+                b'&' => {
+                    piece.end = found;
+                    self.next = Some(found + 1);
+                    break;
+                }
+                b'=' => {
+                    if piece.eq.is_none() {
+                        piece.eq = Some(found);
+                    }
+                }
+                _ if piece.eq.is_none() => piece.key_escaped = true,
+                _ => piece.value_escaped = true,
+            }
+            at = found + 1;
+        }
+        Some(piece)
+    }
 }
 
 /// What a value is called in a message about its percent-encoding: `value of <secret option>` or

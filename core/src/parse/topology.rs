@@ -2,23 +2,24 @@
 
 use std::ops::Range;
 
-use crate::HostKind;
 use crate::error::{ErrorKind, Report};
-use crate::host::ParsedHost;
-use crate::options::Options;
+use crate::host::HostSpans;
+use crate::options::{Options, key};
 use crate::rules;
+use crate::{Host, HostKind};
 
 pub(super) fn check_topology(
     srv: bool,
-    hosts: &[ParsedHost],
+    hosts: &[Host],
+    host_spans: &[HostSpans],
     hosts_span: &Range<usize>,
     options: &Options,
     report: &mut Report,
 ) {
-    let direct = options.canonical("directConnection");
+    let direct = options.canonical(key!("directConnection"));
     let direct_true = direct.filter(|e| e.value().as_bool() == Some(true));
     let load_balanced = options
-        .canonical("loadBalanced")
+        .canonical(key!("loadBalanced"))
         .filter(|e| e.value().as_bool() == Some(true));
     if srv {
         if hosts.len() > 1 {
@@ -29,8 +30,8 @@ pub(super) fn check_topology(
                  hosts with mongodb:// instead",
             );
         }
-        for host in hosts {
-            if let Some(port_span) = &host.port_span {
+        for (host, (span, port_span)) in hosts.iter().zip(host_spans) {
+            if let Some(port_span) = port_span {
                 report.error(
                     ErrorKind::SrvRule,
                     port_span.start - 1..port_span.end,
@@ -38,10 +39,10 @@ pub(super) fn check_topology(
                      use mongodb://",
                 );
             }
-            if host.host.kind != HostKind::Hostname {
+            if host.kind != HostKind::Hostname {
                 report.error(
                     ErrorKind::SrvRule,
-                    host.span.clone(),
+                    span.clone(),
                     "mongodb+srv needs a DNS name to look up, not an address or a socket path: give \
                      the cluster's DNS name, or use mongodb:// for an address",
                 );
@@ -55,10 +56,10 @@ pub(super) fn check_topology(
                  hosts): remove it or use mongodb:// with one host",
             );
         }
-        if let Some(max) = options.canonical("srvMaxHosts")
+        if let Some(max) = options.canonical(key!("srvMaxHosts"))
             && max.value().as_int().is_some_and(|n| n > 0)
         {
-            if let Some(replica_set) = options.canonical("replicaSet") {
+            if let Some(replica_set) = options.canonical(key!("replicaSet")) {
                 report.error(
                     ErrorKind::SrvRule,
                     replica_set.span(),
@@ -74,12 +75,12 @@ pub(super) fn check_topology(
             }
         }
     } else {
-        for key in ["srvServiceName", "srvMaxHosts"] {
+        for key in [key!("srvServiceName"), key!("srvMaxHosts")] {
             if let Some(entry) = options.canonical(key) {
                 report.error(
                     ErrorKind::SrvRule,
                     entry.span(),
-                    rules::srv_option_without_srv(key),
+                    rules::srv_option_without_srv(key.name()),
                 );
             }
         }
@@ -103,7 +104,7 @@ pub(super) fn check_topology(
         }
     }
     if let Some(lb) = load_balanced {
-        if let Some(replica_set) = options.canonical("replicaSet") {
+        if let Some(replica_set) = options.canonical(key!("replicaSet")) {
             report.error(
                 ErrorKind::TopologyRule,
                 replica_set.span(),

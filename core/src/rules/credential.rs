@@ -69,7 +69,14 @@ pub(crate) struct PartSpans {
 /// A missing password is not an error here (see [`crate::library`]).
 pub fn validate_credential(parts: CredentialParts) -> Result<Credential, Errors> {
     let mut report = Report::default();
-    let credential = build_credential(parts, &PartSpans::default(), &mut report);
+    let mut parts = parts;
+    let database = parts.database.take();
+    let credential = build_credential(
+        parts,
+        database.as_deref(),
+        &PartSpans::default(),
+        &mut report,
+    );
     match (report.into_errors(), credential) {
         (None, Some(credential)) => Ok(credential),
         (Some(errors), _) => Err(errors),
@@ -152,8 +159,11 @@ fn mechanism_name(mechanism: Option<Mechanism>) -> &'static str {
 }
 
 /// Builds the credential, reporting every broken rule. Returns `None` only when errors were reported.
+/// Builds the credential of `parts`; `database` stands for `parts.database`, which a caller that
+/// keeps its database leaves `None` rather than copying it.
 pub(crate) fn build_credential(
     parts: CredentialParts,
+    database: Option<&str>,
     spans: &PartSpans,
     report: &mut Report,
 ) -> Option<Credential> {
@@ -252,7 +262,7 @@ pub(crate) fn build_credential(
             check_source_text(&source, Some(mechanism), spans.source.clone(), report);
             source
         }
-        None => default_source(mechanism, parts.database.as_deref()).to_owned(),
+        None => default_source(mechanism, database).to_owned(),
     };
 
     // properties
