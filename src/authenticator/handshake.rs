@@ -222,14 +222,8 @@ impl Authenticator {
         let (mut conversation, mut next) = Conversation::start(settings, server, speculation)?;
         loop {
             next = match next {
-                Next::Send(mut command) => {
-                    let reply = if command.secret {
-                        transport
-                            .round_trip_secret(source, &mut command.document)
-                            .await?
-                    } else {
-                        transport.round_trip(source, command.document).await?
-                    };
+                Next::Send(command) => {
+                    let reply = send(transport, source, command).await?;
                     conversation.reply(&reply)?
                 }
                 Next::AwsCredentials => {
@@ -262,5 +256,21 @@ impl Authenticator {
                 Next::Done(outcome) => return Ok(outcome),
             };
         }
+    }
+}
+
+/// Sends a conversation's command to `source` and returns the reply; a command that carries a
+/// secret is wiped once sent.
+pub(super) async fn send(
+    transport: &mut Transport,
+    source: &str,
+    mut command: crate::mechanism::conversation::Command,
+) -> Result<bson::Document, Error> {
+    if command.secret {
+        transport
+            .round_trip_secret(source, &mut command.document)
+            .await
+    } else {
+        transport.round_trip(source, command.document).await
     }
 }

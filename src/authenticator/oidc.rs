@@ -610,14 +610,8 @@ async fn converse(
     let mut sent = None;
     loop {
         next = match next {
-            Next::Send(mut command) => {
-                let reply = if command.secret {
-                    transport
-                        .round_trip_secret(source, &mut command.document)
-                        .await?
-                } else {
-                    transport.round_trip(source, command.document).await?
-                };
+            Next::Send(command) => {
+                let reply = super::handshake::send(transport, source, command).await?;
                 conversation.reply(&reply)?
             }
             Next::OidcToken(request) => {
