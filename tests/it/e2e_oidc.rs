@@ -47,6 +47,18 @@ fn oidc_config(server: &RunningServer, userinfo: &str, properties: &str) -> Clie
     .expect("a valid connection string")
 }
 
+/// The builder's configuration of `credential` for `server`.
+fn from_builder(
+    server: &RunningServer,
+    credential: mongo_auth::config::OidcCredential,
+) -> ClientConfig {
+    ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(credential)
+        .build()
+        .expect("a valid configuration")
+}
+
 /// An authenticator for `ENVIRONMENT:azure` asking `endpoint`.
 fn azure(server: &RunningServer, endpoint: &CloudMetadataEndpoint) -> Authenticator {
     let config = oidc_config(
@@ -234,15 +246,14 @@ async fn oidc_azure_sends_the_client_id_and_gcp_its_audience() {
         "managed-identity-id@",
         &format!("ENVIRONMENT:azure,TOKEN_RESOURCE:{RESOURCE}"),
     );
-    let built = ClientConfig::builder()
-        .host(server.addr().to_string())
-        .credential(Auth::oidc().username("managed-identity-id").environment(
-            OidcEnvironment::Azure {
+    let built = from_builder(
+        &server,
+        Auth::oidc()
+            .username("managed-identity-id")
+            .environment(OidcEnvironment::Azure {
                 token_resource: RESOURCE.into(),
-            },
-        ))
-        .build()
-        .unwrap();
+            }),
+    );
     assert_eq!(built, config);
     let azure = Authenticator::new(&built)
         .unwrap()
@@ -254,25 +265,19 @@ async fn oidc_azure_sends_the_client_id_and_gcp_its_audience() {
         "",
         &format!("ENVIRONMENT:gcp,TOKEN_RESOURCE:{RESOURCE}"),
     );
-    let built = ClientConfig::builder()
-        .host(server.addr().to_string())
-        .credential(Auth::oidc().environment(OidcEnvironment::Gcp {
+    let built = from_builder(
+        &server,
+        Auth::oidc().environment(OidcEnvironment::Gcp {
             token_resource: RESOURCE.into(),
-        }))
-        .build()
-        .unwrap();
+        }),
+    );
     assert_eq!(built, config);
     for (environment, name) in [
         (OidcEnvironment::Test, "test"),
         (OidcEnvironment::K8s, "k8s"),
     ] {
-        let built = ClientConfig::builder()
-            .host(server.addr().to_string())
-            .credential(Auth::oidc().environment(environment))
-            .build()
-            .unwrap();
         assert_eq!(
-            built,
+            from_builder(&server, Auth::oidc().environment(environment)),
             oidc_config(&server, "", &format!("ENVIRONMENT:{name}"))
         );
     }
