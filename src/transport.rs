@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use bson::Document;
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 
 use crate::config::ServerApi;
 use crate::error::{Error, ProtocolViolation, Timeout, TimeoutPhase};
@@ -38,9 +38,14 @@ pub(crate) enum Framing {
     OpQuery,
 }
 
+/// The read buffer of a transport: a handshake reply fits it, so one read takes in the whole reply
+/// rather than its header and then its body.
+const READ_BUFFER: usize = 4 * 1024;
+
 /// The transport under a connection: a stream and the framing it speaks.
 pub(crate) struct Transport {
-    stream: Box<dyn ByteStream>,
+    /// Reads are buffered; writes go straight through.
+    stream: BufReader<Box<dyn ByteStream>>,
     pub(crate) framing: Framing,
     pub(crate) max_message_size: usize,
     pub(crate) round_trips: u32,
@@ -53,7 +58,12 @@ pub(crate) struct Transport {
 impl Transport {
     /// The stream, for the code an authenticated connection is handed to.
     pub(crate) fn into_stream(self) -> Box<dyn ByteStream> {
-        self.stream
+        if self.stream.buffer().is_empty() {
+            self.stream.into_inner()
+        } else {
+            // bytes the server sent beyond its last reply stay in front of the stream
+            Box::new(self.stream)
+        }
     }
 
     pub(crate) fn new(
@@ -62,7 +72,7 @@ impl Transport {
         server_api: Option<ServerApi>,
     ) -> Self {
         Self {
-            stream,
+            stream: BufReader::with_capacity(READ_BUFFER, stream),
             framing,
             // Until the handshake ends; then the server's maxMessageSizeBytes (at most 48 MB).
             max_message_size: wire::MAX_HANDSHAKE_MESSAGE_SIZE,

@@ -19,6 +19,9 @@ use crate::users::{ScramHash, StoredUser, hex, random_bytes};
 /// The conversation id this server hands out (mongod uses 1 as well: one conversation at a time).
 const CONVERSATION_ID: i32 = 1;
 
+/// The read buffer of a connection: room for a handshake command in one read.
+const READ_BUFFER: usize = 4 * 1024;
+
 /// How a request arrived, which decides how its reply is framed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Framing {
@@ -55,12 +58,15 @@ enum Action {
 /// what MONGODB-X509 authenticates. A TLS listener performs the handshake, extracts the subject and
 /// calls this function with the TLS stream.
 pub(crate) async fn serve_connection<S>(
-    mut stream: S,
+    stream: S,
     tls_peer_subject: Option<String>,
     shared: Arc<Shared>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
+    // One read takes in whatever has arrived (a whole command, usually), not the header and the
+    // body in two; writes go straight through.
+    let mut stream = tokio::io::BufReader::with_capacity(READ_BUFFER, stream);
     let id = shared.open_connection();
     let mut shutdown = shared.shutdown_signal();
     let mut connection = Connection {

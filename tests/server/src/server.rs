@@ -126,7 +126,6 @@ pub(crate) struct Shared {
     /// `ReauthenticationRequired` (391); see [`RunningServer::require_reauthentication`].
     pub(crate) reauthentication_required: AtomicU64,
     records: Mutex<Records>,
-    next_id: AtomicU64,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -139,7 +138,10 @@ impl Shared {
 
     fn with_connection(&self, id: u64, f: impl FnOnce(&mut ConnectionRecord)) {
         let mut records = self.records();
-        if let Some(record) = records.connections.iter_mut().find(|c| c.id == id) {
+        // ids are handed out under this lock, from 1, in the order records are pushed
+        let index = usize::try_from(id - 1).expect("a record's index fits in usize");
+        if let Some(record) = records.connections.get_mut(index) {
+            debug_assert_eq!(record.id, id);
             f(record);
         }
     }
@@ -149,8 +151,9 @@ impl Shared {
     }
 
     pub(crate) fn open_connection(&self) -> u64 {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let mut records = self.records();
+        // the id is the record's position plus one, so that finding a record is an index
+        let id = records.connections.len() as u64 + 1;
         records.stats.connections += 1;
         records.connections.push(ConnectionRecord {
             id,
@@ -268,7 +271,6 @@ impl Shared {
             max_message_size: config.max_message_size,
             reauthentication_required: AtomicU64::new(0),
             records: Mutex::new(Records::default()),
-            next_id: AtomicU64::new(0),
             shutdown,
         });
         (stop, shared)
