@@ -202,7 +202,7 @@ fn build(p: &Params, uri_only: bool) -> ClientConfig {
             _ => tls().client_cert(&p.cert),
         };
         if p.key_password {
-            tls.key_password("kpw")
+            tls.key_password(KEY_PASSWORD)
         } else {
             tls
         }
@@ -279,7 +279,7 @@ fn build(p: &Params, uri_only: bool) -> ClientConfig {
     }
     macro_rules! password {
         ($credential:expr) => {{
-            let credential = $credential.username(username).password("pw");
+            let credential = $credential.username(username).password(PASSWORD);
             let credential = match source {
                 Some(source) => credential.source(source),
                 None => credential,
@@ -311,11 +311,16 @@ fn build(p: &Params, uri_only: bool) -> ClientConfig {
     built.unwrap_or_else(|e| panic!("{p:?}: {e}"))
 }
 
+/// The secrets the configurations hold: a `~` no generated value has, so that finding one in
+/// serialized output means a secret leaked, not that a user or service name happened to be `pw`.
+const PASSWORD: &str = "pw~";
+const KEY_PASSWORD: &str = "kpw~";
+
 /// The connection string of `config` with its redacted secrets given again.
 fn with_secrets(config: &ClientConfig) -> String {
-    config.to_string().replace(":<redacted>@", ":pw@").replace(
+    config.to_string().replace(":<redacted>@", &format!(":{PASSWORD}@")).replace(
         "tlsCertificateKeyFilePassword=<redacted>",
-        "tlsCertificateKeyFilePassword=kpw",
+        &format!("tlsCertificateKeyFilePassword={KEY_PASSWORD}"),
     )
 }
 
@@ -341,18 +346,18 @@ proptest! {
     fn serialize_loads_back_to_an_equal_configuration(p in params()) {
         let config = build(&p, false);
         let mut value = serde_json::to_value(&config).unwrap();
-        prop_assert!(!value.to_string().contains("\"pw\""), "{}", value);
-        prop_assert!(!value.to_string().contains("\"kpw\""), "{}", value);
+        prop_assert!(!value.to_string().contains(PASSWORD), "{}", value);
+        prop_assert!(!value.to_string().contains(KEY_PASSWORD), "{}", value);
         // the inline secrets are left out; give them back as references to files
         let dir = std::env::temp_dir();
         if config.credential().unwrap().password.is_some() {
             let file = dir.join(format!("mongo-auth-roundtrip-pw-{}", std::process::id()));
-            std::fs::write(&file, "pw").unwrap();
+            std::fs::write(&file, PASSWORD).unwrap();
             value["auth"]["password"] = serde_json::json!({ "file": file });
         }
         if config.tls().is_some_and(|tls| tls.has_key_password()) {
             let file = dir.join(format!("mongo-auth-roundtrip-kpw-{}", std::process::id()));
-            std::fs::write(&file, "kpw").unwrap();
+            std::fs::write(&file, KEY_PASSWORD).unwrap();
             value["tls"]["key_password"] = serde_json::json!({ "file": file });
         }
         let loaded: ClientConfig = serde_json::from_value(value.clone())
