@@ -13,8 +13,9 @@
 //! 3. Connection set-up against the conformance server on loopback, run in a child process so that the
 //!    client's CPU can be told from the server's: a fresh connection + SCRAM-SHA-256 + `ping` through a
 //!    shared authenticator (warm key cache) against a fresh driver client (whose process-wide key cache is
-//!    warm too); the same from a fresh process (cold, whole-process wall time); and 1,000 concurrent
-//!    connections through one authenticator.
+//!    warm too), and the floor under both (a fresh TCP connection and three round trips of commands
+//!    encoded in advance, blocking sockets); the same from a fresh process (cold, whole-process wall
+//!    time); and 1,000 concurrent connections through one authenticator.
 //!
 //! `MONGO_AUTH_BENCH_QUICK=1` runs fewer rounds (for a smoke test); `MONGO_AUTH_BENCH_MARKDOWN=1` adds the
 //! README table at the end, between `<!-- bench:begin -->` and `<!-- bench:end -->`.
@@ -404,6 +405,67 @@ async fn ours_once(authenticator: &Authenticator) {
         .expect("ping");
 }
 
+/// The floor under any client: a fresh TCP connection and three round trips of commands encoded
+/// in advance (`hello`, `ping`, `ping`: the round trips ours takes), with blocking sockets, so that
+/// no runtime, no parsing and no authentication is in it.
+struct Floor {
+    addr: std::net::SocketAddr,
+    frames: [Vec<u8>; 3],
+}
+
+impl Floor {
+    fn new(port: u16) -> Self {
+        use mongo_auth::wire::{Frame, Message, OpMsg};
+        let frame = |command: bson::Document| {
+            Frame::new(Message::Msg(OpMsg::new(command)))
+                .encode()
+                .expect("a command encodes")
+        };
+        Self {
+            addr: (std::net::Ipv4Addr::LOCALHOST, port).into(),
+            frames: [
+                frame(doc! { "hello": 1, "$db": "admin" }),
+                frame(doc! { "ping": 1, "$db": "admin" }),
+                frame(doc! { "ping": 1, "$db": "admin" }),
+            ],
+        }
+    }
+
+    /// The same on the benchmark's tokio runtime: what any client on it pays before doing any work.
+    async fn once_async(&self) {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let mut stream = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .expect("connects");
+        stream.set_nodelay(true).unwrap();
+        let mut reply = vec![0u8; 16 * 1024];
+        for frame in &self.frames {
+            stream.write_all(frame).await.expect("sends");
+            stream.read_exact(&mut reply[..4]).await.expect("a reply");
+            let length = i32::from_le_bytes(reply[..4].try_into().unwrap()) as usize;
+            stream
+                .read_exact(&mut reply[4..length])
+                .await
+                .expect("the reply's body");
+        }
+    }
+
+    fn once(&self) {
+        use std::io::Read as _;
+        let mut stream = std::net::TcpStream::connect(self.addr).expect("connects");
+        stream.set_nodelay(true).unwrap();
+        let mut reply = vec![0u8; 16 * 1024];
+        for frame in &self.frames {
+            stream.write_all(frame).expect("sends");
+            stream.read_exact(&mut reply[..4]).expect("a reply");
+            let length = i32::from_le_bytes(reply[..4].try_into().unwrap()) as usize;
+            stream
+                .read_exact(&mut reply[4..length])
+                .expect("the reply's body");
+        }
+    }
+}
+
 async fn driver_once(uri: &str) -> mongodb::Client {
     let client = mongodb::Client::with_uri_str(uri)
         .await
@@ -447,11 +509,14 @@ fn connecting(summary: &mut Summary) {
     // warm: one authenticator (keys cached after its first connection) against a fresh driver client
     let config: ClientConfig = uri.parse().unwrap();
     let authenticator = Authenticator::new(&config).unwrap();
-    let (ours, ours_cpu, driver, driver_cpu) = runtime.block_on(async {
+    let floor = Floor::new(server.port);
+    let (ours, ours_cpu, driver, driver_cpu, floor, tokio_floor) = runtime.block_on(async {
         ours_once(&authenticator).await;
         driver_once(&uri).await.shutdown().await;
         let mut ours = Vec::new();
         let mut driver = Vec::new();
+        let mut floors = Vec::new();
+        let mut tokio_floors = Vec::new();
         let mut ours_cpu = 0;
         let mut driver_cpu = 0;
         // interleaved: a block of ours, then one driver client, and so on
@@ -464,6 +529,15 @@ fn connecting(summary: &mut Summary) {
                 ours.push(start.elapsed().as_secs_f64() * 1e9);
             }
             ours_cpu += process_cpu_ns().unwrap_or(0) - cpu;
+            // the floor blocks this thread (not one of the runtime's workers) while it runs
+            for _ in 0..per_driver {
+                let start = Instant::now();
+                floor.once();
+                floors.push(start.elapsed().as_secs_f64() * 1e9);
+                let start = Instant::now();
+                floor.once_async().await;
+                tokio_floors.push(start.elapsed().as_secs_f64() * 1e9);
+            }
             let cpu = process_cpu_ns().unwrap_or(0);
             let start = Instant::now();
             let client = driver_once(&uri).await;
@@ -477,6 +551,8 @@ fn connecting(summary: &mut Summary) {
             ours_cpu as f64 / (per_driver * driver_n) as f64,
             median(driver),
             driver_cpu as f64 / driver_n as f64,
+            median(floors),
+            median(tokio_floors),
         )
     });
     println!(
@@ -487,11 +563,42 @@ fn connecting(summary: &mut Summary) {
         ns(driver_cpu),
         driver / ours
     );
+    println!(
+        "      the floor (TCP connect + 3 round trips of commands encoded in advance, blocking \
+         sockets) {:>10}; above it: ours {}, driver {}, driver/ours {:.1}×",
+        ns(floor),
+        ns(ours - floor),
+        ns(driver - floor),
+        (driver - floor) / (ours - floor)
+    );
+    println!(
+        "      the same floor on this runtime (tokio sockets, awaited here) {:>10}: a client that \
+         did nothing else would measure driver/it {:.1}×",
+        ns(tokio_floor),
+        driver / tokio_floor
+    );
     summary.rows.push([
         "connect + SCRAM-SHA-256 + ping, warm key cache".to_owned(),
         format!("{} (client CPU {})", ns(ours), ns(ours_cpu)),
         format!("{} (client CPU {})", ns(driver), ns(driver_cpu)),
         format!("{:.1}×", driver / ours),
+    ]);
+    summary.rows.push([
+        format!(
+            "the same, above the {} a fresh TCP connection and three round trips of commands \
+             encoded in advance take (blocking sockets)",
+            ns(floor)
+        ),
+        ns(ours - floor),
+        ns(driver - floor),
+        format!("{:.1}×", (driver - floor) / (ours - floor)),
+    ]);
+    summary.rows.push([
+        "that floor on the benchmark's runtime (tokio sockets): a client doing nothing else"
+            .to_owned(),
+        ns(tokio_floor),
+        ns(driver),
+        format!("{:.1}×", driver / tokio_floor),
     ]);
 
     // cold: a fresh process each time, whole-process wall time
