@@ -5,9 +5,10 @@
 //! scripts/bench-table.sh                                          # the same, and README's table
 //! ```
 //!
-//! 1. Parsing: core's `ConnectionString::parse`, `str::parse::<ClientConfig>` and a complete
-//!    `mongo_uri!` literal against the driver's `ConnectionString::parse`, on a typical and a complex string
-//!    and two more. Medians of interleaved rounds, nanoseconds per call.
+//! 1. Parsing: core's `ConnectionStringRef::parse` (in place) and `ConnectionString::parse`,
+//!    `str::parse::<ClientConfig>` and a complete `mongo_uri!` literal against the driver's
+//!    `ConnectionString::parse`, on a typical and a complex string and two more. Medians of
+//!    interleaved rounds, nanoseconds per call.
 //! 2. PBKDF2 (SCRAM's `Hi`) against its SHA-NI bound: two compression-function calls per iteration,
 //!    timed on this machine in this run (`sha1::block_api::compress`, `sha2::block_api::compress256`).
 //! 3. Connection set-up against the conformance server on loopback, run in a child process so that the
@@ -133,6 +134,7 @@ struct Summary {
 }
 
 struct ParseTimes {
+    in_place: f64,
     core: f64,
     config: f64,
     literal: f64,
@@ -143,12 +145,14 @@ fn parsing(summary: &mut Summary) {
     let rounds = if quick() { 5 } else { 41 };
     println!("== parsing (ns per call, medians of {rounds} interleaved rounds) ==");
     println!(
-        "{:<58} {:>10} {:>12} {:>12} {:>10} {:>12} {:>14} {:>14}",
+        "{:<58} {:>10} {:>10} {:>12} {:>12} {:>10} {:>14} {:>12} {:>14} {:>14}",
         "string",
+        "in place",
         "core",
         "ClientConfig",
         "mongo_uri!",
         "driver",
+        "driver/in place",
         "driver/core",
         "driver/Config",
         "Config/core"
@@ -156,6 +160,13 @@ fn parsing(summary: &mut Summary) {
     for case in cases() {
         // each must succeed, or the numbers would time an error path
         mongo_auth::rulebook::ConnectionString::parse(case.uri).expect("core parses it");
+        assert!(
+            mongo_auth::rulebook::ConnectionStringRef::parse(case.uri)
+                .expect("core parses it in place")
+                .is_in_place(),
+            "{} is read in place",
+            case.label
+        );
         case.uri
             .parse::<ClientConfig>()
             .expect("ClientConfig parses it");
@@ -172,6 +183,11 @@ fn parsing(summary: &mut Summary) {
             rounds,
             &mut [
                 &mut || {
+                    black_box(
+                        mongo_auth::rulebook::ConnectionStringRef::parse(black_box(uri)).ok(),
+                    );
+                },
+                &mut || {
                     black_box(mongo_auth::rulebook::ConnectionString::parse(black_box(uri)).ok());
                 },
                 &mut || {
@@ -186,18 +202,21 @@ fn parsing(summary: &mut Summary) {
             ],
         );
         let times = ParseTimes {
-            core: times[0],
-            config: times[1],
-            literal: times[2],
-            driver: times[3],
+            in_place: times[0],
+            core: times[1],
+            config: times[2],
+            literal: times[3],
+            driver: times[4],
         };
         println!(
-            "{:<58} {:>10} {:>12} {:>12} {:>10} {:>11.1}× {:>13.1}× {:>13.2}×",
+            "{:<58} {:>10} {:>10} {:>12} {:>12} {:>10} {:>13.1}× {:>11.1}× {:>13.1}× {:>13.2}×",
             case.label,
+            ns(times.in_place),
             ns(times.core),
             ns(times.config),
             ns(times.literal),
             ns(times.driver),
+            times.driver / times.in_place,
             times.driver / times.core,
             times.driver / times.config,
             times.config / times.core,
@@ -205,14 +224,16 @@ fn parsing(summary: &mut Summary) {
         summary.rows.push([
             format!("parse: {}", case.label),
             format!(
-                "core {}, `ClientConfig` {}, `mongo_uri!` {}",
+                "core in place {}, core {}, `ClientConfig` {}, `mongo_uri!` {}",
+                ns(times.in_place),
                 ns(times.core),
                 ns(times.config),
                 ns(times.literal)
             ),
             ns(times.driver),
             format!(
-                "{:.1}× / {:.1}×",
+                "{:.1}× / {:.1}× / {:.1}×",
+                times.driver / times.in_place,
                 times.driver / times.core,
                 times.driver / times.config
             ),
@@ -705,6 +726,9 @@ fn parse_loop(arg: &str) {
     let uri = case.uri;
     for _ in 0..count {
         match parser {
+            "inplace" => {
+                black_box(mongo_auth::rulebook::ConnectionStringRef::parse(black_box(uri)).ok());
+            }
             "core" => {
                 black_box(mongo_auth::rulebook::ConnectionString::parse(black_box(uri)).ok());
             }

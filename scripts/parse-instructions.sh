@@ -19,13 +19,13 @@ count() { # parser case runs → instructions
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 
-printf '%-8s %8s %8s %8s %8s\n' case core config literal driver
+printf '%-8s %8s %8s %8s %8s %8s\n' case inplace core config literal driver
 for case in 0 1 2 3; do
     row=()
-    for parser in core config literal driver; do
+    for parser in inplace core config literal driver; do
         one=$(count "$parser" "$case" 1)
         many=$(count "$parser" "$case" $((n + 1)))
         row+=("$(( (many - one) / n ))")
     done
-    printf '%-8s %8s %8s %8s %8s\n' "$case" "${row[@]}"
+    printf '%-8s %8s %8s %8s %8s %8s\n' "$case" "${row[@]}"
 done

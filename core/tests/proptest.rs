@@ -2,7 +2,7 @@
 //! parsed string's redacted `Display` parses back to the same hosts, database, options and credential
 //! (minus the password).
 
-use mongo_auth_core::{ConnectionString, Credential, OptionValue};
+use mongo_auth_core::{ConnectionString, ConnectionStringRef, Credential, OptionValue};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -28,6 +28,13 @@ const SPECIAL: &[char] = &[
 ];
 
 fn check_spans(input: &str) -> Option<ConnectionString> {
+    // the in-place reader takes the same strings (debug builds check what it reads in place)
+    let in_place = ConnectionStringRef::parse(input).is_ok();
+    assert_eq!(
+        in_place,
+        ConnectionString::parse(input).is_ok(),
+        "{input:?}"
+    );
     match ConnectionString::parse(input) {
         Ok(uri) => {
             for warning in uri.warnings() {

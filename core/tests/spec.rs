@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mongo_auth_core::{ConnectionString, HostKind, OptionValue};
+use mongo_auth_core::{ConnectionString, ConnectionStringRef, HostKind, OptionValue};
 use serde_json::{Map, Value};
 
 /// Cases skipped on purpose, with the reason.
@@ -112,6 +112,14 @@ fn run_case(case: &Value, format: Format) -> Result<(), String> {
     let uri = case["uri"].as_str().ok_or("no uri")?;
     let valid = case["valid"].as_bool().ok_or("no valid flag")?;
     let parsed = ConnectionString::parse(uri);
+    // the in-place reader gives the same verdict and errors (debug builds check what it reads)
+    match (&parsed, ConnectionStringRef::parse(uri)) {
+        (Ok(_), Ok(_)) => {}
+        (Err(a), Err(b)) if a.to_string() == b.to_string() => {}
+        _ => {
+            return Err("ConnectionStringRef::parse disagrees with ConnectionString::parse".into());
+        }
+    }
     if !valid {
         return match parsed {
             Err(_) => Ok(()),

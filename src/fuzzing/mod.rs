@@ -61,6 +61,30 @@ pub fn connection_string(data: &[u8]) {
     let Ok(input) = std::str::from_utf8(data) else {
         return;
     };
+    // the in-place reader: the same verdict and errors, and the same hosts, user and database
+    // (debug builds check the rest of what it reads in place)
+    match (
+        ConnectionString::parse(input),
+        crate::rulebook::ConnectionStringRef::parse(input),
+    ) {
+        (Ok(full), Ok(in_place)) => {
+            assert!(
+                full.hosts()
+                    .iter()
+                    .map(crate::rulebook::HostRef::from)
+                    .eq(in_place.hosts()),
+                "{input:?}: the in-place reader's hosts differ"
+            );
+            assert_eq!(full.username(), in_place.username(), "{input:?}");
+            assert_eq!(full.database(), in_place.database(), "{input:?}");
+        }
+        (Err(full), Err(in_place)) => assert_eq!(full.to_string(), in_place.to_string()),
+        (full, in_place) => panic!(
+            "{input:?}: the full parser says {}, the in-place reader {}",
+            full.is_ok(),
+            in_place.is_ok()
+        ),
+    }
     let uri = match ConnectionString::parse(input) {
         Ok(uri) => uri,
         Err(errors) => {

@@ -48,11 +48,13 @@
 //! `tlsDisableOCSPEndpointCheck` with `tlsDisableCertificateRevocationCheck`.
 
 mod apply;
+mod in_place;
 mod table;
 mod validated;
 mod value;
 
 pub(crate) use self::apply::apply;
+pub(crate) use self::in_place::{Checked, check_in_place};
 pub(crate) use self::table::{Key, Lookup, canonical_key, key, lookup, secret_key, secret_row_key};
 pub use self::validated::{EffectiveTls, OptionEntry, Options};
 pub use self::value::OptionValue;

@@ -92,7 +92,7 @@ impl Key {
     }
 
     /// The key's bit in a set of keys.
-    pub(crate) fn bit(self) -> u64 {
+    pub(crate) const fn bit(self) -> u64 {
         1 << self.0
     }
 }

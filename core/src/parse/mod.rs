@@ -18,11 +18,13 @@ use crate::uri::{SCHEME, SRV_SCHEME};
 
 mod credential;
 mod display;
+mod in_place;
 mod query;
 mod topology;
 mod userinfo;
 
 use self::credential::{CredentialInput, build_credential};
+pub use self::in_place::{ConnectionStringRef, HostRef};
 use self::query::{option_key, split_options};
 use self::topology::check_topology;
 use self::userinfo::parse_userinfo;
