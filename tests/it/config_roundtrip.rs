@@ -318,10 +318,13 @@ const KEY_PASSWORD: &str = "kpw~";
 
 /// The connection string of `config` with its redacted secrets given again.
 fn with_secrets(config: &ClientConfig) -> String {
-    config.to_string().replace(":<redacted>@", &format!(":{PASSWORD}@")).replace(
-        "tlsCertificateKeyFilePassword=<redacted>",
-        &format!("tlsCertificateKeyFilePassword={KEY_PASSWORD}"),
-    )
+    config
+        .to_string()
+        .replace(":<redacted>@", &format!(":{PASSWORD}@"))
+        .replace(
+            "tlsCertificateKeyFilePassword=<redacted>",
+            &format!("tlsCertificateKeyFilePassword={KEY_PASSWORD}"),
+        )
 }
 
 proptest! {

@@ -403,6 +403,24 @@ pub(crate) fn lookup(key: &str) -> Option<Lookup> {
         .copied()
 }
 
+/// The table's row for a canonical key spelled exactly as in the table (no alias, no other case).
+pub(crate) fn canonical_exact(key: &str) -> Option<&'static Spec> {
+    let bytes = key.as_bytes();
+    let (first, last) = (*bytes.first()?, *bytes.last()?);
+    by_length()
+        .buckets
+        .get(key.len())?
+        .iter()
+        .map_while(|found| match found {
+            Lookup::Canonical(spec) => Some(*spec),
+            Lookup::Alias(..) => None,
+        })
+        .find(|spec| {
+            let spelled = spec.key.as_bytes();
+            spelled[0] == first && spelled[spelled.len() - 1] == last && spelled == bytes
+        })
+}
+
 /// The canonical key of a secret-valued row (`tlsCertificateKeyFilePassword`, `proxyPassword` and
 /// their aliases).
 pub(crate) fn secret_row_key(found: &Lookup) -> Option<&'static str> {

@@ -151,7 +151,7 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
-pub(super) fn parse_int(text: &str) -> Option<i64> {
+fn parse_int(text: &str) -> Option<i64> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -281,6 +281,8 @@ const USERINFO: u8 = 1;
 const DATABASE: u8 = 2;
 const VALUE: u8 = 4;
 const HOST: u8 = 8;
+/// A digit or a dot (a host name of only these may be an IPv4 address).
+const DOTTED: u8 = 16;
 const CLASSES: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
@@ -302,6 +304,9 @@ const CLASSES: [u8; 256] = {
         if alphanumeric || matches!(c, b'-' | b'.' | b'_') {
             class |= HOST;
         }
+        if c.is_ascii_digit() || c == b'.' {
+            class |= DOTTED;
+        }
         table[b] = class;
         b += 1;
     }
@@ -312,8 +317,34 @@ fn all_in(text: &[u8], class: u8) -> bool {
     text.iter().all(|&b| CLASSES[usize::from(b)] & class != 0)
 }
 
+/// Where the first of `needles` is in `text`: eight bytes at a time.
+fn position_any<const N: usize>(text: &[u8], needles: [u8; N]) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const SEVEN: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let mut chunks = text.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let mut found = 0;
+        for needle in needles {
+            // the high bit of each byte of `word` equal to `needle`, exactly
+            let x = word ^ (LOW * u64::from(needle));
+            found |= !(((x & SEVEN) + SEVEN) | x | SEVEN);
+        }
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|b| needles.contains(b))
+        .map(|i| offset + i)
+}
+
 fn position(text: &[u8], byte: u8) -> Option<usize> {
-    text.iter().position(|&b| b == byte)
+    position_any(text, [byte])
 }
 
 /// The whole string in place, or `None` for the full parser.
@@ -321,17 +352,10 @@ fn read(input: &str) -> Option<InPlace<'_>> {
     let rest = input.strip_prefix(SCHEME)?;
     let bytes = rest.as_bytes();
     // the authority ends at the first `/` or `?`; the userinfo at its last `@`
-    let mut authority_end = bytes.len();
+    let authority_end = position_any(bytes, [b'/', b'?']).unwrap_or(bytes.len());
     let mut at = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'/' | b'?' => {
-                authority_end = i;
-                break;
-            }
-            b'@' => at = Some(i),
-            _ => {}
-        }
+    while let Some(next) = position(&bytes[at.map_or(0, |i| i + 1)..authority_end], b'@') {
+        at = Some(at.map_or(0, |i| i + 1) + next);
     }
     // (the tail's bytes, checked below, leave no `@` after the authority)
     let (userinfo, hosts_start) = match at {
@@ -387,30 +411,19 @@ fn read(input: &str) -> Option<InPlace<'_>> {
     let mut options = OptionsInPlace::default();
     let mut start = query_start;
     while start < bytes.len() {
-        // one pass over the piece: its `=`, its end, and whether the value's bytes fit
-        let mut eq = None;
-        let mut end = bytes.len();
-        for (i, &b) in bytes[start..].iter().enumerate() {
-            match b {
-                b'&' => {
-                    end = start + i;
-                    break;
-                }
-                b'=' if eq.is_none() => eq = Some(start + i),
-                _ if eq.is_some() && CLASSES[usize::from(b)] & VALUE == 0 => return None,
-                _ => {}
-            }
-        }
-        let eq = eq?;
+        // the key runs to the `=` (a key with a `&` in it is not in the table), the value to the
+        // next `&`; `take` checks the value's bytes
+        let eq = start + position(&bytes[start..], b'=')?;
+        let end = position(&bytes[eq + 1..], b'&').map_or(bytes.len(), |i| eq + 1 + i);
         options.take(&rest[start..eq], &rest[eq + 1..end])?;
         if end == bytes.len() {
             break;
         }
-        start = end + 1;
-        if start == bytes.len() {
+        if end + 1 == bytes.len() {
             // a trailing `&`: the full parser warns about the empty option
             return None;
         }
+        start = end + 1;
     }
     if let (Some(min), Some(max)) = (options.min_pool_size, options.max_pool_size)
         && max != 0
@@ -502,20 +515,9 @@ fn read_part(text: &str) -> Option<Part<'_>> {
 /// A host name or IPv4 address with an optional port, in place: one pass over its bytes.
 fn read_host(text: &str) -> Option<HostRef<'_>> {
     let bytes = text.as_bytes();
-    let mut dotted_digits = true;
-    let mut name_end = bytes.len();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'0'..=b'9' | b'.' => {}
-            b':' => {
-                name_end = i;
-                break;
-            }
-            _ if CLASSES[usize::from(b)] & HOST != 0 => dotted_digits = false,
-            _ => return None,
-        }
-    }
-    if name_end == 0 {
+    let name_end = position(bytes, b':').unwrap_or(bytes.len());
+    let name = &bytes[..name_end];
+    if name.is_empty() || !all_in(name, HOST) {
         return None;
     }
     let port = if name_end < bytes.len() {
@@ -524,7 +526,11 @@ fn read_host(text: &str) -> Option<HostRef<'_>> {
         None
     };
     let name = &text[..name_end];
-    let kind = if dotted_digits && name.parse::<Ipv4Addr>().is_ok() {
+    // only digits and dots may be an IPv4 address
+    let kind = if name.as_bytes()[0].is_ascii_digit()
+        && all_in(name.as_bytes(), DOTTED)
+        && name.parse::<Ipv4Addr>().is_ok()
+    {
         HostKind::Ipv4
     } else {
         HostKind::Hostname
@@ -572,6 +578,8 @@ impl<'a> OptionsInPlace<'a> {
         }
         self.seen |= id.bit();
         match checked {
+            // a value taken as given: only bytes that need no decoding and mean nothing else
+            Checked::Text(text) if !all_in(text.as_bytes(), VALUE) => return None,
             Checked::Text(text) if id == key!("authSource") => self.source = Some(text),
             Checked::Text(text) if id == key!("authMechanism") => self.mechanism = Some(text),
             Checked::Text(text) if id == key!("appName") => {
