@@ -403,18 +403,52 @@ pub(crate) fn lookup(key: &str) -> Option<Lookup> {
         .copied()
 }
 
+/// The longest canonical key.
+const LONGEST_KEY: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < TABLE.len() {
+        if TABLE[i].key.len() > longest {
+            longest = TABLE[i].key.len();
+        }
+        i += 1;
+    }
+    longest
+};
+
+/// The rows' positions ordered by key length, and where each length starts: built at compile
+/// time, so a lookup reads two constants and compares the few keys of its length.
+const BY_KEY_LENGTH: ([u8; TABLE.len()], [u8; LONGEST_KEY + 2]) = {
+    let mut order = [0u8; TABLE.len()];
+    let mut starts = [0u8; LONGEST_KEY + 2];
+    let mut next = 0;
+    let mut len = 0;
+    while len <= LONGEST_KEY {
+        starts[len] = next as u8;
+        let mut i = 0;
+        while i < TABLE.len() {
+            if TABLE[i].key.len() == len {
+                order[next] = i as u8;
+                next += 1;
+            }
+            i += 1;
+        }
+        len += 1;
+    }
+    starts[LONGEST_KEY + 1] = next as u8;
+    (order, starts)
+};
+
 /// The table's row for a canonical key spelled exactly as in the table (no alias, no other case).
 pub(crate) fn canonical_exact(key: &str) -> Option<&'static Spec> {
     let bytes = key.as_bytes();
     let (first, last) = (*bytes.first()?, *bytes.last()?);
-    by_length()
-        .buckets
-        .get(key.len())?
+    let (order, starts) = &BY_KEY_LENGTH;
+    let from = usize::from(*starts.get(bytes.len())?);
+    let to = usize::from(*starts.get(bytes.len() + 1)?);
+    order[from..to]
         .iter()
-        .map_while(|found| match found {
-            Lookup::Canonical(spec) => Some(*spec),
-            Lookup::Alias(..) => None,
-        })
+        .map(|&row| &SPECS[usize::from(row)])
         .find(|spec| {
             let spelled = spec.key.as_bytes();
             spelled[0] == first && spelled[spelled.len() - 1] == last && spelled == bytes
@@ -493,4 +527,26 @@ fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
         std::mem::swap(&mut previous, &mut current);
     }
     Some(previous[b.len()]).filter(|&distance| distance <= limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_canonical_key_is_found_exactly_and_nothing_else() {
+        for spec in &SPECS {
+            let found = canonical_exact(spec.key).map(|s| s.key);
+            assert_eq!(found, Some(spec.key));
+            assert!(
+                canonical_exact(&spec.key.to_ascii_uppercase()).is_none()
+                    || spec.key.chars().all(|c| !c.is_ascii_lowercase())
+            );
+        }
+        for alias in ALIASES {
+            assert!(canonical_exact(alias.alias).is_none(), "{}", alias.alias);
+        }
+        assert!(canonical_exact("").is_none());
+        assert!(canonical_exact(&"x".repeat(LONGEST_KEY + 1)).is_none());
+    }
 }

@@ -515,15 +515,18 @@ fn read_part(text: &str) -> Option<Part<'_>> {
 /// A host name or IPv4 address with an optional port, in place: one pass over its bytes.
 fn read_host(text: &str) -> Option<HostRef<'_>> {
     let bytes = text.as_bytes();
-    let name_end = position(bytes, b':').unwrap_or(bytes.len());
-    let name = &bytes[..name_end];
-    if name.is_empty() || !all_in(name, HOST) {
+    // the name runs to the first byte that cannot be in a host name, which must be a port's `:`
+    let name_end = bytes
+        .iter()
+        .position(|&b| CLASSES[usize::from(b)] & HOST == 0)
+        .unwrap_or(bytes.len());
+    if name_end == 0 {
         return None;
     }
-    let port = if name_end < bytes.len() {
-        Some(read_port(&bytes[name_end + 1..])?)
-    } else {
-        None
+    let port = match bytes.get(name_end) {
+        None => None,
+        Some(b':') => Some(read_port(&bytes[name_end + 1..])?),
+        Some(_) => return None,
     };
     let name = &text[..name_end];
     // only digits and dots may be an IPv4 address
