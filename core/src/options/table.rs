@@ -451,8 +451,20 @@ pub(crate) fn canonical_exact(key: &str) -> Option<&'static Spec> {
         .map(|&row| &SPECS[usize::from(row)])
         .find(|spec| {
             let spelled = spec.key.as_bytes();
-            spelled[0] == first && spelled[spelled.len() - 1] == last && spelled == bytes
+            spelled[0] == first && spelled[spelled.len() - 1] == last && same_key(spelled, bytes)
         })
+}
+
+/// `a == b` for two option keys of the same length: one of 8 to 16 bytes is compared as two
+/// overlapping words rather than by a call to `memcmp`.
+fn same_key(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() || !(8..=16).contains(&len) {
+        return a == b;
+    }
+    let word =
+        |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    word(a, 0) == word(b, 0) && word(a, len - 8) == word(b, len - 8)
 }
 
 /// The canonical key of a secret-valued row (`tlsCertificateKeyFilePassword`, `proxyPassword` and

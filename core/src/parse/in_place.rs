@@ -582,9 +582,10 @@ impl<'a> OptionsInPlace<'a> {
         self.seen |= id.bit();
         match checked {
             // a value taken as given: only bytes that need no decoding and mean nothing else
+            // the mechanism must be one of the names `read` knows, so its bytes need no check
+            Checked::Text(text) if id == key!("authMechanism") => self.mechanism = Some(text),
             Checked::Text(text) if !all_in(text.as_bytes(), VALUE) => return None,
             Checked::Text(text) if id == key!("authSource") => self.source = Some(text),
-            Checked::Text(text) if id == key!("authMechanism") => self.mechanism = Some(text),
             Checked::Text(text) if id == key!("appName") => {
                 crate::rules::check_app_name(text).ok()?;
             }
