@@ -403,60 +403,57 @@ pub(crate) fn lookup(key: &str) -> Option<Lookup> {
         .copied()
 }
 
-/// The longest canonical key.
-const LONGEST_KEY: usize = {
-    let mut longest = 0;
-    let mut i = 0;
-    while i < TABLE.len() {
-        if TABLE[i].key.len() > longest {
-            longest = TABLE[i].key.len();
-        }
-        i += 1;
-    }
-    longest
-};
+/// The multiplier of [`key_slot`]: with it, no two canonical keys share a slot (checked when
+/// [`KEY_SLOTS`] is built, at compile time).
+const KEY_HASH: u64 = 0x4740_f9b3_22c9_d05b;
 
-/// The rows' positions ordered by key length, and where each length starts: built at compile
-/// time, so a lookup reads two constants and compares the few keys of its length.
-const BY_KEY_LENGTH: ([u8; TABLE.len()], [u8; LONGEST_KEY + 2]) = {
-    let mut order = [0u8; TABLE.len()];
-    let mut starts = [0u8; LONGEST_KEY + 2];
-    let mut next = 0;
-    let mut len = 0;
-    while len <= LONGEST_KEY {
-        starts[len] = next as u8;
-        let mut i = 0;
-        while i < TABLE.len() {
-            if TABLE[i].key.len() == len {
-                order[next] = i as u8;
-                next += 1;
-            }
-            i += 1;
-        }
-        len += 1;
+/// A key's slot in [`KEY_SLOTS`], from its length and five of its bytes (multiply-shift).
+const fn key_slot(key: &[u8]) -> usize {
+    let n = key.len();
+    let (second, second_last) = if n > 1 {
+        (key[1], key[n - 2])
+    } else {
+        (key[0], key[0])
+    };
+    let x = n as u64
+        | (key[0] as u64) << 8
+        | (key[n / 2] as u64) << 16
+        | (key[n - 1] as u64) << 24
+        | (second as u64) << 32
+        | (second_last as u64) << 40;
+    (x.wrapping_mul(KEY_HASH) >> 57) as usize
+}
+
+/// Each canonical key's row (plus one; 0 is no key) at its slot: a lookup hashes once and
+/// compares one key.
+const KEY_SLOTS: [u8; 128] = {
+    let mut slots = [0u8; 128];
+    let mut row = 0;
+    while row < TABLE.len() {
+        let slot = key_slot(TABLE[row].key.as_bytes());
+        assert!(
+            slots[slot] == 0,
+            "two option keys share a slot of KEY_SLOTS: choose another KEY_HASH"
+        );
+        slots[slot] = row as u8 + 1;
+        row += 1;
     }
-    starts[LONGEST_KEY + 1] = next as u8;
-    (order, starts)
+    slots
 };
 
 /// The table's row for a canonical key spelled exactly as in the table (no alias, no other case).
 pub(crate) fn canonical_exact(key: &str) -> Option<&'static Spec> {
     let bytes = key.as_bytes();
-    let (first, last) = (*bytes.first()?, *bytes.last()?);
-    let (order, starts) = &BY_KEY_LENGTH;
-    let from = usize::from(*starts.get(bytes.len())?);
-    let to = usize::from(*starts.get(bytes.len() + 1)?);
-    order[from..to]
-        .iter()
-        .map(|&row| &SPECS[usize::from(row)])
-        .find(|spec| {
-            let spelled = spec.key.as_bytes();
-            spelled[0] == first && spelled[spelled.len() - 1] == last && same_key(spelled, bytes)
-        })
+    if bytes.is_empty() {
+        return None;
+    }
+    let row = KEY_SLOTS[key_slot(bytes)].checked_sub(1)?;
+    let spec = &SPECS[usize::from(row)];
+    same_key(spec.key.as_bytes(), bytes).then_some(spec)
 }
 
-/// `a == b` for two option keys of the same length: one of 8 to 16 bytes is compared as two
-/// overlapping words rather than by a call to `memcmp`.
+/// `a == b` for option keys: two of 8 to 16 bytes are compared as two overlapping words rather
+/// than by a call to `memcmp`.
 fn same_key(a: &[u8], b: &[u8]) -> bool {
     let len = a.len();
     if len != b.len() || !(8..=16).contains(&len) {
@@ -559,6 +556,7 @@ mod tests {
             assert!(canonical_exact(alias.alias).is_none(), "{}", alias.alias);
         }
         assert!(canonical_exact("").is_none());
-        assert!(canonical_exact(&"x".repeat(LONGEST_KEY + 1)).is_none());
+        assert!(canonical_exact(&"x".repeat(300)).is_none());
+        assert!(canonical_exact("authSourcf").is_none());
     }
 }
