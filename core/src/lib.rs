@@ -7,6 +7,8 @@
 //! - [`ConnectionString::parse`] applies the spec layer: grammar ([`uri`]), options ([`options`]) and
 //!   credential rules ([`rules`]). It returns every problem at once ([`Errors`]) and the spec's warnings
 //!   as data ([`ConnectionString::warnings`]).
+//! - [`ConnectionStringRef::parse`] applies the same spec layer and reads the common shape of a
+//!   connection string in place, without copying it; anything else goes to the full parser.
 //! - [`ConnectionString::check_library_rules`] applies the library layer ([`library`]).
 //! - [`rules::validate_credential`], [`Options::from_pairs`] and [`library::check_credential`] apply the
 //!   same rules to input that is not a connection string (config tables, builders).
