@@ -13,6 +13,7 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
+use crate::decode::{find_any_ascii, find_ascii, rfind_ascii};
 use crate::error::{Errors, Warning};
 use crate::options::{Checked, check_in_place, key};
 use crate::uri::SCHEME;
@@ -317,60 +318,13 @@ fn all_in(text: &[u8], class: u8) -> bool {
     text.iter().all(|&b| CLASSES[usize::from(b)] & class != 0)
 }
 
-const LOW: u64 = 0x0101_0101_0101_0101;
-const SEVEN: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-
-/// Where the first of `needles` is in `text`: eight bytes at a time. (In a word `x`,
-/// `!(((x & SEVEN) + SEVEN) | x | SEVEN)` sets the high bit of exactly the bytes that are 0.)
-fn position_any<const N: usize>(text: &[u8], needles: [u8; N]) -> Option<usize> {
-    let mut chunks = text.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let mut found = 0;
-        for needle in needles {
-            // the high bit of each byte of `word` equal to `needle`, exactly
-            let x = word ^ (LOW * u64::from(needle));
-            found |= !(((x & SEVEN) + SEVEN) | x | SEVEN);
-        }
-        if found != 0 {
-            return Some(offset + (found.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|b| needles.contains(b))
-        .map(|i| offset + i)
-}
-
-fn position(text: &[u8], byte: u8) -> Option<usize> {
-    position_any(text, [byte])
-}
-
-/// Where the last `byte` is in `text`: eight bytes at a time, from the end.
-fn rposition(text: &[u8], byte: u8) -> Option<usize> {
-    let mut chunks = text.rchunks_exact(8);
-    let mut end = text.len();
-    for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (LOW * u64::from(byte));
-        let found = !(((x & SEVEN) + SEVEN) | x | SEVEN);
-        if found != 0 {
-            return Some(end - 1 - (found.leading_zeros() / 8) as usize);
-        }
-        end -= 8;
-    }
-    chunks.remainder().iter().rposition(|&b| b == byte)
-}
-
 /// The whole string in place, or `None` for the full parser.
 fn read(input: &str) -> Option<InPlace<'_>> {
     let rest = input.strip_prefix(SCHEME)?;
     let bytes = rest.as_bytes();
     // the authority ends at the first `/` or `?`; the userinfo at its last `@`
-    let authority_end = position_any(bytes, [b'/', b'?']).unwrap_or(bytes.len());
-    let at = rposition(&bytes[..authority_end], b'@');
+    let authority_end = find_any_ascii(rest, b"/?").unwrap_or(bytes.len());
+    let at = rfind_ascii(&rest[..authority_end], b'@');
     // (the tail's bytes, checked below, leave no `@` after the authority)
     let (userinfo, hosts_start) = match at {
         Some(at) => (Some(&rest[..at]), at + 1),
@@ -379,7 +333,7 @@ fn read(input: &str) -> Option<InPlace<'_>> {
     let (username, password) = match userinfo {
         None => (None, None),
         Some(text) => {
-            let (user, password) = match position(text.as_bytes(), b':') {
+            let (user, password) = match find_ascii(text, b':') {
                 Some(colon) => (&text[..colon], Some(&text[colon + 1..])),
                 None => (text, None),
             };
@@ -396,7 +350,8 @@ fn read(input: &str) -> Option<InPlace<'_>> {
     let mut host_count = 0;
     let mut start = hosts_start;
     loop {
-        let end = position(&bytes[start..authority_end], b',').map_or(authority_end, |i| start + i);
+        let end =
+            find_ascii(&rest[start..authority_end], b',').map_or(authority_end, |i| start + i);
         read_host(&rest[start..end])?;
         host_count += 1;
         if end == authority_end {
@@ -409,7 +364,8 @@ fn read(input: &str) -> Option<InPlace<'_>> {
     let (database, query_start) = match tail.first() {
         None => (None, bytes.len()),
         Some(b'/') => {
-            let end = position(&tail[1..], b'?').map_or(bytes.len(), |q| authority_end + 1 + q);
+            let end = find_ascii(&rest[authority_end + 1..], b'?')
+                .map_or(bytes.len(), |q| authority_end + 1 + q);
             let name = &rest[authority_end + 1..end];
             if !all_in(name.as_bytes(), DATABASE) {
                 return None;
@@ -427,8 +383,8 @@ fn read(input: &str) -> Option<InPlace<'_>> {
     while start < bytes.len() {
         // the key runs to the `=` (a key with a `&` in it is not in the table), the value to the
         // next `&`; `take` checks the value's bytes
-        let eq = start + position(&bytes[start..], b'=')?;
-        let end = position(&bytes[eq + 1..], b'&').map_or(bytes.len(), |i| eq + 1 + i);
+        let eq = start + find_ascii(&rest[start..], b'=')?;
+        let end = find_ascii(&rest[eq + 1..], b'&').map_or(bytes.len(), |i| eq + 1 + i);
         options.take(&rest[start..eq], &rest[eq + 1..end])?;
         if end == bytes.len() {
             break;
@@ -654,39 +610,4 @@ fn assert_same_as_full_parser(input: &str, parts: &InPlace<'_>) {
     );
     assert_eq!(full.options().tls(), parts.tls, "the tls options differ");
     assert!(!full.is_srv());
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The word-at-a-time searches against a byte loop, at every length and position.
-    #[test]
-    fn searches_agree_with_a_byte_loop() {
-        for len in 0..40 {
-            for at in 0..len {
-                for second in [None, Some(0), Some(len / 2), Some(len - 1)] {
-                    let mut text = vec![b'a'; len];
-                    text[at] = b'@';
-                    if let Some(i) = second {
-                        text[i] = b'?';
-                    }
-                    let naive = |needles: &[u8]| text.iter().position(|b| needles.contains(b));
-                    assert_eq!(position(&text, b'@'), naive(b"@"));
-                    assert_eq!(position_any(&text, [b'@', b'?']), naive(b"@?"));
-                    assert_eq!(
-                        rposition(&text, b'@'),
-                        text.iter().rposition(|&b| b == b'@')
-                    );
-                    // bytes with the high bit set are never taken for a needle
-                    text.iter_mut()
-                        .filter(|b| **b == b'a')
-                        .for_each(|b| *b = 0xC0);
-                    assert_eq!(position(&text, b'@'), Some(at).filter(|_| text[at] == b'@'));
-                }
-            }
-            assert_eq!(position(&vec![b'a'; len], b'@'), None);
-            assert_eq!(rposition(&vec![b'a'; len], b'@'), None);
-        }
-    }
 }
