@@ -257,6 +257,38 @@ mod tests {
         assert_eq!(command.get_str("mechanism").unwrap(), "");
     }
 
+    /// Bytes the server sent after its reply are read ahead into the buffer; the stream handed
+    /// back still yields them.
+    #[tokio::test]
+    async fn bytes_read_ahead_are_handed_back_with_the_stream() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (client, mut server) = tokio::io::duplex(1 << 16);
+        let peer = tokio::spawn(async move {
+            let request = wire::read_frame(&mut server, wire::DEFAULT_MAX_MESSAGE_SIZE)
+                .await
+                .unwrap();
+            let reply = Frame::reply_to(
+                request.request_id,
+                Message::Msg(OpMsg::new(bson::doc! { "ok": 1.0 })),
+            );
+            let mut bytes = reply.encode().unwrap();
+            bytes.extend_from_slice(b"after");
+            server.write_all(&bytes).await.unwrap();
+            server
+        });
+        let mut transport = Transport::new(Box::new(client), Framing::OpMsg, None);
+        let reply = transport
+            .round_trip("admin", bson::doc! { "ping": 1 })
+            .await
+            .unwrap();
+        assert_eq!(reply.get_f64("ok").unwrap(), 1.0);
+        drop(peer.await.unwrap()); // whatever was not read ahead ends here
+        let mut stream = transport.into_stream();
+        let mut after = [0u8; 5];
+        stream.read_exact(&mut after).await.unwrap();
+        assert_eq!(&after, b"after");
+    }
+
     #[test]
     fn wiping_reaches_nested_values() {
         let mut document = bson::doc! {
