@@ -153,6 +153,11 @@ impl<'a> ConnectionStringRef<'a> {
     }
 
     /// The connection string as given.
+    ///
+    /// ```
+    /// let uri = mongo_auth_core::ConnectionStringRef::parse("mongodb://db").unwrap();
+    /// assert_eq!(uri.input(), "mongodb://db");
+    /// ```
     pub fn input(&self) -> &'a str {
         self.input
     }
@@ -163,6 +168,12 @@ impl<'a> ConnectionStringRef<'a> {
     }
 
     /// Whether the scheme is `mongodb+srv`.
+    ///
+    /// ```
+    /// let uri = mongo_auth_core::ConnectionStringRef::parse("mongodb+srv://cluster0.example.net").unwrap();
+    /// assert!(uri.is_srv());
+    /// assert!(uri.tls_enabled()); // on by default for mongodb+srv
+    /// ```
     pub fn is_srv(&self) -> bool {
         match &self.repr {
             Repr::InPlace(_) => false,
@@ -208,6 +219,15 @@ impl<'a> ConnectionStringRef<'a> {
     }
 
     /// Whether the string configures authentication (a userinfo or an `authMechanism`).
+    ///
+    /// ```
+    /// use mongo_auth_core::ConnectionStringRef;
+    /// assert!(!ConnectionStringRef::parse("mongodb://db/shop").unwrap().has_credential());
+    /// let uri = ConnectionStringRef::parse("mongodb://app:pw@db/shop").unwrap();
+    /// assert!(uri.has_credential());
+    /// assert_eq!(uri.mechanism(), None); // negotiated with the server
+    /// assert_eq!(uri.auth_source(), Some("shop")); // the database path, for SCRAM
+    /// ```
     pub fn has_credential(&self) -> bool {
         match &self.repr {
             Repr::InPlace(parts) => parts.credential.is_some(),
@@ -249,6 +269,11 @@ impl<'a> ConnectionStringRef<'a> {
     }
 
     /// The full [`ConnectionString`]: typed options, the credential with its properties, spans.
+    ///
+    /// ```
+    /// let uri = mongo_auth_core::ConnectionStringRef::parse("mongodb://db/?maxPoolSize=5").unwrap();
+    /// assert_eq!(uri.into_owned().options().max_pool_size(), Some(5));
+    /// ```
     pub fn into_owned(self) -> ConnectionString {
         match self.repr {
             Repr::Parsed(full) => *full,
