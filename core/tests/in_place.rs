@@ -248,3 +248,101 @@ fn common_strings_are_read_in_place() {
         );
     }
 }
+
+/// Every key of the option table, without and with a credential and with and without `tls`, with
+/// values of every kind: the two readers agree on each string (and debug builds compare what the
+/// in-place reader read).
+#[test]
+fn every_option_key_agrees_with_the_full_parser() {
+    const KEYS: &[&str] = &[
+        "appName",
+        "authMechanism",
+        "authMechanismProperties",
+        "authSource",
+        "compressors",
+        "connectTimeoutMS",
+        "directConnection",
+        "enableOverloadRetargeting",
+        "gssapiServiceName",
+        "heartbeatFrequencyMS",
+        "journal",
+        "loadBalanced",
+        "localThresholdMS",
+        "maxAdaptiveRetries",
+        "maxConnecting",
+        "maxIdleTimeMS",
+        "maxPoolSize",
+        "maxStalenessSeconds",
+        "minPoolSize",
+        "proxyHost",
+        "proxyPassword",
+        "proxyPort",
+        "proxyUsername",
+        "readConcernLevel",
+        "readPreference",
+        "readPreferenceTags",
+        "replicaSet",
+        "retryReads",
+        "retryWrites",
+        "serverMonitoringMode",
+        "serverSelectionTimeoutMS",
+        "serverSelectionTryOnce",
+        "socketTimeoutMS",
+        "srvMaxHosts",
+        "srvServiceName",
+        "ssl_keyfile",
+        "timeoutMS",
+        "tls",
+        "tlsAllowInvalidCertificates",
+        "tlsAllowInvalidHostnames",
+        "tlsCAFile",
+        "tlsCertificateKeyFile",
+        "tlsCertificateKeyFilePassword",
+        "tlsCRLFile",
+        "tlsDisableCertificateRevocationCheck",
+        "tlsDisableOCSPEndpointCheck",
+        "tlsInsecure",
+        "w",
+        "waitQueueTimeoutMS",
+        "wTimeoutMS",
+        "zlibCompressionLevel",
+    ];
+    const VALUES: &[&str] = &[
+        "true",
+        "false",
+        "0",
+        "1",
+        "9",
+        "90",
+        "500",
+        "100000",
+        "2147483648",
+        "x",
+        "majority",
+        "primary",
+        "secondary",
+        "nearest",
+        "poll",
+        "local",
+        "zlib",
+        "/etc/ca.pem",
+        "SCRAM-SHA-256",
+        "MONGODB-X509",
+        "PLAIN",
+    ];
+    let mut in_place = 0;
+    for key in KEYS {
+        for value in VALUES {
+            for prefix in ["mongodb://db", "mongodb://app:pw@db1,db2/shop"] {
+                let input = format!("{prefix}/?{key}={value}");
+                agree(&input);
+                agree(&format!("{input}&tls=true"));
+                in_place += usize::from(
+                    ConnectionStringRef::parse(&input).is_ok_and(|uri| uri.is_in_place()),
+                );
+            }
+        }
+    }
+    // the in-place reader took a good share of them, so both readers were compared
+    assert!(in_place > 200, "{in_place}");
+}
