@@ -55,6 +55,8 @@ mod value;
 
 pub(crate) use self::apply::apply;
 pub(crate) use self::in_place::{Checked, check_in_place};
+#[cfg(test)]
+pub(crate) use self::table::canonical_keys;
 pub(crate) use self::table::{Key, Lookup, canonical_key, key, lookup, secret_key, secret_row_key};
 pub use self::validated::{EffectiveTls, OptionEntry, Options};
 pub use self::value::OptionValue;

@@ -495,6 +495,12 @@ pub(crate) fn secret_key(key: &str) -> Option<&'static str> {
 }
 
 /// Every key and alias the library knows (for suggestions).
+/// Every canonical key, in table order.
+#[cfg(test)]
+pub(crate) fn canonical_keys() -> impl Iterator<Item = &'static str> {
+    SPECS.iter().map(|s| s.key)
+}
+
 fn known_keys() -> impl Iterator<Item = &'static str> {
     SPECS
         .iter()

@@ -17,7 +17,7 @@ use crate::decode::{find_any_ascii, find_ascii, rfind_ascii};
 use crate::error::{Errors, Warning};
 use crate::options::{Checked, check_in_place, key};
 use crate::uri::SCHEME;
-use crate::{ConnectionString, Host, HostKind, Mechanism};
+use crate::{ConnectionString, Host, HostKind, Mechanism, rules};
 
 /// A connection string checked by the spec's rules and read in place: its hosts, user name,
 /// password and database borrow the input.
@@ -430,11 +430,12 @@ fn read(input: &str) -> Option<InPlace<'_>> {
         return None;
     }
 
-    let mechanism = match options.mechanism {
+    // the mechanisms whose rules `read` applies; the full parser takes the others
+    let mechanism = match options.mechanism.map(str::parse::<Mechanism>) {
         None => None,
-        Some("SCRAM-SHA-1") => Some(Mechanism::ScramSha1),
-        Some("SCRAM-SHA-256") => Some(Mechanism::ScramSha256),
-        Some("MONGODB-X509") => Some(Mechanism::MongodbX509),
+        Some(Ok(m @ (Mechanism::ScramSha1 | Mechanism::ScramSha256 | Mechanism::MongodbX509))) => {
+            Some(m)
+        }
         Some(_) => return None,
     };
     let credential = if userinfo.is_none() && mechanism.is_none() {
@@ -443,27 +444,20 @@ fn read(input: &str) -> Option<InPlace<'_>> {
         }
         None
     } else {
-        match mechanism {
-            None | Some(Mechanism::ScramSha1 | Mechanism::ScramSha256) => {
-                if username.is_none() || password.is_none() {
-                    return None;
-                }
-                Some(CredentialRef {
-                    mechanism,
-                    source: options.source.or(database).unwrap_or("admin"),
-                })
-            }
-            _ => {
-                // MONGODB-X509: a user name at most, and the source is $external
-                if password.is_some() || options.source.is_some() {
-                    return None;
-                }
-                Some(CredentialRef {
-                    mechanism,
-                    source: "$external",
-                })
-            }
+        // SCRAM (or negotiation) with a user name and password, or MONGODB-X509 with at most a
+        // user name and no `authSource`; the rulebook gives the source
+        let scram = rules::needs_password(mechanism);
+        if scram && (username.is_none() || password.is_none())
+            || !scram && (password.is_some() || options.source.is_some())
+        {
+            return None;
         }
+        Some(CredentialRef {
+            mechanism,
+            source: options
+                .source
+                .unwrap_or_else(|| rules::default_source(mechanism, database)),
+        })
     };
 
     Some(InPlace {
@@ -635,4 +629,60 @@ fn assert_same_as_full_parser(input: &str, parts: &InPlace<'_>) {
     );
     assert_eq!(full.options().tls(), parts.tls, "the tls options differ");
     assert!(!full.is_srv());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of the option table (taken from the table, so a new key is covered), without and
+    /// with a credential and `tls`, with values of every kind: the two readers give the same
+    /// verdict and errors, and what is read in place is checked against the full parser by the
+    /// debug assertion in `parse`.
+    #[test]
+    fn every_option_key_agrees_with_the_full_parser() {
+        const VALUES: &[&str] = &[
+            "true",
+            "false",
+            "0",
+            "1",
+            "9",
+            "90",
+            "500",
+            "100000",
+            "2147483648",
+            "x",
+            "majority",
+            "primary",
+            "secondary",
+            "nearest",
+            "poll",
+            "local",
+            "zlib",
+            "/etc/ca.pem",
+            "SCRAM-SHA-256",
+            "MONGODB-X509",
+            "PLAIN",
+        ];
+        let mut in_place = 0;
+        for key in crate::options::canonical_keys() {
+            for value in VALUES {
+                for prefix in ["mongodb://db", "mongodb://app:pw@db1,db2/shop"] {
+                    for suffix in ["", "&tls=true"] {
+                        let input = format!("{prefix}/?{key}={value}{suffix}");
+                        match (
+                            ConnectionString::parse(&input),
+                            ConnectionStringRef::parse(&input),
+                        ) {
+                            (Ok(_), Ok(uri)) => in_place += usize::from(uri.is_in_place()),
+                            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{input}"),
+                            (a, b) => panic!("{input}: {} and {}", a.is_ok(), b.is_ok()),
+                        }
+                    }
+                }
+            }
+        }
+        // a good share was read in place, so the two readers were compared field by field
+        assert!(in_place > 400, "{in_place}");
+    }
 }
