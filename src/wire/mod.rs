@@ -24,6 +24,7 @@
 
 mod crc32c;
 mod decode;
+mod encode;
 mod error;
 mod io;
 mod limits;
@@ -33,6 +34,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use bson::Document;
 
 use decode::{decode_msg, decode_query, decode_reply};
+use encode::{document_len, write_document};
 pub use error::WireError;
 pub(crate) use io::read_frame_sized;
 pub use io::{read_frame, write_frame};
@@ -470,7 +472,10 @@ impl Frame {
     /// Encodes the whole message, header included. With `checksum_present` set on an OP_MSG, the
     /// CRC-32C is computed and appended.
     pub fn encode(&self) -> Result<Vec<u8>, WireError> {
-        let mut out = Vec::with_capacity(64);
+        // Sized before the first byte is written: the buffer never moves, so no copy of a secret
+        // the message carries is left behind in freed memory.
+        let capacity = self.encoded_len();
+        let mut out = Vec::with_capacity(capacity);
         out.extend_from_slice(&[0; 4]); // length, patched below
         out.extend_from_slice(&self.request_id.to_le_bytes());
         out.extend_from_slice(&self.response_to.to_le_bytes());
@@ -533,7 +538,43 @@ impl Frame {
             let crc = crc32c::crc32c(&out);
             out.extend_from_slice(&crc.to_le_bytes());
         }
+        debug_assert_eq!(out.len(), capacity, "Frame::encoded_len is exact");
         Ok(out)
+    }
+
+    /// The length of the encoded message, header included.
+    fn encoded_len(&self) -> usize {
+        HEADER_LEN
+            + match &self.message {
+                Message::Msg(msg) => {
+                    4 + 1
+                        + document_len(&msg.body)
+                        + msg
+                            .sequences
+                            .iter()
+                            .map(|sequence| {
+                                1 + 4
+                                    + sequence.identifier.len()
+                                    + 1
+                                    + sequence.documents.iter().map(document_len).sum::<usize>()
+                            })
+                            .sum::<usize>()
+                        + if msg.flags.checksum_present { 4 } else { 0 }
+                }
+                Message::Query(query) => {
+                    4 + query.full_collection_name.len()
+                        + 1
+                        + 8
+                        + document_len(&query.query)
+                        + query
+                            .return_fields_selector
+                            .as_ref()
+                            .map_or(0, document_len)
+                }
+                Message::Reply(reply) => {
+                    20 + reply.documents.iter().map(document_len).sum::<usize>()
+                }
+            }
     }
 
     /// Decodes exactly one whole message (header included) from `bytes`.
@@ -601,13 +642,5 @@ fn length_i32(len: usize) -> Result<i32, WireError> {
 
 /// Appends `doc`'s BSON to `out`. The serializer's own buffer is zeroed before it is freed, as
 /// [`write_frame`](crate::wire::write_frame) zeroes the frame's.
-fn write_document(out: &mut Vec<u8>, doc: &Document) -> Result<(), WireError> {
-    let raw = bson::RawDocumentBuf::try_from(doc)
-        .map_err(|e| WireError::Encode(format!("a document failed to serialize: {e}")))?;
-    let raw = zeroize::Zeroizing::new(raw.into_bytes());
-    out.extend_from_slice(&raw);
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests;
