@@ -18,7 +18,8 @@ const MAX_APP_NAME: usize = 128;
 #[derive(Clone, Copy)]
 pub(crate) struct HelloParameters<'a> {
     pub(crate) credential: Option<&'a Credential>,
-    pub(crate) app_name: Option<&'a str>,
+    /// The client metadata ([`client_metadata`]), built once per authenticator.
+    pub(crate) client_metadata: &'a Document,
     pub(crate) server_api: Option<&'a str>,
     /// `loadBalanced=true`: `hello` with `loadBalanced: true`.
     pub(crate) load_balanced: bool,
@@ -36,7 +37,7 @@ pub(crate) fn hello(parameters: &HelloParameters<'_>) -> Document {
     } else {
         doc! { "isMaster": 1, "helloOk": true }
     };
-    command.insert("client", client_metadata(parameters.app_name));
+    command.insert("client", parameters.client_metadata.clone());
     if parameters.load_balanced {
         command.insert("loadBalanced", true);
     }
@@ -231,9 +232,11 @@ mod tests {
     }
 
     fn params(credential: Option<&Credential>) -> HelloParameters<'_> {
+        static METADATA: std::sync::LazyLock<Document> =
+            std::sync::LazyLock::new(|| client_metadata(Some("inventory")));
         HelloParameters {
             credential,
-            app_name: Some("inventory"),
+            client_metadata: &METADATA,
             server_api: None,
             load_balanced: false,
             op_query: false,

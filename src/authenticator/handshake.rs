@@ -65,7 +65,7 @@ impl Authenticator {
         };
         let hello = handshake::hello(&HelloParameters {
             credential,
-            app_name: self.options.app_name.as_deref(),
+            client_metadata: &self.client_metadata,
             server_api: self.options.server_api.map(ServerApi::as_str),
             load_balanced: self.options().load_balanced.unwrap_or(false),
             op_query,

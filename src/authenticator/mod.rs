@@ -80,6 +80,8 @@ pub struct Authenticator {
     /// Where the password is read again for each new connection
     /// (`password_refresh = "per-connection"`); `None`: the configuration's password.
     password_source: Option<crate::config::SecretRef>,
+    /// The hello's client metadata (driver, OS, application name): the same for every connection.
+    client_metadata: bson::Document,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -125,6 +127,7 @@ impl Authenticator {
                 crate::config::SecretRefresh::PerConnection => config.secret_refs.password.clone(),
                 _ => None,
             },
+            client_metadata: crate::handshake::client_metadata(config.options.app_name.as_deref()),
         })
     }
 
