@@ -746,6 +746,31 @@ fn parse_loop(arg: &str) {
     }
 }
 
+/// `ours:count`, `driver:count` or `floor:count`: that many warm connection set-ups against a
+/// conformance server in a child process, and nothing else, for a profiler (`perf record`) to look at.
+fn warm_loop(arg: &str) {
+    let (which, count) = arg
+        .split_once(':')
+        .expect("MONGO_AUTH_BENCH_ARG is which:count");
+    let count: usize = count.parse().expect("a count");
+    let server = ServerProcess::start();
+    let uri = server.uri();
+    let floor = Floor::new(server.port);
+    let config: ClientConfig = uri.parse().expect("the URI parses");
+    let authenticator = Authenticator::new(&config).expect("an authenticator");
+    runtime().block_on(async {
+        ours_once(&authenticator).await;
+        for _ in 0..count {
+            match which {
+                "ours" => ours_once(&authenticator).await,
+                "driver" => driver_once(&uri).await.shutdown().await,
+                "floor" => floor.once_async().await,
+                other => panic!("unknown set-up {other}"),
+            }
+        }
+    });
+}
+
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -776,6 +801,7 @@ fn main() {
             return run_cold(which, &std::env::var(ROLE_ARG).expect("the URI"));
         }
         Ok("parse-loop") => return parse_loop(&std::env::var(ROLE_ARG).expect("what to parse")),
+        Ok("warm-loop") => return warm_loop(&std::env::var(ROLE_ARG).expect("ours|floor:count")),
         _ => {}
     }
     // `cargo bench -- FILTER`: run the sections whose name contains FILTER
