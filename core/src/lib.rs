@@ -49,6 +49,6 @@ pub use mechanism::{
     Canonicalize, GssapiProperties, InvalidCanonicalize, Mechanism, UnknownMechanism,
 };
 pub use options::{EffectiveTls, OptionEntry, OptionValue, Options};
-pub use parse::{ConnectionStringRef, HostRef};
+pub use parse::{ConnectionStringRef, HostRef, OptionRef};
 pub use secret::Password;
 pub use uri::ConnectionString;

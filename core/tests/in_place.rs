@@ -1,9 +1,9 @@
 //! `ConnectionStringRef` against `ConnectionString`: on every string, the same verdict, the same
-//! errors, and the same hosts, user, password, database, credential and TLS setting. Strings are
+//! errors, and the same hosts, user, password, database, credential, options and TLS settings. Strings are
 //! built around the shape the in-place reader takes, with the near misses it must leave to the full
 //! parser (escapes, aliases, case, bad values, repeated keys, the rules between options).
 
-use mongo_auth_core::{ConnectionString, ConnectionStringRef, HostRef};
+use mongo_auth_core::{ConnectionString, ConnectionStringRef, HostRef, OptionRef, OptionValue};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -74,6 +74,7 @@ const OPTIONS: &[&str] = &[
     "tls=false",
     "tlsCAFile=/etc/ssl/ca.pem",
     "tlsCertificateKeyFile=client.pem",
+    "tlsCRLFile=/etc/ssl/crl.pem",
     "replicaSet=rs0",
     "appName=inventory-service",
     "connectTimeoutMS=5000",
@@ -192,6 +193,21 @@ fn agree(input: &str) {
             assert_eq!(full.tls_enabled(), in_place.tls_enabled(), "{input}");
             assert_eq!(full.is_srv(), in_place.is_srv(), "{input}");
             assert_eq!(full.warnings(), in_place.warnings(), "{input}");
+            let scalars: Vec<(&str, OptionRef<'_>)> = full
+                .options()
+                .iter()
+                .filter_map(|(key, value)| {
+                    let value = match value {
+                        OptionValue::Bool(on) => OptionRef::Bool(*on),
+                        OptionValue::Int(n) => OptionRef::Int(*n),
+                        OptionValue::String(text) => OptionRef::Str(text),
+                        _ => return None,
+                    };
+                    Some((key, value))
+                })
+                .collect();
+            assert_eq!(scalars, in_place.options().collect::<Vec<_>>(), "{input}");
+            assert_eq!(full.effective_tls(), in_place.effective_tls(), "{input}");
             assert_eq!(
                 full,
                 &ConnectionStringRef::parse(input).unwrap().into_owned(),

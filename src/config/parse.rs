@@ -2,13 +2,17 @@
 
 use std::str::FromStr;
 
-use mongo_auth_core::library::LibraryRules;
+use mongo_auth_core::library::{LibraryRules, TlsFacts, check_configuration};
 use mongo_auth_core::rules::needs_password;
-use mongo_auth_core::{ConnectionString, Error, ErrorKind, Errors, Mechanism, Password, Warning};
+use mongo_auth_core::{
+    ConnectionString, ConnectionStringRef, Credential, EffectiveTls, Error, ErrorKind, Errors,
+    Host, Mechanism, MechanismProperties, OptionRef, Password, Warning,
+};
 
 use super::wording::{Vocabulary, reword};
 
 use super::assemble::{Assembly, CredentialInput, assemble, assemble_checked};
+use super::options::UriValue;
 use super::{
     CaSource, ClientCertificate, ClientConfig, ConfigError, ConnectOptions, HostEntry, SecretRefs,
     TlsSettings,
@@ -41,10 +45,97 @@ impl FromStr for ClientConfig {
     type Err = ConfigError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let uri = ConnectionString::parse(s)
+        let uri = ConnectionStringRef::parse(s)
             .map_err(|errors| ConfigError::Rules(errors.refusing_warnings()))?;
-        ClientConfig::try_from(uri).map_err(|error| error.with_input(s))
+        if let Some(config) = from_in_place(&uri) {
+            #[cfg(debug_assertions)]
+            assert_eq!(
+                Some(&config),
+                ClientConfig::try_from(uri.into_owned()).ok().as_ref(),
+                "the configuration from a string read in place differs from the full path's"
+            );
+            return Ok(config);
+        }
+        ClientConfig::try_from(uri.into_owned()).map_err(|error| error.with_input(s))
     }
+}
+
+/// The configuration of a string core read in place ([`ConnectionStringRef`]), built from the
+/// slices of the input, when it passes the library layer; `None` otherwise: the full path then
+/// gives the configuration or the errors (with their spans and wording). Core reads in place only
+/// strings the spec accepts without a warning, so the library layer is the only check left.
+fn from_in_place(uri: &ConnectionStringRef<'_>) -> Option<ClientConfig> {
+    if !uri.is_in_place() {
+        return None;
+    }
+    let hosts: Vec<Host> = uri
+        .hosts()
+        .map(|host| Host::from_parts(host.kind, host.host.to_owned(), host.port))
+        .collect();
+    let credential = uri.has_credential().then(|| {
+        Credential::from_parts(
+            uri.username().map(str::to_owned),
+            uri.expose_password().map(Password::new),
+            uri.auth_source().unwrap_or_default().to_owned(),
+            uri.mechanism(),
+            MechanismProperties::None,
+        )
+    });
+    // One pass over the options: the TLS files, and the options a configuration takes.
+    let mut options = ConnectOptions::from_uri([], uri.database());
+    let (mut ca_file, mut certificate_key_file, mut crl_file) = (None, None, None);
+    for (key, value) in uri.options() {
+        match (key, value) {
+            ("tlsCAFile", OptionRef::Str(path)) => ca_file = Some(path),
+            ("tlsCertificateKeyFile", OptionRef::Str(path)) => certificate_key_file = Some(path),
+            ("tlsCRLFile", OptionRef::Str(path)) => crl_file = Some(path),
+            ("tls", _) => {}
+            // any other TLS option (core reads none in place today): the full path's settings
+            (key, _) if key.starts_with("tls") || key.starts_with("ssl") => return None,
+            (key, OptionRef::Bool(on)) => options.set_uri_option(key, UriValue::Bool(on)),
+            (key, OptionRef::Int(n)) => {
+                if let Ok(n) = u64::try_from(n) {
+                    options.set_uri_option(key, UriValue::Int(n));
+                }
+            }
+            (key, OptionRef::Str(text)) => options.set_uri_option(key, UriValue::Str(text)),
+            _ => return None,
+        }
+    }
+    let enabled = uri.tls_enabled();
+    let facts = TlsFacts::new(enabled, certificate_key_file.is_some());
+    check_configuration(credential.as_ref(), &hosts, facts, LibraryRules::default()).ok()?;
+    let tls = enabled.then(|| TlsSettings {
+        ca: ca_file.map_or(CaSource::System, |path| CaSource::File(path.into())),
+        client_certificate: certificate_key_file.map(|path| ClientCertificate {
+            certificate_file: path.into(),
+            key_file: None,
+            key_password: None,
+        }),
+        crl_file: crl_file.map(Into::into),
+        allow_invalid_certificates: false,
+        allow_invalid_hostnames: false,
+    });
+    Some(assemble_checked(hosts, false, credential, tls, options))
+}
+
+/// The TLS settings of a connection string, `None` when TLS is off.
+fn tls_settings(effective: &EffectiveTls<'_>) -> Option<TlsSettings> {
+    effective.enabled.then(|| TlsSettings {
+        ca: effective
+            .ca_file
+            .map_or(CaSource::System, |path| CaSource::File(path.into())),
+        client_certificate: effective
+            .certificate_key_file
+            .map(|path| ClientCertificate {
+                certificate_file: path.into(),
+                key_file: effective.key_file.map(Into::into),
+                key_password: effective.key_password.cloned(),
+            }),
+        crl_file: effective.crl_file.map(Into::into),
+        allow_invalid_certificates: effective.allow_invalid_certificates,
+        allow_invalid_hostnames: effective.allow_invalid_hostnames,
+    })
 }
 
 /// Applies the library layer of rules to a spec-valid connection string, and refuses its warnings as
@@ -100,22 +191,7 @@ fn from_connection_string(
     supplied: Option<Password>,
 ) -> Result<ClientConfig, ConfigError> {
     check_library_rules(&uri, supplied.is_some())?;
-    let effective = uri.effective_tls();
-    let tls = effective.enabled.then(|| TlsSettings {
-        ca: effective
-            .ca_file
-            .map_or(CaSource::System, |path| CaSource::File(path.into())),
-        client_certificate: effective
-            .certificate_key_file
-            .map(|path| ClientCertificate {
-                certificate_file: path.into(),
-                key_file: effective.key_file.map(Into::into),
-                key_password: effective.key_password.cloned(),
-            }),
-        crl_file: effective.crl_file.map(Into::into),
-        allow_invalid_certificates: effective.allow_invalid_certificates,
-        allow_invalid_hostnames: effective.allow_invalid_hostnames,
-    });
+    let tls = tls_settings(&uri.effective_tls());
     let connect_options = ConnectOptions::from_uri_options(uri.options(), uri.database());
     let srv = uri.is_srv();
     let Some(supplied) = supplied else {

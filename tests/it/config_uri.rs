@@ -568,3 +568,54 @@ fn an_awaited_password_string_never_shows_its_other_secrets() {
         "{shown}"
     );
 }
+
+/// `str::parse` reads the common shape of a string in place and builds the configuration from its
+/// slices; every string, in place or not, accepted or refused, gives what the full path gives:
+/// `ConnectionString::parse` then `ClientConfig::try_from` (the same configuration, or the same
+/// errors).
+#[test]
+fn the_in_place_path_gives_what_the_full_path_gives() {
+    use mongo_auth::rulebook::ConnectionStringRef;
+    let strings = [
+        // read in place
+        "mongodb://localhost",
+        "mongodb://app:s3cret@db.example.com:27017/shop?authSource=admin&authMechanism=SCRAM-SHA-256",
+        "mongodb://inventory:p%40ssw0rd@db1.example.com:27017,db2.example.com:27018/inventory?authMechanism=SCRAM-SHA-1&tls=true&tlsCAFile=/etc/ssl/ca.pem&tlsCRLFile=/etc/ssl/crl.pem&replicaSet=rs0&appName=inventory-service&connectTimeoutMS=5000&socketTimeoutMS=0&timeoutMS=900&maxPoolSize=50&w=majority&readPreference=SECONDARY",
+        "mongodb://db.example.com/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=/etc/ssl/client.pem",
+        "mongodb://app@db.example.com/?authMechanism=MONGODB-X509&tls=true&tlsCertificateKeyFile=client.pem",
+        "mongodb://10.0.0.1:27018/?directConnection=true&tls=false&tlsCAFile=/etc/ssl/ca.pem",
+        "mongodb://app:pw@db/?connectTimeoutMS=0",
+        // read in place, refused by the library layer
+        "mongodb://db.example.com/?authMechanism=MONGODB-X509",
+        "mongodb://db.example.com/?authMechanism=MONGODB-X509&tls=true",
+        "mongodb://db.example.com/?authMechanism=MONGODB-X509&tlsCertificateKeyFile=client.pem",
+        // left to the full parser
+        "mongodb://app:pw@[::1]:27017/?tls=true&tlsInsecure=true",
+        "mongodb://ldap:pw@db/?authMechanism=PLAIN&tls=true",
+        "mongodb://db/?ssl=true&tlsCertificateKeyFile=client.pem&ssl_keyfile=key.pem",
+        "mongodb+srv://app:pw@cluster0.example.net/?authSource=admin",
+        "mongodb://db/?replicaSett=rs0",
+    ];
+    for input in strings {
+        let ours = parse(input);
+        let full = ConnectionString::parse(input)
+            .map_err(|errors| errors.to_string())
+            .and_then(|uri| ClientConfig::try_from(uri).map_err(|e| e.to_string()));
+        match (&ours, &full) {
+            (Ok(ours), Ok(full)) => assert_eq!(ours, full, "{input}"),
+            (Err(ours), Err(full)) => assert_eq!(&ours.to_string(), full, "{input}"),
+            _ => panic!(
+                "{input}: str::parse {} but the full path {}",
+                ours.is_ok(),
+                full.is_ok()
+            ),
+        }
+    }
+    // the first ones were read in place, so both paths ran
+    for input in &strings[..7] {
+        assert!(
+            ConnectionStringRef::parse(input).unwrap().is_in_place(),
+            "{input}"
+        );
+    }
+}

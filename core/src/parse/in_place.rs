@@ -17,7 +17,7 @@ use crate::decode::{find_any_ascii, find_ascii, rfind_ascii};
 use crate::error::{Errors, Warning};
 use crate::options::{Checked, check_in_place, key};
 use crate::uri::SCHEME;
-use crate::{ConnectionString, Host, HostKind, Mechanism, rules};
+use crate::{ConnectionString, EffectiveTls, Host, HostKind, Mechanism, OptionValue, rules};
 
 /// A connection string checked by the spec's rules and read in place: its hosts, user name,
 /// password and database borrow the input.
@@ -95,6 +95,45 @@ impl<'a> From<&'a Host> for HostRef<'a> {
             kind: host.kind,
             host: &host.host,
             port: host.port,
+        }
+    }
+}
+
+/// The value of one option of a [`ConnectionStringRef`], typed by the option table: what
+/// [`OptionValue`] holds for the scalar kinds, borrowed.
+///
+/// ```
+/// use mongo_auth_core::{ConnectionStringRef, OptionRef};
+/// let uri = ConnectionStringRef::parse("mongodb://db/?appName=inventory&connectTimeoutMS=500&tls=true").unwrap();
+/// let options: Vec<_> = uri.options().collect();
+/// assert_eq!(
+///     options,
+///     [
+///         ("appName", OptionRef::Str("inventory")),
+///         ("connectTimeoutMS", OptionRef::Int(500)),
+///         ("tls", OptionRef::Bool(true)),
+///     ]
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OptionRef<'a> {
+    /// A boolean option.
+    Bool(bool),
+    /// An integer option, within its range.
+    Int(i64),
+    /// A string option (a choice in the table's spelling).
+    Str(&'a str),
+}
+
+impl<'a> OptionRef<'a> {
+    /// The scalar values of [`OptionValue`]; `None` for a secret, a list or a map.
+    fn of(value: &'a OptionValue) -> Option<Self> {
+        match value {
+            OptionValue::Bool(on) => Some(Self::Bool(*on)),
+            OptionValue::Int(n) => Some(Self::Int(*n)),
+            OptionValue::String(text) => Some(Self::Str(text)),
+            _ => None,
         }
     }
 }
@@ -188,8 +227,7 @@ impl<'a> ConnectionStringRef<'a> {
             Repr::InPlace(parts) => (parts.host_list, &[]),
             Repr::Parsed(full) => ("", full.hosts()),
         };
-        in_place
-            .split(',')
+        split_ascii(in_place, b',')
             .filter_map(read_host)
             .chain(parsed.iter().map(HostRef::from))
     }
@@ -260,12 +298,83 @@ impl<'a> ConnectionStringRef<'a> {
         }
     }
 
+    /// TLS as the connection will use it ([`ConnectionString::effective_tls`]).
+    ///
+    /// ```
+    /// let uri = mongo_auth_core::ConnectionStringRef::parse("mongodb://db/?tls=true&tlsCAFile=/etc/ca.pem").unwrap();
+    /// let tls = uri.effective_tls();
+    /// assert!(tls.enabled && !tls.allow_invalid_certificates);
+    /// assert_eq!(tls.ca_file, Some("/etc/ca.pem"));
+    /// ```
+    pub fn effective_tls(&self) -> EffectiveTls<'_> {
+        match &self.repr {
+            Repr::InPlace(parts) => {
+                // the other TLS options go to the full parser
+                let mut tls = EffectiveTls {
+                    enabled: parts.tls == Some(true),
+                    ca_file: None,
+                    certificate_key_file: None,
+                    key_file: None,
+                    key_password: None,
+                    crl_file: None,
+                    allow_invalid_certificates: false,
+                    allow_invalid_hostnames: false,
+                };
+                for (key, value) in self.options() {
+                    match (key, value) {
+                        ("tlsCAFile", OptionRef::Str(path)) => tls.ca_file = Some(path),
+                        ("tlsCertificateKeyFile", OptionRef::Str(path)) => {
+                            tls.certificate_key_file = Some(path);
+                        }
+                        ("tlsCRLFile", OptionRef::Str(path)) => tls.crl_file = Some(path),
+                        _ => {}
+                    }
+                }
+                tls
+            }
+            Repr::Parsed(full) => full.effective_tls(),
+        }
+    }
+
     /// The spec-level warnings; a string read in place has none.
     pub fn warnings(&self) -> &[Warning] {
         match &self.repr {
             Repr::InPlace(_) => &[],
             Repr::Parsed(full) => full.warnings(),
         }
+    }
+
+    /// The options with a scalar value, by canonical key, in the order given (one per key, as
+    /// [`Options::iter`](crate::Options::iter) has them): secrets, lists and maps are left out (see
+    /// [`ConnectionStringRef::into_owned`] for them).
+    pub fn options(&self) -> impl Iterator<Item = (&'static str, OptionRef<'_>)> + '_ {
+        let (query, parsed): (&str, Option<&ConnectionString>) = match &self.repr {
+            // read in place, only the options hold a `?`: the first one starts them
+            Repr::InPlace(_) => (
+                find_ascii(self.input, b'?').map_or("", |at| &self.input[at + 1..]),
+                None,
+            ),
+            Repr::Parsed(full) => ("", Some(full)),
+        };
+        // checked by `read`: every pair reads again, and its value needs no decoding
+        split_ascii(query, b'&')
+            .filter_map(|pair| {
+                let eq = find_ascii(pair, b'=')?;
+                let (id, checked) = check_in_place(&pair[..eq], &pair[eq + 1..])?;
+                let value = match checked {
+                    Checked::Bool(on) => OptionRef::Bool(on),
+                    Checked::Int(n) => OptionRef::Int(n),
+                    Checked::Text(text) => OptionRef::Str(text),
+                    Checked::Choice(choice) => OptionRef::Str(choice),
+                };
+                Some((id.name(), value))
+            })
+            .chain(
+                parsed
+                    .into_iter()
+                    .flat_map(|full| full.options().iter())
+                    .filter_map(|(key, value)| Some((key, OptionRef::of(value)?))),
+            )
     }
 
     /// The full [`ConnectionString`]: typed options, the credential with its properties, spans.
@@ -338,6 +447,24 @@ const CLASSES: [u8; 256] = {
     }
     table
 };
+
+/// `text` split at each `separator` (ASCII), as `str::split` does, by the word-at-a-time search.
+fn split_ascii(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match find_ascii(text, separator) {
+            Some(at) => {
+                rest = Some(&text[at + 1..]);
+                Some(&text[..at])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}
 
 fn all_in(text: &[u8], class: u8) -> bool {
     text.iter().all(|&b| CLASSES[usize::from(b)] & class != 0)
@@ -628,6 +755,26 @@ fn assert_same_as_full_parser(input: &str, parts: &InPlace<'_>) {
         "the credentials differ"
     );
     assert_eq!(full.options().tls(), parts.tls, "the tls options differ");
+    let in_place = ConnectionStringRef {
+        input,
+        repr: Repr::InPlace(InPlace {
+            username: None,
+            password: None,
+            ..*parts
+        }),
+    };
+    assert!(
+        in_place.options().eq(full
+            .options()
+            .iter()
+            .filter_map(|(key, value)| Some((key, OptionRef::of(value)?)))),
+        "the options differ"
+    );
+    assert_eq!(
+        in_place.effective_tls(),
+        full.effective_tls(),
+        "the TLS settings differ"
+    );
     assert!(!full.is_srv());
 }
 

@@ -24,7 +24,7 @@ mod topology;
 mod userinfo;
 
 use self::credential::{CredentialInput, build_credential};
-pub use self::in_place::{ConnectionStringRef, HostRef};
+pub use self::in_place::{ConnectionStringRef, HostRef, OptionRef};
 use self::query::{option_key, split_options};
 use self::topology::check_topology;
 use self::userinfo::parse_userinfo;
