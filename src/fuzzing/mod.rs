@@ -54,9 +54,9 @@ pub const TARGETS: &[&str] = &[
 
 /// `ConnectionString::parse` on UTF-8 input: every error and warning span is a range of the input,
 /// and an accepted string's redacted `Display` parses back to the same configuration (hosts,
-/// database, options, credential minus the password; secrets come back as `<redacted>`). When the
-/// library layer accepts it too, the resulting [`ClientConfig`] must round-trip as in
-/// [`config_file`].
+/// database, options, credential minus the password; secrets come back as `<redacted>`).
+/// `str::parse::<ClientConfig>` gives what `ClientConfig::try_from` gives, and when the library
+/// layer accepts the string, the resulting [`ClientConfig`] must round-trip as in [`config_file`].
 pub fn connection_string(data: &[u8]) {
     let Ok(input) = std::str::from_utf8(data) else {
         return;
@@ -108,7 +108,20 @@ pub fn connection_string(data: &[u8]) {
         );
     }
     connection_string_round_trip(&uri);
-    if let Ok(config) = ClientConfig::try_from(uri) {
+    // `str::parse` (which builds the configuration of a string read in place from its slices) and
+    // the full path: the same configuration, or the same errors
+    let parsed = input.parse::<ClientConfig>();
+    let full = ClientConfig::try_from(uri);
+    match (&parsed, &full) {
+        (Ok(parsed), Ok(full)) => assert_eq!(parsed, full, "{input:?}"),
+        (Err(parsed), Err(full)) => assert_eq!(parsed.to_string(), full.to_string(), "{input:?}"),
+        _ => panic!(
+            "{input:?}: str::parse says {}, the full path {}",
+            parsed.is_ok(),
+            full.is_ok()
+        ),
+    }
+    if let Ok(config) = full {
         config_round_trip(&config);
     }
 }
