@@ -266,16 +266,7 @@ mod tests {
 
     #[test]
     fn a_db_pointer_is_encoded_by_the_bson_crate() {
-        // the only way to make one is to decode it: type 0x0C, a string, an ObjectId
-        let mut bytes = vec![0u8; 4];
-        bytes.push(0x0c);
-        bytes.extend_from_slice(b"p\0");
-        bytes.extend_from_slice(&5i32.to_le_bytes());
-        bytes.extend_from_slice(b"db.c\0");
-        bytes.extend_from_slice(&[1; 12]);
-        bytes.push(0);
-        let length = bytes.len() as i32;
-        bytes[..4].copy_from_slice(&length.to_le_bytes());
+        let bytes = super::super::limits::db_pointer_document();
         let doc = Document::try_from(bson::RawDocument::from_bytes(&bytes).unwrap()).unwrap();
         assert_eq!(ours(&doc), bytes);
     }

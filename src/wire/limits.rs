@@ -208,15 +208,7 @@ mod tests {
         };
         assert_eq!(check_document(&raw(&document), MAX_DOCUMENT_DEPTH), Ok(()));
         assert_eq!(check_document(&raw(&doc! {}), 1), Ok(()));
-        // DBPointer (0x0C): a string, then an ObjectId.
-        let mut pointer = vec![0u8; 4];
-        pointer.extend_from_slice(b"\x0cp\0");
-        pointer.extend_from_slice(&4i32.to_le_bytes());
-        pointer.extend_from_slice(b"d.c\0");
-        pointer.extend_from_slice(&[9; 12]);
-        pointer.push(0);
-        let len = pointer.len() as i32;
-        pointer[..4].copy_from_slice(&len.to_le_bytes());
+        let pointer = db_pointer_document();
         assert_eq!(check_document(&pointer, 1), Ok(()));
         assert!(bson::RawDocument::from_bytes(&pointer).is_ok());
     }
@@ -269,4 +261,19 @@ mod tests {
             Err(Problem::Malformed("an element has an unknown type"))
         );
     }
+}
+
+/// A document of one DBPointer (0x0C: a string, then an ObjectId), which no value built in code
+/// can be: the only way to get one is to decode it.
+#[cfg(test)]
+pub(super) fn db_pointer_document() -> Vec<u8> {
+    let mut pointer = vec![0u8; 4];
+    pointer.extend_from_slice(b"\x0cp\0");
+    pointer.extend_from_slice(&4i32.to_le_bytes());
+    pointer.extend_from_slice(b"d.c\0");
+    pointer.extend_from_slice(&[9; 12]);
+    pointer.push(0);
+    let len = pointer.len() as i32;
+    pointer[..4].copy_from_slice(&len.to_le_bytes());
+    pointer
 }

@@ -13,7 +13,7 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use crate::decode::{find_any_ascii, find_ascii, rfind_ascii};
+use crate::decode::{find_any_ascii, find_ascii, rfind_ascii, split_ascii};
 use crate::error::{Errors, Warning};
 use crate::options::{Checked, check_in_place, key};
 use crate::uri::SCHEME;
@@ -447,24 +447,6 @@ const CLASSES: [u8; 256] = {
     }
     table
 };
-
-/// `text` split at each `separator` (ASCII), as `str::split` does, by the word-at-a-time search.
-fn split_ascii(text: &str, separator: u8) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let text = rest?;
-        match find_ascii(text, separator) {
-            Some(at) => {
-                rest = Some(&text[at + 1..]);
-                Some(&text[..at])
-            }
-            None => {
-                rest = None;
-                Some(text)
-            }
-        }
-    })
-}
 
 fn all_in(text: &[u8], class: u8) -> bool {
     text.iter().all(|&b| CLASSES[usize::from(b)] & class != 0)
