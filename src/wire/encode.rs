@@ -266,7 +266,7 @@ mod tests {
 
     #[test]
     fn a_db_pointer_is_encoded_by_the_bson_crate() {
-        let bytes = super::super::limits::db_pointer_document();
+        let bytes = super::super::limits::tests::db_pointer_document();
         let doc = Document::try_from(bson::RawDocument::from_bytes(&bytes).unwrap()).unwrap();
         assert_eq!(ours(&doc), bytes);
     }

@@ -182,7 +182,7 @@ fn string_size(bytes: &[u8], at: usize, limit: usize) -> Result<usize, Problem> 
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use bson::{Bson, doc};
     use mongo_auth_test_server::hostile::nested_document as nested;
@@ -261,19 +261,18 @@ mod tests {
             Err(Problem::Malformed("an element has an unknown type"))
         );
     }
-}
 
-/// A document of one DBPointer (0x0C: a string, then an ObjectId), which no value built in code
-/// can be: the only way to get one is to decode it.
-#[cfg(test)]
-pub(super) fn db_pointer_document() -> Vec<u8> {
-    let mut pointer = vec![0u8; 4];
-    pointer.extend_from_slice(b"\x0cp\0");
-    pointer.extend_from_slice(&4i32.to_le_bytes());
-    pointer.extend_from_slice(b"d.c\0");
-    pointer.extend_from_slice(&[9; 12]);
-    pointer.push(0);
-    let len = pointer.len() as i32;
-    pointer[..4].copy_from_slice(&len.to_le_bytes());
-    pointer
+    /// A document of one DBPointer (0x0C: a string, then an ObjectId), which no value built in code
+    /// can be: the only way to get one is to decode it.
+    pub(in crate::wire) fn db_pointer_document() -> Vec<u8> {
+        let mut pointer = vec![0u8; 4];
+        pointer.extend_from_slice(b"\x0cp\0");
+        pointer.extend_from_slice(&4i32.to_le_bytes());
+        pointer.extend_from_slice(b"d.c\0");
+        pointer.extend_from_slice(&[9; 12]);
+        pointer.push(0);
+        let len = pointer.len() as i32;
+        pointer[..4].copy_from_slice(&len.to_le_bytes());
+        pointer
+    }
 }
