@@ -14,13 +14,14 @@ use crate::mechanism::scram::{
     MIN_ITERATIONS, ScramClientFinal, ScramClientFirst, ScramKeys, ScramMechanism,
 };
 use crate::mechanism::x509::X509Client;
-use crate::wire::{DEFAULT_MAX_MESSAGE_SIZE, Frame, HEADER_LEN, OpCode};
+use crate::wire::{DEFAULT_MAX_MESSAGE_SIZE, Frame, HEADER_LEN, Message, OpCode};
 
 // --- the wire -------------------------------------------------------------------------------------
 
 /// `Frame::decode` with the default maximum message size: no panic, and a decoded frame encodes,
 /// decodes to the same frame (compared by `Debug`, so that a NaN equals itself and `-0.0` differs
-/// from `0.0`), and encodes again to the same bytes.
+/// from `0.0`), and encodes again to the same bytes; an OP_MSG body is encoded byte for byte as the
+/// `bson` crate encodes it.
 pub fn wire_frame(data: &[u8]) {
     let Ok(frame) = Frame::decode(data, DEFAULT_MAX_MESSAGE_SIZE) else {
         return;
@@ -33,6 +34,18 @@ pub fn wire_frame(data: &[u8]) {
     assert_eq!(format!("{again:?}"), format!("{frame:?}"));
     let bytes_again = again.encode().expect("the frame encoded once");
     assert!(bytes_again == bytes, "encoding is not stable\n{frame:?}");
+    if let Message::Msg(msg) = &frame.message
+        && msg.sequences.is_empty()
+        && !msg.flags.checksum_present
+    {
+        // header, flag bits, section kind: then the body
+        let theirs = bson::RawDocumentBuf::try_from(&msg.body)
+            .unwrap_or_else(|e| panic!("the bson crate does not encode a decoded body: {e}"));
+        assert!(
+            bytes[HEADER_LEN + 5..] == *theirs.as_bytes(),
+            "the body is not encoded as the bson crate encodes it\n{frame:?}"
+        );
+    }
 }
 
 /// Wraps `bson` as the body section of an OP_MSG and decodes it with `Frame::decode`, as the
