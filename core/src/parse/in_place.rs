@@ -347,6 +347,20 @@ impl<'a> ConnectionStringRef<'a> {
     /// The options with a scalar value, by canonical key, in the order given (one per key, as
     /// [`Options::iter`](crate::Options::iter) has them): secrets, lists and maps are left out (see
     /// [`ConnectionStringRef::into_owned`] for them).
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionStringRef, OptionRef};
+    /// let uri = ConnectionStringRef::parse("mongodb://db/?readPreference=SECONDARY&maxPoolSize=5").unwrap();
+    /// assert!(uri.is_in_place());
+    /// let options: Vec<_> = uri.options().collect();
+    /// // a choice in the table's spelling, as the full parser keeps it
+    /// assert_eq!(options, [("readPreference", OptionRef::Str("secondary")), ("maxPoolSize", OptionRef::Int(5))]);
+    ///
+    /// // read by the full parser (an IPv6 host): the same options
+    /// let uri = ConnectionStringRef::parse("mongodb://[::1]/?maxPoolSize=5").unwrap();
+    /// assert!(!uri.is_in_place());
+    /// assert_eq!(uri.options().collect::<Vec<_>>(), [("maxPoolSize", OptionRef::Int(5))]);
+    /// ```
     pub fn options(&self) -> impl Iterator<Item = (&'static str, OptionRef<'_>)> + '_ {
         let (query, parsed): (&str, Option<&ConnectionString>) = match &self.repr {
             // read in place, only the options hold a `?`: the first one starts them
