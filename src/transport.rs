@@ -38,9 +38,13 @@ pub(crate) enum Framing {
     OpQuery,
 }
 
-/// The read buffer of a transport: a handshake reply fits it, so one read takes in the whole reply
-/// rather than its header and then its body.
-const READ_BUFFER: usize = 4 * 1024;
+/// The read buffer of a transport: a short reply fits it (the conformance server's hello reply is
+/// ~350 bytes, a SASL step's less), so one read takes in the whole reply rather than its header and
+/// then its body; a longer one (a replica-set member's hello, with its hosts and cluster time, may
+/// be) takes one more read. The buffer is allocated and zeroed for every connection: at 4 KiB that
+/// was 2.5% of a warm set-up's client instructions (`scripts/connect-instructions.sh`); under 1 KiB
+/// glibc also serves it from its per-thread cache.
+const READ_BUFFER: usize = 1000;
 
 /// The transport under a connection: a stream and the framing it speaks.
 pub(crate) struct Transport {
