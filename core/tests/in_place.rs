@@ -208,6 +208,10 @@ fn agree(input: &str) {
                 .collect();
             assert_eq!(scalars, in_place.options().collect::<Vec<_>>(), "{input}");
             assert_eq!(full.effective_tls(), in_place.effective_tls(), "{input}");
+            assert!(
+                full.credential() == in_place.to_credential().as_ref(),
+                "{input}: the credentials differ"
+            );
             assert_eq!(
                 full,
                 &ConnectionStringRef::parse(input).unwrap().into_owned(),

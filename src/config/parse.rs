@@ -5,8 +5,8 @@ use std::str::FromStr;
 use mongo_auth_core::library::{LibraryRules, TlsFacts, check_configuration};
 use mongo_auth_core::rules::needs_password;
 use mongo_auth_core::{
-    ConnectionString, ConnectionStringRef, Credential, EffectiveTls, Error, ErrorKind, Errors,
-    Host, Mechanism, MechanismProperties, OptionRef, Password, Warning,
+    ConnectionString, ConnectionStringRef, EffectiveTls, Error, ErrorKind, Errors, Host, Mechanism,
+    OptionRef, Password, Warning,
 };
 
 use super::wording::{Vocabulary, reword};
@@ -72,15 +72,7 @@ fn from_in_place(uri: &ConnectionStringRef<'_>) -> Option<ClientConfig> {
         .hosts()
         .map(|host| Host::from_parts(host.kind, host.host.to_owned(), host.port))
         .collect();
-    let credential = uri.has_credential().then(|| {
-        Credential::from_parts(
-            uri.username().map(str::to_owned),
-            uri.expose_password().map(Password::new),
-            uri.auth_source().unwrap_or_default().to_owned(),
-            uri.mechanism(),
-            MechanismProperties::None,
-        )
-    });
+    let credential = uri.to_credential();
     // One pass over the options: the TLS files, and the options a configuration takes.
     let mut options = ConnectOptions::from_uri([], uri.database());
     let (mut ca_file, mut certificate_key_file, mut crl_file) = (None, None, None);
@@ -105,7 +97,36 @@ fn from_in_place(uri: &ConnectionStringRef<'_>) -> Option<ClientConfig> {
     let enabled = uri.tls_enabled();
     let facts = TlsFacts::new(enabled, certificate_key_file.is_some());
     check_configuration(credential.as_ref(), &hosts, facts, LibraryRules::default()).ok()?;
-    let tls = enabled.then(|| TlsSettings {
+    let tls = enabled.then(|| tls_with_files(ca_file, certificate_key_file, crl_file));
+    Some(assemble_checked(hosts, false, credential, tls, options))
+}
+
+/// The TLS settings of a connection string, `None` when TLS is off.
+fn tls_settings(effective: &EffectiveTls<'_>) -> Option<TlsSettings> {
+    effective.enabled.then(|| {
+        let mut tls = tls_with_files(
+            effective.ca_file,
+            effective.certificate_key_file,
+            effective.crl_file,
+        );
+        if let Some(certificate) = &mut tls.client_certificate {
+            certificate.key_file = effective.key_file.map(Into::into);
+            certificate.key_password = effective.key_password.cloned();
+        }
+        tls.allow_invalid_certificates = effective.allow_invalid_certificates;
+        tls.allow_invalid_hostnames = effective.allow_invalid_hostnames;
+        tls
+    })
+}
+
+/// TLS with the CA, client certificate and CRL files a connection string names, and nothing
+/// relaxed.
+fn tls_with_files(
+    ca_file: Option<&str>,
+    certificate_key_file: Option<&str>,
+    crl_file: Option<&str>,
+) -> TlsSettings {
+    TlsSettings {
         ca: ca_file.map_or(CaSource::System, |path| CaSource::File(path.into())),
         client_certificate: certificate_key_file.map(|path| ClientCertificate {
             certificate_file: path.into(),
@@ -115,27 +136,7 @@ fn from_in_place(uri: &ConnectionStringRef<'_>) -> Option<ClientConfig> {
         crl_file: crl_file.map(Into::into),
         allow_invalid_certificates: false,
         allow_invalid_hostnames: false,
-    });
-    Some(assemble_checked(hosts, false, credential, tls, options))
-}
-
-/// The TLS settings of a connection string, `None` when TLS is off.
-fn tls_settings(effective: &EffectiveTls<'_>) -> Option<TlsSettings> {
-    effective.enabled.then(|| TlsSettings {
-        ca: effective
-            .ca_file
-            .map_or(CaSource::System, |path| CaSource::File(path.into())),
-        client_certificate: effective
-            .certificate_key_file
-            .map(|path| ClientCertificate {
-                certificate_file: path.into(),
-                key_file: effective.key_file.map(Into::into),
-                key_password: effective.key_password.cloned(),
-            }),
-        crl_file: effective.crl_file.map(Into::into),
-        allow_invalid_certificates: effective.allow_invalid_certificates,
-        allow_invalid_hostnames: effective.allow_invalid_hostnames,
-    })
+    }
 }
 
 /// Applies the library layer of rules to a spec-valid connection string, and refuses its warnings as

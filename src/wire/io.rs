@@ -57,34 +57,32 @@ where
     }
     let parsed = Header::parse(&header, max_message_size)?;
     let length = parsed.length as usize; // checked non-negative and bounded by Header::parse
-    let got = if length <= INITIAL_BUFFER {
+    let body = length - HEADER_LEN;
+    let (message, got) = if length <= INITIAL_BUFFER {
         // A message that fits the first buffer is read into a buffer of its exact size.
         let mut message = vec![0u8; length];
         message[..HEADER_LEN].copy_from_slice(&header);
         let got = fill(reader, &mut message[HEADER_LEN..]).await?;
-        if got == length - HEADER_LEN {
-            return Frame::decode(&message, max_message_size).map(|frame| (frame, length));
-        }
-        got
+        (message, got)
     } else {
         // A longer one grows its buffer as bytes arrive (read_to_end doubles it when full), so
         // that a header alone cannot make the reader allocate up to 48 MB.
         let mut message = Vec::with_capacity(INITIAL_BUFFER);
         message.extend_from_slice(&header);
         let got = (&mut *reader)
-            .take((length - HEADER_LEN) as u64)
+            .take(body as u64)
             .read_to_end(&mut message)
             .await
             .map_err(WireError::Io)?;
-        if got == length - HEADER_LEN {
-            return Frame::decode(&message, max_message_size).map(|frame| (frame, length));
-        }
-        got
+        (message, got)
     };
-    Err(WireError::ConnectionClosed {
-        received: got,
-        expected: length - HEADER_LEN,
-    })
+    if got < body {
+        return Err(WireError::ConnectionClosed {
+            received: got,
+            expected: body,
+        });
+    }
+    Frame::decode(&message, max_message_size).map(|frame| (frame, length))
 }
 
 /// Encodes `frame` and writes it whole to `writer`, then flushes; returns the message's length in

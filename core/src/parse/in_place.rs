@@ -17,7 +17,10 @@ use crate::decode::{find_any_ascii, find_ascii, rfind_ascii, split_ascii};
 use crate::error::{Errors, Warning};
 use crate::options::{Checked, check_in_place, key};
 use crate::uri::SCHEME;
-use crate::{ConnectionString, EffectiveTls, Host, HostKind, Mechanism, OptionValue, rules};
+use crate::{
+    ConnectionString, Credential, EffectiveTls, Host, HostKind, Mechanism, MechanismProperties,
+    OptionValue, rules,
+};
 
 /// A connection string checked by the spec's rules and read in place: its hosts, user name,
 /// password and database borrow the input.
@@ -147,6 +150,23 @@ struct InPlace<'a> {
     database: Option<&'a str>,
     credential: Option<CredentialRef<'a>>,
     tls: Option<bool>,
+}
+
+impl InPlace<'_> {
+    /// The credential read in place, owned.
+    fn to_credential(&self) -> Option<Credential> {
+        self.credential.map(|credential| {
+            Credential::from_parts(
+                self.username.as_ref().map(|user| user.as_str().to_owned()),
+                self.password
+                    .as_ref()
+                    .map(|password| crate::Password::new(password.as_str())),
+                credential.source.to_owned(),
+                credential.mechanism,
+                MechanismProperties::None,
+            )
+        })
+    }
 }
 
 /// A user name or password: a slice of the input, or, when it has escapes, its decoded text (the
@@ -287,6 +307,26 @@ impl<'a> ConnectionStringRef<'a> {
         match &self.repr {
             Repr::InPlace(parts) => parts.credential.map(|c| c.source),
             Repr::Parsed(full) => full.credential().map(|c| c.source.as_str()),
+        }
+    }
+
+    /// The credential, owned: the user name, the password, the source and the mechanism as the
+    /// rulebook resolved them (a string read in place has no mechanism properties); `None` without
+    /// one. What [`ConnectionString::credential`] holds for the same string.
+    ///
+    /// ```
+    /// use mongo_auth_core::{ConnectionStringRef, Mechanism};
+    /// let uri = ConnectionStringRef::parse("mongodb://app:pw@db/shop?authMechanism=SCRAM-SHA-1").unwrap();
+    /// let credential = uri.to_credential().unwrap();
+    /// assert_eq!(credential.username.as_deref(), Some("app"));
+    /// assert_eq!(credential.source, "shop");
+    /// assert_eq!(credential.mechanism, Some(Mechanism::ScramSha1));
+    /// assert!(ConnectionStringRef::parse("mongodb://db").unwrap().to_credential().is_none());
+    /// ```
+    pub fn to_credential(&self) -> Option<Credential> {
+        match &self.repr {
+            Repr::InPlace(parts) => parts.to_credential(),
+            Repr::Parsed(full) => full.credential().cloned(),
         }
     }
 
@@ -770,6 +810,11 @@ fn assert_same_as_full_parser(input: &str, parts: &InPlace<'_>) {
         in_place.effective_tls(),
         full.effective_tls(),
         "the TLS settings differ"
+    );
+    // compared without printing: a credential holds the password
+    assert!(
+        full.credential() == parts.to_credential().as_ref(),
+        "the owned credentials differ"
     );
     assert!(!full.is_srv());
 }
