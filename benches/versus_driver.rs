@@ -418,6 +418,7 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// `connect`, then a ping of its own round trip.
 async fn ours_once(authenticator: &Authenticator) {
     let mut connection = authenticator.connect().await.expect("connects");
     connection
@@ -426,12 +427,22 @@ async fn ours_once(authenticator: &Authenticator) {
         .expect("ping");
 }
 
+/// `connect_and_ping`: the ping rides with the last SASL message.
+async fn ours_pinged_once(authenticator: &Authenticator) {
+    authenticator
+        .connect_and_ping()
+        .await
+        .expect("connects and pings");
+}
+
 /// The floor under any client: a fresh TCP connection and three round trips of commands encoded
 /// in advance (`hello`, `ping`, `ping`: the round trips ours takes), with blocking sockets, so that
 /// no runtime, no parsing and no authentication is in it.
 struct Floor {
     addr: std::net::SocketAddr,
     frames: [Vec<u8>; 3],
+    /// The two `ping`s back to back: what `connect_and_ping` writes after the hello.
+    pipelined: Vec<u8>,
 }
 
 impl Floor {
@@ -442,13 +453,37 @@ impl Floor {
                 .encode()
                 .expect("a command encodes")
         };
+        let frames = [
+            frame(doc! { "hello": 1, "$db": "admin" }),
+            frame(doc! { "ping": 1, "$db": "admin" }),
+            frame(doc! { "ping": 1, "$db": "admin" }),
+        ];
         Self {
             addr: (std::net::Ipv4Addr::LOCALHOST, port).into(),
-            frames: [
-                frame(doc! { "hello": 1, "$db": "admin" }),
-                frame(doc! { "ping": 1, "$db": "admin" }),
-                frame(doc! { "ping": 1, "$db": "admin" }),
-            ],
+            pipelined: [frames[1].as_slice(), frames[2].as_slice()].concat(),
+            frames,
+        }
+    }
+
+    /// As [`Floor::once_async`] with the round trips `connect_and_ping` takes: the hello, then two
+    /// commands in one write and their two replies.
+    async fn once_async_pipelined(&self) {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let mut stream = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .expect("connects");
+        stream.set_nodelay(true).unwrap();
+        let mut reply = vec![0u8; 16 * 1024];
+        for (write, replies) in [(&self.frames[0], 1), (&self.pipelined, 2)] {
+            stream.write_all(write).await.expect("sends");
+            for _ in 0..replies {
+                stream.read_exact(&mut reply[..4]).await.expect("a reply");
+                let length = i32::from_le_bytes(reply[..4].try_into().unwrap()) as usize;
+                stream
+                    .read_exact(&mut reply[4..length])
+                    .await
+                    .expect("the reply's body");
+            }
         }
     }
 
@@ -507,7 +542,7 @@ fn run_cold(which: &str, uri: &str) {
             "ours" => {
                 let config: ClientConfig = uri.parse().expect("the URI parses");
                 let authenticator = Authenticator::new(&config).expect("an authenticator");
-                ours_once(&authenticator).await;
+                ours_pinged_once(&authenticator).await;
             }
             _ => {
                 driver_once(uri).await;
@@ -516,6 +551,19 @@ fn run_cold(which: &str, uri: &str) {
     });
     // no shutdown: the process ends here, as a command-line tool's would
     std::process::exit(0);
+}
+
+/// The warm set-up's medians (ns per set-up).
+struct Warm {
+    ours: f64,
+    ours_cpu: f64,
+    pinged: f64,
+    pinged_cpu: f64,
+    driver: f64,
+    driver_cpu: f64,
+    floor: f64,
+    tokio_floor: f64,
+    pipelined_floor: f64,
 }
 
 fn connecting(summary: &mut Summary) {
@@ -531,18 +579,28 @@ fn connecting(summary: &mut Summary) {
     let config: ClientConfig = uri.parse().unwrap();
     let authenticator = Authenticator::new(&config).unwrap();
     let floor = Floor::new(server.port);
-    let (ours, ours_cpu, driver, driver_cpu, floor, tokio_floor) = runtime.block_on(async {
+    let warm = runtime.block_on(async {
         ours_once(&authenticator).await;
         driver_once(&uri).await.shutdown().await;
         let mut ours = Vec::new();
+        let mut pinged = Vec::new();
         let mut driver = Vec::new();
         let mut floors = Vec::new();
         let mut tokio_floors = Vec::new();
+        let mut pipelined_floors = Vec::new();
         let mut ours_cpu = 0;
+        let mut pinged_cpu = 0;
         let mut driver_cpu = 0;
-        // interleaved: a block of ours, then one driver client, and so on
+        // interleaved: a block of ours (each way), then one driver client, and so on
         let per_driver = ours_n / driver_n;
         for _ in 0..driver_n {
+            let cpu = process_cpu_ns().unwrap_or(0);
+            for _ in 0..per_driver {
+                let start = Instant::now();
+                ours_pinged_once(&authenticator).await;
+                pinged.push(start.elapsed().as_secs_f64() * 1e9);
+            }
+            pinged_cpu += process_cpu_ns().unwrap_or(0) - cpu;
             let cpu = process_cpu_ns().unwrap_or(0);
             for _ in 0..per_driver {
                 let start = Instant::now();
@@ -558,6 +616,9 @@ fn connecting(summary: &mut Summary) {
                 let start = Instant::now();
                 floor.once_async().await;
                 tokio_floors.push(start.elapsed().as_secs_f64() * 1e9);
+                let start = Instant::now();
+                floor.once_async_pipelined().await;
+                pipelined_floors.push(start.elapsed().as_secs_f64() * 1e9);
             }
             let cpu = process_cpu_ns().unwrap_or(0);
             let start = Instant::now();
@@ -567,21 +628,42 @@ fn connecting(summary: &mut Summary) {
             // outside the timing, but its CPU counts
             client.shutdown().immediate(true).await;
         }
-        (
-            median(ours),
-            ours_cpu as f64 / (per_driver * driver_n) as f64,
-            median(driver),
-            driver_cpu as f64 / driver_n as f64,
-            median(floors),
-            median(tokio_floors),
-        )
+        let per_ours = (per_driver * driver_n) as f64;
+        Warm {
+            ours: median(ours),
+            ours_cpu: ours_cpu as f64 / per_ours,
+            pinged: median(pinged),
+            pinged_cpu: pinged_cpu as f64 / per_ours,
+            driver: median(driver),
+            driver_cpu: driver_cpu as f64 / driver_n as f64,
+            floor: median(floors),
+            tokio_floor: median(tokio_floors),
+            pipelined_floor: median(pipelined_floors),
+        }
     });
+    let Warm {
+        ours,
+        ours_cpu,
+        pinged,
+        pinged_cpu,
+        driver,
+        driver_cpu,
+        floor,
+        tokio_floor,
+        pipelined_floor,
+    } = warm;
     println!(
-        "warm: fresh connection + SCRAM-SHA-256 + ping   ours {:>10} (client CPU {})   driver {:>10} (client CPU {})   driver/ours {:.1}×",
-        ns(ours),
-        ns(ours_cpu),
+        "warm: fresh connection + SCRAM-SHA-256 + ping, connect_and_ping   ours {:>10} (client CPU {})   driver {:>10} (client CPU {})   driver/ours {:.1}×",
+        ns(pinged),
+        ns(pinged_cpu),
         ns(driver),
         ns(driver_cpu),
+        driver / pinged
+    );
+    println!(
+        "      connect, then run_command(ping)   ours {:>10} (client CPU {})   driver/ours {:.1}×",
+        ns(ours),
+        ns(ours_cpu),
         driver / ours
     );
     println!(
@@ -598,8 +680,22 @@ fn connecting(summary: &mut Summary) {
         ns(tokio_floor),
         driver / tokio_floor
     );
+    println!(
+        "      and with connect_and_ping's two round trips (the hello; two commands in one write) \
+         {:>10}: driver/it {:.1}×",
+        ns(pipelined_floor),
+        driver / pipelined_floor
+    );
     summary.rows.push([
-        "connect + SCRAM-SHA-256 + ping, warm key cache".to_owned(),
+        "connect + SCRAM-SHA-256 + ping, warm key cache: `connect_and_ping` (the ping rides with \
+         the last SASL message: two round trips)"
+            .to_owned(),
+        format!("{} (client CPU {})", ns(pinged), ns(pinged_cpu)),
+        format!("{} (client CPU {})", ns(driver), ns(driver_cpu)),
+        format!("{:.1}×", driver / pinged),
+    ]);
+    summary.rows.push([
+        "the same with `connect`, then `run_command` ping (three round trips)".to_owned(),
         format!("{} (client CPU {})", ns(ours), ns(ours_cpu)),
         format!("{} (client CPU {})", ns(driver), ns(driver_cpu)),
         format!("{:.1}×", driver / ours),
@@ -615,11 +711,16 @@ fn connecting(summary: &mut Summary) {
         format!("{:.1}×", (driver - floor) / (ours - floor)),
     ]);
     summary.rows.push([
-        "that floor on the benchmark's runtime (tokio sockets): a client doing nothing else"
+        "that floor on the benchmark's runtime (tokio sockets): a client doing nothing else, \
+         three round trips / two (`connect_and_ping`'s)"
             .to_owned(),
-        ns(tokio_floor),
+        format!("{} / {}", ns(tokio_floor), ns(pipelined_floor)),
         ns(driver),
-        format!("{:.1}×", driver / tokio_floor),
+        format!(
+            "{:.1}× / {:.1}×",
+            driver / tokio_floor,
+            driver / pipelined_floor
+        ),
     ]);
 
     // cold: a fresh process each time, whole-process wall time
@@ -746,7 +847,8 @@ fn parse_loop(arg: &str) {
     }
 }
 
-/// `ours:count`, `driver:count` or `floor:count`: that many warm connection set-ups against a
+/// `ours:count`, `pinged:count` (`connect_and_ping`), `driver:count` or `floor:count`: that many
+/// warm connection set-ups against a
 /// conformance server in a child process, and nothing else, for a profiler (`perf record`) to look at.
 fn warm_loop(arg: &str) {
     let (which, count) = arg
@@ -763,6 +865,7 @@ fn warm_loop(arg: &str) {
         for _ in 0..count {
             match which {
                 "ours" => ours_once(&authenticator).await,
+                "pinged" => ours_pinged_once(&authenticator).await,
                 "driver" => driver_once(&uri).await.shutdown().await,
                 "floor" => floor.once_async().await,
                 other => panic!("unknown set-up {other}"),

@@ -31,7 +31,7 @@ sha() { # instructions in the SHA-256 compression function (0 if it never ran)
 }
 
 printf '%-7s %12s %10s\n' client instructions 'of it SHA'
-for which in ours driver floor; do
+for which in ours pinged driver floor; do
     n=100
     [ "$which" = driver ] && n=30
     a=$(run "$which" "$n")

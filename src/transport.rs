@@ -92,8 +92,20 @@ impl Transport {
         db: &str,
         command: Document,
     ) -> Result<Document, Error> {
+        self.round_trip_followed(db, command, None).await
+    }
+
+    /// As [`Transport::round_trip`], with `follower` (a [`Transport::request`]) sent right behind
+    /// the command in the same write: its reply, which comes after the command's, is read with
+    /// [`Transport::read_reply`].
+    pub(crate) async fn round_trip_followed(
+        &mut self,
+        db: &str,
+        command: Document,
+        follower: Option<&Frame>,
+    ) -> Result<Document, Error> {
         let request = self.request(db, command);
-        self.exchange(&request).await
+        self.exchange(&request, follower).await
     }
 
     /// As [`Transport::round_trip`], for a command that carries a secret (a PLAIN payload, a
@@ -105,8 +117,18 @@ impl Transport {
         db: &str,
         command: &mut Document,
     ) -> Result<Document, Error> {
+        self.round_trip_secret_followed(db, command, None).await
+    }
+
+    /// [`Transport::round_trip_secret`] with a follower, as [`Transport::round_trip_followed`].
+    pub(crate) async fn round_trip_secret_followed(
+        &mut self,
+        db: &str,
+        command: &mut Document,
+        follower: Option<&Frame>,
+    ) -> Result<Document, Error> {
         let mut request = WipeOnDrop(self.request(db, std::mem::take(command)));
-        let result = self.exchange(&request.0).await;
+        let result = self.exchange(&request.0, follower).await;
         let body = match &mut request.0.message {
             Message::Msg(msg) => &mut msg.body,
             Message::Query(query) => &mut query.query,
@@ -120,7 +142,9 @@ impl Transport {
         result
     }
 
-    fn request(&self, db: &str, mut command: Document) -> Frame {
+    /// The frame of a command to `db`, in this transport's framing (with the server API version,
+    /// when configured).
+    pub(crate) fn request(&self, db: &str, mut command: Document) -> Frame {
         if let Some(version) = &self.server_api
             && self.framing == Framing::OpMsg
             && !command.contains_key("apiVersion")
@@ -137,11 +161,37 @@ impl Transport {
         Frame::new(message)
     }
 
-    async fn exchange(&mut self, request: &Frame) -> Result<Document, Error> {
+    /// Reads the reply to the request whose id is `request_id`, sent earlier (a follower of
+    /// [`Transport::round_trip_followed`]), bounded as a round trip is.
+    pub(crate) async fn read_reply(&mut self, request_id: i32) -> Result<Document, Error> {
         match self.round_trip_timeout.clone() {
-            None => self.exchange_unbounded(request).await,
+            None => self
+                .read_reply_unbounded(request_id)
+                .await
+                .map(|(reply, _)| reply),
             Some((after, host)) => {
-                match tokio::time::timeout(after, self.exchange_unbounded(request)).await {
+                match tokio::time::timeout(after, self.read_reply_unbounded(request_id)).await {
+                    Ok(reply) => reply.map(|(reply, _)| reply),
+                    Err(_) => Err(Error::Timeout(Timeout {
+                        phase: TimeoutPhase::Socket,
+                        after,
+                        host,
+                    })),
+                }
+            }
+        }
+    }
+
+    async fn exchange(
+        &mut self,
+        request: &Frame,
+        follower: Option<&Frame>,
+    ) -> Result<Document, Error> {
+        match self.round_trip_timeout.clone() {
+            None => self.exchange_unbounded(request, follower).await,
+            Some((after, host)) => {
+                match tokio::time::timeout(after, self.exchange_unbounded(request, follower)).await
+                {
                     Ok(reply) => reply,
                     Err(_) => Err(Error::Timeout(Timeout {
                         phase: TimeoutPhase::Socket,
@@ -153,28 +203,42 @@ impl Transport {
         }
     }
 
-    async fn exchange_unbounded(&mut self, request: &Frame) -> Result<Document, Error> {
-        let sent_bytes = wire::write_frame(&mut self.stream, request).await?;
+    async fn exchange_unbounded(
+        &mut self,
+        request: &Frame,
+        follower: Option<&Frame>,
+    ) -> Result<Document, Error> {
+        let sent_bytes = match follower {
+            None => wire::write_frame(&mut self.stream, request).await?,
+            Some(follower) => wire::write_frames(&mut self.stream, &[request, follower]).await?,
+        };
         self.round_trips += 1;
-        let (reply, received_bytes) =
-            wire::read_frame_sized(&mut self.stream, self.max_message_size).await?;
+        let (reply, received_bytes) = self.read_reply_unbounded(request.request_id).await?;
         crate::events::event!(
             debug,
             command = command_name(&request.message),
+            followed_by = follower.map(|follower| command_name(&follower.message)),
             sent_bytes,
             received_bytes,
             "round trip"
         );
         #[cfg(not(feature = "tracing"))]
         let _ = (sent_bytes, received_bytes);
-        if reply.response_to != request.request_id {
+        Ok(reply)
+    }
+
+    /// Reads the next reply, which must answer the request `request_id` in this framing.
+    async fn read_reply_unbounded(&mut self, request_id: i32) -> Result<(Document, usize), Error> {
+        let (reply, received_bytes) =
+            wire::read_frame_sized(&mut self.stream, self.max_message_size).await?;
+        if reply.response_to != request_id {
             return Err(Error::protocol(
                 None,
                 ProtocolViolation::MalformedReply {
                     command: "reply",
                     problem: format!(
                         "responseTo {} does not match the request id {}",
-                        reply.response_to, request.request_id
+                        reply.response_to, request_id
                     ),
                 },
             ));
@@ -190,7 +254,7 @@ impl Transport {
                 ));
             }
         }
-        Ok(reply.message.into_command_document()?)
+        Ok((reply.message.into_command_document()?, received_bytes))
     }
 }
 

@@ -8,18 +8,22 @@ use super::{Authenticator, HandshakeFailure, op_msg_refused};
 use crate::config::ServerApi;
 use crate::connection::Connection;
 use crate::deadline::Deadline;
-use crate::error::Error;
+use crate::error::{CommandError, Error};
 use crate::events::event;
 use crate::handshake::{self, HelloParameters, HelloReply};
 use crate::mechanism::conversation::{
     Channel, Conversation, Next, Outcome, ServerHello, Settings, Speculation,
 };
 use crate::mechanism::oidc::{Token, TokenAnswer};
+use crate::reply::reply_ok;
 use crate::tls::TlsConnector;
 use crate::transport::{ByteStream, Framing, Transport};
+use crate::wire::Frame;
 
 impl Authenticator {
-    /// Hello, then the conversation, on one stream.
+    /// Hello, then the conversation, on one stream; with `ping`, a `ping` that the server must
+    /// answer, sent behind the conversation's last message when the conversation knows which one
+    /// that is ([`Conversation::awaits_last_reply`]), else after the conversation.
     pub(super) async fn handshake(
         &self,
         stream: Box<dyn ByteStream>,
@@ -27,6 +31,7 @@ impl Authenticator {
         op_query: bool,
         channel: Channel,
         deadline: &Deadline,
+        ping: bool,
     ) -> Result<Connection, HandshakeFailure> {
         #[cfg(feature = "tracing")]
         let started = std::time::Instant::now();
@@ -109,6 +114,7 @@ impl Authenticator {
             })
             .into());
         }
+        let mut ping = if ping { Ping::Wanted } else { Ping::Not };
         let outcome = match credential {
             Some(credential) => {
                 let settings = Settings {
@@ -132,9 +138,9 @@ impl Authenticator {
                         &mut transport,
                         credential,
                         settings,
-                        server,
-                        speculation,
+                        (server, speculation),
                         (oidc.as_deref(), &mut oidc_token, deadline),
+                        &mut ping,
                     )
                     .await
                     .map_err(|e| {
@@ -151,6 +157,9 @@ impl Authenticator {
             None => None,
         };
         let handshake_round_trips = transport.round_trips;
+        ping.finish(&mut transport)
+            .await
+            .map_err(|e| self.describe(host, e))?;
         event!(
             info,
             host,
@@ -209,21 +218,34 @@ impl Authenticator {
         transport: &mut Transport,
         credential: &Credential,
         settings: Settings<'_>,
-        server: ServerHello<'_>,
-        speculation: Option<Speculation>,
+        // what the hello answered, and the first step it carried
+        (server, speculation): (ServerHello<'_>, Option<Speculation>),
         // MONGODB-OIDC's state, the token sent, and the deadline a human callback holds
         (oidc, oidc_token, deadline): (
             Option<&super::oidc::OidcClient>,
             &mut Option<Token>,
             &Deadline,
         ),
+        ping: &mut Ping,
     ) -> Result<Outcome, Error> {
         let source = credential.source.as_str();
         let (mut conversation, mut next) = Conversation::start(settings, server, speculation)?;
         loop {
             next = match next {
                 Next::Send(command) => {
-                    let reply = send(transport, source, command).await?;
+                    // a ping sent behind an earlier message is answered before this one
+                    ping.read_answer(transport).await?;
+                    let reply = match ping {
+                        Ping::Wanted if conversation.awaits_last_reply() => {
+                            let frame = transport.request("admin", ping_command());
+                            let reply = send(transport, source, command, Some(&frame)).await?;
+                            *ping = Ping::InFlight {
+                                request_id: frame.request_id,
+                            };
+                            reply
+                        }
+                        _ => send(transport, source, command, None).await?,
+                    };
                     conversation.reply(&reply)?
                 }
                 Next::AwsCredentials => {
@@ -259,18 +281,70 @@ impl Authenticator {
     }
 }
 
-/// Sends a conversation's command to `source` and returns the reply; a command that carries a
-/// secret is wiped once sent.
+/// Sends a conversation's command to `source`, with `follower` behind it in the same write, and
+/// returns the reply; a command that carries a secret is wiped once sent.
 pub(super) async fn send(
     transport: &mut Transport,
     source: &str,
     mut command: crate::mechanism::conversation::Command,
+    follower: Option<&Frame>,
 ) -> Result<bson::Document, Error> {
     if command.secret {
         transport
-            .round_trip_secret(source, &mut command.document)
+            .round_trip_secret_followed(source, &mut command.document, follower)
             .await
     } else {
-        transport.round_trip(source, command.document).await
+        transport
+            .round_trip_followed(source, command.document, follower)
+            .await
     }
+}
+
+/// Where the `ping` of [`Authenticator::connect_and_ping`] stands in a handshake.
+pub(super) enum Ping {
+    /// No ping was asked for.
+    Not,
+    /// Asked for, not sent yet.
+    Wanted,
+    /// Sent behind a message of the conversation; its reply follows that message's.
+    InFlight {
+        /// The ping's request id, which its reply answers.
+        request_id: i32,
+    },
+}
+
+impl Ping {
+    /// Before the conversation sends more: the reply of a ping in flight comes before any reply to
+    /// what is sent next, so it is read now. The server answered it in the middle of the
+    /// conversation (it did not end where it was expected to), before the client was
+    /// authenticated, so the reply says nothing and the ping is sent again later.
+    async fn read_answer(&mut self, transport: &mut Transport) -> Result<(), Error> {
+        if let Ping::InFlight { request_id } = *self {
+            transport.read_reply(request_id).await?;
+            *self = Ping::Wanted;
+        }
+        Ok(())
+    }
+
+    /// Once the conversation is over: the ping's reply (sent now if it was not sent yet), which
+    /// must be `ok: 1`.
+    async fn finish(self, transport: &mut Transport) -> Result<(), Error> {
+        let reply = match self {
+            Ping::Not => return Ok(()),
+            Ping::Wanted => transport.round_trip("admin", ping_command()).await?,
+            Ping::InFlight { request_id } => transport.read_reply(request_id).await?,
+        };
+        if reply_ok(&reply) && reply.contains_key("ok") {
+            return Ok(());
+        }
+        Err(Error::Command(CommandError::from_reply(
+            "ping",
+            &reply,
+            "the server did not answer the ping",
+        )))
+    }
+}
+
+fn ping_command() -> bson::Document {
+    bson::doc! { "ping": 1 }
 }

@@ -300,6 +300,40 @@ impl Authenticator {
     /// # Ok(()) }
     /// ```
     pub async fn connect(&self) -> Result<Connection, Error> {
+        self.connect_hosts(false).await
+    }
+
+    /// As [`Authenticator::connect`], and the server has answered a `ping` on the connection
+    /// before it is handed back: the connection is known to be usable, in one round trip fewer
+    /// than `connect` followed by [`Connection::run_command`] with a ping.
+    ///
+    /// The ping (`{ping: 1}` on `admin`, nothing else) goes out in the same write as the
+    /// conversation's last message: SCRAM's client-final message when the server skips the empty
+    /// exchange (MongoDB 4.4+) and its empty last message when it does not, MONGODB-CR's
+    /// `authenticate`, PLAIN's and MONGODB-X509's only message. The server
+    /// answers the conversation first, and its reply is checked first: a refused authentication or
+    /// a SCRAM server signature that does not verify is the error returned, and the ping's reply
+    /// is never looked at. The ping carries no data, so sending it before the server has proved
+    /// who it is gives nothing away. Without a credential, and for the mechanisms whose last
+    /// message is not known in advance (GSSAPI, MONGODB-OIDC, a speculative MONGODB-X509 that the
+    /// hello already finished), the ping is a round trip of its own after the handshake.
+    /// [`Connection::handshake_round_trips`] does not count the ping.
+    ///
+    /// A ping the server refuses is an [`Error::Command`].
+    ///
+    /// ```no_run
+    /// # async fn run(authenticator: &mongo_auth::Authenticator) -> Result<(), mongo_auth::Error> {
+    /// // SCRAM-SHA-256 against MongoDB 4.4+: TCP, then two round trips, the ping included.
+    /// let connection = authenticator.connect_and_ping().await?;
+    /// println!("{} handshake round trips", connection.handshake_round_trips());
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_and_ping(&self) -> Result<Connection, Error> {
+        self.connect_hosts(true).await
+    }
+
+    /// [`Authenticator::connect`], with a pipelined ping when `ping`.
+    async fn connect_hosts(&self, ping: bool) -> Result<Connection, Error> {
         let hosts = if self.srv {
             &self
                 .srv_resolution
@@ -323,7 +357,7 @@ impl Authenticator {
         for (index, host) in hosts.iter().enumerate() {
             #[cfg(not(feature = "tracing"))]
             let _ = index;
-            match self.connect_host(host).await {
+            match self.connect_host(host, ping).await {
                 Ok(connection) => return Ok(connection),
                 Err(
                     e @ (Error::Authentication(_)
@@ -421,7 +455,7 @@ impl Authenticator {
         let result = match deadline
             .bound(
                 host,
-                self.handshake(stream, host, op_query, channel, &deadline),
+                self.handshake(stream, host, op_query, channel, &deadline, false),
             )
             .await?
         {
@@ -447,7 +481,7 @@ impl Authenticator {
         result
     }
 
-    async fn connect_host(&self, host: &Host) -> Result<Connection, Error> {
+    async fn connect_host(&self, host: &Host, ping: bool) -> Result<Connection, Error> {
         let name = host_name(host);
         // One deadline for the whole connection phase: TCP, TLS, hello and authentication, the
         // OP_QUERY retry included.
@@ -465,7 +499,7 @@ impl Authenticator {
         let first = deadline
             .bound(
                 &name,
-                self.handshake(stream, &name, op_query, channel, &deadline),
+                self.handshake(stream, &name, op_query, channel, &deadline, ping),
             )
             .await?;
         match first {
@@ -479,7 +513,7 @@ impl Authenticator {
                 match deadline
                     .bound(
                         &name,
-                        self.handshake(stream, &name, true, channel, &deadline),
+                        self.handshake(stream, &name, true, channel, &deadline, ping),
                     )
                     .await?
                 {

@@ -611,7 +611,7 @@ async fn converse(
     loop {
         next = match next {
             Next::Send(command) => {
-                let reply = super::handshake::send(transport, source, command).await?;
+                let reply = super::handshake::send(transport, source, command, None).await?;
                 conversation.reply(&reply)?
             }
             Next::OidcToken(request) => {

@@ -111,6 +111,23 @@ where
     Ok(bytes.len())
 }
 
+/// Writes `frames` back to back in one write (a command and the one that follows it in the same
+/// packet), then flushes; returns the bytes written. The buffer is sized for all of them before
+/// the first byte is written and wiped afterwards, as [`write_frame`] does for one.
+pub(crate) async fn write_frames<W>(writer: &mut W, frames: &[&Frame]) -> Result<usize, WireError>
+where
+    W: AsyncWrite + Unpin + ?Sized,
+{
+    let capacity = frames.iter().map(|frame| frame.encoded_len()).sum();
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(capacity));
+    for frame in frames {
+        frame.encode_into(&mut bytes)?;
+    }
+    writer.write_all(&bytes).await?;
+    writer.flush().await?;
+    Ok(bytes.len())
+}
+
 /// Reads until `buf` is full or the stream ends; returns how many bytes arrived.
 async fn fill<R>(reader: &mut R, buf: &mut [u8]) -> Result<usize, WireError>
 where

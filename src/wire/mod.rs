@@ -37,6 +37,7 @@ use decode::{decode_msg, decode_query, decode_reply};
 use encode::{document_len, write_document};
 pub use error::WireError;
 pub(crate) use io::read_frame_sized;
+pub(crate) use io::write_frames;
 pub use io::{read_frame, write_frame};
 pub use limits::{MAX_DOCUMENT_DEPTH, MAX_HANDSHAKE_MESSAGE_SIZE};
 
@@ -474,8 +475,15 @@ impl Frame {
     pub fn encode(&self) -> Result<Vec<u8>, WireError> {
         // Sized before the first byte is written: the buffer never moves, so no copy of a secret
         // the message carries is left behind in freed memory.
-        let capacity = self.encoded_len();
-        let mut out = Vec::with_capacity(capacity);
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// Appends the encoded message to `out`, which has room for it ([`Frame::encoded_len`]
+    /// bytes) when no copy of a secret may be left behind.
+    pub(crate) fn encode_into(&self, out: &mut Vec<u8>) -> Result<(), WireError> {
+        let start = out.len();
         out.extend_from_slice(&[0; 4]); // length, patched below
         out.extend_from_slice(&self.request_id.to_le_bytes());
         out.extend_from_slice(&self.response_to.to_le_bytes());
@@ -486,7 +494,7 @@ impl Frame {
                 checksum = msg.flags.checksum_present;
                 out.extend_from_slice(&msg.flags.bits().to_le_bytes());
                 out.push(0);
-                write_document(&mut out, &msg.body)?;
+                write_document(out, &msg.body)?;
                 for sequence in &msg.sequences {
                     if sequence.identifier.contains('\0') {
                         return Err(WireError::Encode(
@@ -494,15 +502,15 @@ impl Frame {
                         ));
                     }
                     out.push(1);
-                    let start = out.len();
+                    let section = out.len();
                     out.extend_from_slice(&[0; 4]);
                     out.extend_from_slice(sequence.identifier.as_bytes());
                     out.push(0);
                     for doc in &sequence.documents {
-                        write_document(&mut out, doc)?;
+                        write_document(out, doc)?;
                     }
-                    let size = length_i32(out.len() - start)?;
-                    out[start..start + 4].copy_from_slice(&size.to_le_bytes());
+                    let size = length_i32(out.len() - section)?;
+                    out[section..section + 4].copy_from_slice(&size.to_le_bytes());
                 }
             }
             Message::Query(query) => {
@@ -516,9 +524,9 @@ impl Frame {
                 out.push(0);
                 out.extend_from_slice(&query.number_to_skip.to_le_bytes());
                 out.extend_from_slice(&query.number_to_return.to_le_bytes());
-                write_document(&mut out, &query.query)?;
+                write_document(out, &query.query)?;
                 if let Some(selector) = &query.return_fields_selector {
-                    write_document(&mut out, selector)?;
+                    write_document(out, selector)?;
                 }
             }
             Message::Reply(reply) => {
@@ -528,22 +536,26 @@ impl Frame {
                 let count = length_i32(reply.documents.len())?;
                 out.extend_from_slice(&count.to_le_bytes());
                 for doc in &reply.documents {
-                    write_document(&mut out, doc)?;
+                    write_document(out, doc)?;
                 }
             }
         }
-        let total = length_i32(out.len() + if checksum { 4 } else { 0 })?;
-        out[0..4].copy_from_slice(&total.to_le_bytes());
+        let total = length_i32(out.len() - start + if checksum { 4 } else { 0 })?;
+        out[start..start + 4].copy_from_slice(&total.to_le_bytes());
         if checksum {
-            let crc = crc32c::crc32c(&out);
+            let crc = crc32c::crc32c(&out[start..]);
             out.extend_from_slice(&crc.to_le_bytes());
         }
-        debug_assert_eq!(out.len(), capacity, "Frame::encoded_len is exact");
-        Ok(out)
+        debug_assert_eq!(
+            out.len() - start,
+            self.encoded_len(),
+            "Frame::encoded_len is exact"
+        );
+        Ok(())
     }
 
     /// The length of the encoded message, header included.
-    fn encoded_len(&self) -> usize {
+    pub(crate) fn encoded_len(&self) -> usize {
         HEADER_LEN
             + match &self.message {
                 Message::Msg(msg) => {

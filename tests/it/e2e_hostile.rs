@@ -151,11 +151,36 @@ fn scram_config() -> ClientConfig {
 
 /// Serves `script` (called with each request body and its index) on one end of a duplex stream
 /// and returns the other end; `None` hangs up.
-fn serve<F>(mut script: F) -> tokio::io::DuplexStream
+fn serve<F>(script: F) -> tokio::io::DuplexStream
 where
     F: FnMut(usize, &Document) -> Option<Answer> + Send + 'static,
 {
-    let (client, mut server) = tokio::io::duplex(1 << 16);
+    let (client, server) = tokio::io::duplex(1 << 16);
+    serve_on(server, script);
+    client
+}
+
+/// Serves `script` on the first connection to a listener on 127.0.0.1 and returns its address.
+async fn serve_tcp<F>(script: F) -> String
+where
+    F: FnMut(usize, &Document) -> Option<Answer> + Send + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    tokio::spawn(async move {
+        if let Ok((stream, _)) = listener.accept().await {
+            serve_on(stream, script);
+        }
+    });
+    address
+}
+
+/// Serves `script` on `server` (see [`serve`]).
+fn serve_on<S, F>(mut server: S, mut script: F)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    F: FnMut(usize, &Document) -> Option<Answer> + Send + 'static,
+{
     tokio::spawn(async move {
         let mut index = 0;
         while let Ok(request) = wire::read_frame(&mut server, wire::DEFAULT_MAX_MESSAGE_SIZE).await
@@ -206,7 +231,6 @@ where
             }
         }
     });
-    client
 }
 
 fn violation(e: &Error) -> &ProtocolViolation {
@@ -325,6 +349,83 @@ async fn a_forged_signature_is_refused_even_when_the_server_says_done() {
     })
     .await;
     assert_eq!(violation(&e), &ProtocolViolation::ServerSignatureMismatch);
+}
+
+/// `connect_and_ping` sends its ping behind the client-final message: a forged server signature
+/// is still the error, whatever the server answers to the ping, and so is a refused
+/// authentication; a ping the server refuses after a genuine conversation is a command error.
+#[tokio::test]
+async fn connect_and_ping_checks_the_conversation_before_the_ping() {
+    let host = serve_tcp(|index, body| match index {
+        0 => Some(Scram::from_hello(body).speculative_hello(false)),
+        1 => Some(Answer::Body(doc! {
+            "conversationId": 1, "done": true,
+            "payload": binary(format!("v={}", BASE64.encode([7u8; 32]))), "ok": 1,
+        })),
+        2 if body.contains_key("ping") => Some(Answer::Body(doc! { "ok": 1 })),
+        _ => None,
+    })
+    .await;
+    let e = connect_and_ping(&host).await.unwrap_err();
+    assert_eq!(violation(&e), &ProtocolViolation::ServerSignatureMismatch);
+
+    let host = serve_tcp(|index, body| match index {
+        0 => Some(Scram::from_hello(body).speculative_hello(false)),
+        1 => Some(Answer::Body(doc! {
+            "ok": 0, "code": 18, "codeName": "AuthenticationFailed",
+            "errmsg": "Authentication failed.",
+        })),
+        2 => Some(Answer::Body(doc! { "ok": 1 })),
+        _ => None,
+    })
+    .await;
+    assert!(matches!(
+        connect_and_ping(&host).await,
+        Err(Error::Authentication(_))
+    ));
+
+    let mut scram = None;
+    let host = serve_tcp(move |index, body| match index {
+        0 => {
+            let state = Scram::from_hello(body);
+            let answer = state.speculative_hello(false);
+            scram = Some(state);
+            Some(answer)
+        }
+        1 => scram.as_ref().map(|s| s.final_reply(body, 1, true)),
+        2 => Some(Answer::Body(doc! {
+            "ok": 0, "code": 8000, "codeName": "AtlasError", "errmsg": "no pings today",
+        })),
+        _ => None,
+    })
+    .await;
+    match connect_and_ping(&host).await {
+        Err(Error::Command(e)) => assert_eq!(e.code, 8000, "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `connect_and_ping` with the SCRAM-SHA-256 credential, to `host`.
+async fn connect_and_ping(host: &str) -> Result<mongo_auth::Connection, Error> {
+    let config = ClientConfig::builder()
+        .host(host)
+        .credential(
+            Auth::scram_sha_256()
+                .username("app")
+                .password(PASSWORD)
+                .source("admin"),
+        )
+        .handshake_timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let result = Authenticator::new(&config)
+        .unwrap()
+        .connect_and_ping()
+        .await;
+    if let Err(e) = &result {
+        assert!(!e.to_string().contains(PASSWORD));
+    }
+    result
 }
 
 #[tokio::test]

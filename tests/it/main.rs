@@ -54,6 +54,7 @@ mod e2e_hostile;
 mod e2e_mechanisms;
 mod e2e_misbehaviour;
 mod e2e_oidc;
+mod e2e_ping;
 mod e2e_scram;
 mod e2e_tls;
 mod fuzz_corpus;

@@ -141,6 +141,9 @@ pub(crate) struct Conversation<'a> {
     settings: Settings<'a>,
     mechanism: Mechanism,
     state: State,
+    /// The server honours SCRAM's `skipEmptyExchange` (MongoDB 4.4+, wire version 9): the reply
+    /// to the client-final message ends the conversation.
+    skips_empty_exchange: bool,
 }
 
 impl std::fmt::Debug for Conversation<'_> {
@@ -165,6 +168,7 @@ impl<'a> Conversation<'a> {
             settings,
             mechanism,
             state: State::Over,
+            skips_empty_exchange: server.max_wire_version >= 9,
         };
         // The speculative reply is used only for the mechanism that was speculated.
         let speculation = speculation.filter(|s| s.mechanism() == mechanism);
@@ -173,6 +177,21 @@ impl<'a> Conversation<'a> {
             .first(speculation, speculative_reply, server.max_wire_version)
             .map_err(|e| conversation.explain(e))?;
         Ok((conversation, next))
+    }
+
+    /// Whether the reply to the last [`Next::Send`] command is expected to end the conversation
+    /// (its `done: true`, or a refusal): the client has nothing more to send unless the server
+    /// departs from the protocol. What may follow that command in the same write
+    /// ([`crate::Authenticator::connect_and_ping`]) is decided by this.
+    pub(crate) fn awaits_last_reply(&self) -> bool {
+        match self.state {
+            State::ScramFinal { .. } => self.skips_empty_exchange,
+            State::LastMessageSent { .. }
+            | State::Plain(_)
+            | State::CrAuthenticate(_)
+            | State::X509(_) => true,
+            _ => false,
+        }
     }
 
     /// Takes the reply to the last [`Next::Send`] command.

@@ -79,6 +79,10 @@ pub(crate) async fn serve_connection<S>(
         struck: Vec::new(),
     };
     loop {
+        // bytes left over from the last read: the client sent this command without waiting
+        if !stream.buffer().is_empty() {
+            connection.shared.record_read_ahead(id);
+        }
         let frame = tokio::select! {
             _ = shutdown.wait_for(|stop| *stop) => break,
             frame = read_frame(&mut stream, connection.shared.max_message_size) => frame,

@@ -62,6 +62,10 @@ pub struct ConnectionRecord {
     pub mechanisms: Vec<String>,
     /// How many authentications completed inside the handshake (speculative authentication).
     pub speculative: u32,
+    /// How many commands had already arrived, in the bytes read with the command before them,
+    /// when that one was answered: the client wrote them behind it without waiting for its reply
+    /// (a pipelined `ping`).
+    pub read_ahead: u32,
     /// The wire error that ended the connection, if one did.
     pub wire_error: Option<String>,
     /// Whether the connection has been closed.
@@ -164,6 +168,10 @@ impl Shared {
 
     pub(crate) fn close_connection(&self, id: u64) {
         self.with_connection(id, |c| c.closed = true);
+    }
+
+    pub(crate) fn record_read_ahead(&self, id: u64) {
+        self.with_connection(id, |c| c.read_ahead += 1);
     }
 
     pub(crate) fn record_command(&self, id: u64, name: &str) {

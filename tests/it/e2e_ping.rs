@@ -1,0 +1,233 @@
+//! `Authenticator::connect_and_ping` against the conformance server: the ping goes out in the same
+//! write as the conversation's last message when the mechanism knows which one that is, the server
+//! sees it right behind that message, and a refused authentication is still the error returned.
+
+use mongo_auth::{Auth, Authenticator, ClientConfig, Error, Mechanism, Tls};
+use mongo_auth_test_server::certs::TestPki;
+use mongo_auth_test_server::{ConnectionRecord, RunningServer, ServerConfig, User};
+
+use crate::support::conformance::{
+    PLAIN_PASSWORD, PLAIN_USER, authenticated_users, required, start, x509_and_plain_over_tls,
+};
+
+const USER: &str = "app";
+const PASSWORD: &str = "pencil";
+
+fn scram_server() -> ServerConfig {
+    ServerConfig::new()
+        .require_auth(true)
+        .user(User::new(USER, "admin").password(PASSWORD))
+}
+
+/// Connects with `connect_and_ping` and returns the connection and what the server saw on it.
+async fn connect_and_ping(
+    server: &RunningServer,
+    config: &ClientConfig,
+) -> (mongo_auth::Connection, ConnectionRecord) {
+    let before = server.connections().len();
+    let authenticator = Authenticator::new(config).unwrap();
+    let connection = authenticator
+        .connect_and_ping()
+        .await
+        .unwrap_or_else(|e| panic!("connect_and_ping: {e}"));
+    let record = server.connections().pop().unwrap();
+    assert_eq!(server.connections().len(), before + 1, "one connection");
+    (connection, record)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scram_sends_the_ping_with_the_client_final_message() {
+    let server = start(scram_server()).await;
+    for mechanism in ["SCRAM-SHA-1", "SCRAM-SHA-256"] {
+        let config: ClientConfig = server
+            .uri_for(USER, PASSWORD, "admin", Some(mechanism))
+            .parse()
+            .unwrap();
+        let (mut connection, record) = connect_and_ping(&server, &config).await;
+        assert_eq!(connection.handshake_round_trips(), 2, "{mechanism}");
+        assert_eq!(
+            record.commands,
+            ["isMaster", "saslContinue", "ping"],
+            "{mechanism}"
+        );
+        assert_eq!(
+            record.read_ahead, 1,
+            "{mechanism}: the ping came with saslContinue"
+        );
+        // the connection is authenticated and in step: the next command gets its own reply
+        assert_eq!(authenticated_users(&mut connection).await, ["app@admin"]);
+    }
+    // `connect` sends no ping
+    let config: ClientConfig = server
+        .uri_for(USER, PASSWORD, "admin", Some("SCRAM-SHA-256"))
+        .parse()
+        .unwrap();
+    Authenticator::new(&config)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let record = server.connections().pop().unwrap();
+    assert_eq!(record.commands, ["isMaster", "saslContinue"]);
+    assert_eq!(record.read_ahead, 0);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_authentication_is_the_error_not_the_ping() {
+    let server = start(scram_server()).await;
+    for mechanism in ["SCRAM-SHA-1", "SCRAM-SHA-256"] {
+        let config: ClientConfig = server
+            .uri_for(USER, "Wr0ng-Pa55", "admin", Some(mechanism))
+            .parse()
+            .unwrap();
+        let authenticator = Authenticator::new(&config).unwrap();
+        match authenticator.connect_and_ping().await {
+            Err(Error::Authentication(e)) => {
+                assert!(!e.to_string().contains("Wr0ng-Pa55"), "{e}");
+            }
+            other => panic!("{mechanism}: {other:?}"),
+        }
+    }
+    server.shutdown().await;
+}
+
+/// Servers that do not skip SCRAM's empty exchange (before 4.4, or one that departs from 4.4's
+/// protocol) still get one ping, answered and checked, and the conversation finishes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_without_skip_empty_exchange_still_finish_and_answer_the_ping() {
+    // (maxWireVersion, skipEmptyExchange honoured, the commands the server sees, read ahead)
+    let cases: [(i32, bool, &[&str], u32); 3] = [
+        // 4.0: the ping rides with the empty exchange that ends the long conversation
+        (
+            7,
+            true,
+            &[
+                "isMaster",
+                "saslStart",
+                "saslContinue",
+                "saslContinue",
+                "ping",
+            ],
+            1,
+        ),
+        // a 4.4+ server that ignores skipEmptyExchange: the ping that rode with the client-final
+        // message was answered mid-conversation, so it rides again with the empty exchange
+        (
+            21,
+            false,
+            &["isMaster", "saslContinue", "ping", "saslContinue", "ping"],
+            2,
+        ),
+        (21, true, &["isMaster", "saslContinue", "ping"], 1),
+    ];
+    for (wire, skip, commands, read_ahead) in cases {
+        let server = start(
+            scram_server()
+                .max_wire_version(wire)
+                .skip_empty_exchange(skip),
+        )
+        .await;
+        let config: ClientConfig = server
+            .uri_for(USER, PASSWORD, "admin", Some("SCRAM-SHA-256"))
+            .parse()
+            .unwrap();
+        let (mut connection, record) = connect_and_ping(&server, &config).await;
+        assert_eq!(record.commands, commands, "wire {wire} skip {skip}");
+        assert_eq!(record.read_ahead, read_ahead, "wire {wire} skip {skip}");
+        assert_eq!(
+            connection.authenticated_mechanism(),
+            Some(Mechanism::ScramSha256)
+        );
+        assert_eq!(authenticated_users(&mut connection).await, ["app@admin"]);
+        server.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_x509_and_mongodb_cr_send_the_ping_with_their_last_message() {
+    let pki = TestPki::generate_temporary().unwrap();
+    // PLAIN over TLS: hello, then saslStart with the ping behind it
+    let server =
+        start(x509_and_plain_over_tls(&pki, required(&pki)).speculative_authentication(false))
+            .await;
+    let plain = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Auth::plain().username(PLAIN_USER).password(PLAIN_PASSWORD))
+        .tls(Tls::enabled().ca_file(&pki.ca).client_cert(&pki.client.pem))
+        .build()
+        .unwrap();
+    let (mut connection, record) = connect_and_ping(&server, &plain).await;
+    assert_eq!(record.commands, ["isMaster", "saslStart", "ping"]);
+    assert_eq!(record.read_ahead, 1);
+    assert_eq!(
+        authenticated_users(&mut connection).await,
+        [format!("{PLAIN_USER}@$external")]
+    );
+    // MONGODB-X509 without speculative authentication: authenticate with the ping behind it
+    let x509 = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Auth::x509())
+        .tls(Tls::enabled().ca_file(&pki.ca).client_cert(&pki.client.pem))
+        .build()
+        .unwrap();
+    let (connection, record) = connect_and_ping(&server, &x509).await;
+    assert_eq!(record.commands, ["isMaster", "authenticate", "ping"]);
+    assert_eq!(record.read_ahead, 1);
+    assert_eq!(
+        connection.authenticated_mechanism(),
+        Some(Mechanism::MongodbX509)
+    );
+    server.shutdown().await;
+
+    // MONGODB-CR on an old server (OP_QUERY): authenticate with the ping behind it
+    let server = start(
+        ServerConfig::new()
+            .max_wire_version(2)
+            .user(User::mongodb_cr("old", "admin", "pencil")),
+    )
+    .await;
+    let config: ClientConfig = server
+        .uri_for("old", "pencil", "admin", Some("MONGODB-CR"))
+        .parse()
+        .unwrap();
+    let authenticator = Authenticator::new(&config).unwrap();
+    // the first connection learns that the host refuses OP_MSG
+    authenticator.connect_and_ping().await.unwrap();
+    let before = server.connections().len();
+    let mut connection = authenticator.connect_and_ping().await.unwrap();
+    let record = server.connections()[before].clone();
+    assert!(connection.uses_op_query());
+    assert_eq!(
+        record.commands,
+        ["isMaster", "getnonce", "authenticate", "ping"]
+    );
+    assert_eq!(record.read_ahead, 1);
+    assert_eq!(authenticated_users(&mut connection).await, ["old@admin"]);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_credential_or_with_speculative_x509_the_ping_is_its_own_round_trip() {
+    let server = start(ServerConfig::new()).await;
+    let config: ClientConfig = server.uri().parse().unwrap();
+    let (connection, record) = connect_and_ping(&server, &config).await;
+    assert_eq!(connection.handshake_round_trips(), 1);
+    assert_eq!(record.commands, ["isMaster", "ping"]);
+    assert_eq!(record.read_ahead, 0);
+    server.shutdown().await;
+
+    let pki = TestPki::generate_temporary().unwrap();
+    let server = start(x509_and_plain_over_tls(&pki, required(&pki))).await;
+    let x509 = ClientConfig::builder()
+        .host(server.addr().to_string())
+        .credential(Auth::x509())
+        .tls(Tls::enabled().ca_file(&pki.ca).client_cert(&pki.client.pem))
+        .build()
+        .unwrap();
+    let (connection, record) = connect_and_ping(&server, &x509).await;
+    assert_eq!(connection.handshake_round_trips(), 1);
+    assert_eq!(record.commands, ["isMaster", "ping"]);
+    assert_eq!(record.speculative, 1);
+    server.shutdown().await;
+}
