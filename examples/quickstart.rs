@@ -393,6 +393,14 @@ async fn against_the_embedded_server() -> Result<()> {
         millis(started.elapsed()),
         authenticator.pbkdf2_computations()
     );
+    // A connection the server has answered a ping on: the ping goes out with the last SASL message.
+    let started = Instant::now();
+    let checked = authenticator.connect_and_ping().await?;
+    println!(
+        "connect_and_ping: authenticated and answering in {} round trips, {}",
+        checked.handshake_round_trips(),
+        millis(started.elapsed())
+    );
 
     server.shutdown().await;
     legacy.shutdown().await;

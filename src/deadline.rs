@@ -84,12 +84,17 @@ impl Deadline {
     }
 
     /// Runs `work` until the deadline; past it, a timeout error that names what set it and `host`.
-    pub(crate) async fn bound<T>(
-        &self,
-        host: &str,
-        work: impl Future<Output = T>,
-    ) -> Result<T, Error> {
-        self.run(work).await.map_err(|Expired| self.expired(host))
+    ///
+    /// `work` is boxed first: the futures bounded here (a connection's TCP and TLS set-up, its
+    /// handshake) are kilobytes long, and a future nested in async functions by value is copied
+    /// into each level's state (three times over through `run`'s `select!`), once per connection.
+    pub(crate) fn bound<'a, T: 'a>(
+        &'a self,
+        host: &'a str,
+        work: impl Future<Output = T> + 'a,
+    ) -> impl Future<Output = Result<T, Error>> + 'a {
+        let work = Box::pin(work);
+        async move { self.run(work).await.map_err(|Expired| self.expired(host)) }
     }
 
     /// Runs `work` until the deadline.

@@ -248,8 +248,10 @@ impl Authenticator {
                     };
                     conversation.reply(&reply)?
                 }
+                // (the steps that may ask a web service, boxed: their futures are large, and
+                // every connection's handshake would carry their size)
                 Next::AwsCredentials => {
-                    let credentials = self.aws_credentials().await?;
+                    let credentials = Box::pin(self.aws_credentials()).await?;
                     conversation.aws_credentials(credentials, super::aws::unix_now())?
                 }
                 Next::OidcToken(request) => {
@@ -260,7 +262,7 @@ impl Authenticator {
                                 .to_owned(),
                         }));
                     };
-                    let answer = oidc.token(request, settings.host, deadline).await?;
+                    let answer = Box::pin(oidc.token(request, settings.host, deadline)).await?;
                     if let TokenAnswer::Jwt { token, .. } = &answer {
                         *oidc_token = Some(token.clone());
                     }
