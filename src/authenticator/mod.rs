@@ -309,8 +309,8 @@ impl Authenticator {
     ///
     /// The ping (`{ping: 1}` on `admin`, nothing else) goes out in the same write as the
     /// conversation's last message: SCRAM's client-final message when the server skips the empty
-    /// exchange (MongoDB 4.4+) and its empty last message when it does not, MONGODB-CR's
-    /// `authenticate`, PLAIN's and MONGODB-X509's only message. The server
+    /// exchange (MongoDB 4.4+) and its empty last message when it does not, MONGODB-AWS's signed
+    /// request, MONGODB-CR's `authenticate`, PLAIN's and MONGODB-X509's only message. The server
     /// answers the conversation first, and its reply is checked first: a refused authentication or
     /// a SCRAM server signature that does not verify is the error returned, and the ping's reply
     /// is never looked at. The ping carries no data, so sending it before the server has proved

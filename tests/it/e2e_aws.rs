@@ -396,9 +396,20 @@ async fn aws_credentials_from_a_provider_in_code() {
             Some(Mechanism::MongodbAws)
         );
     }
+    // connect_and_ping: the ping goes out with the signed request, the conversation's last message
+    authenticator
+        .connect_and_ping()
+        .await
+        .expect("authenticated and pinged");
+    let record = server.connections().pop().unwrap();
+    assert_eq!(
+        record.commands,
+        ["isMaster", "saslStart", "saslContinue", "ping"]
+    );
+    assert_eq!(record.read_ahead, 1);
     // asked once per authentication, never cached by the authenticator
-    assert_eq!(provider.calls.load(std::sync::atomic::Ordering::Relaxed), 2);
-    assert_eq!(sts.seen().len(), 2);
+    assert_eq!(provider.calls.load(std::sync::atomic::Ordering::Relaxed), 3);
+    assert_eq!(sts.seen().len(), 3);
 
     let failing = Authenticator::new(&config)
         .unwrap()
@@ -410,7 +421,7 @@ async fn aws_credentials_from_a_provider_in_code() {
         Err(Error::Credential(e)) => assert!(e.problem.contains("the vault is sealed"), "{e}"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(sts.seen().len(), 2);
+    assert_eq!(sts.seen().len(), 3);
     server.shutdown().await;
 }
 
