@@ -11,7 +11,7 @@
 //! | TLS established | debug | `host`, `protocol`, `client_certificate` |
 //! | hello answered | debug | `host`, `max_wire_version`, `mechanisms`, `speculative_reply` |
 //! | mechanism chosen | debug | `mechanism`, `reason` |
-//! | round trip | debug | `command`, `sent_bytes`, `received_bytes` |
+//! | round trip | debug | `command`, `followed_by` (sent in the same write), `sent_bytes`, `received_bytes` |
 //! | SCRAM keys | debug | `mechanism`, `cache` (`hit` or `derived`), `elapsed_us` |
 //! | authenticated | info | `host`, `mechanism`, `round_trips`, `elapsed_us` |
 //! | OP_QUERY fallback | warn | `host` |

@@ -48,6 +48,8 @@ async fn every_mechanism_and_misbehaviour() {
         let authenticator = mongo_auth::Authenticator::new(&scram(&server, mechanism)).unwrap();
         authenticator.connect().await.unwrap();
         authenticator.connect().await.unwrap();
+        // the ping sent with the client-final message is named in its round trip's event
+        authenticator.connect_and_ping().await.unwrap();
     }
     let wrong: ClientConfig = server
         .uri_for("app", "not-the-Secret-4714", "admin", None)
@@ -164,6 +166,7 @@ async fn every_mechanism_and_misbehaviour() {
         text.contains("cache=\"hit\"") && text.contains("cache=\"derived\""),
         "{text}"
     );
+    assert!(text.contains("followed_by=\"ping\""), "{text}");
     for secret in [
         SCRAM_PASSWORD,
         PLAIN_PASSWORD,
