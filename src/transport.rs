@@ -108,19 +108,11 @@ impl Transport {
         self.exchange(&request, follower).await
     }
 
-    /// As [`Transport::round_trip`], for a command that carries a secret (a PLAIN payload, a
-    /// SCRAM client proof): once the exchange ends, however it ends (error, cancellation by a
-    /// timeout), every binary and string value of the command is wiped, and the wiped command is
-    /// left in `command`. The encoded frame is wiped by [`wire::write_frame`].
-    pub(crate) async fn round_trip_secret(
-        &mut self,
-        db: &str,
-        command: &mut Document,
-    ) -> Result<Document, Error> {
-        self.round_trip_secret_followed(db, command, None).await
-    }
-
-    /// [`Transport::round_trip_secret`] with a follower, as [`Transport::round_trip_followed`].
+    /// As [`Transport::round_trip_followed`], for a command that carries a secret (a PLAIN
+    /// payload, a SCRAM client proof): once the exchange ends, however it ends (error,
+    /// cancellation by a timeout), every binary and string value of the command is wiped, and the
+    /// wiped command is left in `command`. The encoded frame is wiped by [`wire::write_frame`]
+    /// (or [`wire::write_frames`], with a follower).
     pub(crate) async fn round_trip_secret_followed(
         &mut self,
         db: &str,
@@ -161,16 +153,22 @@ impl Transport {
         Frame::new(message)
     }
 
-    /// Reads the reply to the request whose id is `request_id`, sent earlier (a follower of
-    /// [`Transport::round_trip_followed`]), bounded as a round trip is.
-    pub(crate) async fn read_reply(&mut self, request_id: i32) -> Result<Document, Error> {
+    /// Reads the reply to the request whose id is `request_id`, sent earlier in `framing` (a
+    /// follower of [`Transport::round_trip_followed`]), bounded as a round trip is.
+    pub(crate) async fn read_reply(
+        &mut self,
+        request_id: i32,
+        framing: Framing,
+    ) -> Result<Document, Error> {
         match self.round_trip_timeout.clone() {
             None => self
-                .read_reply_unbounded(request_id)
+                .read_reply_unbounded(request_id, framing)
                 .await
                 .map(|(reply, _)| reply),
             Some((after, host)) => {
-                match tokio::time::timeout(after, self.read_reply_unbounded(request_id)).await {
+                match tokio::time::timeout(after, self.read_reply_unbounded(request_id, framing))
+                    .await
+                {
                     Ok(reply) => reply.map(|(reply, _)| reply),
                     Err(_) => Err(Error::Timeout(Timeout {
                         phase: TimeoutPhase::Socket,
@@ -213,7 +211,9 @@ impl Transport {
             Some(follower) => wire::write_frames(&mut self.stream, &[request, follower]).await?,
         };
         self.round_trips += 1;
-        let (reply, received_bytes) = self.read_reply_unbounded(request.request_id).await?;
+        let (reply, received_bytes) = self
+            .read_reply_unbounded(request.request_id, self.framing)
+            .await?;
         crate::events::event!(
             debug,
             command = command_name(&request.message),
@@ -227,8 +227,12 @@ impl Transport {
         Ok(reply)
     }
 
-    /// Reads the next reply, which must answer the request `request_id` in this framing.
-    async fn read_reply_unbounded(&mut self, request_id: i32) -> Result<(Document, usize), Error> {
+    /// Reads the next reply, which must answer the request `request_id`, sent in `framing`.
+    async fn read_reply_unbounded(
+        &mut self,
+        request_id: i32,
+        framing: Framing,
+    ) -> Result<(Document, usize), Error> {
         let (reply, received_bytes) =
             wire::read_frame_sized(&mut self.stream, self.max_message_size).await?;
         if reply.response_to != request_id {
@@ -243,7 +247,7 @@ impl Transport {
                 },
             ));
         }
-        match (self.framing, &reply.message) {
+        match (framing, &reply.message) {
             (Framing::OpMsg, Message::Msg(_)) | (Framing::OpQuery, Message::Reply(_)) => {}
             (_, other) => {
                 return Err(Error::protocol(
@@ -315,7 +319,7 @@ mod tests {
         let plain = PlainClient::new("user", &Password::new("pencil"));
         let mut command = plain.sasl_start();
         let reply = transport
-            .round_trip_secret("$external", &mut command)
+            .round_trip_secret_followed("$external", &mut command, None)
             .await
             .unwrap();
         assert_eq!(reply.get_f64("ok").unwrap(), 1.0);

@@ -22,8 +22,9 @@ use crate::wire::Frame;
 
 impl Authenticator {
     /// Hello, then the conversation, on one stream; with `ping`, a `ping` that the server must
-    /// answer, sent behind the conversation's last message when the conversation knows which one
-    /// that is ([`Conversation::awaits_last_reply`]), else after the conversation.
+    /// answer, sent behind the hello when no conversation is expected to follow it, else behind
+    /// the conversation's last message when the conversation knows which one that is
+    /// ([`Conversation::awaits_last_reply`]), else after the conversation.
     pub(super) async fn handshake(
         &self,
         stream: Box<dyn ByteStream>,
@@ -76,12 +77,33 @@ impl Authenticator {
             op_query,
             speculation: speculation.as_ref(),
         });
+        // With no conversation to follow, or one the hello is expected to finish (MONGODB-X509,
+        // MONGODB-OIDC with a cached token), the ping goes out with the hello.
+        let ping_with_hello = ping
+            && match (credential, &speculation) {
+                (None, _) => true,
+                (Some(_), Some(Speculation::X509(_) | Speculation::Oidc(_))) => true,
+                (Some(_), _) => false,
+            };
+        let ping_frame = ping_with_hello.then(|| transport.request("admin", ping_command()));
         let sent = if oidc_token.is_some() {
             // the speculative step carries the access token: wipe it once sent
             let mut hello = hello;
-            transport.round_trip_secret("admin", &mut hello).await
+            transport
+                .round_trip_secret_followed("admin", &mut hello, ping_frame.as_ref())
+                .await
         } else {
-            transport.round_trip("admin", hello).await
+            transport
+                .round_trip_followed("admin", hello, ping_frame.as_ref())
+                .await
+        };
+        let mut ping = match &ping_frame {
+            Some(frame) => Ping::InFlight {
+                request_id: frame.request_id,
+                framing: transport.framing,
+            },
+            None if ping => Ping::Wanted,
+            None => Ping::Not,
         };
         let reply_document = match sent {
             Ok(reply) => reply,
@@ -114,7 +136,6 @@ impl Authenticator {
             })
             .into());
         }
-        let mut ping = if ping { Ping::Wanted } else { Ping::Not };
         let outcome = match credential {
             Some(credential) => {
                 let settings = Settings {
@@ -241,6 +262,7 @@ impl Authenticator {
                             let reply = send(transport, source, command, Some(&frame)).await?;
                             *ping = Ping::InFlight {
                                 request_id: frame.request_id,
+                                framing: transport.framing,
                             };
                             reply
                         }
@@ -312,6 +334,8 @@ pub(super) enum Ping {
     InFlight {
         /// The ping's request id, which its reply answers.
         request_id: i32,
+        /// The framing it was sent in (the hello's, when it went out with the hello).
+        framing: Framing,
     },
 }
 
@@ -321,8 +345,12 @@ impl Ping {
     /// conversation (it did not end where it was expected to), before the client was
     /// authenticated, so the reply says nothing and the ping is sent again later.
     async fn read_answer(&mut self, transport: &mut Transport) -> Result<(), Error> {
-        if let Ping::InFlight { request_id } = *self {
-            transport.read_reply(request_id).await?;
+        if let Ping::InFlight {
+            request_id,
+            framing,
+        } = *self
+        {
+            transport.read_reply(request_id, framing).await?;
             *self = Ping::Wanted;
         }
         Ok(())
@@ -334,7 +362,10 @@ impl Ping {
         let reply = match self {
             Ping::Not => return Ok(()),
             Ping::Wanted => transport.round_trip("admin", ping_command()).await?,
-            Ping::InFlight { request_id } => transport.read_reply(request_id).await?,
+            Ping::InFlight {
+                request_id,
+                framing,
+            } => transport.read_reply(request_id, framing).await?,
         };
         if reply_ok(&reply) && reply.contains_key("ok") {
             return Ok(());

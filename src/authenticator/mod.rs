@@ -307,17 +307,24 @@ impl Authenticator {
     /// before it is handed back: the connection is known to be usable, in one round trip fewer
     /// than `connect` followed by [`Connection::run_command`] with a ping.
     ///
-    /// The ping (`{ping: 1}` on `admin`, nothing else) goes out in the same write as the
-    /// conversation's last message: SCRAM's client-final message when the server skips the empty
-    /// exchange (MongoDB 4.4+) and its empty last message when it does not, MONGODB-AWS's signed
-    /// request, MONGODB-CR's `authenticate`, PLAIN's and MONGODB-X509's only message. The server
-    /// answers the conversation first, and its reply is checked first: a refused authentication or
-    /// a SCRAM server signature that does not verify is the error returned, and the ping's reply
-    /// is never looked at. The ping carries no data, so sending it before the server has proved
-    /// who it is gives nothing away. Without a credential, and for the mechanisms whose last
-    /// message is not known in advance (GSSAPI, MONGODB-OIDC, a speculative MONGODB-X509 that the
-    /// hello already finished), the ping is a round trip of its own after the handshake.
-    /// [`Connection::handshake_round_trips`] does not count the ping.
+    /// The ping (`{ping: 1}` on `admin`, nothing else) goes out in the same write as the last
+    /// message of the handshake:
+    /// - the hello, when no conversation is expected to follow it: no credential, MONGODB-X509
+    ///   and MONGODB-OIDC with a cached token (both finished by the hello's speculative step);
+    /// - else the conversation's last message: SCRAM's client-final message when the server skips
+    ///   the empty exchange (MongoDB 4.4+) and its empty last message when it does not,
+    ///   MONGODB-AWS's signed request, MONGODB-CR's `authenticate`, PLAIN's and MONGODB-X509's
+    ///   only message;
+    /// - else (GSSAPI, MONGODB-OIDC without a cached token) a round trip of its own after the
+    ///   handshake.
+    ///
+    /// The server answers in order, and its reply to the handshake is checked first: a refused
+    /// authentication or a SCRAM server signature that does not verify is the error returned, and
+    /// the ping's reply is never looked at. The ping carries no data, so sending it before the
+    /// server has proved who it is gives nothing away. A ping the server answered before the
+    /// conversation ended (a server that did not take the speculative step, or did not skip the
+    /// empty exchange) proves nothing about the authenticated connection: it is sent again with
+    /// the next last message. [`Connection::handshake_round_trips`] does not count the ping.
     ///
     /// A ping the server refuses is an [`Error::Command`].
     ///

@@ -105,6 +105,16 @@ async fn oidc_machine_flow_takes_two_round_trips_then_one_with_the_cached_token(
     let second = authenticator.connect().await.expect("authenticates");
     assert_eq!(second.handshake_round_trips(), 1);
     assert_eq!(server.connections()[1].speculative, 1);
+    // connect_and_ping: the ping goes out with that hello, still one round trip
+    let third = authenticator
+        .connect_and_ping()
+        .await
+        .expect("authenticates and pings");
+    assert_eq!(third.handshake_round_trips(), 1);
+    let record = &server.connections()[2];
+    assert_eq!(record.commands.len(), 2, "{:?}", record.commands);
+    assert_eq!(record.commands[1], "ping");
+    assert_eq!((record.speculative, record.read_ahead), (1, 1));
     assert_eq!(authenticator.oidc_token_fetches(), 1);
     assert_eq!(endpoint.requests().len(), 1);
     let request = &endpoint.requests()[0];
