@@ -206,6 +206,22 @@ async fn without_a_credential_or_with_speculative_x509_the_ping_goes_with_the_he
     assert_eq!(record.read_ahead, 1);
     server.shutdown().await;
 
+    // A server before 3.6 hangs up on the OP_MSG hello (and the ping behind it): the second
+    // connection speaks OP_QUERY, the ping too.
+    let server = start(ServerConfig::new().max_wire_version(2)).await;
+    let config: ClientConfig = server.uri().parse().unwrap();
+    let connection = Authenticator::new(&config)
+        .unwrap()
+        .connect_and_ping()
+        .await
+        .unwrap();
+    assert!(connection.uses_op_query());
+    let records = server.connections();
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(records[1].commands, ["isMaster", "ping"]);
+    assert_eq!(records[1].read_ahead, 1);
+    server.shutdown().await;
+
     let pki = TestPki::generate_temporary().unwrap();
     let x509 = ClientConfig::builder()
         .credential(Auth::x509())
