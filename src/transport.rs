@@ -329,6 +329,72 @@ mod tests {
         assert_eq!(command.get_str("mechanism").unwrap(), "");
     }
 
+    /// A follower goes out in the same write as the command; each reply is matched to its
+    /// request, and a reply to the wrong one is a protocol error.
+    #[tokio::test]
+    async fn a_follower_is_written_with_the_command_and_answered_after_it() {
+        let (client, mut server) = tokio::io::duplex(1 << 16);
+        let peer = tokio::spawn(async move {
+            let mut names = Vec::new();
+            for ok in [1.0, 1.0] {
+                let request = wire::read_frame(&mut server, wire::DEFAULT_MAX_MESSAGE_SIZE)
+                    .await
+                    .unwrap();
+                let body = request.message.into_command_document().unwrap();
+                names.push(body.keys().next().cloned().unwrap());
+                let reply = Frame::reply_to(
+                    request.request_id,
+                    Message::Msg(OpMsg::new(
+                        bson::doc! { "ok": ok, "for": &names[names.len() - 1] },
+                    )),
+                );
+                wire::write_frame(&mut server, &reply).await.unwrap();
+            }
+            names
+        });
+        let mut transport = Transport::new(Box::new(client), Framing::OpMsg, None);
+        let plain = PlainClient::new("user", &Password::new("pencil"));
+        let mut command = plain.sasl_start();
+        let ping = transport.request("admin", bson::doc! { "ping": 1 });
+        let reply = transport
+            .round_trip_secret_followed("$external", &mut command, Some(&ping))
+            .await
+            .unwrap();
+        assert_eq!(reply.get_str("for").unwrap(), "saslStart");
+        assert!(command.get_binary_generic("payload").unwrap().is_empty());
+        // one round trip, two commands
+        assert_eq!(transport.round_trips, 1);
+        let pong = transport
+            .read_reply(ping.request_id, Framing::OpMsg)
+            .await
+            .unwrap();
+        assert_eq!(pong.get_str("for").unwrap(), "ping");
+        assert_eq!(peer.await.unwrap(), ["saslStart", "ping"]);
+
+        // a server that answers the follower first: the command's reply does not match
+        let (client, mut server) = tokio::io::duplex(1 << 16);
+        tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for _ in 0..2 {
+                let request = wire::read_frame(&mut server, wire::DEFAULT_MAX_MESSAGE_SIZE)
+                    .await
+                    .unwrap();
+                ids.push(request.request_id);
+            }
+            for id in ids.into_iter().rev() {
+                let reply = Frame::reply_to(id, Message::Msg(OpMsg::new(bson::doc! { "ok": 1.0 })));
+                wire::write_frame(&mut server, &reply).await.unwrap();
+            }
+        });
+        let mut transport = Transport::new(Box::new(client), Framing::OpMsg, None);
+        let ping = transport.request("admin", bson::doc! { "ping": 1 });
+        let error = transport
+            .round_trip_followed("admin", bson::doc! { "hello": 1 }, Some(&ping))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Protocol(_)), "{error:?}");
+    }
+
     /// Bytes the server sent after its reply are read ahead into the buffer; the stream handed
     /// back still yields them.
     #[tokio::test]
