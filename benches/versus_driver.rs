@@ -465,18 +465,29 @@ impl Floor {
         }
     }
 
+    /// The same on the benchmark's tokio runtime: what any client on it pays before doing any work.
+    async fn once_async(&self) {
+        let [hello, ping, again] = &self.frames;
+        Self::exchange_async(self.addr, &[(hello, 1), (ping, 1), (again, 1)]).await;
+    }
+
     /// As [`Floor::once_async`] with the round trips `connect_and_ping` takes: the hello, then two
     /// commands in one write and their two replies.
     async fn once_async_pipelined(&self) {
+        Self::exchange_async(self.addr, &[(&self.frames[0], 1), (&self.pipelined, 2)]).await;
+    }
+
+    /// A fresh TCP connection to `addr`, then each write and as many replies as it asks for.
+    async fn exchange_async(addr: std::net::SocketAddr, writes: &[(&Vec<u8>, usize)]) {
         use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let mut stream = tokio::net::TcpStream::connect(self.addr)
+        let mut stream = tokio::net::TcpStream::connect(addr)
             .await
             .expect("connects");
         stream.set_nodelay(true).unwrap();
         let mut reply = vec![0u8; 16 * 1024];
-        for (write, replies) in [(&self.frames[0], 1), (&self.pipelined, 2)] {
+        for (write, replies) in writes {
             stream.write_all(write).await.expect("sends");
-            for _ in 0..replies {
+            for _ in 0..*replies {
                 stream.read_exact(&mut reply[..4]).await.expect("a reply");
                 let length = i32::from_le_bytes(reply[..4].try_into().unwrap()) as usize;
                 stream
@@ -484,25 +495,6 @@ impl Floor {
                     .await
                     .expect("the reply's body");
             }
-        }
-    }
-
-    /// The same on the benchmark's tokio runtime: what any client on it pays before doing any work.
-    async fn once_async(&self) {
-        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let mut stream = tokio::net::TcpStream::connect(self.addr)
-            .await
-            .expect("connects");
-        stream.set_nodelay(true).unwrap();
-        let mut reply = vec![0u8; 16 * 1024];
-        for frame in &self.frames {
-            stream.write_all(frame).await.expect("sends");
-            stream.read_exact(&mut reply[..4]).await.expect("a reply");
-            let length = i32::from_le_bytes(reply[..4].try_into().unwrap()) as usize;
-            stream
-                .read_exact(&mut reply[4..length])
-                .await
-                .expect("the reply's body");
         }
     }
 

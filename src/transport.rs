@@ -160,24 +160,10 @@ impl Transport {
         request_id: i32,
         framing: Framing,
     ) -> Result<Document, Error> {
-        match self.round_trip_timeout.clone() {
-            None => self
-                .read_reply_unbounded(request_id, framing)
-                .await
-                .map(|(reply, _)| reply),
-            Some((after, host)) => {
-                match tokio::time::timeout(after, self.read_reply_unbounded(request_id, framing))
-                    .await
-                {
-                    Ok(reply) => reply.map(|(reply, _)| reply),
-                    Err(_) => Err(Error::Timeout(Timeout {
-                        phase: TimeoutPhase::Socket,
-                        after,
-                        host,
-                    })),
-                }
-            }
-        }
+        let bound = self.round_trip_timeout.clone();
+        within(bound, self.read_reply_unbounded(request_id, framing))
+            .await
+            .map(|(reply, _)| reply)
     }
 
     async fn exchange(
@@ -185,20 +171,8 @@ impl Transport {
         request: &Frame,
         follower: Option<&Frame>,
     ) -> Result<Document, Error> {
-        match self.round_trip_timeout.clone() {
-            None => self.exchange_unbounded(request, follower).await,
-            Some((after, host)) => {
-                match tokio::time::timeout(after, self.exchange_unbounded(request, follower)).await
-                {
-                    Ok(reply) => reply,
-                    Err(_) => Err(Error::Timeout(Timeout {
-                        phase: TimeoutPhase::Socket,
-                        after,
-                        host,
-                    })),
-                }
-            }
-        }
+        let bound = self.round_trip_timeout.clone();
+        within(bound, self.exchange_unbounded(request, follower)).await
     }
 
     async fn exchange_unbounded(
@@ -260,6 +234,23 @@ impl Transport {
         }
         Ok((reply.message.into_command_document()?, received_bytes))
     }
+}
+
+/// `work`, bounded by `bound` (the time, and the host a timeout names) when there is one.
+async fn within<T>(
+    bound: Option<(Duration, String)>,
+    work: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let Some((after, host)) = bound else {
+        return work.await;
+    };
+    tokio::time::timeout(after, work).await.unwrap_or_else(|_| {
+        Err(Error::Timeout(Timeout {
+            phase: TimeoutPhase::Socket,
+            after,
+            host,
+        }))
+    })
 }
 
 /// The name of the command a request carries (its first key), for events.

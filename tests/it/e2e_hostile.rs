@@ -136,8 +136,13 @@ where
 }
 
 fn scram_config() -> ClientConfig {
+    scram_config_for("hostile.invalid:27017")
+}
+
+/// The SCRAM-SHA-256 credential's configuration, for `host`.
+fn scram_config_for(host: &str) -> ClientConfig {
     ClientConfig::builder()
-        .host("hostile.invalid:27017")
+        .host(host)
         .credential(
             Auth::scram_sha_256()
                 .username("app")
@@ -407,18 +412,7 @@ async fn connect_and_ping_checks_the_conversation_before_the_ping() {
 
 /// `connect_and_ping` with the SCRAM-SHA-256 credential, to `host`.
 async fn connect_and_ping(host: &str) -> Result<mongo_auth::Connection, Error> {
-    let config = ClientConfig::builder()
-        .host(host)
-        .credential(
-            Auth::scram_sha_256()
-                .username("app")
-                .password(PASSWORD)
-                .source("admin"),
-        )
-        .handshake_timeout(Duration::from_secs(20))
-        .build()
-        .unwrap();
-    let result = Authenticator::new(&config)
+    let result = Authenticator::new(&scram_config_for(host))
         .unwrap()
         .connect_and_ping()
         .await;

@@ -8,7 +8,7 @@ use mongo_auth_test_server::tls::ClientAuth;
 use mongo_auth_test_server::{ServerConfig, User};
 
 use crate::support::conformance::{
-    PLAIN_PASSWORD, PLAIN_USER, authenticated_users, over_tls, required, start,
+    PLAIN_PASSWORD, PLAIN_USER, authenticated_users, mongodb_2_6, over_tls, required, start,
     x509_and_plain_over_tls,
 };
 
@@ -168,12 +168,7 @@ async fn x509_against_a_server_that_asks_for_no_certificate_is_a_clear_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mongodb_cr_explicit_and_negotiated_on_an_old_server() {
-    let server = start(
-        ServerConfig::new()
-            .max_wire_version(2)
-            .user(User::mongodb_cr("old", "admin", "pencil")),
-    )
-    .await;
+    let server = start(mongodb_2_6()).await;
     for mechanism in [Some("MONGODB-CR")] {
         let config: ClientConfig = server
             .uri_for("old", "pencil", "admin", mechanism)
@@ -216,12 +211,7 @@ async fn mongodb_cr_explicit_and_negotiated_on_an_old_server() {
 /// MONGODB-CR only over TLS (or a Unix socket), and otherwise says how to ask for it by name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mongodb_cr_is_negotiated_only_over_tls() {
-    let server = start(
-        ServerConfig::new()
-            .max_wire_version(2)
-            .user(User::mongodb_cr("old", "admin", "pencil")),
-    )
-    .await;
+    let server = start(mongodb_2_6()).await;
     let config: ClientConfig = server
         .uri_for("old", "pencil", "admin", None)
         .parse()
@@ -243,14 +233,7 @@ async fn mongodb_cr_is_negotiated_only_over_tls() {
     server.shutdown().await;
 
     let pki = TestPki::generate_temporary().unwrap();
-    let server = start(over_tls(
-        ServerConfig::new()
-            .max_wire_version(2)
-            .user(User::mongodb_cr("old", "admin", "pencil")),
-        &pki,
-        ClientAuth::None,
-    ))
-    .await;
+    let server = start(over_tls(mongodb_2_6(), &pki, ClientAuth::None)).await;
     let ca = pki.ca.display().to_string();
     for (user, password, outcome) in [("old", "pencil", true), ("nobody", "pencil", false)] {
         let uri = format!(

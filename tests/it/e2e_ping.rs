@@ -7,7 +7,8 @@ use mongo_auth_test_server::certs::TestPki;
 use mongo_auth_test_server::{ConnectionRecord, RunningServer, ServerConfig, User};
 
 use crate::support::conformance::{
-    PLAIN_PASSWORD, PLAIN_USER, authenticated_users, required, start, x509_and_plain_over_tls,
+    PLAIN_PASSWORD, PLAIN_USER, authenticated_users, mongodb_2_6, required, start,
+    x509_and_plain_over_tls,
 };
 
 const USER: &str = "app";
@@ -167,12 +168,7 @@ async fn plain_and_mongodb_cr_send_the_ping_with_their_last_message() {
     server.shutdown().await;
 
     // MONGODB-CR on an old server (OP_QUERY): authenticate with the ping behind it
-    let server = start(
-        ServerConfig::new()
-            .max_wire_version(2)
-            .user(User::mongodb_cr("old", "admin", "pencil")),
-    )
-    .await;
+    let server = start(mongodb_2_6()).await;
     let config: ClientConfig = server
         .uri_for("old", "pencil", "admin", Some("MONGODB-CR"))
         .parse()

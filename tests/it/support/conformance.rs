@@ -71,3 +71,11 @@ pub(crate) async fn authenticated_users(connection: &mut mongo_auth::Connection)
         })
         .collect()
 }
+
+/// A server that speaks as MongoDB 2.6 does (wire version 2: OP_QUERY only, MONGODB-CR), with the
+/// MONGODB-CR user `old` (password `pencil`) on `admin`.
+pub(crate) fn mongodb_2_6() -> ServerConfig {
+    ServerConfig::new()
+        .max_wire_version(2)
+        .user(User::mongodb_cr("old", "admin", "pencil"))
+}
