@@ -105,15 +105,12 @@ pub async fn write_frame<W>(writer: &mut W, frame: &Frame) -> Result<usize, Wire
 where
     W: AsyncWrite + Unpin + ?Sized,
 {
-    let bytes = zeroize::Zeroizing::new(frame.encode()?);
-    writer.write_all(&bytes).await?;
-    writer.flush().await?;
-    Ok(bytes.len())
+    write_frames(writer, &[frame]).await
 }
 
 /// Writes `frames` back to back in one write (a command and the one that follows it in the same
 /// packet), then flushes; returns the bytes written. The buffer is sized for all of them before
-/// the first byte is written and wiped afterwards, as [`write_frame`] does for one.
+/// the first byte is written, so it never moves, and it is zeroed before it is freed.
 pub(crate) async fn write_frames<W>(writer: &mut W, frames: &[&Frame]) -> Result<usize, WireError>
 where
     W: AsyncWrite + Unpin + ?Sized,
