@@ -12,7 +12,6 @@ use mongo_auth_core::Mechanism;
 use crate::config::ServerApi;
 use crate::deadline::Deadline;
 use crate::error::{CommandError, Error, Timeout, TimeoutPhase};
-use crate::reply::reply_ok;
 use crate::transport::{ByteStream, Framing, Transport};
 
 /// Runs a connection's authentication again after the server answered
@@ -194,14 +193,7 @@ impl Connection {
                 }));
             }
         };
-        if reply_ok(&reply) && reply.contains_key("ok") {
-            return Ok(reply);
-        }
-        Err(Error::Command(CommandError::from_reply(
-            &name,
-            &reply,
-            "the command failed",
-        )))
+        CommandError::check(&name, reply, "the command failed")
     }
 
     /// Sets how long [`Connection::run_command`] waits for the server's reply (the request

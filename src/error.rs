@@ -257,6 +257,20 @@ pub struct CommandError {
 impl CommandError {
     /// The error an `ok: 0` reply to `command` stands for: the reply's `code` (0 without one),
     /// `codeName` and `errmsg` (`fallback` without one).
+    /// A command's reply as the result it stands for: the reply when it has an `ok` that says
+    /// success, else the server's refusal as an [`Error::Command`] (`fallback` when the server
+    /// gives no message).
+    pub(crate) fn check(
+        command: &str,
+        reply: bson::Document,
+        fallback: &str,
+    ) -> Result<bson::Document, Error> {
+        if crate::reply::reply_ok(&reply) && reply.contains_key("ok") {
+            return Ok(reply);
+        }
+        Err(Error::Command(Self::from_reply(command, &reply, fallback)))
+    }
+
     pub(crate) fn from_reply(command: &str, reply: &bson::Document, fallback: &str) -> Self {
         CommandError {
             command: command.to_owned(),

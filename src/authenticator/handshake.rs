@@ -15,7 +15,6 @@ use crate::mechanism::conversation::{
     Channel, Conversation, Next, Outcome, ServerHello, Settings, Speculation,
 };
 use crate::mechanism::oidc::{Token, TokenAnswer};
-use crate::reply::reply_ok;
 use crate::tls::TlsConnector;
 use crate::transport::{ByteStream, Framing, Transport};
 use crate::wire::Frame;
@@ -367,14 +366,7 @@ impl Ping {
                 framing,
             } => transport.read_reply(request_id, framing).await?,
         };
-        if reply_ok(&reply) && reply.contains_key("ok") {
-            return Ok(());
-        }
-        Err(Error::Command(CommandError::from_reply(
-            "ping",
-            &reply,
-            "the server did not answer the ping",
-        )))
+        CommandError::check("ping", reply, "the server did not answer the ping").map(drop)
     }
 }
 

@@ -326,7 +326,10 @@ impl Authenticator {
     /// empty exchange) proves nothing about the authenticated connection: it is sent again with
     /// the next last message. [`Connection::handshake_round_trips`] does not count the ping.
     ///
-    /// A ping the server refuses is an [`Error::Command`].
+    /// A ping the server refuses is an [`Error::Command`] and, like a network failure, makes
+    /// `connect_and_ping` try the next host (with several hosts, each one's error is in
+    /// [`Error::NoReachableHost`]). An authentication failure is returned at once, as by
+    /// `connect`.
     ///
     /// ```no_run
     /// # async fn run(authenticator: &mongo_auth::Authenticator) -> Result<(), mongo_auth::Error> {
