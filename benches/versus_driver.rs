@@ -15,8 +15,10 @@
 //!    client's CPU can be told from the server's: a fresh connection + SCRAM-SHA-256 + `ping` through a
 //!    shared authenticator (warm key cache) against a fresh driver client (whose process-wide key cache is
 //!    warm too), and the floor under both (a fresh TCP connection and three round trips of commands
-//!    encoded in advance, blocking sockets); the same from a fresh process (cold, whole-process wall
-//!    time); and 1,000 concurrent connections through one authenticator.
+//!    encoded in advance, blocking sockets). Measured twice: in a task on the runtime's workers (how a
+//!    service makes its connections) and from `block_on`'s own thread (the body of `#[tokio::main]`,
+//!    where each socket readiness wakes that thread from a worker). Then the same from a fresh process
+//!    (cold, whole-process wall time), and 1,000 concurrent connections through one authenticator.
 //!
 //! `MONGO_AUTH_BENCH_QUICK=1` runs fewer rounds (for a smoke test); `MONGO_AUTH_BENCH_MARKDOWN=1` adds the
 //! README table at the end, between `<!-- bench:begin -->` and `<!-- bench:end -->`.
@@ -558,6 +560,76 @@ struct Warm {
     pipelined_floor: f64,
 }
 
+/// Warm set-ups through `authenticator` against fresh driver clients and the floors, interleaved:
+/// a block of ours (each way) and of the floors, then one driver client, and so on.
+async fn warm_rounds(
+    authenticator: Arc<Authenticator>,
+    uri: String,
+    floor: Arc<Floor>,
+    ours_n: usize,
+    driver_n: usize,
+) -> Warm {
+    ours_once(&authenticator).await;
+    driver_once(&uri).await.shutdown().await;
+    let mut ours = Vec::new();
+    let mut pinged = Vec::new();
+    let mut driver = Vec::new();
+    let mut floors = Vec::new();
+    let mut tokio_floors = Vec::new();
+    let mut pipelined_floors = Vec::new();
+    let mut ours_cpu = 0;
+    let mut pinged_cpu = 0;
+    let mut driver_cpu = 0;
+    let per_driver = ours_n / driver_n;
+    for _ in 0..driver_n {
+        let cpu = process_cpu_ns().unwrap_or(0);
+        for _ in 0..per_driver {
+            let start = Instant::now();
+            ours_pinged_once(&authenticator).await;
+            pinged.push(start.elapsed().as_secs_f64() * 1e9);
+        }
+        pinged_cpu += process_cpu_ns().unwrap_or(0) - cpu;
+        let cpu = process_cpu_ns().unwrap_or(0);
+        for _ in 0..per_driver {
+            let start = Instant::now();
+            ours_once(&authenticator).await;
+            ours.push(start.elapsed().as_secs_f64() * 1e9);
+        }
+        ours_cpu += process_cpu_ns().unwrap_or(0) - cpu;
+        for _ in 0..per_driver {
+            // blocking sockets: this thread waits in the kernel, nothing of the runtime's is in it
+            let start = Instant::now();
+            floor.once();
+            floors.push(start.elapsed().as_secs_f64() * 1e9);
+            let start = Instant::now();
+            floor.once_async().await;
+            tokio_floors.push(start.elapsed().as_secs_f64() * 1e9);
+            let start = Instant::now();
+            floor.once_async_pipelined().await;
+            pipelined_floors.push(start.elapsed().as_secs_f64() * 1e9);
+        }
+        let cpu = process_cpu_ns().unwrap_or(0);
+        let start = Instant::now();
+        let client = driver_once(&uri).await;
+        driver.push(start.elapsed().as_secs_f64() * 1e9);
+        driver_cpu += process_cpu_ns().unwrap_or(0) - cpu;
+        // outside the timing, but its CPU counts
+        client.shutdown().immediate(true).await;
+    }
+    let per_ours = (per_driver * driver_n) as f64;
+    Warm {
+        ours: median(ours),
+        ours_cpu: ours_cpu as f64 / per_ours,
+        pinged: median(pinged),
+        pinged_cpu: pinged_cpu as f64 / per_ours,
+        driver: median(driver),
+        driver_cpu: driver_cpu as f64 / driver_n as f64,
+        floor: median(floors),
+        tokio_floor: median(tokio_floors),
+        pipelined_floor: median(pipelined_floors),
+    }
+}
+
 fn connecting(summary: &mut Summary) {
     let server = ServerProcess::start();
     let uri = server.uri();
@@ -567,72 +639,26 @@ fn connecting(summary: &mut Summary) {
         "== connection set-up against the conformance server on 127.0.0.1 (a child process) =="
     );
 
-    // warm: one authenticator (keys cached after its first connection) against a fresh driver client
+    // warm: one authenticator (keys cached after its first connection) against a fresh driver
+    // client, measured twice: in a task on the runtime's workers (how a service makes its
+    // connections), then from `block_on`'s own thread (what `#[tokio::main]`'s body is), where each
+    // socket readiness is a wake-up across threads.
     let config: ClientConfig = uri.parse().unwrap();
-    let authenticator = Authenticator::new(&config).unwrap();
-    let floor = Floor::new(server.port);
-    let warm = runtime.block_on(async {
-        ours_once(&authenticator).await;
-        driver_once(&uri).await.shutdown().await;
-        let mut ours = Vec::new();
-        let mut pinged = Vec::new();
-        let mut driver = Vec::new();
-        let mut floors = Vec::new();
-        let mut tokio_floors = Vec::new();
-        let mut pipelined_floors = Vec::new();
-        let mut ours_cpu = 0;
-        let mut pinged_cpu = 0;
-        let mut driver_cpu = 0;
-        // interleaved: a block of ours (each way), then one driver client, and so on
-        let per_driver = ours_n / driver_n;
-        for _ in 0..driver_n {
-            let cpu = process_cpu_ns().unwrap_or(0);
-            for _ in 0..per_driver {
-                let start = Instant::now();
-                ours_pinged_once(&authenticator).await;
-                pinged.push(start.elapsed().as_secs_f64() * 1e9);
-            }
-            pinged_cpu += process_cpu_ns().unwrap_or(0) - cpu;
-            let cpu = process_cpu_ns().unwrap_or(0);
-            for _ in 0..per_driver {
-                let start = Instant::now();
-                ours_once(&authenticator).await;
-                ours.push(start.elapsed().as_secs_f64() * 1e9);
-            }
-            ours_cpu += process_cpu_ns().unwrap_or(0) - cpu;
-            // the floor blocks this thread (not one of the runtime's workers) while it runs
-            for _ in 0..per_driver {
-                let start = Instant::now();
-                floor.once();
-                floors.push(start.elapsed().as_secs_f64() * 1e9);
-                let start = Instant::now();
-                floor.once_async().await;
-                tokio_floors.push(start.elapsed().as_secs_f64() * 1e9);
-                let start = Instant::now();
-                floor.once_async_pipelined().await;
-                pipelined_floors.push(start.elapsed().as_secs_f64() * 1e9);
-            }
-            let cpu = process_cpu_ns().unwrap_or(0);
-            let start = Instant::now();
-            let client = driver_once(&uri).await;
-            driver.push(start.elapsed().as_secs_f64() * 1e9);
-            driver_cpu += process_cpu_ns().unwrap_or(0) - cpu;
-            // outside the timing, but its CPU counts
-            client.shutdown().immediate(true).await;
-        }
-        let per_ours = (per_driver * driver_n) as f64;
-        Warm {
-            ours: median(ours),
-            ours_cpu: ours_cpu as f64 / per_ours,
-            pinged: median(pinged),
-            pinged_cpu: pinged_cpu as f64 / per_ours,
-            driver: median(driver),
-            driver_cpu: driver_cpu as f64 / driver_n as f64,
-            floor: median(floors),
-            tokio_floor: median(tokio_floors),
-            pipelined_floor: median(pipelined_floors),
-        }
-    });
+    let authenticator = Arc::new(Authenticator::new(&config).unwrap());
+    let floor = Arc::new(Floor::new(server.port));
+    let rounds = |authenticator: &Arc<Authenticator>, floor: &Arc<Floor>| {
+        warm_rounds(
+            authenticator.clone(),
+            uri.clone(),
+            floor.clone(),
+            ours_n,
+            driver_n,
+        )
+    };
+    let warm = runtime
+        .block_on(runtime.spawn(rounds(&authenticator, &floor)))
+        .expect("the warm rounds' task");
+    let main_future = runtime.block_on(rounds(&authenticator, &floor));
     let Warm {
         ours,
         ours_cpu,
@@ -644,6 +670,7 @@ fn connecting(summary: &mut Summary) {
         tokio_floor,
         pipelined_floor,
     } = warm;
+    println!("warm, in a task on the runtime's workers:");
     println!(
         "warm: fresh connection + SCRAM-SHA-256 + ping, connect_and_ping   ours {:>10} (client CPU {})   driver {:>10} (client CPU {})   driver/ours {:.1}×",
         ns(pinged),
@@ -678,9 +705,27 @@ fn connecting(summary: &mut Summary) {
         ns(pipelined_floor),
         driver / pipelined_floor
     );
+    println!(
+        "warm, from block_on's thread (#[tokio::main]'s body): connect_and_ping   ours {:>10} \
+         (client CPU {})   driver {:>10} (client CPU {})   driver/ours {:.1}×",
+        ns(main_future.pinged),
+        ns(main_future.pinged_cpu),
+        ns(main_future.driver),
+        ns(main_future.driver_cpu),
+        main_future.driver / main_future.pinged
+    );
+    println!(
+        "      connect, then run_command(ping)   ours {:>10}   driver/ours {:.1}×; the floors: \
+         blocking {}, tokio {} (three round trips) / {} (two)",
+        ns(main_future.ours),
+        main_future.driver / main_future.ours,
+        ns(main_future.floor),
+        ns(main_future.tokio_floor),
+        ns(main_future.pipelined_floor),
+    );
     summary.rows.push([
-        "connect + SCRAM-SHA-256 + ping, warm key cache: `connect_and_ping` (the ping rides with \
-         the last SASL message: two round trips)"
+        "connect + SCRAM-SHA-256 + ping, warm key cache, in a task: `connect_and_ping` (the ping \
+         rides with the last SASL message: two round trips)"
             .to_owned(),
         format!("{} (client CPU {})", ns(pinged), ns(pinged_cpu)),
         format!("{} (client CPU {})", ns(driver), ns(driver_cpu)),
@@ -712,6 +757,19 @@ fn connecting(summary: &mut Summary) {
             "{:.1}× / {:.1}×",
             driver / tokio_floor,
             driver / pipelined_floor
+        ),
+    ]);
+
+    summary.rows.push([
+        "the same from `block_on`'s own thread (the body of `#[tokio::main]`), where each wake-up \
+         crosses threads: `connect_and_ping` / `connect`, then ping"
+            .to_owned(),
+        format!("{} / {}", ns(main_future.pinged), ns(main_future.ours)),
+        ns(main_future.driver),
+        format!(
+            "{:.1}× / {:.1}×",
+            main_future.driver / main_future.pinged,
+            main_future.driver / main_future.ours
         ),
     ]);
 
