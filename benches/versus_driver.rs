@@ -646,7 +646,7 @@ fn connecting(summary: &mut Summary) {
     let config: ClientConfig = uri.parse().unwrap();
     let authenticator = Arc::new(Authenticator::new(&config).unwrap());
     let floor = Arc::new(Floor::new(server.port));
-    let rounds = |authenticator: &Arc<Authenticator>, floor: &Arc<Floor>| {
+    let rounds = || {
         warm_rounds(
             authenticator.clone(),
             uri.clone(),
@@ -656,9 +656,9 @@ fn connecting(summary: &mut Summary) {
         )
     };
     let warm = runtime
-        .block_on(runtime.spawn(rounds(&authenticator, &floor)))
+        .block_on(runtime.spawn(rounds()))
         .expect("the warm rounds' task");
-    let main_future = runtime.block_on(rounds(&authenticator, &floor));
+    let main_future = runtime.block_on(rounds());
     let Warm {
         ours,
         ours_cpu,
