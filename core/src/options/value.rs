@@ -141,13 +141,19 @@ fn invalid(report: &mut Report, pair: &RawPair<'_>, spelled: &str, expected: &st
     );
 }
 
+/// `true` or `false`, in any case.
 pub(crate) fn parse_bool(text: &str) -> Option<bool> {
-    if text.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if text.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
+    // Setting bit 5 of a byte lower-cases a letter, and gives a lower-case letter only from that
+    // letter in either case: one comparison of the whole word.
+    let lower = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .fold(0u64, |word, &b| word << 8 | u64::from(b | 0x20))
+    };
+    match text.len() {
+        4 if lower(text.as_bytes()) == lower(b"true") => Some(true),
+        5 if lower(text.as_bytes()) == lower(b"false") => Some(false),
+        _ => None,
     }
 }
 
@@ -333,6 +339,50 @@ pub(super) fn typed_value(
                 return None;
             }
             Some(OptionValue::Map(pairs))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bool;
+
+    #[test]
+    fn booleans_are_true_or_false_in_any_case_and_nothing_else() {
+        for (text, want) in [
+            ("true", true),
+            ("TRUE", true),
+            ("tRuE", true),
+            ("false", false),
+            ("FALSE", false),
+            ("fAlSe", false),
+        ] {
+            assert_eq!(parse_bool(text), Some(want), "{text}");
+        }
+        // lengths, words and bytes that are not a letter of `true` or `false` in either case
+        for text in [
+            "",
+            "t",
+            "tru",
+            "truee",
+            "fals",
+            "falsee",
+            "yes",
+            "1",
+            "0",
+            "on",
+            "true ",
+            " true",
+            "4rue",
+            "TRU\u{5}",
+            "\u{14}RUE",
+            "trué",
+            "fa\u{13}se",
+            "f\u{1}lse",
+            "FALS\u{5}",
+            "\u{6}alse",
+        ] {
+            assert_eq!(parse_bool(text), None, "{text:?}");
         }
     }
 }
