@@ -18,7 +18,9 @@
 //!    encoded in advance, blocking sockets). Measured twice: in a task on the runtime's workers (how a
 //!    service makes its connections) and from `block_on`'s own thread (the body of `#[tokio::main]`,
 //!    where each socket readiness wakes that thread from a worker). Then the same from a fresh process
-//!    (cold, whole-process wall time), and 1,000 concurrent connections through one authenticator.
+//!    (cold, whole-process wall time), beside the least any client can take there (an empty process of
+//!    this binary and PBKDF2 at its chained bound), and 1,000 concurrent connections through one
+//!    authenticator.
 //!
 //! `MONGO_AUTH_BENCH_QUICK=1` runs fewer rounds (for a smoke test); `MONGO_AUTH_BENCH_MARKDOWN=1` adds the
 //! README table at the end, between `<!-- bench:begin -->` and `<!-- bench:end -->`.
