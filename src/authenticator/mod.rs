@@ -326,6 +326,9 @@ impl Authenticator {
     /// empty exchange) proves nothing about the authenticated connection: it is sent again with
     /// the next last message. [`Connection::handshake_round_trips`] does not count the ping.
     ///
+    /// Over a stream the caller already has, [`Authenticator::authenticate_and_ping`] and
+    /// [`Authenticator::authenticate_over_tls_and_ping`] send the ping the same way.
+    ///
     /// A ping the server refuses is an [`Error::Command`] and, like a network failure, makes
     /// `connect_and_ping` try the next host (with several hosts, each one's error is in
     /// [`Error::NoReachableHost`]). An authentication failure is returned at once, as by
@@ -427,7 +430,7 @@ impl Authenticator {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        self.authenticate_stream(Box::new(stream), host, Channel::CallerStream)
+        self.authenticate_stream(Box::new(stream), host, Channel::CallerStream, false)
             .await
     }
 
@@ -451,15 +454,67 @@ impl Authenticator {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        self.authenticate_stream(Box::new(stream), host, Channel::CallerEncrypted)
+        self.authenticate_stream(Box::new(stream), host, Channel::CallerEncrypted, false)
             .await
     }
 
+    /// As [`Authenticator::authenticate`], and the server has answered a `ping` on the stream
+    /// before the connection is handed back, sent as [`Authenticator::connect_and_ping`] sends it:
+    /// in the same write as the handshake's last message, so that it costs no round trip of its
+    /// own where the mechanism allows (SCRAM against MongoDB 4.4+: two round trips in all). Its
+    /// reply is looked at only once the handshake's has been checked: a refused authentication is
+    /// the error returned, and a ping the server refuses is an [`Error::Command`].
+    ///
+    /// ```no_run
+    /// # async fn run(authenticator: &mongo_auth::Authenticator) -> Result<(), mongo_auth::Error> {
+    /// let stream = tokio::net::TcpStream::connect("127.0.0.1:27017").await?;
+    /// let connection = authenticator
+    ///     .authenticate_and_ping(stream, "127.0.0.1:27017")
+    ///     .await?;
+    /// println!("{} handshake round trips", connection.handshake_round_trips());
+    /// # Ok(()) }
+    /// ```
+    pub async fn authenticate_and_ping<S>(&self, stream: S, host: &str) -> Result<Connection, Error>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        self.authenticate_stream(Box::new(stream), host, Channel::CallerStream, true)
+            .await
+    }
+
+    /// As [`Authenticator::authenticate_over_tls`] (a stream the caller asserts is encrypted),
+    /// with the pipelined `ping` of [`Authenticator::authenticate_and_ping`].
+    ///
+    /// ```no_run
+    /// # async fn run(
+    /// #     authenticator: &mongo_auth::Authenticator,
+    /// #     tls_stream: tokio::io::DuplexStream,
+    /// # ) -> Result<(), mongo_auth::Error> {
+    /// // `tls_stream`: a TLS client stream the application opened (tokio-rustls, native-tls...).
+    /// let connection = authenticator
+    ///     .authenticate_over_tls_and_ping(tls_stream, "db.example.com:27017")
+    ///     .await?;
+    /// # let _ = connection; Ok(()) }
+    /// ```
+    pub async fn authenticate_over_tls_and_ping<S>(
+        &self,
+        stream: S,
+        host: &str,
+    ) -> Result<Connection, Error>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        self.authenticate_stream(Box::new(stream), host, Channel::CallerEncrypted, true)
+            .await
+    }
+
+    /// The handshake over a caller's stream, with a pipelined ping when `ping`.
     async fn authenticate_stream(
         &self,
         stream: Box<dyn ByteStream>,
         host: &str,
         channel: Channel,
+        ping: bool,
     ) -> Result<Connection, Error> {
         let op_query = self.is_legacy(host);
         let deadline = self.connection_deadline();
@@ -472,7 +527,7 @@ impl Authenticator {
         let result = match deadline
             .bound(
                 host,
-                self.handshake(stream, host, op_query, channel, &deadline, false),
+                self.handshake(stream, host, op_query, channel, &deadline, ping),
             )
             .await?
         {

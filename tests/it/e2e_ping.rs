@@ -256,3 +256,72 @@ async fn without_a_credential_or_with_speculative_x509_the_ping_goes_with_the_he
         server.shutdown().await;
     }
 }
+
+/// Over a stream of the caller's, `authenticate_and_ping` sends the ping as `connect_and_ping`
+/// does (behind SCRAM's client-final message), `authenticate` sends none, a wrong password is the
+/// error returned, and `authenticate_over_tls_and_ping` lets PLAIN go with the ping behind its only
+/// message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_a_caller_stream_the_ping_rides_with_the_last_message() {
+    let server = start(scram_server().user(User::plain(PLAIN_USER, PLAIN_PASSWORD))).await;
+    let host = server.addr().to_string();
+    let config: ClientConfig = server
+        .uri_for(USER, PASSWORD, "admin", Some("SCRAM-SHA-256"))
+        .parse()
+        .unwrap();
+    let authenticator = Authenticator::new(&config).unwrap();
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let mut connection = authenticator
+        .authenticate_and_ping(stream, &host)
+        .await
+        .unwrap();
+    let record = server.connections().pop().unwrap();
+    assert_eq!(connection.handshake_round_trips(), 2);
+    assert_eq!(record.commands, ["isMaster", "saslContinue", "ping"]);
+    assert_eq!(record.read_ahead, 1, "the ping came with saslContinue");
+    assert_eq!(authenticated_users(&mut connection).await, ["app@admin"]);
+
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    authenticator.authenticate(stream, &host).await.unwrap();
+    let record = server.connections().pop().unwrap();
+    assert_eq!(record.commands, ["isMaster", "saslContinue"]);
+    assert_eq!(record.read_ahead, 0);
+
+    let wrong: ClientConfig = server
+        .uri_for(USER, "Wr0ng-Pa55", "admin", Some("SCRAM-SHA-256"))
+        .parse()
+        .unwrap();
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    match Authenticator::new(&wrong)
+        .unwrap()
+        .authenticate_and_ping(stream, &host)
+        .await
+    {
+        Err(Error::Authentication(e)) => assert!(!e.to_string().contains("Wr0ng-Pa55"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+
+    // PLAIN on a stream the caller declares encrypted (plain TCP here: only the declaration is
+    // under test; the configuration's TLS settings say nothing about the caller's stream)
+    let pki = TestPki::generate_temporary().unwrap();
+    let plain = ClientConfig::builder()
+        .host(host.clone())
+        .credential(Auth::plain().username(PLAIN_USER).password(PLAIN_PASSWORD))
+        .tls(Tls::enabled().ca_file(&pki.ca))
+        .build()
+        .unwrap();
+    let authenticator = Authenticator::new(&plain).unwrap();
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let mut connection = authenticator
+        .authenticate_over_tls_and_ping(stream, &host)
+        .await
+        .unwrap();
+    let record = server.connections().pop().unwrap();
+    assert_eq!(record.commands, ["isMaster", "saslStart", "ping"]);
+    assert_eq!(record.read_ahead, 1);
+    assert_eq!(
+        authenticated_users(&mut connection).await,
+        [format!("{PLAIN_USER}@$external")]
+    );
+    server.shutdown().await;
+}
