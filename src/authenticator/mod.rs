@@ -314,9 +314,9 @@ impl Authenticator {
     /// - else the conversation's last message: SCRAM's client-final message when the server skips
     ///   the empty exchange (MongoDB 4.4+) and its empty last message when it does not,
     ///   MONGODB-AWS's signed request, MONGODB-CR's `authenticate`, PLAIN's and MONGODB-X509's
-    ///   only message;
-    /// - else (GSSAPI, MONGODB-OIDC without a cached token) a round trip of its own after the
-    ///   handshake.
+    ///   only message, MONGODB-OIDC's `{jwt}` step (without a cached token, or after the server
+    ///   refused it);
+    /// - else (GSSAPI) a round trip of its own after the handshake.
     ///
     /// The server answers in order, and its reply to the handshake is checked first: a refused
     /// authentication or a SCRAM server signature that does not verify is the error returned, and

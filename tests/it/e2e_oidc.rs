@@ -195,6 +195,56 @@ async fn oidc_a_refused_cached_token_is_invalidated_and_fetched_again() {
     server.shutdown().await;
 }
 
+/// `connect_and_ping` sends the ping behind the `{jwt}` step: with nothing cached, hello then
+/// `saslStart {jwt}` + ping, two round trips; when the server refuses the cached token, the ping
+/// goes again behind the `{jwt}` of the new one, and only the last one's answer is checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_connect_and_ping_sends_the_ping_behind_the_jwt_step() {
+    let (issuer, _, server) = demo().await;
+    let endpoint = CloudMetadataEndpoint::start(issuer.token(USER))
+        .await
+        .unwrap();
+    let authenticator = azure(&server, &endpoint);
+    let mut first = authenticator
+        .connect_and_ping()
+        .await
+        .expect("authenticates and pings");
+    assert_eq!(first.handshake_round_trips(), 2);
+    let record = server.connections().pop().unwrap();
+    assert_eq!(record.commands, ["isMaster", "saslStart", "ping"]);
+    assert_eq!((record.speculative, record.read_ahead), (0, 1));
+    assert!(user_of(&mut first).await.contains(USER));
+
+    // a cached token the server has come to refuse: hello (speculative, refused) + ping,
+    // saslStart with it (18) + ping, saslStart with the provider's new token + ping
+    let (issuer, _, server) = demo().await;
+    let endpoint = CloudMetadataEndpoint::start(issuer.expired_token(USER))
+        .await
+        .unwrap();
+    let authenticator = azure(&server, &endpoint);
+    assert!(matches!(
+        authenticator.connect_and_ping().await,
+        Err(Error::Authentication(_))
+    ));
+    endpoint.set_token(issuer.token(USER));
+    let before = server.connections().len();
+    let mut connection = authenticator
+        .connect_and_ping()
+        .await
+        .expect("authenticates and pings");
+    assert_eq!(connection.handshake_round_trips(), 3);
+    assert_eq!(authenticator.oidc_token_fetches(), 2);
+    let record = server.connections()[before].clone();
+    assert_eq!(
+        record.commands,
+        ["isMaster", "ping", "saslStart", "ping", "saslStart", "ping"]
+    );
+    // (no authentication completed in the hello: its step was refused)
+    assert_eq!((record.speculative, record.read_ahead), (0, 3));
+    assert!(user_of(&mut connection).await.contains(USER));
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_wrong_audience_and_unknown_subject_are_refused() {
     let (issuer, _, server) = demo().await;

@@ -186,10 +186,13 @@ impl<'a> Conversation<'a> {
     pub(crate) fn awaits_last_reply(&self) -> bool {
         match self.state {
             State::ScramFinal { .. } => self.skips_empty_exchange,
+            // MONGODB-OIDC's `{jwt}` ends the conversation unless the server refuses the token;
+            // a retry with a new token is a new last message, and any ping goes again with it
             State::LastMessageSent { .. }
             | State::Plain(_)
             | State::CrAuthenticate(_)
-            | State::X509(_) => true,
+            | State::X509(_)
+            | State::OidcJwt { .. } => true,
             _ => false,
         }
     }
