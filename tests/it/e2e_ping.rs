@@ -36,6 +36,22 @@ async fn connect_and_ping(
     (connection, record)
 }
 
+/// Hands a fresh TCP stream to `server` to `handshake` (one of the methods that take the caller's
+/// stream) and returns the connection and what the server saw on it.
+async fn on_a_fresh_stream<Handshake>(
+    server: &RunningServer,
+    handshake: impl FnOnce(tokio::net::TcpStream) -> Handshake,
+) -> (mongo_auth::Connection, ConnectionRecord)
+where
+    Handshake: std::future::Future<Output = Result<mongo_auth::Connection, Error>>,
+{
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let connection = handshake(stream)
+        .await
+        .unwrap_or_else(|e| panic!("over the caller's stream: {e}"));
+    (connection, server.connections().pop().unwrap())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scram_sends_the_ping_with_the_client_final_message() {
     let server = start(scram_server()).await;
@@ -270,20 +286,17 @@ async fn over_a_caller_stream_the_ping_rides_with_the_last_message() {
         .parse()
         .unwrap();
     let authenticator = Authenticator::new(&config).unwrap();
-    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-    let mut connection = authenticator
-        .authenticate_and_ping(stream, &host)
-        .await
-        .unwrap();
-    let record = server.connections().pop().unwrap();
+    let (mut connection, record) = on_a_fresh_stream(&server, |stream| {
+        authenticator.authenticate_and_ping(stream, &host)
+    })
+    .await;
     assert_eq!(connection.handshake_round_trips(), 2);
     assert_eq!(record.commands, ["isMaster", "saslContinue", "ping"]);
     assert_eq!(record.read_ahead, 1, "the ping came with saslContinue");
     assert_eq!(authenticated_users(&mut connection).await, ["app@admin"]);
 
-    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-    authenticator.authenticate(stream, &host).await.unwrap();
-    let record = server.connections().pop().unwrap();
+    let (_, record) =
+        on_a_fresh_stream(&server, |stream| authenticator.authenticate(stream, &host)).await;
     assert_eq!(record.commands, ["isMaster", "saslContinue"]);
     assert_eq!(record.read_ahead, 0);
 
@@ -311,12 +324,10 @@ async fn over_a_caller_stream_the_ping_rides_with_the_last_message() {
         .build()
         .unwrap();
     let authenticator = Authenticator::new(&plain).unwrap();
-    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-    let mut connection = authenticator
-        .authenticate_over_tls_and_ping(stream, &host)
-        .await
-        .unwrap();
-    let record = server.connections().pop().unwrap();
+    let (mut connection, record) = on_a_fresh_stream(&server, |stream| {
+        authenticator.authenticate_over_tls_and_ping(stream, &host)
+    })
+    .await;
     assert_eq!(record.commands, ["isMaster", "saslStart", "ping"]);
     assert_eq!(record.read_ahead, 1);
     assert_eq!(
