@@ -161,6 +161,19 @@ async fn servers_without_skip_empty_exchange_still_finish_and_answer_the_ping() 
     }
 }
 
+/// PLAIN's only message went out with the ping behind it, and the connection is the PLAIN user's.
+async fn plain_sent_the_ping_with_its_message(
+    connection: &mut mongo_auth::Connection,
+    record: &ConnectionRecord,
+) {
+    assert_eq!(record.commands, ["isMaster", "saslStart", "ping"]);
+    assert_eq!(record.read_ahead, 1);
+    assert_eq!(
+        authenticated_users(connection).await,
+        [format!("{PLAIN_USER}@$external")]
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_and_mongodb_cr_send_the_ping_with_their_last_message() {
     let pki = TestPki::generate_temporary().unwrap();
@@ -175,12 +188,7 @@ async fn plain_and_mongodb_cr_send_the_ping_with_their_last_message() {
         .build()
         .unwrap();
     let (mut connection, record) = connect_and_ping(&server, &plain).await;
-    assert_eq!(record.commands, ["isMaster", "saslStart", "ping"]);
-    assert_eq!(record.read_ahead, 1);
-    assert_eq!(
-        authenticated_users(&mut connection).await,
-        [format!("{PLAIN_USER}@$external")]
-    );
+    plain_sent_the_ping_with_its_message(&mut connection, &record).await;
     server.shutdown().await;
 
     // MONGODB-CR on an old server (OP_QUERY): authenticate with the ping behind it
@@ -328,11 +336,6 @@ async fn over_a_caller_stream_the_ping_rides_with_the_last_message() {
         authenticator.authenticate_over_tls_and_ping(stream, &host)
     })
     .await;
-    assert_eq!(record.commands, ["isMaster", "saslStart", "ping"]);
-    assert_eq!(record.read_ahead, 1);
-    assert_eq!(
-        authenticated_users(&mut connection).await,
-        [format!("{PLAIN_USER}@$external")]
-    );
+    plain_sent_the_ping_with_its_message(&mut connection, &record).await;
     server.shutdown().await;
 }
