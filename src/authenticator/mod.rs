@@ -315,8 +315,9 @@ impl Authenticator {
     ///   the empty exchange (MongoDB 4.4+) and its empty last message when it does not,
     ///   MONGODB-AWS's signed request, MONGODB-CR's `authenticate`, PLAIN's and MONGODB-X509's
     ///   only message, MONGODB-OIDC's `{jwt}` step (without a cached token, or after the server
-    ///   refused it);
-    /// - else (GSSAPI) a round trip of its own after the handshake.
+    ///   refused it), GSSAPI's security-layer reply;
+    /// - else (a conversation that ends before a message it knows to be its last) a round trip of
+    ///   its own after the handshake.
     ///
     /// The server answers in order, and its reply to the handshake is checked first: a refused
     /// authentication or a SCRAM server signature that does not verify is the error returned, and

@@ -705,6 +705,32 @@ async fn scenario_connect() {
         );
     }
 
+    // connect_and_ping: the ping goes out behind the security-layer reply, in no round trip of
+    // its own
+    let config: ClientConfig = uri("localhost", port, "").parse().unwrap();
+    let before = server.connections().len();
+    let connection = mongo_auth::Authenticator::new(&config)
+        .unwrap()
+        .connect_and_ping()
+        .await
+        .expect("connect_and_ping");
+    assert_eq!(connection.handshake_round_trips(), 4);
+    let record = server.connections()[before].clone();
+    assert_eq!(
+        record.commands,
+        [
+            "isMaster",
+            "saslStart",
+            "saslContinue",
+            "saslContinue",
+            "ping"
+        ]
+    );
+    assert_eq!(
+        record.read_ahead, 1,
+        "the ping came with the security-layer reply"
+    );
+
     // The typed builder, with the password instead of the ticket cache.
     let config = ClientConfig::builder()
         .host(format!("localhost:{port}"))

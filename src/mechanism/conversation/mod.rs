@@ -184,7 +184,7 @@ impl<'a> Conversation<'a> {
     /// departs from the protocol. What may follow that command in the same write
     /// ([`crate::Authenticator::connect_and_ping`]) is decided by this.
     pub(crate) fn awaits_last_reply(&self) -> bool {
-        match self.state {
+        match &self.state {
             State::ScramFinal { .. } => self.skips_empty_exchange,
             // MONGODB-OIDC's `{jwt}` ends the conversation unless the server refuses the token;
             // a retry with a new token is a new last message, and any ping goes again with it
@@ -193,6 +193,9 @@ impl<'a> Conversation<'a> {
             | State::CrAuthenticate(_)
             | State::X509(_)
             | State::OidcJwt { .. } => true,
+            // GSSAPI's security-layer reply, once the context is established
+            #[cfg(feature = "gssapi")]
+            State::Gssapi(sasl) => sasl.sends_last_message(),
             _ => false,
         }
     }

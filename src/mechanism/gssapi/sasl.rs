@@ -117,6 +117,12 @@ impl SaslState {
         self.conversation_id.clone().unwrap_or(Bson::Int32(1))
     }
 
+    /// Whether the message the conversation is sending is the client's last (the security-layer
+    /// reply): the server's answer to it must end the conversation.
+    pub(crate) fn sends_last_message(&self) -> bool {
+        self.client.as_ref().is_some_and(GssapiClient::is_finished)
+    }
+
     /// Takes a blocking call's result.
     pub(crate) fn called(mut self, done: BlockingDone) -> Result<(Self, SaslNext), GssapiError> {
         match done.0 {
